@@ -1,0 +1,324 @@
+"""Declared parameter domains and the one boundary validator.
+
+Every public function validates its inputs here, once and vectorised, and the
+numerical kernels behind it trust what they receive. The helpers convert
+array-likes to ``float64``/``int64`` numpy arrays, reject NaN and infinities,
+check declared domains (:class:`Interval`) and shapes, and raise a
+:class:`~kamcore.errors.KamcoreError` subclass whose message names the field,
+the rule and the offending value. For arrays the message says how many values
+are bad and shows the first one::
+
+    'retention' must be in [0, 1]; got 3 bad values (first at index 17: 1.2).
+
+Nothing here coerces, clips or drops data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from kamcore.errors import InvalidParameterError, ShapeMismatchError
+
+__all__ = [
+    "NONNEGATIVE",
+    "POSITIVE",
+    "PROBABILITY",
+    "UNIT_OPEN",
+    "FloatArray",
+    "IntArray",
+    "Interval",
+    "as_float_array",
+    "as_int_array",
+    "as_float_scalar",
+    "broadcast",
+    "check_in",
+    "fail_where",
+    "same_length",
+]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    if isinstance(value, (np.integer, np.bool_)):
+        return repr(value.item())
+    return repr(value)
+
+
+def fail_where(
+    bad: NDArray[np.bool_] | np.bool_ | bool,
+    values: NDArray[Any],
+    name: str,
+    rule: str,
+    *,
+    error: type[InvalidParameterError] = InvalidParameterError,
+) -> None:
+    """Raise ``error`` if any element of ``bad`` is true.
+
+    Parameters
+    ----------
+    bad
+        Boolean mask, same shape as ``values``: true where a value breaks the rule.
+    values
+        The values being checked (used to show the first offender).
+    name
+        Field name, quoted in the message.
+    rule
+        The rule in words, completing "'name' must ...".
+    error
+        Exception class to raise.
+
+    Raises
+    ------
+    InvalidParameterError
+        With "'name' must <rule>; got <value>." for scalars and
+        "'name' must <rule>; got k bad values (first at index i: v)." for arrays.
+    """
+    mask = np.asarray(bad, dtype=bool)
+    if not mask.any():
+        return
+    vals = np.asarray(values)
+    if vals.ndim == 0:
+        raise error(f"{name!r} must {rule}; got {_fmt(vals.item())}.")
+    flat = np.flatnonzero(mask.ravel())
+    first = int(flat[0])
+    idx: Any = first if vals.ndim == 1 else tuple(int(i) for i in np.unravel_index(first, vals.shape))
+    count = flat.size
+    noun = "value" if count == 1 else "values"
+    raise error(
+        f"{name!r} must {rule}; got {count} bad {noun} (first at index {idx}: "
+        f"{_fmt(vals.ravel()[first])})."
+    )
+
+
+@attrs.frozen
+class Interval:
+    """A declared domain for a real-valued parameter: an interval of the real line.
+
+    Parameters
+    ----------
+    low, high
+        Bounds; ``-inf``/``inf`` for none.
+    low_closed, high_closed
+        Whether each bound belongs to the interval.
+
+    Examples
+    --------
+    >>> PROBABILITY.describe()
+    'be in [0, 1]'
+    >>> POSITIVE.describe()
+    'be > 0'
+    """
+
+    low: float = -math.inf
+    high: float = math.inf
+    low_closed: bool = True
+    high_closed: bool = True
+
+    def describe(self) -> str:
+        """Return the rule in words, completing "'name' must ..."."""
+        lo_inf, hi_inf = math.isinf(self.low), math.isinf(self.high)
+        lo = f"{self.low:g}"
+        hi = f"{self.high:g}"
+        if lo_inf and hi_inf:
+            return "be finite"
+        if hi_inf:
+            return f"be {'>=' if self.low_closed else '>'} {lo}"
+        if lo_inf:
+            return f"be {'<=' if self.high_closed else '<'} {hi}"
+        left = "[" if self.low_closed else "("
+        right = "]" if self.high_closed else ")"
+        return f"be in {left}{lo}, {hi}{right}"
+
+    def check(self, values: NDArray[Any], name: str) -> None:
+        """Raise :class:`InvalidParameterError` if any value lies outside the interval."""
+        v = np.asarray(values)
+        bad = np.zeros(v.shape, dtype=bool)
+        if not math.isinf(self.low):
+            bad |= (v < self.low) if self.low_closed else (v <= self.low)
+        if not math.isinf(self.high):
+            bad |= (v > self.high) if self.high_closed else (v >= self.high)
+        fail_where(bad, v, name, self.describe())
+
+
+PROBABILITY: Final = Interval(0.0, 1.0)
+UNIT_OPEN: Final = Interval(0.0, 1.0, low_closed=False, high_closed=False)
+NONNEGATIVE: Final = Interval(0.0, math.inf)
+POSITIVE: Final = Interval(0.0, math.inf, low_closed=False)
+
+
+def _to_array(value: ArrayLike, name: str, dtype: type[Any]) -> NDArray[Any]:
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:  # ragged sequences and the like
+        raise InvalidParameterError(f"{name!r} must be an array of numbers; {exc}.") from None
+    if arr.dtype.kind not in "biuf":
+        kind = "a string" if arr.dtype.kind in "USO" else f"dtype {arr.dtype}"
+        sample = _fmt(arr.ravel()[0]) if arr.size else "[]"
+        raise InvalidParameterError(
+            f"{name!r} must be numeric; got {kind} (first value: {sample})."
+        )
+    return arr.astype(dtype, copy=False)
+
+
+def as_float_array(
+    value: ArrayLike,
+    name: str,
+    *,
+    domain: Interval | None = None,
+    ndim: int | None = None,
+    allow_empty: bool = True,
+) -> FloatArray:
+    """Convert ``value`` to a finite ``float64`` array and check its domain.
+
+    Parameters
+    ----------
+    value
+        Scalar or array-like of numbers.
+    name
+        Field name used in error messages.
+    domain
+        Declared interval the values must lie in, if any.
+    ndim
+        Required number of dimensions, if any.
+    allow_empty
+        Whether a zero-size array is acceptable.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        Same shape as the input. A new array is returned only when conversion
+        needs one; callers must not write into it.
+
+    Raises
+    ------
+    InvalidParameterError
+        Non-numeric input, NaN or infinite values, values outside ``domain``,
+        or an empty array when ``allow_empty`` is false.
+    ShapeMismatchError
+        Wrong number of dimensions.
+
+    Examples
+    --------
+    >>> as_float_array([0.2, 0.5], "retention", domain=PROBABILITY)
+    array([0.2, 0.5])
+    >>> as_float_array([0.2, 1.5], "retention", domain=PROBABILITY)
+    Traceback (most recent call last):
+    ...
+    kamcore.errors.InvalidParameterError: 'retention' must be in [0, 1]; got 1 bad value (first at index 1: 1.5).
+    """
+    arr = _to_array(value, name, np.float64)
+    if ndim is not None and arr.ndim != ndim:
+        raise ShapeMismatchError(
+            f"{name!r} must be {ndim}-dimensional; got shape {arr.shape}."
+        )
+    if not allow_empty and arr.size == 0:
+        raise InvalidParameterError(f"{name!r} must not be empty; got 0 values.")
+    fail_where(~np.isfinite(arr), arr, name, "be finite (no NaN or infinity)")
+    if domain is not None:
+        domain.check(arr, name)
+    return arr
+
+
+def as_float_scalar(value: Any, name: str, *, domain: Interval | None = None) -> float:
+    """Convert ``value`` to one finite float in ``domain``.
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a real number, not finite, or outside ``domain``.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InvalidParameterError(
+            f"{name!r} must be a real number; got {type(value).__name__} {value!r}."
+        )
+    arr = as_float_array(value, name, domain=domain, ndim=0)
+    return float(arr)
+
+
+def as_int_array(
+    value: ArrayLike,
+    name: str,
+    *,
+    domain: Interval | None = None,
+    ndim: int | None = None,
+    allow_empty: bool = True,
+) -> IntArray:
+    """Convert ``value`` to an ``int64`` array; floats must be whole numbers.
+
+    Raises
+    ------
+    InvalidParameterError
+        Non-numeric, non-finite or non-integral values, or values outside ``domain``.
+    ShapeMismatchError
+        Wrong number of dimensions.
+    """
+    raw = _to_array(value, name, np.float64) if np.asarray(value).dtype.kind == "f" else None
+    if raw is not None:
+        fail_where(~np.isfinite(raw), raw, name, "be finite (no NaN or infinity)")
+        fail_where(raw != np.round(raw), raw, name, "be a whole number")
+        arr = raw.astype(np.int64)
+    else:
+        arr = _to_array(value, name, np.int64)
+    if ndim is not None and arr.ndim != ndim:
+        raise ShapeMismatchError(
+            f"{name!r} must be {ndim}-dimensional; got shape {arr.shape}."
+        )
+    if not allow_empty and arr.size == 0:
+        raise InvalidParameterError(f"{name!r} must not be empty; got 0 values.")
+    if domain is not None:
+        domain.check(arr, name)
+    return arr
+
+
+def same_length(arrays: Mapping[str, NDArray[Any]]) -> int:
+    """Check that 1-D arrays share one length and return it.
+
+    Raises
+    ------
+    ShapeMismatchError
+        Naming every field and its length when they differ.
+
+    Examples
+    --------
+    >>> same_length({"a": np.zeros(3), "b": np.zeros(2)})
+    Traceback (most recent call last):
+    ...
+    kamcore.errors.ShapeMismatchError: arrays must have the same length; got a: 3, b: 2.
+    """
+    lengths = {k: int(np.shape(v)[0]) if np.ndim(v) else 1 for k, v in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        desc = ", ".join(f"{k}: {n}" for k, n in lengths.items())
+        raise ShapeMismatchError(f"arrays must have the same length; got {desc}.")
+    return next(iter(lengths.values()), 0)
+
+
+def broadcast(arrays: Mapping[str, NDArray[Any]]) -> tuple[NDArray[Any], ...]:
+    """Broadcast arrays against each other (numpy rules), naming shapes on failure.
+
+    Raises
+    ------
+    ShapeMismatchError
+        When the shapes cannot be broadcast together.
+    """
+    try:
+        return tuple(np.broadcast_arrays(*arrays.values()))
+    except ValueError:
+        desc = ", ".join(f"{k}: {np.shape(v)}" for k, v in arrays.items())
+        raise ShapeMismatchError(f"arrays cannot be broadcast together; got {desc}.") from None
+
+
+def check_in(value: Any, name: str, allowed: Mapping[str, Any] | set[str] | tuple[str, ...]) -> None:
+    """Raise :class:`~kamcore.errors.InvalidParameterError` unless ``value`` is one of ``allowed``."""
+    if value not in allowed:
+        opts = ", ".join(repr(a) for a in sorted(allowed))
+        raise InvalidParameterError(f"{name!r} must be one of {opts}; got {value!r}.")
