@@ -1,0 +1,61 @@
+"""The embedded demo data: 40 fictitious key accounts of an industrial supplier.
+
+The accounts carry the facts of the 13-factor rubric (level codes 1 best ..
+4 worst), yearly money figures in CNY, a relationship type, the current
+lifecycle stage and the relationship's start date. They are made up, with a
+Pareto-like spread of sales, for examples, the ``kamcore demo`` command and
+tests of the report.
+"""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from kamcore.portfolio import CUSTOMER_FACT_COLUMNS, CUSTOMER_MONEY_COLUMNS, Portfolio
+
+__all__ = ["demo_rows", "load_demo_portfolio"]
+
+_FILE = "demo_accounts.csv"
+
+
+def demo_rows() -> list[dict[str, str]]:
+    """Return the demo accounts as CSV rows (strings, one dict per account)."""
+    text = resources.files(__name__).joinpath(_FILE).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def load_demo_portfolio() -> Portfolio:
+    """Return the demo accounts as a :class:`~kamcore.portfolio.Portfolio`.
+
+    Columns: ``name``, ``industry``, ``region``, ``relationship_type``,
+    ``stage``, ``account_manager`` (text); ``relationship_start`` (date); the
+    money figures ``sales_last_year``, ``profit_last_year``,
+    ``expected_sales`` (float64, CNY); the rubric level codes of
+    :data:`~kamcore.portfolio.CUSTOMER_FACT_COLUMNS` (int8).
+
+    Examples
+    --------
+    >>> p = load_demo_portfolio()
+    >>> len(p), p.currency("sales_last_year")
+    (40, 'CNY')
+    """
+    rows = demo_rows()
+    ids = np.array([r["id"] for r in rows], dtype=str)
+    cols: dict[str, Any] = {}
+    for name in ("name", "industry", "region", "relationship_type", "stage", "account_manager"):
+        cols[name] = np.array([r[name] for r in rows], dtype=str)
+    cols["relationship_start"] = np.array(
+        [r["relationship_start"] for r in rows], dtype="datetime64[D]"
+    )
+    for name in CUSTOMER_MONEY_COLUMNS:
+        cols[name] = np.array([float(r[name]) for r in rows])
+    for name in CUSTOMER_FACT_COLUMNS:
+        cols[name] = np.array([int(r[name]) for r in rows], dtype=np.int8)
+    currency = rows[0]["currency"]
+    return Portfolio.from_columns(
+        ids, cols, currencies=dict.fromkeys(CUSTOMER_MONEY_COLUMNS, currency)
+    )
