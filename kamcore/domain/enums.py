@@ -10,6 +10,7 @@ than"). Members are serialised by name.
 from __future__ import annotations
 
 import enum
+import math
 from typing import Self
 
 __all__ = [
@@ -127,7 +128,7 @@ class CooperationLength(Level):
         """Band a length of cooperation in years: > 5, [3, 5], [1, 3), < 1."""
         from kamcore.errors import InvalidParameterError
 
-        if not isinstance(years, (int, float)) or isinstance(years, bool) or years != years:
+        if not isinstance(years, (int, float)) or isinstance(years, bool) or math.isnan(years):
             raise InvalidParameterError(f"'years' must be a real number; got {years!r}.")
         if years < 0 or years == float("inf"):
             raise InvalidParameterError(f"'years' must be finite and >= 0; got {years!r}.")
@@ -172,8 +173,11 @@ class Prospects(Level):
         from kamcore.errors import InvalidParameterError
 
         if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 4:
-            raise InvalidParameterError(f"'prospects' count must be an integer in 0..4; got {count!r}.")
-        return {4: cls.FOUR, 3: cls.TWO_OR_THREE, 2: cls.TWO_OR_THREE, 1: cls.ONE, 0: cls.NONE}[count]
+            raise InvalidParameterError(
+                f"'prospects' count must be an integer in 0..4; got {count!r}."
+            )
+        bands = {4: cls.FOUR, 3: cls.TWO_OR_THREE, 2: cls.TWO_OR_THREE, 1: cls.ONE, 0: cls.NONE}
+        return bands[count]
 
 
 class LossImpact(Level):
