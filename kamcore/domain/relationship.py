@@ -69,18 +69,19 @@ def _check_history(instance: Any, attribute: attrs.Attribute[Any], value: Any) -
             f"(on {first.on.isoformat()})."
         )
     for prev, cur in itertools.pairwise(value):
-        _check_move(prev, cur)
+        _check_move(prev, cur, f"{attribute.name!r}: ")
 
 
-def _check_move(prev: StageChange, cur: StageChange) -> None:
+def _check_move(prev: StageChange, cur: StageChange, where: str = "") -> None:
     if cur.on < prev.on:
         raise InvalidTransitionError(
-            f"stage changes must be in date order: {prev.stage.name} on {prev.on.isoformat()} "
+            f"{where}stage changes must be in date order: {prev.stage.name} on "
+            f"{prev.on.isoformat()} "
             f"is followed by {cur.stage.name} on an earlier date {cur.on.isoformat()}."
         )
     if not is_legal(prev.stage, cur.stage):
         raise InvalidTransitionError(
-            f"illegal lifecycle move {prev.stage.name} -> {cur.stage.name} "
+            f"{where}illegal lifecycle move {prev.stage.name} -> {cur.stage.name} "
             f"(from {prev.on.isoformat()} to {cur.on.isoformat()}); legal from "
             f"{prev.stage.name}: "
             f"{', '.join(sorted(s.name for s in TRANSITIONS[prev.stage])) or 'none (terminal)'}."
