@@ -1,0 +1,414 @@
+"""Hypothesis strategies for every kamcore domain object.
+
+Use them in your own property tests (``pip install 'kamcore[test]'``)::
+
+    from hypothesis import given
+    from kamcore.testing.strategies import customers
+
+    @given(customers())
+    def test_my_scorer_accepts_any_customer(customer): ...
+
+Every strategy draws only *valid* objects (they pass their validators);
+relationship histories are random walks over the legal lifecycle graph with
+non-decreasing dates. Identifiers are short printable strings without
+surrounding whitespace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from kamcore.domain import (
+    ISO_4217_CODES,
+    RUBRIC_FACTS,
+    TRANSITIONS,
+    BuyingRole,
+    Contact,
+    Customer,
+    KamStage,
+    LifecycleStage,
+    Money,
+    Relationship,
+    RelationshipType,
+    Seniority,
+    StageChange,
+    Stance,
+    Transaction,
+    kam_stages_for,
+)
+from kamcore.domain.lifecycle import START_STAGES
+
+__all__ = [
+    "amounts",
+    "contacts",
+    "currencies",
+    "customers",
+    "dates",
+    "identifiers",
+    "lifecycle_paths",
+    "money",
+    "relationships",
+    "stage_changes",
+    "stage_histories",
+    "transactions",
+]
+
+_SORTED_CODES = sorted(ISO_4217_CODES)
+_MIN_DATE = dt.date(1990, 1, 1)
+_MAX_DATE = dt.date(2060, 12, 31)
+
+
+def identifiers(*, max_size: int = 12) -> st.SearchStrategy[str]:
+    """Identifiers: non-empty printable strings without surrounding whitespace.
+
+    Parameters
+    ----------
+    max_size
+        Maximum length.
+
+    Returns
+    -------
+    SearchStrategy[str]
+    """
+    alphabet = st.characters(
+        min_codepoint=33, max_codepoint=0x2FFF, blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")
+    )
+    return st.text(alphabet, min_size=1, max_size=max_size)
+
+
+def _labels() -> st.SearchStrategy[str]:
+    inner = st.text(
+        st.characters(min_codepoint=32, max_codepoint=0x2FFF, blacklist_categories=("Cs", "Cc")),
+        max_size=12,
+    )
+    return st.builds(lambda a, b: a + b.strip(), identifiers(max_size=1), inner).filter(
+        lambda s: s == s.strip()
+    )
+
+
+def currencies(codes: Sequence[str] | None = None) -> st.SearchStrategy[str]:
+    """ISO 4217 codes, drawn from ``codes`` or from every known code.
+
+    Returns
+    -------
+    SearchStrategy[str]
+    """
+    return st.sampled_from(list(codes) if codes is not None else _SORTED_CODES)
+
+
+def amounts(
+    *,
+    min_value: Decimal | int | None = None,
+    max_value: Decimal | int | None = None,
+    max_places: int = 4,
+) -> st.SearchStrategy[Decimal]:
+    """Finite decimal amounts with 0 to ``max_places`` decimal places.
+
+    Parameters
+    ----------
+    min_value, max_value
+        Bounds (default +/- 10**12).
+    max_places
+        Largest number of digits after the point.
+
+    Returns
+    -------
+    SearchStrategy[Decimal]
+    """
+    low = Decimal(-(10**12)) if min_value is None else Decimal(min_value)
+    high = Decimal(10**12) if max_value is None else Decimal(max_value)
+    return st.integers(0, max_places).flatmap(
+        lambda places: st.decimals(
+            min_value=low, max_value=high, places=places, allow_nan=False, allow_infinity=False
+        )
+    )
+
+
+def money(
+    currency: str | st.SearchStrategy[str] | None = None,
+    *,
+    min_value: Decimal | int | None = None,
+    max_value: Decimal | int | None = None,
+    max_places: int = 4,
+) -> st.SearchStrategy[Money]:
+    """:class:`~kamcore.domain.Money` values.
+
+    Parameters
+    ----------
+    currency
+        A fixed code, a strategy of codes, or ``None`` for any ISO code.
+    min_value, max_value, max_places
+        As in :func:`amounts`.
+
+    Returns
+    -------
+    SearchStrategy[Money]
+    """
+    codes = _currency_strategy(currency)
+    return st.builds(
+        Money,
+        amounts(min_value=min_value, max_value=max_value, max_places=max_places),
+        codes,
+    )
+
+
+def _currency_strategy(currency: str | st.SearchStrategy[str] | None) -> st.SearchStrategy[str]:
+    if currency is None:
+        return currencies()
+    if isinstance(currency, str):
+        return st.just(currency)
+    return currency
+
+
+def dates(
+    *, min_value: dt.date = _MIN_DATE, max_value: dt.date = _MAX_DATE
+) -> st.SearchStrategy[dt.date]:
+    """Calendar days (``datetime.date``) in a bounded range.
+
+    Returns
+    -------
+    SearchStrategy[datetime.date]
+    """
+    return st.dates(min_value=min_value, max_value=max_value)
+
+
+def _optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.none() | strategy
+
+
+@st.composite
+def customers(
+    draw: st.DrawFn,
+    *,
+    ids: st.SearchStrategy[str] | None = None,
+    currency: str | st.SearchStrategy[str] | None = None,
+) -> Customer:
+    """:class:`~kamcore.domain.Customer` entities with random optional fields.
+
+    Parameters
+    ----------
+    ids
+        Strategy for ``id`` (default :func:`identifiers`).
+    currency
+        Currency of the yearly figures (default: any ISO code).
+
+    Returns
+    -------
+    SearchStrategy[Customer]
+    """
+    ident = draw(ids if ids is not None else identifiers())
+    code = draw(_currency_strategy(currency))
+    parent = draw(_optional(identifiers().filter(lambda p: p != ident)))
+    facts = {name: draw(_optional(st.sampled_from(tuple(enum_cls.__members__.values()))))
+             for name, enum_cls in RUBRIC_FACTS.items()}
+    return Customer(
+        ident,
+        draw(st.text(max_size=20)),
+        industry=draw(_optional(_labels())),
+        region=draw(_optional(_labels())),
+        tags=draw(st.frozensets(_labels(), max_size=4)),
+        external_ids=draw(st.dictionaries(identifiers(), identifiers(), max_size=3)),
+        parent_id=parent,
+        profit_last_year=draw(_optional(money(code))),
+        sales_last_year=draw(_optional(money(code, min_value=0))),
+        expected_sales=draw(_optional(money(code, min_value=0))),
+        **facts,
+    )
+
+
+@st.composite
+def contacts(
+    draw: st.DrawFn,
+    *,
+    customer_id: str | st.SearchStrategy[str] | None = None,
+    ids: st.SearchStrategy[str] | None = None,
+) -> Contact:
+    """:class:`~kamcore.domain.Contact` entities, personal details included.
+
+    Parameters
+    ----------
+    customer_id
+        Fixed customer id or a strategy (default :func:`identifiers`).
+    ids
+        Strategy for the contact ``id``.
+
+    Returns
+    -------
+    SearchStrategy[Contact]
+    """
+    if customer_id is None:
+        cid = draw(identifiers())
+    elif isinstance(customer_id, str):
+        cid = customer_id
+    else:
+        cid = draw(customer_id)
+    email = draw(_optional(st.builds(lambda a, b: f"{a}@{b}.example",
+                                     st.from_regex(r"[a-z]{1,8}", fullmatch=True),
+                                     st.from_regex(r"[a-z]{1,8}", fullmatch=True))))
+    return Contact(
+        draw(ids if ids is not None else identifiers()),
+        draw(st.text(max_size=20)),
+        cid,
+        draw(st.sampled_from(list(BuyingRole))),
+        stance=draw(st.sampled_from(list(Stance))),
+        strength=draw(st.floats(0.0, 1.0, allow_nan=False)),
+        seniority=draw(_optional(st.sampled_from(list(Seniority)))),
+        title=draw(_optional(_labels())),
+        email=email,
+        phone=draw(_optional(st.from_regex(r"\+[0-9]{6,12}", fullmatch=True))),
+        birthday=draw(_optional(st.dates(dt.date(1930, 1, 1), dt.date(2010, 12, 31)))),
+        interests=draw(st.frozensets(_labels(), max_size=3)),
+    )
+
+
+def stage_changes() -> st.SearchStrategy[StageChange]:
+    """Single :class:`~kamcore.domain.StageChange` records (any stage, any day).
+
+    Returns
+    -------
+    SearchStrategy[StageChange]
+    """
+    return st.builds(StageChange, st.sampled_from(list(LifecycleStage)), dates())
+
+
+@st.composite
+def lifecycle_paths(
+    draw: st.DrawFn, *, max_moves: int = 8, start: LifecycleStage | None = None
+) -> tuple[LifecycleStage, ...]:
+    """Sequences of stages where each step is a legal move (a walk on the graph).
+
+    Parameters
+    ----------
+    max_moves
+        Largest number of moves after the start.
+    start
+        Starting stage (default: any live stage).
+
+    Returns
+    -------
+    SearchStrategy[tuple[LifecycleStage, ...]]
+    """
+    stage = start if start is not None else draw(st.sampled_from(sorted(START_STAGES,
+                                                                         key=lambda s: s.name)))
+    path = [stage]
+    for _ in range(draw(st.integers(0, max_moves))):
+        moves = sorted(TRANSITIONS[path[-1]], key=lambda s: s.name)
+        if not moves:
+            break
+        path.append(draw(st.sampled_from(moves)))
+    return tuple(path)
+
+
+@st.composite
+def stage_histories(draw: st.DrawFn, *, max_moves: int = 8) -> tuple[StageChange, ...]:
+    """Valid dated histories: a legal path with non-decreasing dates.
+
+    Returns
+    -------
+    SearchStrategy[tuple[StageChange, ...]]
+    """
+    path = draw(lifecycle_paths(max_moves=max_moves))
+    day = draw(dates(max_value=dt.date(2040, 1, 1)))
+    history = []
+    for stage in path:
+        history.append(StageChange(stage, day))
+        day = day + dt.timedelta(days=draw(st.integers(0, 400)))
+    return tuple(history)
+
+
+@st.composite
+def relationships(
+    draw: st.DrawFn,
+    *,
+    customer_id: str | st.SearchStrategy[str] | None = None,
+    max_contacts: int = 4,
+    max_moves: int = 8,
+) -> Relationship:
+    """:class:`~kamcore.domain.Relationship` entities with legal random histories.
+
+    Parameters
+    ----------
+    customer_id
+        Fixed customer id or a strategy (default :func:`identifiers`).
+    max_contacts
+        Largest number of contacts (unique ids, all at the customer).
+    max_moves
+        Largest number of lifecycle moves after the start.
+
+    Returns
+    -------
+    SearchStrategy[Relationship]
+    """
+    if customer_id is None:
+        cid = draw(identifiers())
+    elif isinstance(customer_id, str):
+        cid = customer_id
+    else:
+        cid = draw(customer_id)
+    rtype = draw(st.sampled_from(list(RelationshipType)))
+    kam = draw(_optional(st.sampled_from(sorted(kam_stages_for(rtype), key=lambda k: k.name))))
+    people = draw(
+        st.lists(contacts(customer_id=cid), max_size=max_contacts, unique_by=lambda c: c.id)
+    )
+    kam_stage: KamStage | None = kam
+    return Relationship(
+        draw(identifiers()),
+        cid,
+        rtype,
+        draw(_labels()),
+        draw(stage_histories(max_moves=max_moves)),
+        contacts=tuple(people),
+        kam_stage=kam_stage,
+    )
+
+
+@st.composite
+def transactions(
+    draw: st.DrawFn,
+    *,
+    customer_id: str | st.SearchStrategy[str] | None = None,
+    currency: str | st.SearchStrategy[str] | None = None,
+) -> Transaction:
+    """:class:`~kamcore.domain.Transaction` values (margin, cost, both or neither).
+
+    Parameters
+    ----------
+    customer_id
+        Fixed customer id or a strategy.
+    currency
+        Fixed currency or a strategy (default any ISO code).
+
+    Returns
+    -------
+    SearchStrategy[Transaction]
+    """
+    if customer_id is None:
+        cid = draw(identifiers())
+    elif isinstance(customer_id, str):
+        cid = customer_id
+    else:
+        cid = draw(customer_id)
+    code = draw(_currency_strategy(currency))
+    amount = draw(money(code, min_value=0, max_value=10**9))
+    cost = draw(_optional(money(code, min_value=0, max_value=10**9)))
+    kind = draw(st.sampled_from(["none", "margin", "cost", "both"]))
+    margin: Money | None = None
+    if kind in ("margin", "both") and cost is not None:
+        margin = amount - cost
+    if kind in ("margin", "none"):
+        cost = None
+    return Transaction(
+        cid,
+        draw(dates()),
+        amount,
+        margin=margin,
+        cost=cost,
+        product_line=draw(_optional(_labels())),
+        main_business=draw(st.booleans()),
+        refund=draw(st.booleans()),
+    )
