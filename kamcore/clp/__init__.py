@@ -13,6 +13,26 @@ from typing import Any
 # name -> submodule of kamcore.clp that defines it. Each helper edits only its own block.
 _LAZY: dict[str, str] = {
     # --- closed form, stage-shaped, Markov (kamcore.clp.closed_form / stage / markov)
+    "TIMINGS": "kamcore.clp.closed_form",
+    "CustomerEquity": "kamcore.clp.closed_form",
+    "customer_equity": "kamcore.clp.closed_form",
+    "expected_lifetime": "kamcore.clp.closed_form",
+    "lifetime_profit": "kamcore.clp.closed_form",
+    "margin_multiple": "kamcore.clp.closed_form",
+    "DEFAULT_STAGE_PROFILE": "kamcore.clp.stage",
+    "LIVE_STAGES": "kamcore.clp.stage",
+    "StageParameters": "kamcore.clp.stage",
+    "StageProfile": "kamcore.clp.stage",
+    "curve_lifetime_profit": "kamcore.clp.stage",
+    "matrix_lifetime_profit": "kamcore.clp.stage",
+    "stage_codes": "kamcore.clp.stage",
+    "stage_lifetime_profit": "kamcore.clp.stage",
+    "ROW_SUM_TOLERANCE": "kamcore.clp.markov",
+    "EMPTY_ROW_POLICIES": "kamcore.clp.markov",
+    "MarkovChain": "kamcore.clp.markov",
+    "TransitionEstimate": "kamcore.clp.markov",
+    "estimate_transition_matrix": "kamcore.clp.markov",
+    "transition_from_counts": "kamcore.clp.markov",
     # --- BG/NBD family (kamcore.clp.btyd.*)
     # --- BG/BB, Gamma-Gamma, sBG, per-customer CLP
 }
