@@ -387,11 +387,12 @@ class RetentionModel:
     >>> model.retention([-3.0, 0.0, 3.0], [0.8, 0.5, 0.2]).round(3)
     array([0.769, 0.818, 0.905])
 
-    The retention array is the CLP input as is, e.g. the margin multiple
-    m r / (1 + d - r) with margin 100 and discount rate 0.1:
+    The retention array is the CLP input as is, e.g. Gupta & Lehmann's margin
+    multiple m r / (1 + d - r) with margin 100 and discount rate 0.1:
 
+    >>> from kamcore.clp.closed_form import margin_multiple
     >>> r = model.retention([0.0, 2.0], [0.5, 0.9])
-    >>> (100.0 * r / (1.0 + 0.1 - r)).round(1)
+    >>> margin_multiple(100.0, r, 0.1).round(1)
     array([289.5, 611.1])
     """
 
