@@ -485,12 +485,14 @@ def _chunk_weights(r_chunk: FloatArray, d: float, timing: str, periods: int) -> 
     t = np.arange(1, periods + 1, dtype=np.float64)
     s_shift, d_shift = _survival_exponent_shift(timing)
     discount = (1.0 + d) ** -(t - d_shift)
-    if r_chunk.ndim == 1:
-        survival = np.power(r_chunk[:, None], (t - s_shift)[None, :])
-    else:
-        survival = np.cumprod(r_chunk, axis=1)
-        if s_shift:
-            survival = np.concatenate((np.ones((survival.shape[0], 1)), survival[:, :-1]), axis=1)
+    if r_chunk.ndim == 1:  # per customer: r^t by a running product (faster than power)
+        r_chunk = np.broadcast_to(r_chunk[:, None], (r_chunk.size, periods))
+    if s_shift:  # S_t = prod_{j<t} r_j
+        survival = np.empty(r_chunk.shape, dtype=np.float64)
+        survival[:, 0] = 1.0
+        np.cumprod(r_chunk[:, :-1], axis=1, out=survival[:, 1:])
+    else:  # S_t = prod_{j<=t} r_j
+        survival = np.cumprod(r_chunk, axis=1, dtype=np.float64)
     survival *= discount
     return survival
 

@@ -1,0 +1,139 @@
+"""Benchmark: closed-form CLP, stage-shaped/margin-path CLP and Markov values.
+
+Run from the repository root::
+
+    python benchmarks/bench_clp.py            # 10k / 100k / 1M customers
+    python benchmarks/bench_clp.py --quick    # 10k / 100k only
+
+Timings are the best of a few repeats (time.perf_counter); peak memory is the
+tracemalloc peak of one separate call (numpy reports its buffers to tracemalloc),
+inputs excluded.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+from kamcore.clp.closed_form import customer_equity, lifetime_profit
+from kamcore.clp.markov import MarkovChain
+from kamcore.clp.stage import (
+    curve_lifetime_profit,
+    matrix_lifetime_profit,
+    stage_lifetime_profit,
+)
+
+
+def best_of(fn, repeats=3):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def peak_mib(fn):
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def row(label, n, seconds, mib):
+    rate = n / seconds / 1e6 if seconds > 0 else float("inf")
+    print(f"{label:<46} {n:>9,} {seconds * 1e3:>10.1f} ms {rate:>8.1f} M/s {mib:>9.1f} MiB")
+
+
+def main(argv):
+    sizes = [10_000, 100_000] if "--quick" in argv else [10_000, 100_000, 1_000_000]
+    rng = np.random.default_rng(2024)
+    print(f"{'case':<46} {'n':>9} {'time':>13} {'rate':>10} {'peak':>13}")
+
+    for n in sizes:
+        margin = rng.gamma(2.0, 500.0, n)
+        retention = rng.uniform(0.3, 0.97, n)
+        horizon = rng.integers(1, 121, n)
+        segments = rng.choice(np.array(["A", "B", "C", "D"]), n)
+
+        def inf(margin=margin, retention=retention):
+            return lifetime_profit(margin, retention, 0.1)
+
+        def fin(margin=margin, retention=retention, horizon=horizon):
+            return lifetime_profit(margin, retention, 0.1, horizon=horizon, timing="start",
+                                   acquisition_cost=50.0, cost_to_serve=20.0)
+
+        values = inf()
+
+        def equity(values=values, segments=segments):
+            return customer_equity(values, segments=segments)
+
+        stages = rng.choice(np.array(["exploration", "formation", "stability", "decline", "ended"]),
+                            n)
+
+        def by_stage(stages=stages, margin=margin):
+            return stage_lifetime_profit(stages, 0.1, scale=margin)
+
+        row("closed form, infinite horizon", n, best_of(inf), peak_mib(inf))
+        row("closed form, finite horizon + costs", n, best_of(fin), peak_mib(fin))
+        row("customer equity, 4 segments", n, best_of(equity), peak_mib(equity))
+        row("stage-shaped CLP from string stages", n, best_of(by_stage), peak_mib(by_stage))
+
+    # ---- 1M customers x 120 periods, no n x T allocation
+    n, periods = sizes[-1], 120
+    level = rng.gamma(2.0, 500.0, n)
+    retention = rng.uniform(0.3, 0.97, n)
+    curve = np.minimum(1.0, np.arange(1, periods + 1) / 24.0)  # ramp-up then flat
+
+    def curve_customer(level=level, curve=curve, retention=retention):
+        return curve_lifetime_profit(level, curve, retention, 0.01)
+
+    def curve_period(level=level, curve=curve):
+        return curve_lifetime_profit(level, curve, np.full((1, periods), 0.98), 0.01)
+
+    view = np.broadcast_to(level[:, None], (n, periods))  # a read-only view: no n x T buffer
+
+    def matrix_view(view=view, retention=retention):
+        return matrix_lifetime_profit(view, retention, 0.01)
+
+    full_bytes = n * periods * 8 / 2**20
+    print(f"\n{n:,} customers x {periods} periods; a dense n x T float64 matrix = "
+          f"{full_bytes:,.0f} MiB")
+    row(f"curve CLP, per-customer retention (T={periods})", n, best_of(curve_customer, 1),
+        peak_mib(curve_customer))
+    row(f"curve CLP, per-period retention (T={periods})", n, best_of(curve_period, 1),
+        peak_mib(curve_period))
+    row(f"matrix CLP on a view, per-customer r (T={periods})", n, best_of(matrix_view, 1),
+        peak_mib(matrix_view))
+
+    # ---- Markov chain, 5 states (grades A-D + lost)
+    p = np.array([
+        [0.80, 0.12, 0.04, 0.02, 0.02],
+        [0.15, 0.65, 0.12, 0.04, 0.04],
+        [0.03, 0.15, 0.60, 0.12, 0.10],
+        [0.01, 0.04, 0.15, 0.55, 0.25],
+        [0.00, 0.00, 0.00, 0.00, 1.00],
+    ])
+    chain = MarkovChain(p, [500.0, 250.0, 100.0, 20.0, 0.0], 0.1,
+                        states=("A", "B", "C", "D", "lost"))
+    print()
+    t_inf = best_of(chain.value, 50)
+    t_fin = best_of(lambda: chain.value(horizon=120), 20)
+    print(f"{'Markov value, 5 states, infinite (solve)':<46} {t_inf * 1e6:>21.1f} us")
+    print(f"{'Markov value, 5 states, T = 120 (Horner)':<46} {t_fin * 1e6:>21.1f} us")
+    grades = rng.choice(np.array(chain.states), n)
+
+    def per_customer(grades=grades):
+        return chain.customer_value(grades)
+
+    row("Markov value per customer (string states)", n, best_of(per_customer),
+        peak_mib(per_customer))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
