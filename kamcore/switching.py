@@ -163,8 +163,9 @@ class NoisyOr:
     def __call__(self, facet_strengths: FloatArray, /) -> FloatArray:
         """Return the weighted noisy-OR along the last axis."""
         s = np.asarray(facet_strengths, dtype=np.float64)
+        logs = np.negative(s)
         with np.errstate(divide="ignore"):
-            logs = np.log1p(-s)
+            np.log1p(logs, out=logs)
         if self.weights is not None:
             w = _check_weight_count(self.weights, s, "NoisyOr")
             with np.errstate(invalid="ignore"):
@@ -235,8 +236,12 @@ _DEFAULT: Final = NoisyOr()
 
 # --------------------------------------------------------------------------- kernels
 def _saturation_kernel(money: FloatArray, scale: FloatArray | float) -> FloatArray:
-    """Kernel: ``1 - exp(-money/scale)`` (inputs trusted)."""
-    return np.asarray(0.0 - np.expm1(-(money / scale)), dtype=np.float64)
+    """Kernel: ``1 - exp(-money/scale)`` (inputs trusted; one allocation)."""
+    out = np.asarray(np.divide(money, scale), dtype=np.float64)
+    np.negative(out, out=out)
+    np.expm1(out, out=out)
+    np.subtract(0.0, out, out=out)
+    return out
 
 
 def _effective(
@@ -247,16 +252,22 @@ def _effective(
         assert strength is not None
         return strength
     sat = _saturation_kernel(money, scale)
-    return sat if strength is None else np.maximum(strength, sat)
+    if strength is not None:
+        np.maximum(strength, sat, out=sat)
+    return sat
 
 
 def _pool(
     accounts: IntArray, facets: IntArray, eff: FloatArray, n_accounts: int, k: int
 ) -> FloatArray:
     """Kernel: noisy-OR of component strengths per (account, facet) -> (n, k)."""
+    logs = np.negative(eff)
     with np.errstate(divide="ignore"):
-        logs = np.log1p(-eff)
-    sums = np.bincount(accounts * k + facets, weights=logs, minlength=n_accounts * k)
+        np.log1p(logs, out=logs)
+    idx = accounts * k
+    idx += facets
+    sums = np.bincount(idx, weights=logs, minlength=n_accounts * k)
+    del idx
     return np.asarray(0.0 - np.expm1(sums), dtype=np.float64).reshape(n_accounts, k)
 
 
