@@ -303,3 +303,9 @@ def test_customer_equity_matches_loop_and_is_permutation_invariant(values, data)
     eq2 = customer_equity(values[perm], segments=seg[perm])
     np.testing.assert_allclose(eq2.segment_totals, eq.segment_totals, atol=1e-6)
     np.testing.assert_array_equal(eq2.segment_counts, eq.segment_counts)
+
+
+def test_overflow_is_an_error_not_inf():
+    # q = 1 / 0.01 = 100 with a long finite horizon overflows float64
+    with pytest.raises(InvalidParameterError, match="overflows"):
+        lifetime_profit(1.0, 1.0, -0.99, horizon=1000)

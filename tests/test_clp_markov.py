@@ -277,3 +277,8 @@ def test_estimation_matches_loop_and_is_permutation_invariant(data, s, n):
     est2 = estimate_transition_matrix([before[i] for i in perm], [after[i] for i in perm], labels,
                                       policy="uniform")
     assert est2 == est
+
+
+def test_overflow_is_an_error_not_inf():
+    with pytest.raises(InvalidParameterError, match="overflows"):
+        MarkovChain([[1.0]], [1.0], -0.99).value(horizon=400)

@@ -390,3 +390,14 @@ def test_curve_bad_input():
         curve_lifetime_profit([1.0], [math.nan], 0.5, 0.1)
     with pytest.raises(InvalidParameterError, match="'level' must not be empty"):
         curve_lifetime_profit([], [1.0], 0.5, 0.1)
+
+
+def test_overflow_is_an_error_not_inf():
+    with pytest.raises(InvalidParameterError, match="overflows"):
+        matrix_lifetime_profit(np.ones((2, 400)), 1.0, -0.99)
+    with pytest.raises(InvalidParameterError, match="overflows"):
+        matrix_lifetime_profit(np.ones((2, 400)), [1.0, 1.0], -0.99)
+    with pytest.raises(InvalidParameterError, match="overflows"):
+        curve_lifetime_profit([1.0], np.ones(400), 1.0, -0.99)
+    with pytest.raises(InvalidParameterError, match="overflows"):
+        StageProfile.constant(margin=1.0, retention=1.0).values(-0.99, horizon=400)

@@ -89,6 +89,17 @@ def _result(arr: FloatArray) -> FloatArray | float:
     return arr
 
 
+def _finite_result(values: NDArray[Any], name: str) -> None:
+    """Raise if a computed result overflowed (possible only with ``d < 0`` or huge inputs)."""
+    fail_where(
+        ~np.isfinite(values),
+        values,
+        name,
+        "be finite, but the result overflows float64 (check discount_rate < 0 with a long "
+        "horizon, or the size of the margins)",
+    )
+
+
 def _timing_factor(timing: str, q: FloatArray, discount_rate: FloatArray) -> FloatArray:
     """Weight of the first cash flow relative to ``S_T`` (``q``, ``1`` or ``1/(1+d)``)."""
     if timing == "end":
@@ -111,7 +122,7 @@ def _geometric_sum(retention: FloatArray, discount_rate: FloatArray, horizon: ND
         return 1.0 / one_minus_q
     t = horizon.astype(np.float64)
     positive = retention > 0.0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         log_q = np.log(np.where(positive, retention, 1.0)) - np.log1p(discount_rate)
         one_minus_qt = np.where(positive, -np.expm1(t * log_q), np.where(t > 0, 1.0, 0.0))
         ratio = one_minus_qt / one_minus_q
@@ -207,8 +218,12 @@ def lifetime_profit(
     else:
         h = parts[5]
     q = r / (1.0 + d)
-    value = (m - c) * _timing_factor(timing, q, d) * _geometric_sum(r, d, h) - a
-    return _result(np.asarray(value, dtype=np.float64))
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = np.asarray(
+            (m - c) * _timing_factor(timing, q, d) * _geometric_sum(r, d, h) - a, dtype=np.float64
+        )
+    _finite_result(value, "lifetime_profit")
+    return _result(value)
 
 
 def _check_convergent(retention: FloatArray, discount_rate: FloatArray) -> None:

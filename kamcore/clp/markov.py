@@ -40,7 +40,7 @@ from kamcore._params import (
     check_in,
     same_length,
 )
-from kamcore.clp.closed_form import DISCOUNT_RATE, _readonly
+from kamcore.clp.closed_form import DISCOUNT_RATE, _finite_result, _readonly
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = [
@@ -254,8 +254,10 @@ class MarkovChain:
         h = int(as_int_array(horizon, "horizon", ndim=0, domain=NONNEGATIVE))
         pd = self.transition / (1.0 + d)
         v = np.array(self.rewards)
-        for _ in range(h):
-            v = self.rewards + pd @ v
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(h):
+                v = self.rewards + pd @ v
+        _finite_result(v, "value")
         return _readonly(v)
 
     def state_index(self, states: ArrayLike) -> IntArray:

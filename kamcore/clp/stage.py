@@ -54,7 +54,13 @@ from kamcore._params import (
     as_int_array,
     fail_where,
 )
-from kamcore.clp.closed_form import DISCOUNT_RATE, Timing, _check_timing, _readonly
+from kamcore.clp.closed_form import (
+    DISCOUNT_RATE,
+    Timing,
+    _check_timing,
+    _finite_result,
+    _readonly,
+)
 from kamcore.domain.enums import LifecycleStage
 from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
 
@@ -320,9 +326,11 @@ def _stage_values(
     else:
         # V_T(start) = sum_{t<T} qd^t m, V_T(end) = sum_{1<=t<=T} qd^t m; Horner over t.
         v_start = np.zeros(4)
-        for _ in range(horizon):
-            v_start = m + qd @ v_start
-        v_end = qd @ v_start
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(horizon):
+                v_start = m + qd @ v_start
+            v_end = qd @ v_start
+        _finite_result(np.concatenate((v_start, v_end)), "stage values")
     if timing == "start":
         live = v_start
     elif timing == "end":
@@ -563,29 +571,35 @@ def _path_profit(
     w_period: FloatArray | None = None
     if mode in {"scalar", "period"}:
         vec = np.full(periods, float(r)) if mode == "scalar" else r.reshape(-1)
-        w_period = _period_weights(vec, d, timing)
-        w_sum = float(w_period.sum())
+        with np.errstate(over="ignore", invalid="ignore"):
+            w_period = _period_weights(vec, d, timing)
+            w_sum = float(w_period.sum())
         if rank_one is not None:  # m_it = level_i * curve_t: no matrix at all
             level, curve = rank_one
-            return level * float(curve @ w_period) - c * w_sum - a
-    for start in range(0, n, chunk):
-        stop = min(start + chunk, n)
-        block = np.asarray(margin_rows(start, stop), dtype=np.float64)
-        if validate_margins:
-            _check_chunk(block, start, name="margins", domain=None, source=margin_rows,
-                         n=n, chunk=chunk)
-        if w_period is not None:
-            out[start:stop] = block @ w_period - c[start:stop] * w_sum
-            continue
-        if mode == "customer":
-            r_chunk = r[start:stop]
-        else:
-            r_chunk = np.asarray(r[start:stop], dtype=np.float64)
-            _check_chunk(r_chunk, start, name="retention", domain=PROBABILITY,
-                         source=lambda i, j: np.asarray(r[i:j]), n=n, chunk=chunk)
-        w = _chunk_weights(r_chunk, d, timing, periods)
-        out[start:stop] = np.einsum("ij,ij->i", block, w) - c[start:stop] * w.sum(axis=1)
+            with np.errstate(over="ignore", invalid="ignore"):
+                result = level * float(curve @ w_period) - c * w_sum - a
+            _finite_result(result, "lifetime_profit")
+            return result
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, n, chunk):
+            stop = min(start + chunk, n)
+            block = np.asarray(margin_rows(start, stop), dtype=np.float64)
+            if validate_margins:
+                _check_chunk(block, start, name="margins", domain=None, source=margin_rows,
+                             n=n, chunk=chunk)
+            if w_period is not None:
+                out[start:stop] = block @ w_period - c[start:stop] * w_sum
+                continue
+            if mode == "customer":
+                r_chunk = r[start:stop]
+            else:
+                r_chunk = np.asarray(r[start:stop], dtype=np.float64)
+                _check_chunk(r_chunk, start, name="retention", domain=PROBABILITY,
+                             source=lambda i, j: np.asarray(r[i:j]), n=n, chunk=chunk)
+            w = _chunk_weights(r_chunk, d, timing, periods)
+            out[start:stop] = np.einsum("ij,ij->i", block, w) - c[start:stop] * w.sum(axis=1)
     out -= a
+    _finite_result(out, "lifetime_profit")
     return out
 
 
