@@ -1,5 +1,7 @@
-"""Customer lifetime profit (CLP): closed forms, stage-shaped profit, Markov
-migration and repeat-buying/retention models.
+"""Customer lifetime profit (CLP) calculators and models.
+
+Closed forms, stage-shaped profit, Markov migration and repeat-buying and
+retention models.
 
 Names are imported lazily so that ``import kamcore.clp`` stays cheap; every
 name below is part of the public API.
@@ -37,7 +39,7 @@ _LAZY: dict[str, str] = {
     # --- BG/BB, Gamma-Gamma, sBG, per-customer CLP
 }
 
-__all__ = sorted(_LAZY)
+__all__ = sorted(_LAZY)  # noqa: PLE0605 - the lazy names are the public API
 
 
 def __getattr__(name: str) -> Any:
