@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._params import NONNEGATIVE, as_float_array, fail_where, same_length
+from kamcore._params import NONNEGATIVE, as_float_array, check_in, fail_where, same_length
 from kamcore.errors import InvalidParameterError, SchemaError, ShapeMismatchError
 from kamcore.portfolio import Portfolio
 
@@ -318,25 +318,49 @@ def summarize_transactions(
     )
 
 
-def transactions_to_arrays(transactions: Iterable[Transaction]) -> dict[str, NDArray[Any]]:
+def transactions_to_arrays(
+    transactions: Iterable[Transaction], *, refunds: Literal["raise", "exclude"] = "raise"
+) -> dict[str, NDArray[Any]]:
     """Turn :class:`~kamcore.domain.transaction.Transaction` objects into log columns.
 
-    Returns a mapping with ``customer_ids``, ``dates``, ``amounts``,
-    ``main_business`` and, when every transaction carries one, ``margins`` —
-    ready for ``summarize_transactions(**arrays)``.
+    Parameters
+    ----------
+    transactions
+        The log, one object per transaction, all in one currency.
+    refunds : {"raise", "exclude"}
+        Refunds are not purchase occasions: by default they are an error;
+        ``"exclude"`` leaves them out explicitly.
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``customer_ids``, ``dates``, ``amounts``, ``main_business`` and, when
+        every transaction carries a margin or a cost, ``margins`` (the gross
+        margin) — ready for ``summarize_transactions(**arrays)``.
 
     Raises
     ------
     CurrencyMismatchError
         When the transactions are in more than one currency.
+    InvalidParameterError
+        A refund with ``refunds="raise"``.
     """
     from kamcore.errors import CurrencyMismatchError
 
+    check_in(refunds, "refunds", ("raise", "exclude"))
     items = list(transactions)
-    currencies = {t.amount.currency for t in items}
+    refund_at = [i for i, t in enumerate(items) if t.refund]
+    if refund_at and refunds == "raise":
+        raise InvalidParameterError(
+            f"'transactions' must not contain refunds (they are not purchase occasions; pass "
+            f"refunds='exclude' to leave them out); got {len(refund_at)} refunds "
+            f"(first at index {refund_at[0]})."
+        )
+    items = [t for t in items if not t.refund]
+    currencies = sorted({t.currency for t in items})
     if len(currencies) > 1:
         raise CurrencyMismatchError(
-            f"a transaction log must be in one currency; got {sorted(currencies)}."
+            f"a transaction log must be in one currency; got {currencies}."
         )
     out: dict[str, NDArray[Any]] = {
         "customer_ids": np.array([t.customer_id for t in items], dtype=str),
@@ -344,11 +368,7 @@ def transactions_to_arrays(transactions: Iterable[Transaction]) -> dict[str, NDA
         "amounts": np.array([float(t.amount.amount) for t in items], dtype=np.float64),
         "main_business": np.array([t.main_business for t in items], dtype=bool),
     }
-    margins = [
-        t.margin.amount if t.margin is not None
-        else (t.amount.amount - t.cost.amount if t.cost is not None else None)
-        for t in items
-    ]
+    margins = [t.gross_margin for t in items]
     if items and all(m is not None for m in margins):
-        out["margins"] = np.array([float(m) for m in margins if m is not None])
+        out["margins"] = np.array([float(m.amount) for m in margins if m is not None])
     return out

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore.errors import InvalidParameterError, ShapeMismatchError
+from kamcore.errors import CurrencyMismatchError, InvalidParameterError, ShapeMismatchError
 from kamcore.transactions import summarize_transactions
 from tests.conftest import DATA
 
@@ -172,3 +172,37 @@ def test_to_portfolio_carries_columns_and_currency():
     assert p["frequency"].tolist() == [1, 0]
     assert p.currency("total_revenue") == "USD"
     assert p.currency("frequency") is None
+
+
+def test_transaction_objects_feed_the_summary():
+    from kamcore.domain import Money, Transaction
+    from kamcore.transactions import transactions_to_arrays
+
+    log = [
+        Transaction("a", dt.date(2024, 1, 1), Money.of("10", "EUR"), cost=Money.of("6", "EUR")),
+        Transaction("a", dt.date(2024, 1, 8), Money.of("20", "EUR"), margin=Money.of("5", "EUR"),
+                    main_business=False),
+        Transaction("b", dt.date(2024, 1, 3), Money.of("7", "EUR"), margin=Money.of("-1", "EUR")),
+    ]
+    arrays = transactions_to_arrays(log)
+    s = summarize_transactions(**arrays, observation_end="2024-01-15", time_unit="W")
+    assert s.frequency.tolist() == [1, 0]
+    assert s.total_margin is not None
+    assert s.total_margin.tolist() == [9.0, -1.0]
+    assert s.main_business_revenue is not None
+    assert s.main_business_revenue.tolist() == [10.0, 7.0]
+
+
+def test_refunds_are_rejected_or_excluded_explicitly():
+    from kamcore.domain import Money, Transaction
+    from kamcore.transactions import transactions_to_arrays
+
+    log = [
+        Transaction("a", dt.date(2024, 1, 1), Money.of("10", "EUR")),
+        Transaction("a", dt.date(2024, 1, 2), Money.of("4", "EUR"), refund=True),
+    ]
+    with pytest.raises(InvalidParameterError, match="1 refunds \\(first at index 1\\)"):
+        transactions_to_arrays(log)
+    assert transactions_to_arrays(log, refunds="exclude")["amounts"].tolist() == [10.0]
+    with pytest.raises(CurrencyMismatchError, match="one currency"):
+        transactions_to_arrays([*log[:1], Transaction("b", dt.date(2024, 1, 1), Money.of("1", "USD"))])
