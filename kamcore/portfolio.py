@@ -130,6 +130,8 @@ def _column(name: str, values: ArrayLike, n: int, nullable: bool) -> NDArray[Any
                 f"column {name!r} must hold numbers, dates or strings; got {int(not_str.sum())} "
                 f"non-string objects in a text column (first at index {first}: {arr[first]!r})."
             )
+        nul = np.fromiter((v.endswith("\x00") for v in arr), dtype=bool, count=n)
+        fail_where(nul, arr, name, "not end with a NUL character (numpy text drops it)")
         return _readonly(arr.astype(str) if n else np.empty(0, dtype="U1"))
     raise SchemaError(f"column {name!r} has unsupported dtype {arr.dtype}.")
 
@@ -329,7 +331,7 @@ class Portfolio:
             "industry": [c.industry or "" for c in items],
             "region": [c.region or "" for c in items],
         }
-        columns: dict[str, ArrayLike] = {k: np.array(v, dtype=str) for k, v in text.items()}
+        columns: dict[str, ArrayLike] = {k: np.array(v, dtype=object) for k, v in text.items()}
         currencies: dict[str, str] = {}
         for field in CUSTOMER_MONEY_COLUMNS:
             amounts = np.full(n, np.nan)
