@@ -12,39 +12,18 @@ with the column named.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Mapping
-from types import ModuleType
 from typing import Any, Literal
 
 import numpy as np
 
-from kamcore.errors import MissingOptionalDependencyError, SchemaError
+from kamcore._optional import require
+from kamcore.errors import SchemaError
 from kamcore.portfolio import Portfolio
 
 __all__ = ["from_frame", "require", "to_frame"]
 
-_EXTRAS = {"pandas": "pandas", "polars": "polars", "pyarrow": "arrow", "matplotlib": "plot"}
-
 Backend = Literal["pandas", "polars", "pyarrow"]
-
-
-def require(module: str) -> ModuleType:
-    """Import an optional dependency or raise with the pip command that installs it.
-
-    Raises
-    ------
-    MissingOptionalDependencyError
-        ``"... requires pandas: pip install 'kamcore[pandas]'"``.
-    """
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        extra = _EXTRAS.get(module, module)
-        raise MissingOptionalDependencyError(
-            f"this feature requires {module}, which is not installed: "
-            f"pip install 'kamcore[{extra}]'"
-        ) from None
 
 
 def to_frame(portfolio: Portfolio, backend: Backend = "pandas", *, id_column: str = "id") -> Any:
