@@ -226,3 +226,33 @@ def test_net_sales_is_sum_of_signed_amounts(ts: list[Transaction]) -> None:
     gross = Money.total([t.amount for t in ts if not t.refund], currency="EUR")
     refunds = Money.total([t.amount for t in ts if t.refund], currency="EUR")
     assert net == gross - refunds
+
+
+# ------------------------------------------------------------------ rubric-fact enums
+@pytest.mark.parametrize(
+    ("years", "expected"),
+    [(0, CooperationLength.UNDER_1_YEAR), (0.99, CooperationLength.UNDER_1_YEAR),
+     (1, CooperationLength.YEARS_1_TO_3), (3, CooperationLength.YEARS_3_TO_5),
+     (5, CooperationLength.YEARS_3_TO_5), (5.01, CooperationLength.OVER_5_YEARS)],
+)
+def test_cooperation_bands(years: float, expected: CooperationLength) -> None:
+    assert CooperationLength.from_years(years) is expected
+
+
+@pytest.mark.parametrize("years", [float("nan"), float("inf"), -1, True, "3"])
+def test_cooperation_bad_years(years: Any) -> None:
+    with pytest.raises(InvalidParameterError, match="'years'"):
+        CooperationLength.from_years(years)
+
+
+def test_prospect_bands_and_level_order() -> None:
+    assert [Prospects.from_count(n) for n in range(5)] == [
+        Prospects.NONE, Prospects.ONE, Prospects.TWO_OR_THREE, Prospects.TWO_OR_THREE,
+        Prospects.FOUR,
+    ]
+    with pytest.raises(InvalidParameterError, match="'prospects'"):
+        Prospects.from_count(5)
+    assert CreditRecord.PAYS_PER_CONTRACT < CreditRecord.UNCOLLECTABLE
+    assert CreditRecord.from_level(2) is CreditRecord.LATE_BUT_COLLECTABLE
+    with pytest.raises(InvalidParameterError, match="'CreditRecord' level"):
+        CreditRecord.from_level(5)
