@@ -1,0 +1,33 @@
+"""The README's quickstart runs, and the docs' relative links resolve."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _python_blocks(text: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", text, flags=re.S)
+
+
+def test_readme_quickstart_runs():
+    blocks = _python_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert blocks, "README has no python example"
+    namespace: dict[str, object] = {}
+    exec(compile(blocks[0], "README.md quickstart", "exec"), namespace)
+
+
+def test_readme_has_the_two_setup_commands():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "kamcore demo" in text
+    assert "python -m pytest" in text
+
+
+@pytest.mark.parametrize("doc", [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"], ids=lambda p: p.name)
+def test_relative_links_resolve(doc):
+    for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", doc.read_text(encoding="utf-8")):
+        assert (doc.parent / target).exists(), f"{doc.name} links to missing {target}"
