@@ -63,6 +63,7 @@ from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = [
     "FREQUENCIES",
+    "MAX_PERIODS",
     "CohortRetention",
     "ContributionShare",
     "CrossSell",
@@ -84,6 +85,10 @@ __all__ = [
 
 #: Period frequencies understood for date inputs (see the module docstring).
 FREQUENCIES: Final[tuple[str, ...]] = ("D", "W", "M", "Q", "Y")
+
+#: Most periods a log may span (from its first to its last period), a guard against
+#: passing timestamps as period numbers.
+MAX_PERIODS: Final = 100_000
 
 # 1970-01-01 (day 0) is a Thursday: shifting by 3 days makes weeks start on Monday.
 _WEEK_SHIFT: Final = 3
@@ -218,6 +223,11 @@ def _code_log(customer_ids: ArrayLike, dates: ArrayLike, freq: str | None, name:
     lo = int(ords.min())
     period = ords - lo
     n_periods = int(period.max()) + 1
+    if n_periods > MAX_PERIODS:
+        raise InvalidParameterError(
+            f"{name!r} must span at most {MAX_PERIODS} periods; got {n_periods} "
+            "(are these timestamps? pass dates with a coarser 'freq')."
+        )
     labels = _period_labels(np.arange(lo, lo + n_periods, dtype=np.int64), freq)
     return _Log(uniq, cust.astype(np.int64), period, n_periods, labels)
 

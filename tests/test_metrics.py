@@ -234,6 +234,7 @@ def test_period_metrics_does_not_write_inputs():
         ({"customer_ids": ["a"], "dates": [1], "amounts": [1, 2]}, ShapeMismatchError, "length"),
         ({"customer_ids": ["a"], "dates": [1], "active_window": 0}, InvalidParameterError, "window"),
         ({"customer_ids": [["a"]], "dates": [[1]]}, ShapeMismatchError, "1-D"),
+        ({"customer_ids": ["a", "b"], "dates": [0, 10**9]}, InvalidParameterError, "at most"),
     ],
 )
 def test_period_metrics_bad_input(kwargs, err, match):
