@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import pickle
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import assume, given
@@ -215,3 +216,15 @@ def test_predicates_and_str() -> None:
     assert Money(-1, "EUR").is_negative()
     assert str(Money.of("12.50", "EUR")) == "12.50 EUR"
     assert +Money(3, "EUR") == Money(3, "EUR")
+
+
+@given(st.lists(amounts(), max_size=10), st.randoms(use_true_random=False))
+def test_total_is_permutation_and_chunk_invariant(values: list[Decimal], rnd: Any) -> None:
+    items = [Money(v, "CHF") for v in values]
+    shuffled = list(items)
+    rnd.shuffle(shuffled)
+    whole = Money.total(items, currency="CHF")
+    assert Money.total(shuffled, currency="CHF") == whole
+    cut = len(items) // 2
+    parts = [Money.total(items[:cut], currency="CHF"), Money.total(items[cut:], currency="CHF")]
+    assert Money.total(parts) == whole
