@@ -241,8 +241,8 @@ class BetaGeo:
     FHL's worked example, a customer with 2 repeat purchases (the last at week
     30.43) observed for 38.86 weeks, expects 1.226 purchases in the next 39 weeks:
 
-    >>> m.expected_purchases(39.0, 2, 30.43, 38.86).round(3)
-    array(1.226)
+    >>> round(float(m.expected_purchases(39.0, 2, 30.43, 38.86)), 3)
+    1.226
     """
 
     r: float = attrs.field(converter=to_float_parameter, validator=check_positive_parameter)
