@@ -44,9 +44,21 @@ from kamcore.domain.lifecycle import (
 )
 from kamcore.domain.money import ISO_4217_CODES, Money, check_currency
 from kamcore.domain.relationship import Relationship, StageChange
+from kamcore.domain.switching import (
+    DependenceLever,
+    SwitchingCost,
+    SwitchingCostComponent,
+    SwitchingCostFacet,
+    SwitchingCostKind,
+)
 from kamcore.domain.transaction import Transaction
 
 __all__ = [
+    "DependenceLever",
+    "SwitchingCost",
+    "SwitchingCostComponent",
+    "SwitchingCostFacet",
+    "SwitchingCostKind",
     "ISO_4217_CODES",
     "KAM_STAGES_FOR_TYPE",
     "MANAGEMENT_FOCUS",

@@ -29,6 +29,7 @@ from kamcore.domain._checks import (
 from kamcore.domain.contact import Contact
 from kamcore.domain.enums import BuyingRole, KamStage, LifecycleStage, RelationshipType, Stance
 from kamcore.domain.lifecycle import START_STAGES, TRANSITIONS, is_legal, kam_stages_for
+from kamcore.domain.switching import SwitchingCost
 from kamcore.errors import InvalidParameterError, InvalidTransitionError
 
 __all__ = ["Relationship", "StageChange"]
@@ -95,6 +96,17 @@ def _default_stage(self: Any) -> Any:
     return None
 
 
+def _check_instance(cls: type[Any], name: str) -> Any:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        del instance, attribute
+        if not isinstance(value, cls):
+            raise InvalidParameterError(
+                f"{name!r} must be a {cls.__name__} or None; got {type(value).__name__} {value!r}."
+            )
+
+    return check
+
+
 @attrs.frozen(eq=False)
 class Relationship:
     """A supplier-customer relationship (entity: equal and hashed by ``id`` only).
@@ -120,6 +132,8 @@ class Relationship:
     kam_stage : KamStage or None, keyword-only
         KAM development stage; must be consistent with ``type``
         (:func:`~kamcore.domain.lifecycle.kam_stages_for`).
+    switching_cost : SwitchingCost or None, keyword-only
+        The customer's latest estimated switching cost (the loyalty barrier).
 
     Raises
     ------
@@ -156,6 +170,11 @@ class Relationship:
     )
     kam_stage: KamStage | None = attrs.field(
         default=None, kw_only=True, validator=check_optional_enum(KamStage)
+    )
+    switching_cost: SwitchingCost | None = attrs.field(
+        default=None,
+        kw_only=True,
+        validator=attrs.validators.optional(_check_instance(SwitchingCost, "switching_cost")),
     )
 
     def __attrs_post_init__(self) -> None:
@@ -334,6 +353,11 @@ class Relationship:
                 continue
             days[change.stage] = days.get(change.stage, 0) + (end - change.on).days
         return days
+
+    # ------------------------------------------------------------ assessments
+    def with_switching_cost(self, switching_cost: SwitchingCost | None) -> Relationship:
+        """Return a copy carrying ``switching_cost`` as the latest estimate (None clears it)."""
+        return attrs.evolve(self, switching_cost=switching_cost)
 
     # ------------------------------------------------------------ contacts
     def with_contacts(self, contacts: Iterable[Contact]) -> Relationship:

@@ -42,8 +42,16 @@ from kamcore.domain import (
     kam_stages_for,
 )
 from kamcore.domain.lifecycle import START_STAGES
+from kamcore.domain.switching import (
+    DependenceLever,
+    SwitchingCost,
+    SwitchingCostComponent,
+    SwitchingCostFacet,
+)
 
 __all__ = [
+    "switching_cost_components",
+    "switching_costs",
     "amounts",
     "contacts",
     "currencies",
@@ -364,7 +372,36 @@ def relationships(
         draw(stage_histories(max_moves=max_moves)),
         contacts=tuple(people),
         kam_stage=kam_stage,
+        switching_cost=draw(_optional(switching_costs())),
     )
+
+
+@st.composite
+def switching_cost_components(
+    draw: st.DrawFn, *, currency: str = "EUR"
+) -> SwitchingCostComponent:
+    """:class:`~kamcore.domain.switching.SwitchingCostComponent` values.
+
+    Each has a money estimate, a strength in [0, 1], or both.
+    """
+    has_money, has_strength = draw(
+        st.sampled_from([(True, False), (False, True), (True, True)])
+    )
+    return SwitchingCostComponent(
+        draw(st.sampled_from(list(SwitchingCostFacet))),
+        draw(st.sampled_from(list(DependenceLever))),
+        money=draw(money(currency, min_value=0)) if has_money else None,
+        strength=draw(st.floats(0.0, 1.0)) if has_strength else None,
+    )
+
+
+def switching_costs(
+    *, currency: str = "EUR", max_components: int = 6
+) -> st.SearchStrategy[SwitchingCost]:
+    """:class:`~kamcore.domain.switching.SwitchingCost` values in one currency."""
+    return st.lists(
+        switching_cost_components(currency=currency), max_size=max_components
+    ).map(lambda comps: SwitchingCost(comps, currency=currency))
 
 
 @st.composite
