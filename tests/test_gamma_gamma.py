@@ -60,7 +60,9 @@ def test_published_log_likelihood_convention() -> None:
     x, z = _cdnow()
     buyers = x > 0
     gg = GammaGamma(p=6.25, q=3.74, gamma=15.44)
-    assert round(gg.log_likelihood(x[buyers], z[buyers]), 1) == -4055.9
+    assert round(float(gg.log_likelihood(x[buyers], z[buyers]).sum()), 1) == -4055.9
+    with pytest.raises(InvalidParameterError, match="'frequency' must be >= 1"):
+        gg.log_likelihood(x, z)
 
 
 def test_zero_frequency_rows_rejected_by_default() -> None:
@@ -76,7 +78,8 @@ def test_loglik_matches_scalar_reference(p: float, q: float, g: float, rows: lis
     z = np.array([r[1] for r in rows])
     gg = GammaGamma(p=p, q=q, gamma=g)
     expected = sum(ref_loglik(p, q, g, xi, zi) for xi, zi in rows)
-    assert gg.log_likelihood(x, z) == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    assert float(gg.log_likelihood(x, z).sum()) == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    assert gg.params == {"p": p, "q": q, "gamma": g}
 
 
 @given(positive, positive, positive)

@@ -112,7 +112,7 @@ def test_durations_fit_equals_survivors_fit(column: str) -> None:
     assert b.fit_report is not None
     assert a.fit_report is not None
     assert b.fit_report.n_unique == len(counts)
-    assert a.log_likelihood(durations, censored) == pytest.approx(a.fit_report.log_likelihood, rel=1e-12)
+    assert a.log_likelihood(durations, censored).sum() == pytest.approx(a.fit_report.log_likelihood, rel=1e-12)
 
 
 def test_weighted_fit_equals_repeated_rows() -> None:
@@ -300,4 +300,9 @@ def test_bad_arguments_of_methods() -> None:
     with pytest.raises(InvalidParameterError, match=r"'rng' must be a numpy\.random\.Generator"):
         m.simulate(10, rng=42)  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="'weights' must be >= 0"):
-        m.log_likelihood([1, 2], weights=[1, -1])
+        ShiftedBetaGeometric.fit([1, 2], weights=[1, -1])
+    with pytest.raises(InvalidParameterError, match="'durations' must be >= 1 for customers who churned"):
+        m.log_likelihood(0)
+    assert m.log_likelihood(0, True) == 0.0  # S(0) = 1
+    assert m.log_likelihood([[1], [2]], [False, True]).shape == (2, 2)
+    assert m.params == {"alpha": 1.0, "beta": 2.0}

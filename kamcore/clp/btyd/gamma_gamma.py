@@ -59,7 +59,7 @@ array([35.22, 24.66, 22.89])
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -188,6 +188,13 @@ class GammaGamma:
         default=None, eq=False, hash=False, repr=False, kw_only=True
     )
 
+    PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("p", "q", "gamma")
+
+    @property
+    def params(self) -> dict[str, float]:
+        """Parameters as a name -> value mapping."""
+        return {"p": self.p, "q": self.q, "gamma": self.gamma}
+
     # ------------------------------------------------------------ predictions
     def expected_average_spend(self) -> float:
         r"""Return the population mean spend per transaction, :math:`p\gamma/(q - 1)`.
@@ -239,25 +246,21 @@ class GammaGamma:
         return np.asarray(self.p * (self.gamma + x * z) / denom, dtype=np.float64)
 
     # ------------------------------------------------------------ likelihood
-    def log_likelihood(
-        self,
-        frequency: ArrayLike,
-        monetary_value: ArrayLike,
-        *,
-        weights: ArrayLike | None = None,
-    ) -> float:
-        r"""Log-likelihood of repeat buyers' average spend, summed (weights applied).
+    def log_likelihood(self, frequency: ArrayLike, monetary_value: ArrayLike) -> FloatArray:
+        r"""Log density of each repeat buyer's average spend (broadcast shape).
 
         Uses the density of :math:`\bar z` given in the module documentation
-        (all constants included). Every row must have ``frequency >= 1``.
+        (all constants included); the sum over a fit's data is the fit report's
+        log-likelihood. Every customer must have ``frequency >= 1``.
 
         Returns
         -------
-        float
+        numpy.ndarray of float64
         """
-        x, z, w = _fit_rows(frequency, monetary_value, weights, exclude_zero=False)[:3]
-        ll = _gg_loglik_terms(self.p, self.q, self.gamma, x, z)[0]
-        return float(ll.sum() if w is None else ll @ w)
+        x, z = _validate_spend(frequency, monetary_value, for_fit=False)
+        fail_where(x == 0, x, "frequency",
+                   "be >= 1 (the spend density is defined for repeat buyers only)")
+        return _gg_loglik_terms(self.p, self.q, self.gamma, x, z)[0]
 
     @classmethod
     def fit(

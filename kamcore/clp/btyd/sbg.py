@@ -66,7 +66,7 @@ array([0.627, 0.756, 0.88 ])
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -191,6 +191,13 @@ class ShiftedBetaGeometric:
     )
 
     # ------------------------------------------------------------ distribution
+    PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("alpha", "beta")
+
+    @property
+    def params(self) -> dict[str, float]:
+        """Parameters as a name -> value mapping."""
+        return {"alpha": self.alpha, "beta": self.beta}
+
     def churn_probability(self, t: ArrayLike) -> FloatArray:
         r"""Probability of churning in period ``t``: :math:`P(T = t)`.
 
@@ -338,25 +345,19 @@ class ShiftedBetaGeometric:
         return _finite(out, "discounted_expected_residual_lifetime")
 
     # ------------------------------------------------------------ likelihood
-    def log_likelihood(
-        self,
-        durations: ArrayLike,
-        censored: ArrayLike | None = None,
-        *,
-        weights: ArrayLike | None = None,
-    ) -> float:
-        r"""Log-likelihood summed over customers (weights applied); see :meth:`fit`.
+    def log_likelihood(self, durations: ArrayLike, censored: ArrayLike | None = None) -> FloatArray:
+        r"""Log-likelihood of each customer's duration; see :meth:`fit` for the data rules.
+
+        :math:`\ln P(T = t_i)` for churned customers, :math:`\ln S(t_i)` for censored
+        ones. Broadcast shape of ``durations`` and ``censored``; the sum over a fit's
+        data (weights applied) is the fit report's log-likelihood.
 
         Returns
         -------
-        float
-            :math:`\sum_i w_i \ln P(T = t_i)` over churned customers plus
-            :math:`\sum_i w_i \ln S(t_i)` over censored ones.
+        numpy.ndarray of float64
         """
-        t, c = _validate_durations(durations, censored, for_fit=True)
-        w = validate_weights(weights, t.shape[0])
-        ll, _, _ = _sbg_loglik_terms(self.alpha, self.beta, t, c)
-        return float(ll.sum() if w is None else ll @ w)
+        t, c = _validate_durations(durations, censored, for_fit=False)
+        return _sbg_loglik_terms(self.alpha, self.beta, t, c)[0]
 
     @classmethod
     def fit(
