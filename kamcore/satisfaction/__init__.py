@@ -1,0 +1,64 @@
+"""Satisfaction = perceived service - expected service (SERVQUAL and its variants).
+
+- :class:`Instrument`, :class:`LikertScale`, :data:`SERVQUAL_DIMENSIONS` -
+  the questionnaire: items mapped to dimensions, the declared answer scale,
+  reverse-scored items; :meth:`Instrument.servqual` is the standard 22-item
+  layout.
+- :class:`SurveyResponses` - perception / expectation / adequate / desired
+  score matrices (respondents x items, NaN = not answered), the customer of
+  every respondent, optional importance points and overall rating, and the
+  :class:`~kamcore.domain.satisfaction.ExpectationDrivers` of the survey.
+- :class:`SatisfactionModel` - gap scores per item, dimension and overall
+  (unweighted and weighted), per respondent and per customer:
+  :meth:`~SatisfactionModel.evaluate` (SERVQUAL, P - E),
+  :meth:`~SatisfactionModel.evaluate_zone` (MSA = P - adequate, MSS = P -
+  desired) and :meth:`~SatisfactionModel.evaluate_servperf` (P only).
+- :func:`cronbach_alpha`, :func:`reliability`, :class:`AlphaBand` - scale
+  reliability per dimension.
+- :func:`importance_performance`, :class:`IpaQuadrant` - the
+  importance-performance grid (Martilla & James 1977).
+
+See ``docs/satisfaction.md`` for the formulas and the missing-data rules.
+"""
+
+from __future__ import annotations
+
+from kamcore.domain.satisfaction import ExpectationDrivers, SatisfactionSummary
+from kamcore.satisfaction.instrument import SECTIONS, SERVQUAL_DIMENSIONS, Instrument, LikertScale
+from kamcore.satisfaction.ipa import ImportancePerformance, IpaQuadrant, importance_performance
+from kamcore.satisfaction.model import (
+    SatisfactionModel,
+    SatisfactionResult,
+    WeightDerivation,
+    ZoneOfToleranceResult,
+)
+from kamcore.satisfaction.reliability import (
+    AlphaBand,
+    DimensionReliability,
+    alpha_band,
+    cronbach_alpha,
+    reliability,
+)
+from kamcore.satisfaction.responses import SurveyResponses
+
+__all__ = [
+    "SECTIONS",
+    "SERVQUAL_DIMENSIONS",
+    "AlphaBand",
+    "DimensionReliability",
+    "ExpectationDrivers",
+    "ImportancePerformance",
+    "Instrument",
+    "IpaQuadrant",
+    "LikertScale",
+    "SatisfactionModel",
+    "SatisfactionResult",
+    "SatisfactionSummary",
+    "SurveyResponses",
+    "WeightDerivation",
+    "ZoneOfToleranceResult",
+    "alpha_band",
+    "cronbach_alpha",
+    "importance_performance",
+    "reliability",
+]
