@@ -115,8 +115,8 @@ def cronbach_alpha(scores: ArrayLike, *, missing: Literal["raise", "listwise"] =
 
     Examples
     --------
-    >>> cronbach_alpha([[1, 2, 2], [2, 3, 3], [4, 4, 5], [5, 5, 5]])
-    0.98008...
+    >>> round(cronbach_alpha([[1, 2, 2], [2, 3, 3], [4, 4, 5], [5, 5, 5]]), 4)
+    0.9801
     """
     check_in(missing, "missing", ("raise", "listwise"))
     arr = np.asarray(scores)
