@@ -1,0 +1,83 @@
+"""Scoring strategies: customers in, scores, grades and classes out.
+
+A scorer takes a :class:`~kamcore.portfolio.Portfolio` and returns a frozen
+:class:`ScoreResult` (one float64 score per account, higher is better, plus
+optional grades/classes, the strategy's name, parameters and as-of date).
+Strategies are looked up by name::
+
+    >>> from kamcore.scoring import get_scorer, scorer_names
+    >>> scorer_names()[:4]
+    ('churn_risk', 'classes', 'clp', 'pareto')
+    >>> get_scorer("pyramid", preset="curry").labels
+    ('top', 'big', 'medium', 'small')
+
+Built-ins: ``rubric`` (13-factor weighted grading, AHP weights), ``pareto``
+(ABC, Lorenz, Gini), ``pyramid``, ``classes`` (current x potential value),
+``rfm``, ``clp`` (lifetime profit) and ``churn_risk``. Third-party scorers
+register through the ``kamcore.scorers`` entry-point group. The conformance
+check is :func:`kamcore.testing.check_scorer`.
+"""
+
+from __future__ import annotations
+
+from kamcore.scoring._base import NAN_POLICIES, Scorer, ScoreResult
+from kamcore.scoring.ahp import RANDOM_INDEX, AHPResult, ahp_weights, random_index
+from kamcore.scoring.churn import CHURN_SIGNALS, RISK_LEVELS, ChurnRiskScorer
+from kamcore.scoring.classes import VALUE_CLASSES, ValueClassScorer
+from kamcore.scoring.lifetime import CLPScorer
+from kamcore.scoring.pareto import (
+    PYRAMID_PRESETS,
+    ParetoScorer,
+    PyramidScorer,
+    gini,
+    lorenz_curve,
+    top_share,
+)
+from kamcore.scoring.registry import (
+    ENTRY_POINT_GROUP,
+    ScorerLoadError,
+    ScorerRegistry,
+    get_scorer,
+    register_scorer,
+    scorer_names,
+    unregister_scorer,
+)
+from kamcore.scoring.rfm import RFM_SEGMENT_GRID, RFM_SEGMENTS, RFMScorer
+from kamcore.scoring.rubric import Factor, GradeScale, Rubric, RubricScorer, rubric_scorer
+
+__all__ = [
+    "CHURN_SIGNALS",
+    "ENTRY_POINT_GROUP",
+    "NAN_POLICIES",
+    "PYRAMID_PRESETS",
+    "RANDOM_INDEX",
+    "RFM_SEGMENTS",
+    "RFM_SEGMENT_GRID",
+    "RISK_LEVELS",
+    "VALUE_CLASSES",
+    "AHPResult",
+    "CLPScorer",
+    "ChurnRiskScorer",
+    "Factor",
+    "GradeScale",
+    "ParetoScorer",
+    "PyramidScorer",
+    "RFMScorer",
+    "Rubric",
+    "RubricScorer",
+    "ScoreResult",
+    "Scorer",
+    "ScorerLoadError",
+    "ScorerRegistry",
+    "ValueClassScorer",
+    "ahp_weights",
+    "get_scorer",
+    "gini",
+    "lorenz_curve",
+    "random_index",
+    "register_scorer",
+    "rubric_scorer",
+    "scorer_names",
+    "top_share",
+    "unregister_scorer",
+]
