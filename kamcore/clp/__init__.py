@@ -37,6 +37,16 @@ _LAZY: dict[str, str] = {
     "transition_from_counts": "kamcore.clp.markov",
     # --- BG/NBD family (kamcore.clp.btyd.*)
     # --- BG/BB, Gamma-Gamma, sBG, per-customer CLP
+    "BetaGeoBetaBinom": "kamcore.clp.btyd.bgbb",
+    "GammaGamma": "kamcore.clp.btyd.gamma_gamma",
+    "ShiftedBetaGeometric": "kamcore.clp.btyd.sbg",
+    "COST_BASES": "kamcore.clp.customer",
+    "CustomerProfit": "kamcore.clp.customer",
+    "SpendModel": "kamcore.clp.customer",
+    "SurvivalModel": "kamcore.clp.customer",
+    "TransactionModel": "kamcore.clp.customer",
+    "customer_lifetime_profit": "kamcore.clp.customer",
+    "portfolio_lifetime_profit": "kamcore.clp.customer",
 }
 
 __all__ = sorted(_LAZY)  # noqa: PLE0605 - the lazy names are the public API
