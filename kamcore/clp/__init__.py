@@ -36,6 +36,10 @@ _LAZY: dict[str, str] = {
     "estimate_transition_matrix": "kamcore.clp.markov",
     "transition_from_counts": "kamcore.clp.markov",
     # --- BG/NBD family (kamcore.clp.btyd.*)
+    "BetaGeo": "kamcore.clp.btyd.betageo",
+    "FitReport": "kamcore.clp.btyd._base",
+    "ModifiedBetaGeo": "kamcore.clp.btyd.modified_betageo",
+    "ParetoNBD": "kamcore.clp.btyd.pareto_nbd",
     # --- BG/BB, Gamma-Gamma, sBG, per-customer CLP
     "BetaGeoBetaBinom": "kamcore.clp.btyd.bgbb",
     "GammaGamma": "kamcore.clp.btyd.gamma_gamma",
