@@ -195,6 +195,12 @@ def test_permutation_and_chunk_invariance() -> None:
     parts = [customer_lifetime_profit(BGBB, x[i:i + 77], tx[i:i + 77], n[i:i + 77], spend=spend[i:i + 77], **kw).clp
              for i in range(0, 300, 77)]
     np.testing.assert_allclose(np.concatenate(parts), whole, rtol=1e-12)
+    uncollapsed = customer_lifetime_profit(BGBB, x, tx, n, spend=spend, collapse=False, **kw)
+    np.testing.assert_allclose(uncollapsed.clp, whole, rtol=1e-12)
+    horizon_basis = {**kw, "cost_basis": "horizon"}
+    np.testing.assert_allclose(
+        customer_lifetime_profit(BGBB, x, tx, n, spend=spend, collapse=False, **horizon_basis).clp,
+        customer_lifetime_profit(BGBB, x, tx, n, spend=spend, **horizon_basis).clp, rtol=1e-12)
 
 
 def test_result_is_read_only_and_totals() -> None:

@@ -35,7 +35,9 @@ where :math:`a_{ik}` is
 * ``cost_basis="horizon"``: 1 -- the cost is committed for the whole horizon
   (an account team assigned for ``H`` periods whatever happens).
 
-The cost term is only evaluated when some :math:`c_i > 0`. Negative margins and
+The model is evaluated once per distinct ``(frequency, recency, T)`` history
+(``collapse=True``, the default) and the cost term only when some
+:math:`c_i > 0`. Negative margins and
 negative CLPs are reported as they are: this is profit, not revenue.
 
 Examples
@@ -73,6 +75,7 @@ from kamcore._params import (
     fail_where,
     same_length,
 )
+from kamcore.clp.btyd._base import collapse_rows
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 if TYPE_CHECKING:
@@ -247,6 +250,7 @@ def customer_lifetime_profit(
     cost_per_period: ArrayLike = 0.0,
     cost_basis: CostBasis = "alive",
     period_length: float = 1.0,
+    collapse: bool = True,
 ) -> CustomerProfit:
     r"""Return the expected discounted lifetime profit of each customer over ``horizon`` periods.
 
@@ -281,6 +285,10 @@ def customer_lifetime_profit(
     period_length
         Length of one period in the model's time unit (> 0), e.g. 4.345 weeks
         for monthly periods with a weekly model; whole numbers for BG/BB.
+    collapse
+        Evaluate the model once per distinct ``(frequency, recency, T)`` history
+        and share the result (default; identical numbers, much faster on real
+        data whose histories repeat). ``False`` calls the model on every row.
 
     Returns
     -------
@@ -321,32 +329,49 @@ def customer_lifetime_profit(
             f"charge the cost every period, or a cost_per_period of 0."
         )
     xi = x.astype(np.int64) if np.all(x == np.round(x)) else x
+    age_n = np.broadcast_to(age, (n,))
+    if collapse:
+        # the model sees each distinct history once; customers share its results
+        (xu, txu, ageu), _, inverse = collapse_rows(xi, tx, age_n, return_inverse=True)
+    else:
+        xu, txu, ageu, inverse = xi, tx, age_n, None
+    m = xu.shape[0]
 
-    disc_purchases = np.zeros(n)
-    disc_cost = np.zeros(n)
-    previous = np.zeros(n)
+    disc_purchases_u = np.zeros(m)
+    disc_alive_u = np.zeros(m)
+    previous = np.zeros(m)
     factor = 1.0
+    annuity = 0.0
     for k in range(1, h + 1):
         factor /= 1.0 + d
+        annuity += factor
         t_k = k * step
-        cum = _model_output(model.expected_purchases(t_k, xi, tx, age), "expected_purchases", n)
+        cum = _model_output(model.expected_purchases(t_k, xu, txu, ageu), "expected_purchases", m)
         increment = cum - previous
         fail_where(increment < -_TOLERANCE * (1.0 + np.abs(cum)), cum, "expected_purchases",
                    f"be non-decreasing in t (the model's value at period {k} is smaller than "
                    f"at period {k - 1})")
-        disc_purchases += factor * increment
+        disc_purchases_u += factor * increment
         previous = cum
-        if charge:
-            if cost_basis == "alive":
-                assert isinstance(model, SurvivalModel)
-                alive = _model_output(
-                    model.probability_alive_at(t_k, xi, tx, age), "probability_alive_at", n
-                )
-                fail_where((alive < 0) | (alive > 1), alive, "probability_alive_at",
-                           "be a probability in [0, 1]")
-                disc_cost += factor * cost * alive
-            else:
-                disc_cost += factor * cost
+        if charge and cost_basis == "alive":
+            assert isinstance(model, SurvivalModel)
+            alive = _model_output(
+                model.probability_alive_at(t_k, xu, txu, ageu), "probability_alive_at", m
+            )
+            fail_where((alive < 0) | (alive > 1), alive, "probability_alive_at",
+                       "be a probability in [0, 1]")
+            disc_alive_u += factor * alive
+
+    def spread(values: FloatArray) -> FloatArray:
+        return values if inverse is None else values[inverse]
+
+    disc_purchases = spread(disc_purchases_u)
+    if not charge:
+        disc_cost = np.zeros(n)
+    elif cost_basis == "alive":
+        disc_cost = cost * spread(disc_alive_u)
+    else:
+        disc_cost = cost * annuity
     revenue = s * disc_purchases
     margin_part = margin * revenue
     return CustomerProfit(
@@ -354,7 +379,7 @@ def customer_lifetime_profit(
         discounted_margin=margin_part,
         discounted_cost=disc_cost,
         discounted_revenue=revenue,
-        purchases=previous,
+        purchases=spread(previous),
         spend=s,
     )
 
@@ -375,6 +400,7 @@ def portfolio_lifetime_profit(
     cost_per_period: ArrayLike | str = 0.0,
     cost_basis: CostBasis = "alive",
     period_length: float = 1.0,
+    collapse: bool = True,
 ) -> CustomerProfit:
     """:func:`customer_lifetime_profit` reading its per-customer inputs from a Portfolio.
 
@@ -405,4 +431,5 @@ def portfolio_lifetime_profit(
         cost_per_period=col(cost_per_period),
         cost_basis=cost_basis,
         period_length=period_length,
+        collapse=collapse,
     )
