@@ -379,6 +379,12 @@ def _solve_kkt(curve: Any, B: float, m: FloatArray) -> tuple[FloatArray, float]:
         return float(_effort_at(curve, float(np.exp(t)), m).sum()) - B
 
     t_hi = float(np.log(lam_hi))
+    if excess(t_hi) >= 0:
+        # the free budget is below the rounding of the inverse marginal at lambda_max:
+        # it all goes to the account with the highest marginal return.
+        x = m.copy()
+        x[int(np.argmax(marg_min))] += free
+        return x, lam_hi
     t_floor = float(np.log(np.finfo(np.float64).tiny))
     t_lo = t_hi
     while True:

@@ -331,3 +331,13 @@ def test_slsqp_size_limit():
 
 def test_convergence_error_is_a_kamcore_error():
     assert issubclass(ConvergenceError, KamcoreError)
+
+
+def test_budget_a_rounding_error_above_the_minimums_is_still_spent():
+    # found by hypothesis: free budget of one ulp made the KKT bracket collapse
+    curve = ExponentialResponse([55.0, 1.0, 1.0], [1.0, 1.0, 1.0])
+    minimum = np.array([1.0, 0.0, 0.0])
+    budget = 1.0 + 2.220446049250313e-16
+    res = allocate(curve, budget, minimum=minimum)
+    assert np.all(res.effort >= minimum)
+    assert res.spent == pytest.approx(budget, abs=1e-15)
