@@ -523,3 +523,30 @@ def test_wrong_shapes():
         SatisfactionModel().evaluate_zone(small_survey())
     with pytest.raises(KamcoreError):
         SatisfactionModel().evaluate("not a survey")  # type: ignore[arg-type]
+
+
+def test_from_mapping_and_array_weights():
+    inst = Instrument.from_mapping(
+        {"clean": "tangibles", "on_time": "reliability", "no_errors": "reliability"},
+        scale=LikertScale(1, 5),
+        reverse_scored=["no_errors"],
+    )
+    assert inst.dimensions == ("tangibles", "reliability")
+    assert inst.membership.tolist() == [[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]
+    r = SurveyResponses(inst, ["A"], [[4, 4, 2]], expectation=[[5, 5, 5]])
+    # no_errors reversed in both sections on 1-5: (6 - 2) - (6 - 5) = 3
+    assert r.scored("perception").tolist() == [[4.0, 4.0, 4.0]]
+    res = SatisfactionModel(weights=np.array([1, 3])).evaluate(r)
+    assert res.item_scores.tolist() == [[-1.0, -1.0, 3.0]]
+    assert res.dimension_weights.tolist() == [0.25, 0.75]
+    assert res.weighted_overall == pytest.approx(0.25 * -1 + 0.75 * 1.0)
+
+
+def test_empty_survey_reports_missing_not_nan_scalars():
+    inst = Instrument.servqual()
+    r = SurveyResponses(inst, np.array([], dtype=str), np.zeros((0, 22)), expectation=np.zeros((0, 22)))
+    res = SatisfactionModel().evaluate(r)
+    assert res.overall is None
+    assert res.weighted_overall is None
+    assert res.dimension_count.tolist() == [0] * 5
+    assert res.customer_ids.size == 0
