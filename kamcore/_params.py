@@ -91,7 +91,9 @@ def fail_where(
         raise error(f"{name!r} must {rule}; got {_fmt(vals.item())}.")
     flat = np.flatnonzero(mask.ravel())
     first = int(flat[0])
-    idx: Any = first if vals.ndim == 1 else tuple(int(i) for i in np.unravel_index(first, vals.shape))
+    idx: Any = (
+        first if vals.ndim == 1 else tuple(int(i) for i in np.unravel_index(first, vals.shape))
+    )
     count = flat.size
     noun = "value" if count == 1 else "values"
     raise error(
@@ -214,7 +216,7 @@ def as_float_array(
     >>> as_float_array([0.2, 1.5], "retention", domain=PROBABILITY)
     Traceback (most recent call last):
     ...
-    kamcore.errors.InvalidParameterError: 'retention' must be in [0, 1]; got 1 bad value (first at index 1: 1.5).
+    kamcore.errors.InvalidParameterError: 'retention' must be in [0, 1]; got 1 bad value ...
     """
     arr = _to_array(value, name, np.float64)
     if ndim is not None and arr.ndim != ndim:
@@ -317,8 +319,10 @@ def broadcast(arrays: Mapping[str, NDArray[Any]]) -> tuple[NDArray[Any], ...]:
         raise ShapeMismatchError(f"arrays cannot be broadcast together; got {desc}.") from None
 
 
-def check_in(value: Any, name: str, allowed: Mapping[str, Any] | set[str] | tuple[str, ...]) -> None:
-    """Raise :class:`~kamcore.errors.InvalidParameterError` unless ``value`` is one of ``allowed``."""
+def check_in(
+    value: Any, name: str, allowed: Mapping[str, Any] | set[str] | tuple[str, ...]
+) -> None:
+    """Raise `~kamcore.errors.InvalidParameterError` unless ``value`` is one of ``allowed``."""
     if value not in allowed:
         opts = ", ".join(repr(a) for a in sorted(allowed))
         raise InvalidParameterError(f"{name!r} must be one of {opts}; got {value!r}.")
