@@ -113,8 +113,8 @@ class FitReport:
     standard_errors
         Parameter name -> asymptotic standard error, the square root of the
         diagonal of the inverse Hessian of the negative log-likelihood at the
-        optimum in the natural parameter space. NaN only when that Hessian is not
-        positive definite, which :attr:`message` then says.
+        optimum in the natural parameter space (a fit whose Hessian is not
+        positive definite raises instead).
     converged
         Whether the optimiser reported success.
     iterations
@@ -378,13 +378,11 @@ def _standard_errors(
 ) -> tuple[FloatArray, str]:
     hess = numerical_hessian(lambda th: objective(th)[1], theta)
     if not np.all(np.isfinite(hess)):
-        return np.full(theta.size, np.nan), "Hessian not finite; standard errors undefined"
+        return np.full(theta.size, np.nan), "Hessian not finite"
     try:
         chol = np.linalg.cholesky(hess)
     except np.linalg.LinAlgError:
-        return np.full(theta.size, np.nan), (
-            "Hessian not positive definite; standard errors undefined"
-        )
+        return np.full(theta.size, np.nan), "Hessian not positive definite"
     inv_chol = np.linalg.solve(chol, np.eye(theta.size))
     cov_diag = np.sum(inv_chol**2, axis=0)
     return np.sqrt(cov_diag), ""
@@ -440,9 +438,10 @@ def maximize_likelihood(
     Raises
     ------
     ConvergenceError
-        The optimiser did not converge, produced a non-finite value, or an
-        estimate ran to the edge of the search box (the MLE lies at 0 or at
-        infinity); ``optimizer_message`` carries the optimiser's message.
+        The optimiser did not converge, produced a non-finite value, an
+        estimate ran towards 0 or infinity, or the Hessian at the end point is
+        not positive definite (parameters not identified by the data);
+        ``optimizer_message`` carries the optimiser's message.
     InvalidParameterError
         Unknown ``method`` or a non-positive start value.
 
@@ -530,7 +529,14 @@ def maximize_likelihood(
     nll, _ = objective(theta)
     with np.errstate(all="ignore"):
         se, se_note = _standard_errors(objective, theta)
-    message = opt_message + note + (f"; {se_note}" if se_note else "")
+    if se_note:
+        raise ConvergenceError(
+            f"{model} fit did not converge to a proper maximum: {se_note} at the end point "
+            f"({', '.join(f'{n}={v:.4g}' for n, v in zip(names, theta, strict=True))}); the "
+            f"parameters are not identified by these data ({opt_message}).",
+            optimizer_message=opt_message,
+        )
+    message = opt_message + note
     params = {str(n): float(v) for n, v in zip(names, theta, strict=True)}
     report = FitReport(
         log_likelihood=-float(nll),

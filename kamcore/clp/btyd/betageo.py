@@ -38,7 +38,9 @@ purchases are as cheap and as accurate as new ones). Then
 :math:`E[X(t)] = K(a, b, r, \alpha, t)` for a new customer and
 :math:`E[Y(t) \mid x, t_x, T] = P(\text{alive})\,K(a, b+x, r+x, \alpha+T, t)`.
 At :math:`a = 1` the removable singularity is bridged by linear interpolation
-between :math:`a = 1 \pm 10^{-5}`.
+between :math:`a = 1 \pm 10^{-5}`; where :math:`a + B - 1 < 1/2` one step of
+:math:`K(a, B) = \frac{B}{a+B} K(a, B+1) + 1 - (1-z)^{a}\,{}_2F_1(a+B-R, a; a+B; z)`
+keeps the hypergeometric's third parameter away from 0.
 """
 
 from __future__ import annotations
@@ -97,13 +99,26 @@ def beta_count_kernel(
 def _beta_count_direct(
     a: float, B: ArrayLike, R: ArrayLike, D: ArrayLike, t: ArrayLike
 ) -> FloatArray:
-    B_, R_, D_, t_ = (np.asarray(v, dtype=np.float64) for v in (B, R, D, t))
+    B_, R_, D_, t_ = np.broadcast_arrays(
+        *(np.asarray(v, dtype=np.float64) for v in (B, R, D, t))
+    )
     z = t_ / (D_ + t_)
-    c = a + B_ - 1.0
+    log1mz = np.log1p(-z)
+    # Where c = a + B - 1 is small the Euler form loses its footing (c -> 0); one step
+    # of E_{a,B}[g] = B/(a+B) E_{a,B+1}[g] + E_{a,B}[p g] moves B up by one, with
+    # E_{a,B}[p g] = 1 - (1-z)^a 2F1(a+B-R, a; a+B; z).
+    low = (a + B_ - 1.0) < 0.5
+    Bk = np.where(low, B_ + 1.0, B_)
+    c = a + Bk - 1.0
     eps = a - 1.0
     hyp = special.hyp2f1(c - R_, eps, c, z)
-    bracket = -np.expm1(eps * np.log1p(-z) + np.log(hyp))
-    return np.asarray(c / eps * bracket, dtype=np.float64)
+    out = c / eps * -np.expm1(eps * log1mz + np.log(hyp))
+    if low.any():
+        h = special.hyp2f1(a + B_[low] - R_[low], a, a + B_[low], z[low])
+        extra = -np.expm1(a * log1mz[low] + np.log(h))
+        out = np.array(out, dtype=np.float64)
+        out[low] = B_[low] / (a + B_[low]) * out[low] + extra
+    return np.asarray(out, dtype=np.float64)
 
 
 def _as_t(t: ArrayLike) -> FloatArray:
