@@ -44,6 +44,7 @@ from kamcore.domain.lifecycle import (
 )
 from kamcore.domain.money import ISO_4217_CODES, Money, check_currency
 from kamcore.domain.relationship import Relationship, StageChange
+from kamcore.domain.satisfaction import ExpectationDrivers, SatisfactionSummary
 from kamcore.domain.switching import (
     DependenceLever,
     SwitchingCost,
@@ -54,6 +55,8 @@ from kamcore.domain.switching import (
 from kamcore.domain.transaction import Transaction
 
 __all__ = [
+    "ExpectationDrivers",
+    "SatisfactionSummary",
     "DependenceLever",
     "SwitchingCost",
     "SwitchingCostComponent",

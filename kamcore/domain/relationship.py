@@ -29,6 +29,7 @@ from kamcore.domain._checks import (
 from kamcore.domain.contact import Contact
 from kamcore.domain.enums import BuyingRole, KamStage, LifecycleStage, RelationshipType, Stance
 from kamcore.domain.lifecycle import START_STAGES, TRANSITIONS, is_legal, kam_stages_for
+from kamcore.domain.satisfaction import SatisfactionSummary
 from kamcore.domain.switching import SwitchingCost
 from kamcore.errors import InvalidParameterError, InvalidTransitionError
 
@@ -134,6 +135,9 @@ class Relationship:
         (:func:`~kamcore.domain.lifecycle.kam_stages_for`).
     switching_cost : SwitchingCost or None, keyword-only
         The customer's latest estimated switching cost (the loyalty barrier).
+    satisfaction : SatisfactionSummary or None, keyword-only
+        The latest satisfaction survey result for the customer; its
+        ``customer_id`` must be the relationship's.
 
     Raises
     ------
@@ -176,6 +180,13 @@ class Relationship:
         kw_only=True,
         validator=attrs.validators.optional(_check_instance(SwitchingCost, "switching_cost")),
     )
+    satisfaction: SatisfactionSummary | None = attrs.field(
+        default=None,
+        kw_only=True,
+        validator=attrs.validators.optional(
+            _check_instance(SatisfactionSummary, "satisfaction")
+        ),
+    )
 
     def __attrs_post_init__(self) -> None:
         last = self.history[-1]
@@ -197,6 +208,11 @@ class Relationship:
                     f"(again at index {index})."
                 )
             seen.add(contact.id)
+        if self.satisfaction is not None and self.satisfaction.customer_id != self.customer_id:
+            raise InvalidParameterError(
+                f"'satisfaction' must be about customer {self.customer_id!r}; got a summary for "
+                f"{self.satisfaction.customer_id!r}."
+            )
         if self.kam_stage is not None and self.kam_stage not in kam_stages_for(self.type):
             allowed = ", ".join(sorted(s.name for s in kam_stages_for(self.type)))
             raise InvalidParameterError(
@@ -358,6 +374,10 @@ class Relationship:
     def with_switching_cost(self, switching_cost: SwitchingCost | None) -> Relationship:
         """Return a copy carrying ``switching_cost`` as the latest estimate (None clears it)."""
         return attrs.evolve(self, switching_cost=switching_cost)
+
+    def with_satisfaction(self, satisfaction: SatisfactionSummary | None) -> Relationship:
+        """Return a copy carrying ``satisfaction`` as the latest survey result (None clears it)."""
+        return attrs.evolve(self, satisfaction=satisfaction)
 
     # ------------------------------------------------------------ contacts
     def with_contacts(self, contacts: Iterable[Contact]) -> Relationship:

@@ -42,6 +42,7 @@ from kamcore.domain import (
     kam_stages_for,
 )
 from kamcore.domain.lifecycle import START_STAGES
+from kamcore.domain.satisfaction import SatisfactionSummary
 from kamcore.domain.switching import (
     DependenceLever,
     SwitchingCost,
@@ -50,6 +51,7 @@ from kamcore.domain.switching import (
 )
 
 __all__ = [
+    "satisfaction_summaries",
     "switching_cost_components",
     "switching_costs",
     "amounts",
@@ -373,6 +375,30 @@ def relationships(
         contacts=tuple(people),
         kam_stage=kam_stage,
         switching_cost=draw(_optional(switching_costs())),
+        satisfaction=draw(_optional(satisfaction_summaries(customer_id=cid))),
+    )
+
+
+_GAPS = st.floats(-6.0, 6.0, allow_nan=False)
+
+
+@st.composite
+def satisfaction_summaries(
+    draw: st.DrawFn, *, customer_id: str | None = None
+) -> SatisfactionSummary:
+    """:class:`~kamcore.domain.satisfaction.SatisfactionSummary` values.
+
+    Gaps lie in [-6, 6] (a 1-7 scale); a dimension may be missing (None).
+    """
+    dims = ("tangibles", "reliability", "responsiveness", "assurance", "empathy")
+    gaps = {d: draw(_optional(_GAPS)) for d in dims}
+    return SatisfactionSummary(
+        customer_id=customer_id if customer_id is not None else draw(identifiers()),
+        as_of=draw(dates()),
+        overall_gap=draw(_optional(_GAPS)),
+        weighted_gap=draw(_optional(_GAPS)),
+        dimension_gaps=gaps,
+        respondents=draw(st.integers(0, 500)),
     )
 
 
