@@ -256,3 +256,22 @@ def test_prospect_bands_and_level_order() -> None:
     assert CreditRecord.from_level(2) is CreditRecord.LATE_BUT_COLLECTABLE
     with pytest.raises(InvalidParameterError, match="'CreditRecord' level"):
         CreditRecord.from_level(5)
+
+
+def test_yearly_figures_come_from_the_transactions_of_that_year() -> None:
+    eur = lambda x: Money.of(x, "EUR")  # noqa: E731
+    log = [
+        Transaction("c1", dt.date(2023, 12, 31), eur("50"), margin=eur("5")),
+        Transaction("c1", dt.date(2024, 1, 1), eur("1000"), cost=eur("700")),
+        Transaction("c1", dt.date(2024, 5, 1), eur("200"), margin=eur("20"), refund=True),
+        Transaction("c2", dt.date(2024, 5, 1), eur("7"), margin=eur("1")),
+    ]
+    c = Customer("c1", "Acme").with_figures_from(log, year=2024)
+    assert c.sales_last_year == eur("800")
+    assert c.profit_last_year == eur("280")
+    no_margin = [*log, Transaction("c1", dt.date(2024, 6, 1), eur("10"))]
+    c2 = Customer("c1", "Acme").with_figures_from(no_margin, year=2024)
+    assert c2.sales_last_year == eur("810")
+    assert c2.profit_last_year is None
+    with pytest.raises(InvalidParameterError, match="customer 'c1' in 2022"):
+        Customer("c1", "Acme").with_figures_from(log, year=2022)

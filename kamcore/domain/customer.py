@@ -37,6 +37,7 @@ from kamcore.domain.enums import (
     SupplyShare,
 )
 from kamcore.domain.money import Money
+from kamcore.domain.transaction import Transaction
 from kamcore.errors import CurrencyMismatchError, InvalidParameterError
 
 __all__ = ["MONEY_FIELDS", "RUBRIC_FACTS", "Customer", "FrozenMap"]
@@ -324,6 +325,65 @@ supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum o
             changes["sales_last_year"] = sales_last_year
         if not isinstance(expected_sales, _Keep):
             changes["expected_sales"] = expected_sales
+        return attrs.evolve(self, **changes)
+
+    def with_figures_from(
+        self, transactions: Iterable[Transaction], *, year: int
+    ) -> Customer:
+        """Return a copy whose ``sales_last_year`` and ``profit_last_year`` come from transactions.
+
+        Sales = the sum of :attr:`Transaction.signed_amount` (refunds count
+        negative) of this customer's transactions dated in ``year``; profit =
+        the sum of their gross margins (refunds negative), set only when every
+        one of them carries a margin or a cost — otherwise the profit figure is
+        left as it is and the caller decides. Transactions of other customers
+        or other years are ignored (the log may be the whole company's).
+
+        Parameters
+        ----------
+        transactions
+            A transaction log (any customers, any years), one currency.
+        year
+            The calendar year the figures are for ("last year").
+
+        Raises
+        ------
+        CurrencyMismatchError
+            Transactions in more than one currency, or in another currency
+            than the customer's existing figures.
+        InvalidParameterError
+            This customer has no transaction in ``year``.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from kamcore.domain.transaction import Transaction
+        >>> eur = lambda x: Money.of(x, "EUR")
+        >>> log = [
+        ...     Transaction("c1", dt.date(2024, 3, 1), eur("1000"), cost=eur("700")),
+        ...     Transaction("c1", dt.date(2024, 9, 1), eur("500"), margin=eur("100")),
+        ...     Transaction("c2", dt.date(2024, 9, 1), eur("9999"), margin=eur("1")),
+        ... ]
+        >>> c = Customer("c1", "Acme").with_figures_from(log, year=2024)
+        >>> str(c.sales_last_year), str(c.profit_last_year)
+        ('1500 EUR', '400 EUR')
+        """
+        mine = [t for t in transactions if t.customer_id == self.id and t.date.year == year]
+        if not mine:
+            raise InvalidParameterError(
+                f"'transactions' must hold at least one transaction of customer {self.id!r} "
+                f"in {year}; got none."
+            )
+        sales = sum((t.signed_amount for t in mine[1:]), start=mine[0].signed_amount)
+        margins = [t.gross_margin for t in mine]
+        changes: dict[str, Any] = {"sales_last_year": sales}
+        if all(m is not None for m in margins):
+            signed = [
+                -m if t.refund else m
+                for t, m in zip(mine, margins, strict=True)
+                if m is not None
+            ]
+            changes["profit_last_year"] = sum(signed[1:], start=signed[0])
         return attrs.evolve(self, **changes)
 
     def rubric_facts(self) -> dict[str, Any]:
