@@ -166,8 +166,8 @@ class RFMScorer:
     Notes
     -----
     Scores are the cell codes 100 R + 10 F + M; classes the segments of
-    :data:`RFM_SEGMENT_GRID`. Extras: ``r``, ``f``, ``m`` (int8, shape (N,)),
-    ``cells`` (str, e.g. ``"545"``) and the edges used.
+    :data:`RFM_SEGMENT_GRID`. Extras: ``r``, ``f``, ``m`` (int8, shape (N,))
+    and the edges used; the cell label is the score as an integer (``"545"``).
 
     Examples
     --------
@@ -176,8 +176,8 @@ class RFMScorer:
     ...     "recency": [3.0, 40, 200, 10, 400], "frequency": [12.0, 8, 1, 2, 9],
     ...     "monetary": [900.0, 500, 50, 60, 700]})
     >>> r = RFMScorer().score(p, as_of="2025-01-01")
-    >>> r.extras["cells"].tolist()
-    ['555', '333', '211', '422', '144']
+    >>> r.scores.astype(int).tolist()
+    [555, 333, 211, 422, 144]
     >>> r.classes.tolist()
     ['champions', 'need_attention', 'hibernating', 'potential_loyalists', 'at_risk']
     """
@@ -277,10 +277,6 @@ class RFMScorer:
         scores = 100.0 * rq + 10.0 * fq + mq
         fmq = (fq + mq + 1) // 2
         segments = _GRID_CODES[rq - 1, fmq - 1]
-        if rq.size:
-            cells = np.char.add(np.char.add(rq.astype("U1"), fq.astype("U1")), mq.astype("U1"))
-        else:
-            cells = np.empty(0, dtype="U3")
         return ScoreResult(
             self.name,
             portfolio.ids,
@@ -293,7 +289,6 @@ class RFMScorer:
                 "r": rq,
                 "f": fq,
                 "m": mq,
-                "cells": cells,
                 "recency_edges": re,
                 "frequency_edges": fe,
                 "monetary_edges": me,
