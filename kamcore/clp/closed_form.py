@@ -273,7 +273,26 @@ def margin_multiple(
     >>> margin_multiple(1.0, [0.5, 0.9], 0.12)    # the multiple itself
     array([0.80645161, 4.09090909])
     """
-    return lifetime_profit(margin, retention, discount_rate, timing="end")
+    m = as_float_array(margin, "margin")
+    r = as_float_array(retention, "retention", domain=PROBABILITY)
+    d = as_float_array(discount_rate, "discount_rate", domain=DISCOUNT_RATE)
+    m, r, d = broadcast({"margin": m, "retention": r, "discount_rate": d})
+    _check_convergent(r, d)
+    value = margin_multiple_kernel(m, r, d)
+    _finite_result(value, "margin_multiple")
+    return _result(value)
+
+
+def margin_multiple_kernel(
+    margin: FloatArray, retention: FloatArray, discount_rate: FloatArray | float
+) -> FloatArray:
+    r"""Trusted kernel of :func:`margin_multiple`: ``m r / (1 + d - r)``, no checks.
+
+    For callers that have validated their inputs at their own boundary
+    (finite ``m``; ``r`` in [0, 1]; ``d > -1``; ``r < 1 + d``), such as the
+    ``clp`` scorer. Shapes broadcast; the result is a new float64 array.
+    """
+    return np.asarray(margin * (retention / ((1.0 + discount_rate) - retention)), np.float64)
 
 
 def expected_lifetime(retention: ArrayLike) -> FloatArray | float:

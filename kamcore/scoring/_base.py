@@ -383,7 +383,8 @@ def read_values(
     if col.dtype.kind not in "biuf":
         raise SchemaError(f"column {name!r} must be numeric; got dtype {col.dtype}.")
     values = col.astype(np.float64, copy=False)
-    if col.dtype.kind != "f":
+    if col.dtype.kind != "f" or name not in portfolio.nullable:
+        # the Portfolio validated its non-nullable columns once: no NaN there
         return values, None
     missing = np.isnan(values)
     if not missing.any():

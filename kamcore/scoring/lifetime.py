@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from kamcore._params import as_float_scalar
-from kamcore.clp.closed_form import margin_multiple
+from kamcore._params import as_float_scalar, fail_where
+from kamcore.clp.closed_form import margin_multiple_kernel
 from kamcore.errors import InvalidParameterError
 from kamcore.scoring._base import (
     DateLike,
@@ -110,8 +110,17 @@ class CLPScorer:
                     missing |= mask
             m = np.where(missing, 0.0, m)
             r = np.where(missing, 0.0, r)
-        clp = np.asarray(margin_multiple(m, r, self.discount_rate), dtype=np.float64)
-        clp = np.atleast_1d(clp)
+        # this scorer is the boundary: the columns are checked here, once, then the
+        # trusted kernel runs (read_values rejected NaN or zeroed the missing rows above)
+        d = self.discount_rate
+        # with d > 0 every r in [0, 1] converges; otherwise r must stay below 1 + d
+        bad = (r < 0.0) | (r > 1.0) if d > 0 else (r < 0.0) | (r >= 1.0 + d)
+        fail_where(
+            bad, r, self.retention, f"be a retention in [0, 1] and < 1 + discount_rate ({1 + d:g})"
+        )
+        clp = np.atleast_1d(margin_multiple_kernel(m, r, d))
+        if not np.isfinite(clp).all():
+            fail_where(~np.isfinite(clp), clp, "clp", "be finite (margins too large for float64)")
         if missing is not None:
             clp[missing] = -math.inf
         grades: dict[str, Any] = {}
