@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 import numpy as np
+from numpy.typing import NDArray
 
 from kamcore._version import __version__
 from kamcore.errors import KamcoreError
@@ -41,26 +42,18 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _share_of_top(values: np.ndarray, fraction: float) -> float:
-    ordered = np.sort(values)[::-1]
-    k = max(1, round(fraction * ordered.size))
-    total = ordered.sum()
-    return float(ordered[:k].sum() / total) if total > 0 else 0.0
-
-
-def _gini(values: np.ndarray) -> float:
-    v = np.sort(values)
-    n = v.size
-    total = v.sum()
-    if n == 0 or total <= 0:
-        return 0.0
-    cum = np.cumsum(v) / total
-    # Gini = 1 - sum (du)(v_k + v_{k-1}) over the Lorenz curve, du = 1/n
-    return float(1.0 - np.sum((cum + np.concatenate(([0.0], cum[:-1]))) / n))
+def _labels(labels: NDArray[np.str_] | None) -> NDArray[np.str_]:
+    if labels is None:  # the built-in rubric and pareto scorers always label
+        raise KamcoreError("the scorer returned no labels")
+    return labels
 
 
 def _demo(out: TextIO) -> int:
+    from kamcore.clp.stage import stage_lifetime_profit
     from kamcore.data import load_demo_portfolio
+    from kamcore.domain import MANAGEMENT_FOCUS, LifecycleStage
+    from kamcore.scoring import get_scorer
+    from kamcore.scoring.pareto import gini, top_share
 
     p = load_demo_portfolio()
     sales = p["sales_last_year"]
@@ -68,23 +61,37 @@ def _demo(out: TextIO) -> int:
     cur = p.currency("sales_last_year")
     print(f"kamcore {__version__} - demo portfolio", file=out)
     print(f"accounts: {len(p)}", file=out)
-    groups = (("relationship_type", "relationship types"), ("stage", "lifecycle stages"))
-    for column, title in groups:
-        names, counts = np.unique(p[column], return_counts=True)
-        parts = ", ".join(f"{n} {c}" for n, c in zip(names.tolist(), counts.tolist(), strict=True))
-        print(f"{title}: {parts}", file=out)
+    names, counts = np.unique(p["relationship_type"], return_counts=True)
+    parts = ", ".join(f"{n} {c}" for n, c in zip(names.tolist(), counts.tolist(), strict=True))
+    print(f"relationship types: {parts}", file=out)
+    print("lifecycle stages (and the management focus now):", file=out)
+    for stage in LifecycleStage:
+        n = int(np.count_nonzero(p["stage"] == stage.value))
+        focus = MANAGEMENT_FOCUS.get(stage, "")
+        print(f"  {stage.value:<12} {n:>3}  {focus}", file=out)
     print(f"sales last year: {sales.sum():,.0f} {cur}; profit: {profit.sum():,.0f} {cur}", file=out)
     print(
-        f"concentration: top 20% of accounts bring {_share_of_top(sales, 0.2):.0%} of sales "
-        f"and {_share_of_top(profit, 0.2):.0%} of profit; Gini of sales {_gini(sales):.2f}",
+        f"concentration: top 20% of accounts bring {top_share(sales, 0.2):.0%} of sales "
+        f"and {top_share(profit, 0.2):.0%} of profit; Gini of sales {gini(sales):.2f}",
         file=out,
     )
-    top = np.argsort(sales)[::-1][:5]
+    grades = _labels(get_scorer("rubric").score(p).grades)
+    classes = _labels(get_scorer("pareto", column="profit_last_year").score(p).classes)
+    for title, labels in (("rubric grades", grades), ("ABC classes by profit", classes)):
+        levels, counts = np.unique(labels, return_counts=True)
+        dist = ", ".join(f"{g} {c}" for g, c in zip(levels.tolist(), counts.tolist(), strict=True))
+        print(f"{title}: {dist}", file=out)
+    # illustrative: the default stage profile scaled by each account's profit
+    clp = stage_lifetime_profit(p["stage"], 0.1, scale=profit)
+    print(
+        f"customer equity (stage-shaped CLP, default profile, d = 10%): {clp.sum():,.0f} {cur}",
+        file=out,
+    )
     print("largest accounts:", file=out)
-    for i in top.tolist():
+    for i in np.argsort(sales)[::-1][:5].tolist():
         print(
-            f"  {p.ids[i]}  {p['name'][i]:<22} {p['stage'][i]:<12} "
-            f"{sales[i]:>14,.0f} {cur}",
+            f"  {p.ids[i]}  {p['name'][i]:<20} grade {grades[i]}  class {classes[i]}  "
+            f"{p['stage'][i]:<11} sales {sales[i]:>12,.0f}  CLP {clp[i]:>12,.0f} {cur}",
             file=out,
         )
     return 0
