@@ -14,6 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 from kamcore._optional import require
 from kamcore._params import NONNEGATIVE, as_float_array
 from kamcore.errors import InvalidParameterError
+from kamcore.scoring.pareto import gini, lorenz_curve
 
 __all__ = ["LorenzCurveDisplay"]
 
@@ -34,7 +35,8 @@ class LorenzCurveDisplay:
     value_share : ndarray, shape (N + 1,)
         Cumulative share of value at each point.
     gini : float
-        ``1 - sum (du_k)(v_k + v_{k-1})`` over the curve.
+        ``1 - sum (du_k)(v_k + v_{k-1})`` over the curve
+        (:func:`kamcore.scoring.pareto.gini`, which also computes the curve).
     label : str
         Name of the value (axis label).
 
@@ -65,10 +67,8 @@ class LorenzCurveDisplay:
         total = v.sum()
         if total <= 0:
             raise InvalidParameterError(f"{label!r} must have a positive total; got {total!r}.")
-        cum = np.concatenate(([0.0], np.cumsum(np.sort(v)) / total))
-        u = np.linspace(0.0, 1.0, v.size + 1)
-        gini = float(1.0 - np.sum(np.diff(u) * (cum[1:] + cum[:-1])))
-        return cls(_ro(u), _ro(cum), gini, label)
+        u, cum = lorenz_curve(v)
+        return cls(_ro(u), _ro(cum), gini(v), label)
 
     def plot(self, ax: Any = None) -> Any:
         """Draw the curve and the line of equality on ``ax`` (a new figure if None); return ax."""
