@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import sys
 import time
-import tracemalloc
 
 import numpy as np
+from _util import peak_mib
 
 from kamcore.clp.closed_form import customer_equity, lifetime_profit
 from kamcore.clp.markov import MarkovChain
@@ -36,13 +36,6 @@ def best_of(fn, repeats=3):
     return min(times)
 
 
-def peak_mib(fn):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2**20
 
 
 def row(label, n, seconds, mib):

@@ -7,13 +7,10 @@ benchmarks/README.md.
 
 from __future__ import annotations
 
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).parent))
 from _util import measure, row
 
 from kamcore.portfolio import Portfolio

@@ -20,30 +20,14 @@ traced memory (tracemalloc, numpy allocations included) of:
 from __future__ import annotations
 
 import sys
-import time
-import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from _util import time_and_peak as measure
 
 from kamcore.loyalty import RetentionModel, attraction_barrier_matrix, share_of_wallet
 from kamcore.switching import barrier_index, barrier_index_long, totals_by_kind
-
-
-def measure(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, float]:
-    """Return (best seconds, peak MiB) of ``fn``."""
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return best, peak / 2**20
 
 
 def run(n: int) -> None:

@@ -15,12 +15,11 @@ grade. Each figure is the best of ``--repeat`` wall-clock runs
 from __future__ import annotations
 
 import argparse
-import time
-import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from _util import time_and_peak as measure
 
 from kamcore.allocation import ExponentialResponse, allocate, service_minimums
 from kamcore.lifecycle import detect_stages
@@ -31,19 +30,6 @@ from kamcore.metrics import (
     period_metrics,
     period_values,
 )
-
-
-def measure(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return best, peak / 2**20
 
 
 def transaction_log(m: int, rng: np.random.Generator) -> dict[str, Any]:

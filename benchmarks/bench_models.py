@@ -15,10 +15,10 @@ from __future__ import annotations
 import csv
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
+from _util import peak_mib
 
 from kamcore.clp.btyd.betageo import BetaGeo
 from kamcore.clp.btyd.bgbb import BetaGeoBetaBinom
@@ -39,13 +39,6 @@ def timed(fn, repeats=1):
     return best, out
 
 
-def peak_mib(fn):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2**20
 
 
 def row(label, n, seconds, mib, note=""):

@@ -22,29 +22,13 @@ memory (tracemalloc, numpy buffers included, inputs excluded) of:
 from __future__ import annotations
 
 import sys
-import time
-import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from _util import time_and_peak as measure
 
 from kamcore.satisfaction import Instrument, SatisfactionModel, SurveyResponses, reliability
-
-
-def measure(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, float]:
-    """Return (best seconds, peak MiB) of ``fn``."""
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return best, peak / 2**20
 
 
 def data(n: int) -> dict[str, Any]:
