@@ -45,6 +45,7 @@ keeps the hypergeometric's third parameter away from 0.
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -146,61 +147,99 @@ def _bgnbd_log_parts(
     return A, D
 
 
-def _bgnbd_nll(
-    theta: FloatArray,
-    *,
-    x: IntArray,
-    tx: FloatArray,
-    T: FloatArray,
-    w: FloatArray,
-    xu: FloatArray,
-    wu: FloatArray,
-    w_pos: FloatArray,
-    pos: FloatArray,
-) -> tuple[float, FloatArray]:
-    """Weighted BG/NBD negative log-likelihood and its analytic gradient.
+@attrs.frozen
+class _FitData:
+    """Collapsed BG/NBD fitting data, split into non-repeaters and repeat buyers.
 
-    ``xu`` are the distinct frequencies and ``wu`` their total weights, so every
-    special function is evaluated once per distinct frequency, not per row.
-    ``pos`` is ``1.0`` where x > 0, ``w_pos = w * pos``.
+    Non-repeaters (x = 0, t_x = 0) only contribute ``-r ln(alpha + T)`` to the
+    x-dependent part, so they are reduced to their distinct ages. Special
+    functions of x are evaluated once per distinct frequency (``xu``, total weight
+    ``wu``; ``inv`` maps repeat buyers to their entry of ``xu``).
+    """
+
+    W: float
+    xu: FloatArray
+    wu: FloatArray
+    T0: FloatArray
+    w0: FloatArray
+    x: FloatArray
+    tx: FloatArray
+    T: FloatArray
+    w: FloatArray
+    wx: FloatArray
+    inv: IntArray
+
+    @classmethod
+    def build(cls, x: IntArray, tx: FloatArray, T: FloatArray, w: FloatArray) -> _FitData:
+        zero = x == 0
+        T0, inv0 = np.unique(T[zero], return_inverse=True)
+        w0 = np.bincount(inv0, weights=w[zero], minlength=T0.size).astype(np.float64)
+        pos = ~zero
+        xp = x[pos]
+        xu, inv = np.unique(xp, return_inverse=True)
+        wp = w[pos]
+        wu = np.bincount(inv, weights=wp, minlength=xu.size).astype(np.float64)
+        xf = xp.astype(np.float64)
+        return cls(
+            W=float(w.sum()), xu=xu.astype(np.float64), wu=wu, T0=T0, w0=w0, x=xf,
+            tx=tx[pos], T=T[pos], w=wp, wx=wp * xf, inv=inv.astype(np.int64),
+        )
+
+
+def _bgnbd_nll(theta: FloatArray, d: _FitData) -> tuple[float, FloatArray]:
+    r"""Weighted BG/NBD negative log-likelihood and its analytic gradient.
+
+    With :math:`\ln L = A + [x>0]\,\mathrm{softplus}(D)` (module docs) and
+    :math:`\sigma = \mathrm{expit}(D)`, the gradient is
+    :math:`\partial A + \sigma\,\partial D` summed with weights.
     """
     r, alpha, a, b = (float(v) for v in theta)
-    xf = x.astype(np.float64)
-    log_aT = np.log(alpha + T)
-    log_atx = np.log(alpha + tx)
-    bx1 = np.where(pos > 0, b + xf - 1.0, 1.0)
-    D = np.log(a) - np.log(bx1) + (r + xf) * (log_aT - log_atx)
-    sp = np.logaddexp(0.0, D) * pos
-    sig = special.expit(D) * pos
-    W = float(w.sum())
-    # Terms depending on x only (per distinct x).
-    ll_x = float(
-        wu @ (special.gammaln(r + xu) + special.betaln(a, b + xu))
-        - W * (special.gammaln(r) - r * np.log(alpha) + special.betaln(a, b))
+    W = d.W
+    # Non-repeaters: -r ln(alpha + T).
+    l0 = np.log(alpha + d.T0)
+    # Repeat buyers.
+    l_T = np.log(alpha + d.T)
+    dl = l_T - np.log(alpha + d.tx)
+    rx = r + d.x
+    bx1_u = b + d.xu - 1.0
+    D = (math.log(a) - np.log(bx1_u))[d.inv] + rx * dl
+    sp = np.logaddexp(0.0, D)
+    sig = np.exp(D - sp)
+    wsig = d.w * sig
+    inv_aT = 1.0 / (alpha + d.T)
+    Wp = float(d.wu.sum())  # weight of repeat buyers; x = 0 rows cancel these terms
+    ll = (
+        float(d.wu @ (special.gammaln(r + d.xu) + special.betaln(a, b + d.xu)))
+        - Wp * (special.gammaln(r) + special.betaln(a, b))
+        + W * r * math.log(alpha)
+        - r * float(d.w0 @ l0)
+        - float((r * d.w + d.wx) @ l_T)
+        + float(d.w @ sp)
     )
-    ll = ll_x - float(w @ ((r + xf) * log_aT)) + float(w @ sp)
-    psi_r_xu = special.digamma(r + xu)
-    psi_abx = special.digamma(a + b + xu)
     psi_ab = special.digamma(a + b)
+    psi_abx = special.digamma(a + b + d.xu)
+    sum_w_lT = float(d.w @ l_T)
     g_r = (
-        float(wu @ psi_r_xu)
-        - W * (special.digamma(r) - np.log(alpha))
-        - float(w @ log_aT)
-        + float(w @ (sig * (log_aT - log_atx)))
+        float(d.wu @ (special.digamma(r + d.xu) - special.digamma(r)))
+        + W * math.log(alpha)
+        - float(d.w0 @ l0)
+        - sum_w_lT
+        + float(wsig @ dl)
     )
     g_alpha = (
         W * r / alpha
-        - float(w @ ((r + xf) / (alpha + T)))
-        + float(w @ (sig * (r + xf) * (1.0 / (alpha + T) - 1.0 / (alpha + tx))))
+        - r * float(d.w0 @ (1.0 / (alpha + d.T0)))
+        - float((r * d.w + d.wx) @ inv_aT)
+        + float((wsig * rx) @ (inv_aT - 1.0 / (alpha + d.tx)))
     )
-    g_a = W * psi_ab - float(wu @ psi_abx) + float(w @ sig) / a
+    wsig_u = np.bincount(d.inv, weights=wsig, minlength=d.xu.size)
+    g_a = Wp * psi_ab - float(d.wu @ psi_abx) + float(wsig.sum()) / a
     g_b = (
-        float(wu @ (special.digamma(b + xu) - psi_abx))
-        + W * (psi_ab - special.digamma(b))
-        - float(w_pos @ (special.expit(D) / bx1))
+        float(d.wu @ (special.digamma(b + d.xu) - psi_abx))
+        + Wp * (psi_ab - special.digamma(b))
+        - float(wsig_u @ (1.0 / bx1_u))
     )
-    grad = np.array([g_r, g_alpha, g_a, g_b])
-    return -ll, -grad
+    return -ll, -np.array([g_r, g_alpha, g_a, g_b])
 
 
 def _bincount_by_x(x: IntArray, w: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -335,15 +374,11 @@ class BetaGeo:
         x, tx, age = validate_rfm(frequency, recency, T, for_fit=True)
         w_in = validate_weights(weights, x.size)
         (x, tx, age), w = prepare_fit_data(x, tx, age, weights=w_in, collapse=collapse)
-        xu, wu = _bincount_by_x(x, w)
-        pos = (x > 0).astype(np.float64)
-        w_pos = w * pos
+        data = _FitData.build(x, tx, age, w)
         r0, alpha0 = _start_values(x, age, w)
 
         def objective(theta: FloatArray) -> tuple[float, FloatArray]:
-            return _bgnbd_nll(
-                theta, x=x, tx=tx, T=age, w=w, xu=xu, wu=wu, w_pos=w_pos, pos=pos
-            )
+            return _bgnbd_nll(theta, data)
 
         params, report = maximize_likelihood(
             objective,
