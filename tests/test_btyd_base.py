@@ -216,3 +216,20 @@ def test_numerical_hessian_of_quadratic():
     a = np.array([[3.0, 1.0], [1.0, 2.0]])
     h = numerical_hessian(lambda th: a @ th, np.array([1.0, 2.0]))
     np.testing.assert_allclose(h, a, rtol=1e-8)
+
+
+def test_driver_raises_when_a_parameter_is_not_identified():
+    def nll(theta):  # the second parameter does not enter: singular Hessian
+        return float((theta[0] - 2.0) ** 2), np.array([2.0 * (theta[0] - 2.0), 0.0])
+
+    with pytest.raises(ConvergenceError, match="not positive definite") as info:
+        maximize_likelihood(nll, [1.0, 1.0], ["k", "unused"], n_customers=1, n_unique=1)
+    assert info.value.optimizer_message is not None
+
+
+def test_fit_report_is_frozen_and_mapping_is_read_only():
+    rep = FitReport(-1.0, {"r": 0.1}, True, 3, 10, 4, "ok", "BFGS")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        rep.converged = False  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        rep.standard_errors["r"] = 2.0  # type: ignore[index]
