@@ -73,6 +73,9 @@ from kamcore.clp.btyd._base import (
     validate_rfm,
     validate_weights,
 )
+from kamcore.clp.btyd._base import (
+    weighted_sum as _dot,
+)
 from kamcore.errors import InvalidParameterError
 
 __all__ = ["BetaGeo"]
@@ -209,35 +212,35 @@ def _bgnbd_nll(theta: FloatArray, d: _FitData) -> tuple[float, FloatArray]:
     inv_aT = 1.0 / (alpha + d.T)
     Wp = float(d.wu.sum())  # weight of repeat buyers; x = 0 rows cancel these terms
     ll = (
-        float(d.wu @ (special.gammaln(r + d.xu) + special.betaln(a, b + d.xu)))
+        _dot(d.wu, (special.gammaln(r + d.xu) + special.betaln(a, b + d.xu)))
         - Wp * (special.gammaln(r) + special.betaln(a, b))
         + W * r * math.log(alpha)
-        - r * float(d.w0 @ l0)
-        - float((r * d.w + d.wx) @ l_T)
-        + float(d.w @ sp)
+        - r * _dot(d.w0, l0)
+        - _dot((r * d.w + d.wx), l_T)
+        + _dot(d.w, sp)
     )
     psi_ab = special.digamma(a + b)
     psi_abx = special.digamma(a + b + d.xu)
-    sum_w_lT = float(d.w @ l_T)
+    sum_w_lT = _dot(d.w, l_T)
     g_r = (
-        float(d.wu @ (special.digamma(r + d.xu) - special.digamma(r)))
+        _dot(d.wu, (special.digamma(r + d.xu) - special.digamma(r)))
         + W * math.log(alpha)
-        - float(d.w0 @ l0)
+        - _dot(d.w0, l0)
         - sum_w_lT
-        + float(wsig @ dl)
+        + _dot(wsig, dl)
     )
     g_alpha = (
         W * r / alpha
-        - r * float(d.w0 @ (1.0 / (alpha + d.T0)))
-        - float((r * d.w + d.wx) @ inv_aT)
-        + float((wsig * rx) @ (inv_aT - 1.0 / (alpha + d.tx)))
+        - r * _dot(d.w0, (1.0 / (alpha + d.T0)))
+        - _dot((r * d.w + d.wx), inv_aT)
+        + _dot((wsig * rx), (inv_aT - 1.0 / (alpha + d.tx)))
     )
     wsig_u = np.bincount(d.inv, weights=wsig, minlength=d.xu.size)
-    g_a = Wp * psi_ab - float(d.wu @ psi_abx) + float(wsig.sum()) / a
+    g_a = Wp * psi_ab - _dot(d.wu, psi_abx) + float(wsig.sum()) / a
     g_b = (
-        float(d.wu @ (special.digamma(b + d.xu) - psi_abx))
+        _dot(d.wu, (special.digamma(b + d.xu) - psi_abx))
         + Wp * (psi_ab - special.digamma(b))
-        - float(wsig_u @ (1.0 / bx1_u))
+        - _dot(wsig_u, (1.0 / bx1_u))
     )
     return -ll, -np.array([g_r, g_alpha, g_a, g_b])
 
@@ -250,8 +253,8 @@ def _bincount_by_x(x: IntArray, w: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 def _start_values(x: IntArray, T: FloatArray, w: FloatArray) -> tuple[float, float]:
     """Return (r0, alpha0): r0 = 1 and alpha0 = total age / total repeat purchases."""
-    total_x = float(w @ x)
-    total_T = float(w @ T)
+    total_x = _dot(w, x)
+    total_T = _dot(w, T)
     return 1.0, total_T / max(total_x, 1.0)
 
 

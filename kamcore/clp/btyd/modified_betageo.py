@@ -45,6 +45,9 @@ from kamcore.clp.btyd._base import (
     validate_rfm,
     validate_weights,
 )
+from kamcore.clp.btyd._base import (
+    weighted_sum as _dot,
+)
 from kamcore.clp.btyd.betageo import (
     _as_t,
     _bg_pmf,
@@ -97,29 +100,29 @@ def _mbg_nll(
     sig = special.expit(D)
     W = float(w.sum())
     ll = (
-        float(wu @ (special.gammaln(r + xu) + special.betaln(a, b + xu + 1.0)))
+        _dot(wu, (special.gammaln(r + xu) + special.betaln(a, b + xu + 1.0)))
         - W * (special.gammaln(r) - r * np.log(alpha) + special.betaln(a, b))
-        - float(w @ ((r + xf) * log_aT))
-        + float(w @ np.logaddexp(0.0, D))
+        - _dot(w, ((r + xf) * log_aT))
+        + _dot(w, np.logaddexp(0.0, D))
     )
     psi_abx1 = special.digamma(a + b + xu + 1.0)
     psi_ab = special.digamma(a + b)
     g_r = (
-        float(wu @ special.digamma(r + xu))
+        _dot(wu, special.digamma(r + xu))
         - W * (special.digamma(r) - np.log(alpha))
-        - float(w @ log_aT)
-        + float(w @ (sig * (log_aT - log_atx)))
+        - _dot(w, log_aT)
+        + _dot(w, (sig * (log_aT - log_atx)))
     )
     g_alpha = (
         W * r / alpha
-        - float(w @ ((r + xf) / (alpha + T)))
-        + float(w @ (sig * (r + xf) * (1.0 / (alpha + T) - 1.0 / (alpha + tx))))
+        - _dot(w, ((r + xf) / (alpha + T)))
+        + _dot(w, (sig * (r + xf) * (1.0 / (alpha + T) - 1.0 / (alpha + tx))))
     )
-    g_a = W * psi_ab - float(wu @ psi_abx1) + float(w @ sig) / a
+    g_a = W * psi_ab - _dot(wu, psi_abx1) + _dot(w, sig) / a
     g_b = (
-        float(wu @ (special.digamma(b + xu + 1.0) - psi_abx1))
+        _dot(wu, (special.digamma(b + xu + 1.0) - psi_abx1))
         + W * (psi_ab - special.digamma(b))
-        - float(w @ (sig / (b + xf)))
+        - _dot(w, (sig / (b + xf)))
     )
     return -ll, -np.array([g_r, g_alpha, g_a, g_b])
 

@@ -70,6 +70,9 @@ from kamcore.clp.btyd._base import (
     validate_rfm,
     validate_weights,
 )
+from kamcore.clp.btyd._base import (
+    weighted_sum as _dot,
+)
 from kamcore.errors import InvalidParameterError
 
 __all__ = ["ParetoNBD"]
@@ -219,16 +222,15 @@ def _pnbd_nll(
     )
     one_pi = 1.0 - pi
     W = float(w.sum())
-    ll = float(
-        w @ (special.gammaln(p) + log_br)
-        + W * (-special.gammaln(r) + r * math.log(alpha) + s * math.log(beta))
+    ll = _dot(w, special.gammaln(p) + log_br) + W * (
+        -special.gammaln(r) + r * math.log(alpha) + s * math.log(beta)
     )
-    g_r = float(w @ (special.digamma(p) + one_pi * (-la_T) + pi * di_dr)) + W * (
+    g_r = _dot(w, (special.digamma(p) + one_pi * (-la_T) + pi * di_dr)) + W * (
         -special.digamma(r) + math.log(alpha)
     )
-    g_alpha = W * r / alpha + float(w @ (one_pi * (-p / (alpha + T)) + pi * di_dalpha))
-    g_s = W * math.log(beta) + float(w @ (one_pi * (-lb_T) + pi * (1.0 / s + di_ds)))
-    g_beta = W * s / beta + float(w @ (one_pi * (-s / (beta + T)) + pi * di_dbeta))
+    g_alpha = W * r / alpha + _dot(w, (one_pi * (-p / (alpha + T)) + pi * di_dalpha))
+    g_s = W * math.log(beta) + _dot(w, (one_pi * (-lb_T) + pi * (1.0 / s + di_ds)))
+    g_beta = W * s / beta + _dot(w, (one_pi * (-s / (beta + T)) + pi * di_dbeta))
     return -ll, -np.array([g_r, g_alpha, g_s, g_beta])
 
 
@@ -325,8 +327,8 @@ class ParetoNBD:
         x, tx, age = validate_rfm(frequency, recency, T, for_fit=True)
         w_in = validate_weights(weights, x.size)
         (x, tx, age), w = prepare_fit_data(x, tx, age, weights=w_in, collapse=collapse)
-        total_x = float(w @ x)
-        total_T = float(w @ age)
+        total_x = _dot(w, x)
+        total_T = _dot(w, age)
         start = [1.0, total_T / max(total_x, 1.0), 1.0, total_T / float(w.sum())]
 
         def objective(theta: FloatArray) -> tuple[float, FloatArray]:
