@@ -28,7 +28,8 @@ where :math:`a_{ik}` is
 
 * ``cost_basis="alive"`` (default): the probability that the customer is still
   alive at the end of period ``k``, :math:`P(\text{alive at } T + t_k)`, from
-  the model's ``probability_alive_at(t, frequency, recency, T)`` (BG/BB has it;
+  the model's ``probability_alive_at(t, frequency, recency, T)`` (every built-in
+  transaction model has it: BG/NBD, MBG/NBD, Pareto/NBD, BG/BB;
   for a discrete-opportunity model "alive at the end of period k" means "alive
   at that period's opportunity"). A customer who dies during period ``k`` is
   not charged for it.

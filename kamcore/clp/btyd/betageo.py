@@ -62,6 +62,7 @@ from kamcore._params import (
     as_int_array,
     broadcast,
     check_in,
+    fail_where,
 )
 from kamcore.clp.btyd._base import (
     FIT_METHODS,
@@ -127,6 +128,18 @@ def _beta_count_direct(
 
 def _as_t(t: ArrayLike) -> FloatArray:
     return as_float_array(t, "t", domain=NONNEGATIVE)
+
+
+def pfaff_survival(a: float, b_minus: float, c: ArrayLike, u: FloatArray) -> FloatArray:
+    r"""Return :math:`{}_2F_1(c - b', a; c; -u)` for ``u >= 0`` in Pfaff form.
+
+    This is :math:`E_p[(1 + u p)^{-(c - b')}]` for :math:`p \sim B(a, c - a)`.
+    Computes :math:`(1+u)^{-a}\,{}_2F_1(a, b'; c; u/(1+u))` with ``b' = b_minus``; the
+    argument :math:`u/(1+u)` lies in [0, 1), where the Gauss series is stable.
+    Shared by the BG/NBD and MBG/NBD survival probabilities.
+    """
+    z = u / (1.0 + u)
+    return np.asarray(np.exp(-a * np.log1p(u)) * special.hyp2f1(a, b_minus, c, z), np.float64)
 
 
 def _bgnbd_log_parts(
@@ -412,6 +425,46 @@ class BetaGeo:
         x, tx, age = validate_rfm(frequency, recency, T)
         _, D = _bgnbd_log_parts(self._tuple, x, tx, age)
         return np.asarray(special.expit(-D), dtype=np.float64)
+
+    def probability_alive_at(
+        self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> FloatArray:
+        r"""Probability that a customer with this history is still alive at ``T + t``.
+
+        Alive at ``T``, the customer keeps a purchase rate
+        :math:`\lambda \sim \Gamma(r+x, \alpha+T)` and a drop-out probability
+        :math:`p \sim B(a, b+x)` (the posterior given the history), and drops out
+        only right after a purchase, so :math:`P(\text{alive at } T+t \mid
+        \text{alive at } T, \lambda, p) = E[(1-p)^{N(t)}] = e^{-\lambda p t}`.
+        Integrating over the posterior:
+
+        .. math::
+
+            P(\text{alive at } T+t) = P(\text{alive at } T)\;
+              {}_2F_1\bigl(r+x, a; a+b+x; -\tfrac{t}{\alpha+T}\bigr),
+
+        evaluated through Pfaff's transformation
+        :math:`(1+u)^{-a}\,{}_2F_1(a, a+b-r; a+b+x; \tfrac{u}{1+u})`,
+        :math:`u = t/(\alpha+T)`, whose argument stays in [0, 1). Equals
+        :meth:`probability_alive` at ``t = 0`` and decreases in ``t``.
+        Used by :func:`kamcore.clp.customer.customer_lifetime_profit` to charge
+        the cost to serve only while the customer is alive.
+
+        Examples
+        --------
+        >>> m = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> m.probability_alive_at([0.0, 52.0], 2, 30.43, 38.86).round(4)
+        array([0.7266, 0.5316])
+        """
+        tt = _as_t(t)
+        x, tx, age = validate_rfm(frequency, recency, T)
+        tt, x, tx, age = broadcast({"t": tt, "frequency": x, "recency": tx, "T": age})
+        now = self.probability_alive(x, tx, age)
+        r, alpha, a, b = self._tuple
+        u = tt / (alpha + age)
+        later = pfaff_survival(a, a + b - r, a + b + x, u)
+        fail_where(~np.isfinite(later), tt, "t", "give a finite survival factor (2F1 overflowed)")
+        return np.asarray(now * later, dtype=np.float64)
 
     def expected_purchases(
         self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike

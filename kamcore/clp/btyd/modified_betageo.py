@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special  # type: ignore[import-untyped]
 
-from kamcore._params import FloatArray, IntArray, broadcast, check_in
+from kamcore._params import FloatArray, IntArray, broadcast, check_in, fail_where
 from kamcore.clp.btyd._base import (
     FIT_METHODS,
     FitReport,
@@ -57,6 +57,7 @@ from kamcore.clp.btyd.betageo import (
     _observe,
     _start_values,
     beta_count_kernel,
+    pfaff_survival,
 )
 
 __all__ = ["ModifiedBetaGeo"]
@@ -240,6 +241,29 @@ class ModifiedBetaGeo:
         x, tx, age = validate_rfm(frequency, recency, T)
         _, D = _mbg_log_parts(self._tuple, x, tx, age)
         return np.asarray(special.expit(-D), dtype=np.float64)
+
+    def probability_alive_at(
+        self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> FloatArray:
+        r"""Probability that a customer with this history is still alive at ``T + t``.
+
+        As for BG/NBD, but the customer has survived ``x + 1`` drop-out chances
+        (the first purchase counts), so the posterior of ``p`` is
+        :math:`B(a, b+x+1)`:
+
+        .. math::
+
+            P(\text{alive at } T+t) = P(\text{alive at } T)\;
+              {}_2F_1\bigl(r+x, a; a+b+x+1; -\tfrac{t}{\alpha+T}\bigr).
+        """
+        tt = _as_t(t)
+        x, tx, age = validate_rfm(frequency, recency, T)
+        tt, x, tx, age = broadcast({"t": tt, "frequency": x, "recency": tx, "T": age})
+        now = self.probability_alive(x, tx, age)
+        r, alpha, a, b = self._tuple
+        later = pfaff_survival(a, a + b + 1.0 - r, a + b + x + 1.0, tt / (alpha + age))
+        fail_where(~np.isfinite(later), tt, "t", "give a finite survival factor (2F1 overflowed)")
+        return np.asarray(now * later, dtype=np.float64)
 
     def expected_purchases(
         self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike

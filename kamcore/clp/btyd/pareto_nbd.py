@@ -359,6 +359,34 @@ class ParetoNBD:
         _, log_e1, log_si = _log_parts(self._tuple, x, tx, age)
         return np.asarray(np.exp(log_e1 - np.logaddexp(log_e1, log_si)), dtype=np.float64)
 
+    def probability_alive_at(
+        self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> FloatArray:
+        r"""Probability that a customer with this history is still alive at ``T + t``.
+
+        Lifetimes are exponential with rate :math:`\mu \sim \Gamma(s, \beta)`,
+        independent of purchasing; alive at ``T``, the posterior is
+        :math:`\Gamma(s, \beta+T)`, so
+
+        .. math::
+
+            P(\text{alive at } T+t) = P(\text{alive at } T)\,
+              \Bigl(\frac{\beta+T}{\beta+T+t}\Bigr)^{s}.
+
+        Examples
+        --------
+        >>> m = ParetoNBD(r=0.553, alpha=10.578, s=0.606, beta=11.669)
+        >>> now = m.probability_alive(2, 30.43, 38.86)
+        >>> bool(m.probability_alive_at(0.0, 2, 30.43, 38.86) == now)
+        True
+        """
+        tt = as_float_array(t, "t", domain=NONNEGATIVE)
+        x, tx, age = validate_rfm(frequency, recency, T)
+        tt, x, tx, age = broadcast({"t": tt, "frequency": x, "recency": tx, "T": age})
+        now = self.probability_alive(x, tx, age)
+        _, _, s, beta = self._tuple
+        return np.asarray(now * np.exp(-s * np.log1p(tt / (beta + age))), dtype=np.float64)
+
     def expected_purchases(
         self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
