@@ -133,10 +133,11 @@ def test_betageo_revenue_only_path() -> None:
     expected = sum((cum[k] - cum[k - 1]) / 1.01**k for k in range(1, 14)) * 50.0 * 0.2
     np.testing.assert_allclose(res.clp, expected, rtol=1e-10)
     assert np.all(res.discounted_cost == 0)
-    # BetaGeo has no survival hook: a positive cost needs the "horizon" basis
-    with pytest.raises(InvalidParameterError, match="'cost_basis' 'alive' needs a model with probability_alive_at"):
-        customer_lifetime_profit(BGNBD, x, tx, T, spend=50.0, margin_rate=0.2, discount_rate=0.01,
-                                 horizon=13, cost_per_period=1.0)
+    # BetaGeo has the survival hook: with the default "alive" basis a cost is charged while alive
+    res_a = customer_lifetime_profit(BGNBD, x, tx, T, spend=50.0, margin_rate=0.2, discount_rate=0.01,
+                                     horizon=13, cost_per_period=1.0, period_length=3.0)
+    alive = sum(BGNBD.probability_alive_at(3.0 * k, x, tx, T) / 1.01**k for k in range(1, 14))
+    np.testing.assert_allclose(res_a.discounted_cost, alive, rtol=1e-10)
     res_h = customer_lifetime_profit(BGNBD, x, tx, T, spend=50.0, margin_rate=0.2, discount_rate=0.01,
                                      horizon=13, cost_per_period=1.0, cost_basis="horizon", period_length=3.0)
     annuity = sum(1.01**-k for k in range(1, 14))
