@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
@@ -561,3 +561,20 @@ def weighted_sum(w: NDArray[Any], v: NDArray[Any]) -> float:
     thread with no such outliers.
     """
     return float(np.einsum("i,i->", w, v))
+
+
+class ParametricModel:
+    """Mixin for the frozen model classes: ``params`` derived from ``PARAMETER_NAMES``.
+
+    Each model declares its parameters once, as attrs fields and in the
+    ``PARAMETER_NAMES`` class variable (the order the fit driver uses).
+    """
+
+    __slots__ = ()
+
+    PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def params(self) -> dict[str, float]:
+        """Parameters as a name -> value mapping, in ``PARAMETER_NAMES`` order."""
+        return {name: float(getattr(self, name)) for name in self.PARAMETER_NAMES}

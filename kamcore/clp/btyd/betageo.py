@@ -67,6 +67,7 @@ from kamcore._params import (
 from kamcore.clp.btyd._base import (
     FIT_METHODS,
     FitReport,
+    ParametricModel,
     check_positive_parameter,
     maximize_likelihood,
     prepare_fit_data,
@@ -277,7 +278,7 @@ def _check_n(n: ArrayLike) -> IntArray:
 
 # ----------------------------------------------------------------- the model
 @attrs.frozen
-class BetaGeo:
+class BetaGeo(ParametricModel):
     r"""BG/NBD model (Fader, Hardie & Lee 2005) with parameters as fields.
 
     Parameters
@@ -325,10 +326,6 @@ class BetaGeo:
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
 
-    @property
-    def params(self) -> dict[str, float]:
-        """Parameters as a name -> value mapping."""
-        return {"r": self.r, "alpha": self.alpha, "a": self.a, "b": self.b}
 
     @property
     def _tuple(self) -> tuple[float, float, float, float]:

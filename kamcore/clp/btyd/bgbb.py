@@ -88,6 +88,7 @@ from kamcore._params import (
 from kamcore.clp.btyd._base import (
     FIT_METHODS,
     FitReport,
+    ParametricModel,
     check_positive_parameter,
     maximize_likelihood,
     prepare_fit_data,
@@ -217,7 +218,7 @@ def _log_alive_sum(g: float, d: float, n0: FloatArray, m: FloatArray) -> FloatAr
 
 # ----------------------------------------------------------------- model
 @attrs.frozen
-class BetaGeoBetaBinom:
+class BetaGeoBetaBinom(ParametricModel):
     r"""BG/BB model for discrete transaction opportunities (Fader, Hardie & Shang 2010).
 
     Parameters
@@ -260,10 +261,6 @@ class BetaGeoBetaBinom:
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("alpha", "beta", "gamma", "delta")
 
-    @property
-    def params(self) -> dict[str, float]:
-        """Parameters as a name -> value mapping."""
-        return {"alpha": self.alpha, "beta": self.beta, "gamma": self.gamma, "delta": self.delta}
 
     @property
     def _tuple(self) -> Params:

@@ -78,6 +78,7 @@ from kamcore._params import (
 )
 from kamcore.clp.btyd._base import (
     FitReport,
+    ParametricModel,
     check_positive_parameter,
     maximize_likelihood,
     prepare_fit_data,
@@ -150,7 +151,7 @@ def _method_of_moments_start(
 
 # ----------------------------------------------------------------- model
 @attrs.frozen
-class GammaGamma:
+class GammaGamma(ParametricModel):
     r"""Gamma-Gamma spend model (Fader, Hardie & Lee 2005); see the module docs.
 
     Parameters
@@ -190,10 +191,6 @@ class GammaGamma:
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("p", "q", "gamma")
 
-    @property
-    def params(self) -> dict[str, float]:
-        """Parameters as a name -> value mapping."""
-        return {"p": self.p, "q": self.q, "gamma": self.gamma}
 
     # ------------------------------------------------------------ predictions
     def expected_average_spend(self) -> float:

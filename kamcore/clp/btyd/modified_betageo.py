@@ -38,6 +38,7 @@ from kamcore._params import FloatArray, IntArray, broadcast, check_in, fail_wher
 from kamcore.clp.btyd._base import (
     FIT_METHODS,
     FitReport,
+    ParametricModel,
     check_positive_parameter,
     maximize_likelihood,
     prepare_fit_data,
@@ -129,7 +130,7 @@ def _mbg_nll(
 
 
 @attrs.frozen
-class ModifiedBetaGeo:
+class ModifiedBetaGeo(ParametricModel):
     r"""MBG/NBD model (Batislam et al. 2007) with parameters as fields.
 
     Parameters
@@ -168,10 +169,6 @@ class ModifiedBetaGeo:
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
 
-    @property
-    def params(self) -> dict[str, float]:
-        """Parameters as a name -> value mapping."""
-        return {"r": self.r, "alpha": self.alpha, "a": self.a, "b": self.b}
 
     @property
     def _tuple(self) -> tuple[float, float, float, float]:

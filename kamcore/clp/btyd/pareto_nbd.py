@@ -63,6 +63,7 @@ from kamcore._params import (
 from kamcore.clp.btyd._base import (
     FIT_METHODS,
     FitReport,
+    ParametricModel,
     check_positive_parameter,
     maximize_likelihood,
     prepare_fit_data,
@@ -242,7 +243,7 @@ def _growth(rate_ratio: float, base: FloatArray, t: FloatArray, s: float) -> Flo
 
 # ----------------------------------------------------------------- the model
 @attrs.frozen
-class ParetoNBD:
+class ParetoNBD(ParametricModel):
     r"""Pareto/NBD model with parameters as fields, stable for heavy and long-lived buyers.
 
     Parameters
@@ -288,10 +289,6 @@ class ParetoNBD:
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "s", "beta")
 
-    @property
-    def params(self) -> dict[str, float]:
-        """Parameters as a name -> value mapping."""
-        return {"r": self.r, "alpha": self.alpha, "s": self.s, "beta": self.beta}
 
     @property
     def _tuple(self) -> tuple[float, float, float, float]:

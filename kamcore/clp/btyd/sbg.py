@@ -86,6 +86,7 @@ from kamcore._params import (
 )
 from kamcore.clp.btyd._base import (
     FitReport,
+    ParametricModel,
     check_positive_parameter,
     maximize_likelihood,
     prepare_fit_data,
@@ -158,7 +159,7 @@ def _validate_durations(
 
 # ----------------------------------------------------------------- model
 @attrs.frozen
-class ShiftedBetaGeometric:
+class ShiftedBetaGeometric(ParametricModel):
     r"""Shifted-beta-geometric contractual retention model (Fader & Hardie 2007).
 
     Churn probability per renewal :math:`\theta \sim \mathrm{Beta}(\alpha, \beta)`
@@ -193,10 +194,6 @@ class ShiftedBetaGeometric:
     # ------------------------------------------------------------ distribution
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("alpha", "beta")
 
-    @property
-    def params(self) -> dict[str, float]:
-        """Parameters as a name -> value mapping."""
-        return {"alpha": self.alpha, "beta": self.beta}
 
     def churn_probability(self, t: ArrayLike) -> FloatArray:
         r"""Probability of churning in period ``t``: :math:`P(T = t)`.
