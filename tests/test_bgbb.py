@@ -251,3 +251,13 @@ def test_bad_weights_parameters_and_arguments() -> None:
         PUBLISHED.simulate(3, [6, 6], rng=np.random.default_rng(0))
     with pytest.raises(InvalidParameterError, match="'method' must be one of"):
         BetaGeoBetaBinom.fit([0, 1], [0, 1], 6, method="nelder")
+
+
+@pytest.mark.parametrize("g", [0.9, 0.99, 0.99999, 1.0, 1.00001, 1.01, 1.1])
+@pytest.mark.parametrize("d", [0.657, 8.0])
+def test_expected_purchases_new_is_accurate_near_gamma_one(g: float, d: float) -> None:
+    # found by hypothesis: the closed form's (1 - R)/(gamma - 1) lost digits at gamma = 0.99999
+    m = BetaGeoBetaBinom(alpha=1.0, beta=1.0, gamma=g, delta=d)
+    for n in (1, 6, 40):
+        manual = 0.5 * math.fsum(ref_alive_at(g, d, k) for k in range(1, n + 1))
+        assert float(m.expected_purchases_new(n)) == pytest.approx(manual, rel=1e-11)

@@ -67,6 +67,7 @@ array([0.93 , 0.93 , 0.108])
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -100,7 +101,9 @@ from kamcore.errors import InvalidParameterError
 __all__ = ["BetaGeoBetaBinom"]
 
 _AT_LEAST_ONE: Final = Interval(1.0)
-_GAMMA_ONE_GAP: Final = 1e-6
+_GAMMA_SERIES_RADIUS: Final = 0.05
+"""Below this |gamma - 1| the alive-sum uses its Taylor series in gamma - 1."""
+_GAMMA_SERIES_TERMS: Final = 14
 
 Params = tuple[float, float, float, float]
 
@@ -200,19 +203,34 @@ def _loglik(
 def _log_alive_sum(g: float, d: float, n0: FloatArray, m: FloatArray) -> FloatArray:
     r"""Log of :math:`A(n_0, m) = \sum_{t=n_0+1}^{n_0+m} B(\gamma, \delta+t)/B(\gamma, \delta)`.
 
-    ``m >= 1`` everywhere (callers handle ``m = 0``); ``n0 >= 0``.
+    ``m >= 1`` everywhere (callers handle ``m = 0``); ``n0 >= 0``. With
+    :math:`c = \delta + n_0 + 1` and :math:`\varepsilon = \gamma - 1`,
+
+    .. math::
+
+        A = \frac{\Gamma(\gamma+\delta)\,\Gamma(c)}{\Gamma(\delta)\,\Gamma(c+\varepsilon)}
+            \cdot \frac{1 - e^{f}}{\varepsilon},\qquad
+        f = \ln\frac{\Gamma(c+m)\,\Gamma(c+\varepsilon)}{\Gamma(c)\,\Gamma(c+m+\varepsilon)}.
+
+    The ratio :math:`(1-e^f)/\varepsilon` is 0/0 at :math:`\gamma = 1` and loses
+    digits near it, so for :math:`|\varepsilon| <` ``_GAMMA_SERIES_RADIUS`` ``f/ε``
+    is summed as its Taylor series
+    :math:`\sum_k \varepsilon^{k-1}/k!\,[\psi^{(k-1)}(c) - \psi^{(k-1)}(c+m)]`
+    and :math:`(1-e^f)/\varepsilon = -(f/\varepsilon)\,\mathrm{exprel}(f)`.
     """
-    if abs(g - 1.0) < _GAMMA_ONE_GAP:
-        # term by term; gamma == 1 makes the closed form 0/0
-        lb = special.betaln(g, d)
-        total = np.zeros(np.broadcast(n0, m).shape)
-        for k in range(1, int(np.max(m)) + 1):
-            total = total + np.where(k <= m, np.exp(special.betaln(g, d + n0 + k) - lb), 0.0)
-        return np.asarray(np.log(total), dtype=np.float64)
     gl = special.gammaln
-    log_prefix = gl(g + d) - gl(d) + gl(d + n0 + 1.0) - gl(g + d + n0)
-    big_d = gl(d + n0 + m + 1.0) - gl(g + d + n0 + m) - gl(d + n0 + 1.0) + gl(g + d + n0)
-    ratio = -np.expm1(big_d) / (g - 1.0)
+    c = d + n0 + 1.0
+    eps = g - 1.0
+    log_prefix = gl(g + d) - gl(d) + gl(c) - gl(c + eps)
+    if abs(eps) < _GAMMA_SERIES_RADIUS:
+        q = np.zeros(np.broadcast(c, m).shape)
+        for k in range(_GAMMA_SERIES_TERMS, 0, -1):  # Horner in eps
+            diff = special.polygamma(k - 1, c) - special.polygamma(k - 1, c + m)
+            q = diff / math.factorial(k) + eps * q
+        ratio = -q * special.exprel(eps * q)
+    else:
+        big_d = gl(c + m) - gl(c + m + eps) - gl(c) + gl(c + eps)
+        ratio = -np.expm1(big_d) / eps
     return np.asarray(log_prefix + np.log(ratio), dtype=np.float64)
 
 
