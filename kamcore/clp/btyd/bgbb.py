@@ -40,7 +40,7 @@ customer alive at :math:`n_0` is still alive:
         \Bigl[\frac{\Gamma(\delta+n_0+1)}{\Gamma(\gamma+\delta+n_0)}
              - \frac{\Gamma(\delta+n_0+m+1)}{\Gamma(\gamma+\delta+n_0+m)}\Bigr]
 
-(a telescoping sum; at :math:`\gamma = 1` the sum is evaluated term by term).
+(a telescoping sum; near :math:`\gamma = 1` it is a Taylor series in :math:`\gamma - 1`).
 
 * new customer: :math:`E[X(n)] = \frac{\alpha}{\alpha+\beta} A(0, n)`, and
   :math:`P(X(n) = x) = \binom{n}{x}\frac{B(\alpha+x,\beta+n-x)}{B(\alpha,\beta)}
