@@ -8,6 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=100, deadline=None)
+# a deeper search before a release: HYPOTHESIS_PROFILE=stress python -m pytest
+settings.register_profile("stress", max_examples=500, deadline=None)
 settings.register_profile(
     "ci",
     max_examples=100,
