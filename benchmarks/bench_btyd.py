@@ -390,9 +390,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--models", nargs="*", choices=list(MODELS), default=list(MODELS))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--peer-python", default=None)
-    ap.add_argument("--peer-budget", type=float, default=180.0,
+    ap.add_argument("--peer-budget", type=float, default=300.0,
                     help="skip a peer fit whose time, extrapolated linearly from the previous "
-                         "size, exceeds this many seconds (default 180; 'inf' never skips)")
+                         "size, exceeds this many seconds (default 300; 'inf' never skips)")
     ap.add_argument("--worker", choices=["kamcore", "lifetimes"])
     ap.add_argument("--model", choices=list(MODELS), default="bgnbd")
     ap.add_argument("--data")
