@@ -40,6 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize  # type: ignore[import-untyped]
 
+from kamcore._optional import single_threaded_blas
 from kamcore._params import (
     NONNEGATIVE,
     POSITIVE,
@@ -436,17 +437,22 @@ def _solve_slsqp(curve: Any, B: float, m: FloatArray) -> tuple[FloatArray, float
         grad: FloatArray = -np.asarray(curve.marginal(x), dtype=np.float64) / scale
         return grad
 
-    res = optimize.minimize(
-        objective,
-        x0,
-        jac=gradient,
-        method="SLSQP",
-        bounds=optimize.Bounds(m, np.inf),
-        constraints=[
-            {"type": "ineq", "fun": lambda x: B - float(np.sum(x)), "jac": lambda x: -np.ones(n)}
-        ],
-        options={"maxiter": 1000, "ftol": 1e-14},
-    )
+    with single_threaded_blas():  # small problem: BLAS thread wake-ups only cost time
+        res = optimize.minimize(
+            objective,
+            x0,
+            jac=gradient,
+            method="SLSQP",
+            bounds=optimize.Bounds(m, np.inf),
+            constraints=[
+                {
+                    "type": "ineq",
+                    "fun": lambda x: B - float(np.sum(x)),
+                    "jac": lambda x: -np.ones(n),
+                }
+            ],
+            options={"maxiter": 1000, "ftol": 1e-14},
+        )
     if not res.success:
         raise ConvergenceError(
             f"SLSQP did not converge: {res.message}", optimizer_message=str(res.message)

@@ -1,4 +1,4 @@
-"""Fits run with single-threaded BLAS when threadpoolctl is there, and work without it."""
+"""Small optimisations run with single-threaded BLAS when threadpoolctl is there, and work without it."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 from kamcore.clp import BetaGeo
-from kamcore.clp.btyd import _base
+from kamcore import _optional
 
 
 def test_blas_is_limited_to_one_thread_inside_the_context():
     threadpoolctl = pytest.importorskip("threadpoolctl")
-    with _base.single_threaded_blas():
+    with _optional.single_threaded_blas():
         infos = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
         assert infos
         assert all(i["num_threads"] == 1 for i in infos)
@@ -21,12 +21,12 @@ def test_blas_is_limited_to_one_thread_inside_the_context():
 
 def test_without_threadpoolctl_it_is_a_no_op(monkeypatch):
     monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # `import threadpoolctl` fails
-    _base._blas_controller.cache_clear()
+    _optional._blas_controller.cache_clear()
     try:
-        with _base.single_threaded_blas() as ctx:
+        with _optional.single_threaded_blas() as ctx:
             assert ctx is None
         rng = np.random.default_rng(3)
         x, tx, T = BetaGeo(r=0.5, alpha=5.0, a=0.8, b=2.5).simulate(500, 39.0, rng=rng)
         assert BetaGeo.fit(x, tx, T).fit_report.converged
     finally:
-        _base._blas_controller.cache_clear()
+        _optional._blas_controller.cache_clear()

@@ -37,18 +37,17 @@ Conventions
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, ClassVar, Final, cast
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize  # type: ignore[import-untyped]
 
+from kamcore._optional import single_threaded_blas
 from kamcore._params import (
     NONNEGATIVE,
     POSITIVE,
@@ -563,33 +562,6 @@ def weighted_sum(w: NDArray[Any], v: NDArray[Any]) -> float:
     thread with no such outliers.
     """
     return float(np.einsum("i,i->", w, v))
-
-
-@functools.cache
-def _blas_controller() -> Any:
-    """Return the threadpoolctl controller (built once, ~7 ms), or None without threadpoolctl."""
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        return None
-    return ThreadpoolController()
-
-
-def single_threaded_blas() -> contextlib.AbstractContextManager[Any]:
-    """Limit BLAS to one thread while a small optimisation runs (a no-op without threadpoolctl).
-
-    SciPy's L-BFGS-B calls its bundled OpenBLAS on tiny matrices; when the
-    machine's cores are busy, waking OpenBLAS's worker threads stalls a call for
-    up to ~100 ms, which made 5 ms fits take 150 ms on a loaded 2-core machine.
-    One thread is always enough for these sizes. ``threadpoolctl`` (in the
-    ``all`` and ``dev`` extras) is optional: without it nothing is limited.
-    """
-    controller = _blas_controller()
-    if controller is None:
-        return contextlib.nullcontext()
-    return cast(
-        contextlib.AbstractContextManager[Any], controller.limit(limits=1, user_api="blas")
-    )
 
 
 class ParametricModel:
