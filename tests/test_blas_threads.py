@@ -7,8 +7,8 @@ import sys
 import numpy as np
 import pytest
 
-from kamcore.clp import BetaGeo
 from kamcore import _optional
+from kamcore.clp import BetaGeo
 
 
 def test_blas_is_limited_to_one_thread_inside_the_context():
