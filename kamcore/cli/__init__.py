@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -140,6 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(out)
         if args.command == "summarize":
             return _summarize(args.path, args.time_unit, args.observation_end, out)
+    except BrokenPipeError:  # e.g. `kamcore demo | head`: the reader left, not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except (KamcoreError, OSError) as exc:
         print(f"kamcore: error: {exc}", file=sys.stderr)
         return 2
