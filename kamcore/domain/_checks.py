@@ -11,13 +11,14 @@ import datetime as dt
 import enum
 import math
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
 from kamcore.errors import InvalidParameterError
 
 __all__ = [
+    "Entity",
     "bad",
     "check_date",
     "check_enum",
@@ -187,3 +188,30 @@ def check_tuple_of(item_cls: type[Any]) -> Validator:
                 )
 
     return _check
+
+
+class Entity:
+    """Mixin for domain entities: equal and hashed by ``id`` within one kind.
+
+    A class sets ``_ENTITY`` (its kind, e.g. ``"customer"``); two objects are
+    equal when they are of the same kind and have the same ``id``, whatever
+    their other fields. Use with ``@attrs.frozen(eq=False)`` so attrs leaves
+    these methods alone.
+    """
+
+    __slots__ = ()
+
+    _ENTITY: ClassVar[str] = ""
+    id: str
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Entity) or other._ENTITY != self._ENTITY:
+            return NotImplemented
+        return self.id == other.id
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __hash__(self) -> int:
+        return hash((self._ENTITY, self.id))

@@ -8,11 +8,12 @@ policy or an export can find them with :func:`sensitive_fields`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
 from kamcore.domain._checks import (
+    Entity,
     check_enum,
     check_finite_unit,
     check_id,
@@ -95,7 +96,7 @@ def _check_phone(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> 
 
 
 @attrs.frozen(eq=False)
-class Contact:
+class Contact(Entity):
     """A person at a customer (entity: equal and hashed by ``id`` only).
 
     Parameters
@@ -132,6 +133,8 @@ class Contact:
     False
     """
 
+    _ENTITY: ClassVar[str] = "contact"
+
     id: str = attrs.field(validator=check_id)
     name: str = attrs.field(validator=check_str)
     customer_id: str = attrs.field(validator=check_id)
@@ -161,17 +164,6 @@ class Contact:
         validator=check_str_frozenset, repr=False, metadata=SENSITIVE,
     )
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Contact):
-            return NotImplemented
-        return self.id == other.id
-
-    def __ne__(self, other: object) -> bool:
-        result = self.__eq__(other)
-        return result if result is NotImplemented else not result
-
-    def __hash__(self) -> int:
-        return hash((Contact, self.id))
 
     @property
     def is_executive(self) -> bool:

@@ -10,11 +10,12 @@ it is a *key* account is a result of scoring, never an input.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Final, TypeVar
+from typing import Any, ClassVar, Final, TypeVar
 
 import attrs
 
 from kamcore.domain._checks import (
+    Entity,
     bad,
     check_id,
     check_optional_enum,
@@ -154,7 +155,7 @@ _KEEP: Final = _Keep()
 
 
 @attrs.frozen(eq=False)
-class Customer:
+class Customer(Entity):
     """A customer of ours (entity: equal and hashed by ``id`` only).
 
     Parameters
@@ -195,6 +196,8 @@ supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum o
     >>> acme == Customer("c-001", "Acme Limited")   # entity: same id
     True
     """
+
+    _ENTITY: ClassVar[str] = "customer"
 
     id: str = attrs.field(validator=check_id)
     name: str = attrs.field(validator=check_str)
@@ -268,19 +271,6 @@ supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum o
                         f"{name!r} must be in the same currency as {first_name!r} "
                         f"({first.currency}); got {money}."
                     )
-
-    # ------------------------------------------------------------ entity
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Customer):
-            return NotImplemented
-        return self.id == other.id
-
-    def __ne__(self, other: object) -> bool:
-        result = self.__eq__(other)
-        return result if result is NotImplemented else not result
-
-    def __hash__(self) -> int:
-        return hash((Customer, self.id))
 
     # ------------------------------------------------------------ helpers
     @property

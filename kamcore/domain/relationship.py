@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
 from kamcore.domain._checks import (
+    Entity,
     check_date,
     check_enum,
     check_id,
@@ -109,7 +110,7 @@ def _check_instance(cls: type[Any], name: str) -> Any:
 
 
 @attrs.frozen(eq=False)
-class Relationship:
+class Relationship(Entity):
     """A supplier-customer relationship (entity: equal and hashed by ``id`` only).
 
     Parameters
@@ -158,6 +159,8 @@ class Relationship:
     ...
     kamcore.errors.InvalidTransitionError: illegal lifecycle move FORMATION -> EXPLORATION ...
     """
+
+    _ENTITY: ClassVar[str] = "relationship"
 
     id: str = attrs.field(validator=check_id)
     customer_id: str = attrs.field(validator=check_id)
@@ -219,19 +222,6 @@ class Relationship:
                 f"'kam_stage' must be consistent with type {self.type.name} ({allowed}); "
                 f"got {self.kam_stage.name}."
             )
-
-    # ------------------------------------------------------------ entity
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Relationship):
-            return NotImplemented
-        return self.id == other.id
-
-    def __ne__(self, other: object) -> bool:
-        result = self.__eq__(other)
-        return result if result is NotImplemented else not result
-
-    def __hash__(self) -> int:
-        return hash((Relationship, self.id))
 
     # ------------------------------------------------------------ construction
     @classmethod

@@ -187,6 +187,15 @@ def dates(
     return st.dates(min_value=min_value, max_value=max_value)
 
 
+def _draw_id(draw: st.DrawFn, value: str | st.SearchStrategy[str] | None) -> str:
+    """A fixed id, one drawn from a given strategy, or one from :func:`identifiers`."""
+    if value is None:
+        return draw(identifiers())
+    if isinstance(value, str):
+        return value
+    return draw(value)
+
+
 def _optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.none() | strategy
 
@@ -251,12 +260,7 @@ def contacts(
     -------
     SearchStrategy[Contact]
     """
-    if customer_id is None:
-        cid = draw(identifiers())
-    elif isinstance(customer_id, str):
-        cid = customer_id
-    else:
-        cid = draw(customer_id)
+    cid = _draw_id(draw, customer_id)
     email = draw(_optional(st.builds(lambda a, b: f"{a}@{b}.example",
                                      st.from_regex(r"[a-z]{1,8}", fullmatch=True),
                                      st.from_regex(r"[a-z]{1,8}", fullmatch=True))))
@@ -354,12 +358,7 @@ def relationships(
     -------
     SearchStrategy[Relationship]
     """
-    if customer_id is None:
-        cid = draw(identifiers())
-    elif isinstance(customer_id, str):
-        cid = customer_id
-    else:
-        cid = draw(customer_id)
+    cid = _draw_id(draw, customer_id)
     rtype = draw(st.sampled_from(list(RelationshipType)))
     kam = draw(_optional(st.sampled_from(sorted(kam_stages_for(rtype), key=lambda k: k.name))))
     people = draw(
@@ -450,12 +449,7 @@ def transactions(
     -------
     SearchStrategy[Transaction]
     """
-    if customer_id is None:
-        cid = draw(identifiers())
-    elif isinstance(customer_id, str):
-        cid = customer_id
-    else:
-        cid = draw(customer_id)
+    cid = _draw_id(draw, customer_id)
     code = draw(_currency_strategy(currency))
     amount = draw(money(code, min_value=0, max_value=10**9))
     cost = draw(_optional(money(code, min_value=0, max_value=10**9)))
