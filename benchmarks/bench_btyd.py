@@ -108,23 +108,61 @@ class Model:
 MODELS: dict[str, Model] = {
     m.key: m
     for m in (
-        Model("bgnbd", "BG/NBD", "BetaGeo", "BetaGeoFitter", NAMES, NAMES,
-              ("frequency", "recency", "T"), CDNOW_PARAMS, "CDNOW (2,357)"),
-        Model("mbgnbd", "MBG/NBD", "ModifiedBetaGeo", "ModifiedBetaGeoFitter", NAMES, NAMES,
-              ("frequency", "recency", "T"),
-              {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}, "CDNOW (2,357)"),
-        Model("pnbd", "Pareto/NBD", "ParetoNBD", "ParetoNBDFitter",
-              ("r", "alpha", "s", "beta"), ("r", "alpha", "s", "beta"),
-              ("frequency", "recency", "T"),
-              {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}, "CDNOW (2,357)"),
-        Model("bgbb", "BG/BB", "BetaGeoBetaBinom", "BetaGeoBetaBinomFitter",
-              ("alpha", "beta", "gamma", "delta"), ("alpha", "beta", "gamma", "delta"),
-              ("frequency", "recency", "n_periods"),
-              {"alpha": 1.204, "beta": 0.750, "gamma": 0.657, "delta": 2.783},
-              "donations (22 rows, 11,104 donors)"),
-        Model("gg", "Gamma-Gamma", "GammaGamma", "GammaGammaFitter",
-              ("p", "q", "gamma"), ("p", "q", "v"), ("frequency", "monetary_value"),
-              {"p": 6.25, "q": 3.74, "gamma": 15.44}, "CDNOW repeat buyers (946)"),
+        Model(
+            "bgnbd",
+            "BG/NBD",
+            "BetaGeo",
+            "BetaGeoFitter",
+            NAMES,
+            NAMES,
+            ("frequency", "recency", "T"),
+            CDNOW_PARAMS,
+            "CDNOW (2,357)",
+        ),
+        Model(
+            "mbgnbd",
+            "MBG/NBD",
+            "ModifiedBetaGeo",
+            "ModifiedBetaGeoFitter",
+            NAMES,
+            NAMES,
+            ("frequency", "recency", "T"),
+            {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614},
+            "CDNOW (2,357)",
+        ),
+        Model(
+            "pnbd",
+            "Pareto/NBD",
+            "ParetoNBD",
+            "ParetoNBDFitter",
+            ("r", "alpha", "s", "beta"),
+            ("r", "alpha", "s", "beta"),
+            ("frequency", "recency", "T"),
+            {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669},
+            "CDNOW (2,357)",
+        ),
+        Model(
+            "bgbb",
+            "BG/BB",
+            "BetaGeoBetaBinom",
+            "BetaGeoBetaBinomFitter",
+            ("alpha", "beta", "gamma", "delta"),
+            ("alpha", "beta", "gamma", "delta"),
+            ("frequency", "recency", "n_periods"),
+            {"alpha": 1.204, "beta": 0.750, "gamma": 0.657, "delta": 2.783},
+            "donations (22 rows, 11,104 donors)",
+        ),
+        Model(
+            "gg",
+            "Gamma-Gamma",
+            "GammaGamma",
+            "GammaGammaFitter",
+            ("p", "q", "gamma"),
+            ("p", "q", "v"),
+            ("frequency", "monetary_value"),
+            {"p": 6.25, "q": 3.74, "gamma": 15.44},
+            "CDNOW repeat buyers (946)",
+        ),
     )
 }
 
@@ -151,8 +189,12 @@ def make_data(n: int | None, path: Path, model: Model = MODELS["bgnbd"]) -> None
     if model.key == "bgbb":
         if n is None:
             dn = _read(DONATIONS).astype(np.int64)
-            cols = {"frequency": dn[:, 0], "recency": dn[:, 1], "n_periods": dn[:, 2],
-                    "weights": dn[:, 3]}
+            cols = {
+                "frequency": dn[:, 0],
+                "recency": dn[:, 1],
+                "n_periods": dn[:, 2],
+                "weights": dn[:, 3],
+            }
         else:
             from kamcore.clp import BetaGeoBetaBinom
 
@@ -232,8 +274,9 @@ def _fit_lifetimes(model: Model, data: dict[str, Any], _collapse: bool) -> dict[
     return {k: float(f.params_[pk]) for k, pk in zip(model.names, model.peer_names, strict=True)}
 
 
-def worker(lib: str, path: str, repeat: int, collapse: bool,
-           model: Model = MODELS["bgnbd"]) -> None:
+def worker(
+    lib: str, path: str, repeat: int, collapse: bool, model: Model = MODELS["bgnbd"]
+) -> None:
     data = load_data(path, model)
     fit = _fit_kamcore if lib == "kamcore" else _fit_lifetimes
     if lib == "lifetimes":  # import outside the timed region (pandas, autograd)
@@ -271,10 +314,21 @@ def worker(lib: str, path: str, repeat: int, collapse: bool,
 
 
 # ----------------------------------------------------------------- orchestration
-def run_worker(python: str, lib: str, path: Path, repeat: int, collapse: bool,
-               model: Model = MODELS["bgnbd"]) -> dict[str, Any]:
-    cmd = [python, str(Path(__file__).resolve()), "--worker", lib, "--data", str(path),
-           "--repeat", str(repeat), "--model", model.key]
+def run_worker(
+    python: str, lib: str, path: Path, repeat: int, collapse: bool, model: Model = MODELS["bgnbd"]
+) -> dict[str, Any]:
+    cmd = [
+        python,
+        str(Path(__file__).resolve()),
+        "--worker",
+        lib,
+        "--data",
+        str(path),
+        "--repeat",
+        str(repeat),
+        "--model",
+        model.key,
+    ]
     if not collapse:
         cmd.append("--no-collapse")
     env = dict(os.environ, PYTHONWARNINGS="ignore")
@@ -289,18 +343,21 @@ def peer_python(requested: str | None) -> str | None:
     candidates = [requested] if requested else [str(PEER_VENV_PYTHON), sys.executable]
     for py in candidates:
         if py and Path(py).exists():
-            ok = subprocess.run([py, "-c", "import lifetimes, kamcore"], capture_output=True,
-                                check=False)
+            ok = subprocess.run(
+                [py, "-c", "import lifetimes, kamcore"], capture_output=True, check=False
+            )
             if ok.returncode == 0:
                 return py
     return None
 
 
 def peer_versions(python: str) -> str:
-    code = ("import sys; from importlib.metadata import version as v; "
-            "print(', '.join(f'{p} {v(p)}' for p in "
-            "('lifetimes', 'numpy', 'scipy', 'pandas', 'autograd')), "
-            "'Python', sys.version.split()[0])")
+    code = (
+        "import sys; from importlib.metadata import version as v; "
+        "print(', '.join(f'{p} {v(p)}' for p in "
+        "('lifetimes', 'numpy', 'scipy', 'pandas', 'autograd')), "
+        "'Python', sys.version.split()[0])"
+    )
     proc = subprocess.run([python, "-c", code], capture_output=True, text=True, check=False)
     return proc.stdout.strip() or "versions unknown"
 
@@ -329,8 +386,10 @@ def compare(model: Model, k: dict[str, Any], lt: dict[str, Any], data: dict[str,
     if diff <= AGREE:
         return f"{diff:.1e} | {ll_k - ll_l:+.1e} |"
     higher = "kamcore" if ll_k > ll_l else "lifetimes" if ll_l > ll_k else "neither"
-    return (f"{diff:.1e} (DISAGREE) | {ll_k:,.3f} vs {ll_l:,.3f}: {higher} higher; "
-            f"kamcore {_fmt_params(kp)}, lifetimes {_fmt_params(lp)} |")
+    return (
+        f"{diff:.1e} (DISAGREE) | {ll_k:,.3f} vs {ll_l:,.3f}: {higher} higher; "
+        f"kamcore {_fmt_params(kp)}, lifetimes {_fmt_params(lp)} |"
+    )
 
 
 def memory_ratio(kamcore_mib: float, peer_mib: float, floor: float = 0.1) -> str:
@@ -346,14 +405,17 @@ def _fmt_params(p: dict[str, float]) -> str:
     return ", ".join(f"{k} {v:.4g}" for k, v in p.items())
 
 
-HEADER = ("| data | kamcore | kamcore, collapse=False | lifetimes | speed-up | "
-          "peak MiB kamcore / lifetimes | memory ratio | max rel. diff of estimates | "
-          "LL kamcore - LL lifetimes |\n"
-          "| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+HEADER = (
+    "| data | kamcore | kamcore, collapse=False | lifetimes | speed-up | "
+    "peak MiB kamcore / lifetimes | memory ratio | max rel. diff of estimates | "
+    "LL kamcore - LL lifetimes |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+)
 
 
-def bench_model(model: Model, sizes: list[int], repeat: int, peer: str | None,
-                peer_budget: float, tmp: Path) -> None:
+def bench_model(
+    model: Model, sizes: list[int], repeat: int, peer: str | None, peer_budget: float, tmp: Path
+) -> None:
     print(f"\n### {model.title}: kamcore `{model.kamcore}` vs lifetimes `{model.peer}`\n")
     print(HEADER, flush=True)
     sets: list[tuple[str, int | None]] = [(model.published, None)]
@@ -370,18 +432,26 @@ def bench_model(model: Model, sizes: list[int], repeat: int, peer: str | None,
         estimate = None if last is None else last[1] * rows / last[0]
         k_mem = f"{k['peak_mib']:,.1f}"
         if peer is None or (estimate is not None and estimate > peer_budget):
-            why = ("no lifetimes" if peer is None
-                   else f"about {estimate / 60:,.0f} min per fit" if estimate else "")
+            why = (
+                "no lifetimes"
+                if peer is None
+                else f"about {estimate / 60:,.0f} min per fit"
+                if estimate
+                else ""
+            )
             cells = f"skipped ({why}) | - | {k_mem} / - | - | - | - |"
         else:
             lt = run_worker(peer, "lifetimes", path, rep, True, model)
             last = (rows, lt["seconds"])
             mem_ratio = memory_ratio(k["peak_mib"], lt["peak_mib"])
-            cells = (f"{fmt_time(lt['seconds'])} | {lt['seconds'] / k['seconds']:,.1f}x | "
-                     f"{k_mem} / {lt['peak_mib']:,.1f} | {mem_ratio} | "
-                     + compare(model, k, lt, data))
-        print(f"| {label} | {fmt_time(k['seconds'])} | {fmt_time(kn['seconds'])} | {cells}",
-              flush=True)
+            cells = (
+                f"{fmt_time(lt['seconds'])} | {lt['seconds'] / k['seconds']:,.1f}x | "
+                f"{k_mem} / {lt['peak_mib']:,.1f} | {mem_ratio} | " + compare(model, k, lt, data)
+            )
+        print(
+            f"| {label} | {fmt_time(k['seconds'])} | {fmt_time(kn['seconds'])} | {cells}",
+            flush=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -390,9 +460,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--models", nargs="*", choices=list(MODELS), default=list(MODELS))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--peer-python", default=None)
-    ap.add_argument("--peer-budget", type=float, default=300.0,
-                    help="skip a peer fit whose time, extrapolated linearly from the previous "
-                         "size, exceeds this many seconds (default 300; 'inf' never skips)")
+    ap.add_argument(
+        "--peer-budget",
+        type=float,
+        default=300.0,
+        help="skip a peer fit whose time, extrapolated linearly from the previous "
+        "size, exceeds this many seconds (default 300; 'inf' never skips)",
+    )
     ap.add_argument("--worker", choices=["kamcore", "lifetimes"])
     ap.add_argument("--model", choices=list(MODELS), default="bgnbd")
     ap.add_argument("--data")
@@ -405,20 +479,26 @@ def main(argv: list[str] | None = None) -> int:
     peer = peer_python(args.peer_python)
     started = time.perf_counter()
     load0 = os.getloadavg()
-    print(f"date {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; {os.cpu_count()} cores; "
-          f"load average (1/5/15 min) at start {load0[0]:.2f} / {load0[1]:.2f} / {load0[2]:.2f}")
+    print(
+        f"date {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; {os.cpu_count()} cores; "
+        f"load average (1/5/15 min) at start {load0[0]:.2f} / {load0[1]:.2f} / {load0[2]:.2f}"
+    )
     print(f"kamcore side: Python {platform.python_version()}, numpy {np.__version__}")
     if peer is None:
-        print("lifetimes is not installed (no benchmarks/.peer-venv with it, nor in this "
-              "interpreter): the peer is skipped; see benchmarks/README.md for the set-up.")
+        print(
+            "lifetimes is not installed (no benchmarks/.peer-venv with it, nor in this "
+            "interpreter): the peer is skipped; see benchmarks/README.md for the set-up."
+        )
     else:
         print(f"peer side ({peer}): {peer_versions(peer)}")
     with tempfile.TemporaryDirectory() as tmp:
         for key in args.models:
             bench_model(MODELS[key], args.sizes, args.repeat, peer, args.peer_budget, Path(tmp))
     load1 = os.getloadavg()
-    print(f"\ntotal {time.perf_counter() - started:,.0f} s; load average at end "
-          f"{load1[0]:.2f} / {load1[1]:.2f} / {load1[2]:.2f}")
+    print(
+        f"\ntotal {time.perf_counter() - started:,.0f} s; load average at end "
+        f"{load1[0]:.2f} / {load1[1]:.2f} / {load1[2]:.2f}"
+    )
     return 0
 
 

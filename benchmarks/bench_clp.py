@@ -36,8 +36,6 @@ def best_of(fn, repeats=3):
     return min(times)
 
 
-
-
 def row(label, n, seconds, mib):
     rate = n / seconds / 1e6 if seconds > 0 else float("inf")
     print(f"{label:<46} {n:>9,} {seconds * 1e3:>10.1f} ms {rate:>8.1f} M/s {mib:>9.1f} MiB")
@@ -58,16 +56,24 @@ def main(argv):
             return lifetime_profit(margin, retention, 0.1)
 
         def fin(margin=margin, retention=retention, horizon=horizon):
-            return lifetime_profit(margin, retention, 0.1, horizon=horizon, timing="start",
-                                   acquisition_cost=50.0, cost_to_serve=20.0)
+            return lifetime_profit(
+                margin,
+                retention,
+                0.1,
+                horizon=horizon,
+                timing="start",
+                acquisition_cost=50.0,
+                cost_to_serve=20.0,
+            )
 
         values = inf()
 
         def equity(values=values, segments=segments):
             return customer_equity(values, segments=segments)
 
-        stages = rng.choice(np.array(["exploration", "formation", "stability", "decline", "ended"]),
-                            n)
+        stages = rng.choice(
+            np.array(["exploration", "formation", "stability", "decline", "ended"]), n
+        )
 
         def by_stage(stages=stages, margin=margin):
             return stage_lifetime_profit(stages, 0.1, scale=margin)
@@ -95,25 +101,42 @@ def main(argv):
         return matrix_lifetime_profit(view, retention, 0.01)
 
     full_bytes = n * periods * 8 / 2**20
-    print(f"\n{n:,} customers x {periods} periods; a dense n x T float64 matrix = "
-          f"{full_bytes:,.0f} MiB")
-    row(f"curve CLP, per-customer retention (T={periods})", n, best_of(curve_customer, 1),
-        peak_mib(curve_customer))
-    row(f"curve CLP, per-period retention (T={periods})", n, best_of(curve_period, 1),
-        peak_mib(curve_period))
-    row(f"matrix CLP on a view, per-customer r (T={periods})", n, best_of(matrix_view, 1),
-        peak_mib(matrix_view))
+    print(
+        f"\n{n:,} customers x {periods} periods; a dense n x T float64 matrix = "
+        f"{full_bytes:,.0f} MiB"
+    )
+    row(
+        f"curve CLP, per-customer retention (T={periods})",
+        n,
+        best_of(curve_customer, 1),
+        peak_mib(curve_customer),
+    )
+    row(
+        f"curve CLP, per-period retention (T={periods})",
+        n,
+        best_of(curve_period, 1),
+        peak_mib(curve_period),
+    )
+    row(
+        f"matrix CLP on a view, per-customer r (T={periods})",
+        n,
+        best_of(matrix_view, 1),
+        peak_mib(matrix_view),
+    )
 
     # ---- Markov chain, 5 states (grades A-D + lost)
-    p = np.array([
-        [0.80, 0.12, 0.04, 0.02, 0.02],
-        [0.15, 0.65, 0.12, 0.04, 0.04],
-        [0.03, 0.15, 0.60, 0.12, 0.10],
-        [0.01, 0.04, 0.15, 0.55, 0.25],
-        [0.00, 0.00, 0.00, 0.00, 1.00],
-    ])
-    chain = MarkovChain(p, [500.0, 250.0, 100.0, 20.0, 0.0], 0.1,
-                        states=("A", "B", "C", "D", "lost"))
+    p = np.array(
+        [
+            [0.80, 0.12, 0.04, 0.02, 0.02],
+            [0.15, 0.65, 0.12, 0.04, 0.04],
+            [0.03, 0.15, 0.60, 0.12, 0.10],
+            [0.01, 0.04, 0.15, 0.55, 0.25],
+            [0.00, 0.00, 0.00, 0.00, 1.00],
+        ]
+    )
+    chain = MarkovChain(
+        p, [500.0, 250.0, 100.0, 20.0, 0.0], 0.1, states=("A", "B", "C", "D", "lost")
+    )
     print()
     t_inf = best_of(chain.value, 50)
     t_fin = best_of(lambda: chain.value(horizon=120), 20)
@@ -124,8 +147,12 @@ def main(argv):
     def per_customer(grades=grades):
         return chain.customer_value(grades)
 
-    row("Markov value per customer (string states)", n, best_of(per_customer),
-        peak_mib(per_customer))
+    row(
+        "Markov value per customer (string states)",
+        n,
+        best_of(per_customer),
+        peak_mib(per_customer),
+    )
 
 
 if __name__ == "__main__":

@@ -55,9 +55,13 @@ def _load_master() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     raw = np.loadtxt(MASTER, dtype=str, skiprows=1)
     d = raw[:, 1]
     dates = (
-        np.char.add(np.char.add(np.char.add(np.char.add(
-            np.strings.slice(d, 0, 4), "-"), np.strings.slice(d, 4, 6)), "-"),
-            np.strings.slice(d, 6, 8))
+        np.char.add(
+            np.char.add(
+                np.char.add(np.char.add(np.strings.slice(d, 0, 4), "-"), np.strings.slice(d, 4, 6)),
+                "-",
+            ),
+            np.strings.slice(d, 6, 8),
+        )
     ).astype("datetime64[D]")
     return raw[:, 0], dates, raw[:, 3].astype(float)
 

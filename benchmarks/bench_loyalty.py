@@ -51,7 +51,11 @@ def run(n: int) -> None:
             strengths, money=money, scale=50_000.0
         ),
         "barrier_index_long (3N rows)": lambda: barrier_index_long(
-            accounts, facets, strength=strength_long, money=money_long, scale=50_000.0,
+            accounts,
+            facets,
+            strength=strength_long,
+            money=money_long,
+            scale=50_000.0,
             n_accounts=n,
         ),
         "totals_by_kind (3N rows)": lambda: totals_by_kind(

@@ -39,8 +39,6 @@ def timed(fn, repeats=1):
     return best, out
 
 
-
-
 def row(label, n, seconds, mib, note=""):
     print(f"| {label} | {n:,} | {seconds * 1e3:,.1f} ms | {mib:,.1f} MiB | {note} |", flush=True)
 
@@ -60,15 +58,25 @@ def published() -> None:
     BetaGeoBetaBinom.fit(x, tx, 6, weights=w)  # warm-up
     sec, m = timed(lambda: BetaGeoBetaBinom.fit(x, tx, 6, weights=w), repeats=3)
     mib = peak_mib(lambda: BetaGeoBetaBinom.fit(x, tx, 6, weights=w))
-    row("BG/BB donations (22 patterns, 11,104 donors)", 22, sec, mib,
-        f"LL {m.fit_report.log_likelihood:.1f}")
+    row(
+        "BG/BB donations (22 patterns, 11,104 donors)",
+        22,
+        sec,
+        mib,
+        f"LL {m.fit_report.log_likelihood:.1f}",
+    )
     cd = read("cdnow_customers_summary_with_transactions.csv")
     fx = np.array([int(r["x"]) for r in cd])
     z = np.array([float(r["zbar"]) for r in cd])
     sec, g = timed(lambda: GammaGamma.fit(fx, z, exclude_zero_frequency=True), repeats=3)
     mib = peak_mib(lambda: GammaGamma.fit(fx, z, exclude_zero_frequency=True))
-    row("Gamma-Gamma CDNOW (946 repeat buyers)", 2357, sec, mib,
-        f"LL {g.fit_report.log_likelihood:.1f}")
+    row(
+        "Gamma-Gamma CDNOW (946 repeat buyers)",
+        2357,
+        sec,
+        mib,
+        f"LL {g.fit_report.log_likelihood:.1f}",
+    )
     surv = read("sbg_survivors.csv")
     counts = [int(r["regular"]) for r in surv]
     sec, s = timed(lambda: ShiftedBetaGeometric.fit_survivors(counts), repeats=3)
@@ -100,8 +108,13 @@ def simulated(sizes) -> None:
     n = sizes[0]
     x, tx, periods = bgbb.simulate(n, 6, rng=rng)
     sec, _ = timed(lambda: BetaGeoBetaBinom.fit(x, tx, periods, collapse=False))
-    row("BG/BB, 6 opportunities, collapse=False", n, sec, peak_mib(
-        lambda: BetaGeoBetaBinom.fit(x, tx, periods, collapse=False)), f"{n:,}")
+    row(
+        "BG/BB, 6 opportunities, collapse=False",
+        n,
+        sec,
+        peak_mib(lambda: BetaGeoBetaBinom.fit(x, tx, periods, collapse=False)),
+        f"{n:,}",
+    )
 
 
 def clp(n) -> None:
@@ -114,14 +127,29 @@ def clp(n) -> None:
     margin = rng.uniform(-0.1, 0.4, n)
 
     def run_bgnbd():
-        return customer_lifetime_profit(bgnbd, x, tx, T, spend=spend, margin_rate=margin,
-                                        cost_per_period=0.5, cost_basis="horizon",
-                                        discount_rate=0.0025, horizon=120, period_length=1.0)
+        return customer_lifetime_profit(
+            bgnbd,
+            x,
+            tx,
+            T,
+            spend=spend,
+            margin_rate=margin,
+            cost_per_period=0.5,
+            cost_basis="horizon",
+            discount_rate=0.0025,
+            horizon=120,
+            period_length=1.0,
+        )
 
     sec, res = timed(run_bgnbd)
     unique = len({(a, b) for a, b in zip(x.tolist(), tx.tolist(), strict=True)})
-    row("BG/NBD (weekly), every recency distinct", n, sec, peak_mib(run_bgnbd),
-        f"{unique:,} distinct histories; n x T matrix would be {n * 120 * 8 / 2**20:,.0f} MiB")
+    row(
+        "BG/NBD (weekly), every recency distinct",
+        n,
+        sec,
+        peak_mib(run_bgnbd),
+        f"{unique:,} distinct histories; n x T matrix would be {n * 120 * 8 / 2**20:,.0f} MiB",
+    )
 
     bgbb = BetaGeoBetaBinom(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
     bx, btx, bn = bgbb.simulate(n, 6, rng=rng)
@@ -129,13 +157,23 @@ def clp(n) -> None:
     z = np.where(bx > 0, gg.simulate(bx, rng=rng), 0.0)
 
     def run_bgbb():
-        return customer_lifetime_profit(bgbb, bx, btx, bn, spend_model=gg, monetary_value=z,
-                                        margin_rate=margin, cost_per_period=0.5,
-                                        discount_rate=0.05, horizon=120)
+        return customer_lifetime_profit(
+            bgbb,
+            bx,
+            btx,
+            bn,
+            spend_model=gg,
+            monetary_value=z,
+            margin_rate=margin,
+            cost_per_period=0.5,
+            discount_rate=0.05,
+            horizon=120,
+        )
 
     sec, _ = timed(run_bgbb)
-    row("BG/BB + Gamma-Gamma, cost while alive", n, sec, peak_mib(run_bgbb),
-        "28 distinct histories")
+    row(
+        "BG/BB + Gamma-Gamma, cost while alive", n, sec, peak_mib(run_bgbb), "28 distinct histories"
+    )
     _ = res
 
 

@@ -72,8 +72,9 @@ def base_classes(p):
     tc, tp = cs.mean(), pot.mean()
     k = np.searchsorted(cs, tc)
     tcore, tsmall = cs[k:].mean(), cs[:k].mean()
-    return np.where(c >= tc, np.where(c >= tcore, 0, 1),
-                    np.where(pot >= tp, 2, np.where(c >= tsmall, 3, 4)))
+    return np.where(
+        c >= tc, np.where(c >= tcore, 0, 1), np.where(pot >= tp, 2, np.where(c >= tsmall, 3, 4))
+    )
 
 
 def base_rfm(p):

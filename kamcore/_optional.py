@@ -65,6 +65,4 @@ def single_threaded_blas() -> contextlib.AbstractContextManager[Any]:
     controller = _blas_controller()
     if controller is None:
         return contextlib.nullcontext()
-    return cast(
-        contextlib.AbstractContextManager[Any], controller.limit(limits=1, user_api="blas")
-    )
+    return cast(contextlib.AbstractContextManager[Any], controller.limit(limits=1, user_api="blas"))

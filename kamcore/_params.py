@@ -220,9 +220,7 @@ def as_float_array(
     """
     arr = _to_array(value, name, np.float64)
     if ndim is not None and arr.ndim != ndim:
-        raise ShapeMismatchError(
-            f"{name!r} must be {ndim}-dimensional; got shape {arr.shape}."
-        )
+        raise ShapeMismatchError(f"{name!r} must be {ndim}-dimensional; got shape {arr.shape}.")
     if not allow_empty and arr.size == 0:
         raise InvalidParameterError(f"{name!r} must not be empty; got 0 values.")
     fail_where(~np.isfinite(arr), arr, name, "be finite (no NaN or infinity)")
@@ -272,9 +270,7 @@ def as_int_array(
     else:
         arr = _to_array(value, name, np.int64)
     if ndim is not None and arr.ndim != ndim:
-        raise ShapeMismatchError(
-            f"{name!r} must be {ndim}-dimensional; got shape {arr.shape}."
-        )
+        raise ShapeMismatchError(f"{name!r} must be {ndim}-dimensional; got shape {arr.shape}.")
     if not allow_empty and arr.size == 0:
         raise InvalidParameterError(f"{name!r} must not be empty; got 0 values.")
     if domain is not None:

@@ -314,9 +314,7 @@ def _check_curve(curve: Any) -> int:
     return int(n)
 
 
-def _prepare(
-    curve: Any, budget: float, minimum: ArrayLike
-) -> tuple[int, float, FloatArray]:
+def _prepare(curve: Any, budget: float, minimum: ArrayLike) -> tuple[int, float, FloatArray]:
     n = _check_curve(curve)
     B = as_float_scalar(budget, "budget", domain=NONNEGATIVE)
     m = as_float_array(minimum, "minimum", domain=NONNEGATIVE)
@@ -425,9 +423,7 @@ def _solve_slsqp(curve: Any, B: float, m: FloatArray) -> tuple[FloatArray, float
     x0 = m + free / n
     v0 = _checked(curve.value(x0), "value", n)
     g0 = _checked(curve.marginal(x0), "marginal", n)
-    scale = float(
-        max(abs(float(v0.sum())), float(np.abs(g0).sum()) * max(free, 1.0) / n, 1e-300)
-    )
+    scale = float(max(abs(float(v0.sum())), float(np.abs(g0).sum()) * max(free, 1.0) / n, 1e-300))
 
     def objective(x: FloatArray) -> float:
         total: float = -float(np.sum(curve.value(x))) / scale

@@ -220,9 +220,7 @@ class StageDetection:
             dtype=object,
         )
         known = np.isin(as_text, names)
-        fail_where(
-            ~known, prev, "previous", f"be a lifecycle stage ({', '.join(names.tolist())})"
-        )
+        fail_where(~known, prev, "previous", f"be a lifecycle stage ({', '.join(names.tolist())})")
         order = np.argsort(names)
         prev_idx = order[np.searchsorted(names[order], as_text.astype(str))]
         return _LEGAL[prev_idx, _DETECTED_IN_ALL[self.codes]]

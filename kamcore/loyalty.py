@@ -313,8 +313,7 @@ def _check_range(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
     )
     if not ok:
         raise InvalidParameterError(
-            f"{name!r} must be a pair (low, high) of finite numbers with low < high; "
-            f"got {value!r}."
+            f"{name!r} must be a pair (low, high) of finite numbers with low < high; got {value!r}."
         )
 
 
@@ -591,8 +590,12 @@ def _fit(  # noqa: PLR0917
     k = X.shape[1]
     if interaction:
         A = np.array(
-            [[0.0, 1.0, 0.0, s_lo], [0.0, 1.0, 0.0, s_hi], [0.0, 0.0, 1.0, a_lo],
-             [0.0, 0.0, 1.0, a_hi]]
+            [
+                [0.0, 1.0, 0.0, s_lo],
+                [0.0, 1.0, 0.0, s_hi],
+                [0.0, 0.0, 1.0, a_lo],
+                [0.0, 0.0, 1.0, a_hi],
+            ]
         )
         labels: tuple[str, ...] = (
             f"b1 + b3*{s_lo:g} >= 0",
@@ -805,9 +808,7 @@ def _threshold(values: FloatArray, spec: Threshold, name: str) -> float:
     if isinstance(spec, str):
         check_in(spec, name, ("mean", "median"))
         if values.size == 0:
-            raise InvalidParameterError(
-                f"{name!r} = {spec!r} needs at least one account; got 0."
-            )
+            raise InvalidParameterError(f"{name!r} = {spec!r} needs at least one account; got 0.")
         ordered = np.sort(values)  # order-free: the split cannot depend on row order
         return float(ordered.mean() if spec == "mean" else np.median(ordered))
     return as_float_scalar(spec, name)

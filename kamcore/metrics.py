@@ -997,9 +997,7 @@ def cross_sell(customer_ids: ArrayLike, amounts: ArrayLike, main_business: Array
     amt = as_float_array(amounts, "amounts", domain=NONNEGATIVE, ndim=1)
     flag = np.asarray(main_business)
     if flag.dtype != np.bool_:
-        raise InvalidParameterError(
-            f"'main_business' must be booleans; got dtype {flag.dtype}."
-        )
+        raise InvalidParameterError(f"'main_business' must be booleans; got dtype {flag.dtype}.")
     same_length({"customer_ids": ids, "amounts": amt, "main_business": flag})
     if ids.size == 0:
         raise InvalidParameterError("'customer_ids' must not be empty; got 0 transactions.")
@@ -1124,9 +1122,7 @@ def satisfaction_index(
     hi = as_float_scalar(scale[1], "scale[1]")
     if not lo < hi:
         raise InvalidParameterError(f"'scale' must have low < high; got {scale!r}.")
-    s = as_float_array(
-        scores, "scores", ndim=1, allow_empty=False, domain=Interval(lo, hi)
-    )
+    s = as_float_array(scores, "scores", ndim=1, allow_empty=False, domain=Interval(lo, hi))
     if weights is None:
         mean = float(s.mean())
     else:
@@ -1137,4 +1133,3 @@ def satisfaction_index(
             raise InvalidParameterError(f"'weights' must have a positive sum; got {wsum!r}.")
         mean = float(np.dot(w, s) / wsum)
     return 100.0 * (mean - lo) / (hi - lo)
-

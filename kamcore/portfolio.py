@@ -110,8 +110,10 @@ def _column(name: str, values: ArrayLike, n: int, nullable: bool) -> NDArray[Any
     if kind == "f":
         arr = arr.astype(np.float64, copy=False)
         bad = np.isinf(arr) if nullable else ~np.isfinite(arr)
-        rule = "be finite (NaN marks 'not recorded' in this nullable column)" if nullable else (
-            "be finite (no NaN or infinity; declare the column nullable for missing values)"
+        rule = (
+            "be finite (NaN marks 'not recorded' in this nullable column)"
+            if nullable
+            else ("be finite (no NaN or infinity; declare the column nullable for missing values)")
         )
         fail_where(bad, arr, name, rule)
         return _readonly(arr)
@@ -542,9 +544,7 @@ class Portfolio:
         nullable: Iterable[str] = (),
     ) -> Portfolio:
         """Return a Portfolio with ``columns`` added or replaced, validated as in `from_columns`."""
-        new = Portfolio.from_columns(
-            self._ids, columns, currencies=currencies, nullable=nullable
-        )
+        new = Portfolio.from_columns(self._ids, columns, currencies=currencies, nullable=nullable)
         merged = dict(self._columns)
         merged.update(new._columns)
         cur = {k: v for k, v in self._currencies.items() if k not in new._columns}

@@ -402,9 +402,7 @@ def _aggregate(matrix: FloatArray, aggregator: BarrierAggregator) -> FloatArray:
         raise ShapeMismatchError(
             f"'aggregator' must return shape {matrix.shape[:1]}; got {out.shape}."
         )
-    fail_where(
-        ~np.isfinite(out) | (out < 0) | (out > 1), out, "aggregator result", "be in [0, 1]"
-    )
+    fail_where(~np.isfinite(out) | (out < 0) | (out > 1), out, "aggregator result", "be in [0, 1]")
     return out
 
 

@@ -359,9 +359,7 @@ def transactions_to_arrays(
     items = [t for t in items if not t.refund]
     currencies = sorted({t.currency for t in items})
     if len(currencies) > 1:
-        raise CurrencyMismatchError(
-            f"a transaction log must be in one currency; got {currencies}."
-        )
+        raise CurrencyMismatchError(f"a transaction log must be in one currency; got {currencies}.")
     out: dict[str, NDArray[Any]] = {
         "customer_ids": np.array([t.customer_id for t in items], dtype=str),
         "dates": np.array([t.date for t in items], dtype="datetime64[D]"),

@@ -42,7 +42,14 @@ def test_published_wealth_of_nations_example() -> None:
 
 def test_random_index_table() -> None:
     assert [RANDOM_INDEX[n] for n in range(3, 11)] == [
-        0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49
+        0.58,
+        0.90,
+        1.12,
+        1.24,
+        1.32,
+        1.41,
+        1.45,
+        1.49,
     ]
     assert random_index(1) == random_index(2) == 0.0
     assert random_index(13) == 1.56
@@ -72,10 +79,15 @@ def _power_iteration(a: list[list[float]]) -> tuple[list[float], float]:
     return x, lam
 
 
-@given(st.integers(3, 8).flatmap(
-    lambda n: st.lists(st.sampled_from([1, 2, 3, 5, 7, 1 / 2, 1 / 3, 1 / 5]),
-                       min_size=n * (n - 1) // 2, max_size=n * (n - 1) // 2)
-    .map(lambda ups: (n, ups))))
+@given(
+    st.integers(3, 8).flatmap(
+        lambda n: st.lists(
+            st.sampled_from([1, 2, 3, 5, 7, 1 / 2, 1 / 3, 1 / 5]),
+            min_size=n * (n - 1) // 2,
+            max_size=n * (n - 1) // 2,
+        ).map(lambda ups: (n, ups))
+    )
+)
 def test_eigenvector_matches_scalar_power_iteration(case: tuple[int, list[float]]) -> None:
     n, ups = case
     a = [[1.0] * n for _ in range(n)]

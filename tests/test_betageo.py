@@ -68,7 +68,9 @@ def ref_beta_count(a, B, R, D, t):
 
     with warnings.catch_warnings():  # accuracy is judged by the comparison itself
         warnings.simplefilter("ignore", integrate.IntegrationWarning)
-        val, _ = integrate.quad(g, 0.0, 1.0, weight="alg", wvar=(a - 1.0, B - 1.0), limit=200, epsabs=0.0, epsrel=1e-11)
+        val, _ = integrate.quad(
+            g, 0.0, 1.0, weight="alg", wvar=(a - 1.0, B - 1.0), limit=200, epsabs=0.0, epsrel=1e-11
+        )
     return val * math.exp(-lb)
 
 
@@ -93,11 +95,17 @@ def ref_pmf(r, alpha, a, b, n, t):
     lbeta = lambda p, q: math.lgamma(p) + math.lgamma(q) - math.lgamma(p + q)  # noqa: E731
     q = t / (alpha + t)
     nb = lambda j: math.exp(  # noqa: E731
-        math.lgamma(r + j) - math.lgamma(r) - math.lgamma(j + 1) + r * math.log(1 - q) + j * math.log(q)
+        math.lgamma(r + j)
+        - math.lgamma(r)
+        - math.lgamma(j + 1)
+        + r * math.log(1 - q)
+        + j * math.log(q)
     )
     out = math.exp(lbeta(a, b + n) - lbeta(a, b)) * nb(n)
     if n > 0:
-        out += math.exp(lbeta(a + 1, b + n - 1) - lbeta(a, b)) * (1.0 - sum(nb(j) for j in range(n)))
+        out += math.exp(lbeta(a + 1, b + n - 1) - lbeta(a, b)) * (
+            1.0 - sum(nb(j) for j in range(n))
+        )
     return out
 
 
@@ -139,7 +147,9 @@ def test_published_worked_example():
 
 
 def test_log_likelihood_sum_at_published_estimates(cdnow):
-    assert round(float(PUBLISHED.log_likelihood(*cdnow).sum()), 1) == pytest.approx(-9582.4, abs=0.1)
+    assert round(float(PUBLISHED.log_likelihood(*cdnow).sum()), 1) == pytest.approx(
+        -9582.4, abs=0.1
+    )
 
 
 @pytest.mark.slow
@@ -148,7 +158,9 @@ def test_collapsed_fit_equals_uncollapsed(cdnow, cdnow_fit):
     assert full.fit_report.n_unique == 2357
     for name in ("r", "alpha", "a", "b"):
         assert getattr(full, name) == pytest.approx(getattr(cdnow_fit, name), rel=1e-5)
-    assert full.fit_report.log_likelihood == pytest.approx(cdnow_fit.fit_report.log_likelihood, abs=1e-6)
+    assert full.fit_report.log_likelihood == pytest.approx(
+        cdnow_fit.fit_report.log_likelihood, abs=1e-6
+    )
 
 
 def test_weights_equal_repeated_rows(cdnow):
@@ -171,7 +183,9 @@ def test_fit_is_permutation_invariant(cdnow, cdnow_fit):
 
 def test_fit_accepts_portfolio_columns(cdnow, cdnow_fit):
     x, tx, T = cdnow
-    p = Portfolio.from_columns([f"c{i}" for i in range(x.size)], {"frequency": x, "recency": tx, "T": T})
+    p = Portfolio.from_columns(
+        [f"c{i}" for i in range(x.size)], {"frequency": x, "recency": tx, "T": T}
+    )
     m = BetaGeo.fit(p["frequency"], p["recency"], p["T"])
     assert m == cdnow_fit
 
@@ -205,7 +219,9 @@ def test_expected_purchases_matches_quadrature_reference(par, hist, t):
 @given(params, st.integers(0, 15), st.floats(0.01, 80.0))
 def test_probability_of_purchases_matches_reference(par, n, t):
     m = BetaGeo(*par)
-    assert float(m.probability_of_purchases(n, t)) == pytest.approx(ref_pmf(*par, n, t), rel=1e-8, abs=1e-13)
+    assert float(m.probability_of_purchases(n, t)) == pytest.approx(
+        ref_pmf(*par, n, t), rel=1e-8, abs=1e-13
+    )
 
 
 @given(params, st.floats(0.0, 60.0))
@@ -231,7 +247,10 @@ def test_expected_purchases_new_increases_with_t(par, ts):
 def test_conditional_expectation_increases_with_t(par, hist, t1, t2):
     m = BetaGeo(*par)
     lo, hi = sorted((t1, t2))
-    assert float(m.expected_purchases(lo, *hist)) <= float(m.expected_purchases(hi, *hist)) * (1 + 1e-12) + 1e-15
+    assert (
+        float(m.expected_purchases(lo, *hist))
+        <= float(m.expected_purchases(hi, *hist)) * (1 + 1e-12) + 1e-15
+    )
 
 
 @given(params, st.floats(0.1, 60.0))
@@ -248,12 +267,22 @@ def test_vectorised_equals_elementwise_and_chunks(cdnow):
     x, tx, T = (c[:300] for c in cdnow)
     m = PUBLISHED
     whole = m.expected_purchases(20.0, x, tx, T)
-    parts = np.concatenate([m.expected_purchases(20.0, x[i : i + 70], tx[i : i + 70], T[i : i + 70]) for i in range(0, 300, 70)])
+    parts = np.concatenate(
+        [
+            m.expected_purchases(20.0, x[i : i + 70], tx[i : i + 70], T[i : i + 70])
+            for i in range(0, 300, 70)
+        ]
+    )
     np.testing.assert_array_equal(whole, parts)
-    one = [float(m.expected_purchases(20.0, int(a), float(b), float(c))) for a, b, c in zip(x[:20], tx[:20], T[:20], strict=True)]
+    one = [
+        float(m.expected_purchases(20.0, int(a), float(b), float(c)))
+        for a, b, c in zip(x[:20], tx[:20], T[:20], strict=True)
+    ]
     np.testing.assert_allclose(whole[:20], one, rtol=1e-13)
     perm = np.random.default_rng(1).permutation(300)
-    np.testing.assert_allclose(m.probability_alive(x[perm], tx[perm], T[perm]), m.probability_alive(x, tx, T)[perm])
+    np.testing.assert_allclose(
+        m.probability_alive(x[perm], tx[perm], T[perm]), m.probability_alive(x, tx, T)[perm]
+    )
 
 
 def test_broadcasting_shapes():
@@ -264,7 +293,10 @@ def test_broadcasting_shapes():
 
 
 def test_kernel_is_continuous_through_a_equal_one():
-    vals = [float(beta_count_kernel(a, 2.5, 0.7, 5.0, 30.0)) for a in (1 - 2e-5, 1 - 1e-6, 1.0, 1 + 1e-6, 1 + 2e-5)]
+    vals = [
+        float(beta_count_kernel(a, 2.5, 0.7, 5.0, 30.0))
+        for a in (1 - 2e-5, 1 - 1e-6, 1.0, 1 + 1e-6, 1 + 2e-5)
+    ]
     assert np.all(np.isfinite(vals))
     np.testing.assert_allclose(vals, vals[2], rtol=1e-4)
     assert vals[2] == pytest.approx(ref_beta_count(1.0, 2.5, 0.7, 5.0, 30.0), rel=1e-7)
@@ -278,7 +310,9 @@ def test_heavy_long_lived_customer_is_finite():
     e = m.expected_purchases(52.0, 5000, 2000.0, 2000.0)
     # essentially alive for sure, buying at about (r+x)/(alpha+T) per week
     r, alpha, a, b = 0.243, 4.414, 0.793, 2.426
-    ref = ref_p_alive(r, alpha, a, b, 5000, 2000.0, 2000.0) * ref_beta_count_heavy(a, b + 5000, r + 5000, alpha + 2000.0, 52.0)
+    ref = ref_p_alive(r, alpha, a, b, 5000, 2000.0, 2000.0) * ref_beta_count_heavy(
+        a, b + 5000, r + 5000, alpha + 2000.0, 52.0
+    )
     assert float(e) == pytest.approx(ref, rel=1e-7)
 
 

@@ -21,7 +21,9 @@ PUBLISHED = BetaGeoBetaBinom(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
 def _donations() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     with (DATA / "donations.csv").open() as fh:
         rows = list(csv.DictReader(fh))
-    cols = [np.array([int(r[k]) for r in rows]) for k in ("frequency", "recency", "periods", "weights")]
+    cols = [
+        np.array([int(r[k]) for r in rows]) for k in ("frequency", "recency", "periods", "weights")
+    ]
     return cols[0], cols[1], cols[2], cols[3]
 
 
@@ -41,7 +43,9 @@ def lbeta(a: float, b: float) -> float:
 def ref_lik(a: float, b: float, g: float, d: float, x: int, tx: int, n: int) -> float:
     total = math.exp(lbeta(a + x, b + n - x) - lbeta(a, b) + lbeta(g, d + n) - lbeta(g, d))
     for i in range(n - tx):
-        total += math.exp(lbeta(a + x, b + tx - x + i) - lbeta(a, b) + lbeta(g + 1, d + tx + i) - lbeta(g, d))
+        total += math.exp(
+            lbeta(a + x, b + tx - x + i) - lbeta(a, b) + lbeta(g + 1, d + tx + i) - lbeta(g, d)
+        )
     return total
 
 
@@ -58,9 +62,13 @@ def ref_expected(a: float, b: float, g: float, d: float, t: int, x: int, tx: int
 def ref_pmf(a: float, b: float, g: float, d: float, x: int, n: int) -> float:
     if x > n:
         return 0.0
-    total = math.comb(n, x) * math.exp(lbeta(a + x, b + n - x) - lbeta(a, b) + lbeta(g, d + n) - lbeta(g, d))
+    total = math.comb(n, x) * math.exp(
+        lbeta(a + x, b + n - x) - lbeta(a, b) + lbeta(g, d + n) - lbeta(g, d)
+    )
     for i in range(x, n):
-        total += math.comb(i, x) * math.exp(lbeta(a + x, b + i - x) - lbeta(a, b) + lbeta(g + 1, d + i) - lbeta(g, d))
+        total += math.comb(i, x) * math.exp(
+            lbeta(a + x, b + i - x) - lbeta(a, b) + lbeta(g + 1, d + i) - lbeta(g, d)
+        )
     return total
 
 
@@ -68,7 +76,12 @@ def ref_pmf(a: float, b: float, g: float, d: float, x: int, n: int) -> float:
 def test_fader_hardie_shang_donations_fit() -> None:
     x, tx, n, w = _donations()
     m = BetaGeoBetaBinom.fit(x, tx, n, weights=w)
-    assert (round(m.alpha, 3), round(m.beta, 3), round(m.gamma, 3), round(m.delta, 3)) == (1.204, 0.750, 0.657, 2.783)
+    assert (round(m.alpha, 3), round(m.beta, 3), round(m.gamma, 3), round(m.delta, 3)) == (
+        1.204,
+        0.750,
+        0.657,
+        2.783,
+    )
     rep = m.fit_report
     assert rep is not None
     assert round(rep.log_likelihood, 1) == -33225.6
@@ -131,7 +144,9 @@ def test_simulation_matches_pmf_and_is_reproducible() -> None:
 
 # ----------------------------------------------------------------- properties
 @given(positive, positive, positive, positive, st.lists(histories(), min_size=1, max_size=6))
-def test_loglik_matches_scalar_reference(a: float, b: float, g: float, d: float, rows: list[tuple[int, int, int]]) -> None:
+def test_loglik_matches_scalar_reference(
+    a: float, b: float, g: float, d: float, rows: list[tuple[int, int, int]]
+) -> None:
     m = BetaGeoBetaBinom(alpha=a, beta=b, gamma=g, delta=d)
     x, tx, n = (np.array(c) for c in zip(*rows, strict=True))
     expected = [math.log(ref_lik(a, b, g, d, *r)) for r in rows]
@@ -139,7 +154,9 @@ def test_loglik_matches_scalar_reference(a: float, b: float, g: float, d: float,
 
 
 @given(positive, positive, positive, positive)
-def test_analytic_gradient_matches_finite_differences(a: float, b: float, g: float, d: float) -> None:
+def test_analytic_gradient_matches_finite_differences(
+    a: float, b: float, g: float, d: float
+) -> None:
     x = np.array([0, 1, 2, 5, 3, 7])
     tx = np.array([0, 1, 4, 6, 8, 10])
     n = np.array([6, 6, 6, 6, 9, 12])
@@ -168,7 +185,9 @@ def test_expected_purchases_and_alive_match_reference(
     alive = m.probability_alive(x, tx, n, periods_ahead=np.arange(6))
     assert np.all((alive >= 0) & (alive <= 1))
     assert np.all(np.diff(alive) <= 1e-15)
-    ref_alive = math.exp(lbeta(a + x, b + n - x) - lbeta(a, b) + lbeta(g, d + n + 1) - lbeta(g, d)) / ref_lik(a, b, g, d, x, tx, n)
+    ref_alive = math.exp(
+        lbeta(a + x, b + n - x) - lbeta(a, b) + lbeta(g, d + n + 1) - lbeta(g, d)
+    ) / ref_lik(a, b, g, d, x, tx, n)
     assert float(m.probability_alive(x, tx, n)) == pytest.approx(ref_alive, rel=1e-9)
     assert float(m.probability_alive_at(1, x, tx, n)) == float(m.probability_alive(x, tx, n))
     e = m.expected_purchases(np.arange(8), x, tx, n)
@@ -177,12 +196,16 @@ def test_expected_purchases_and_alive_match_reference(
 
 
 @given(positive, positive, positive, positive, st.integers(0, 12))
-def test_pmf_matches_reference_sums_to_one_and_gives_the_mean(a: float, b: float, g: float, d: float, n: int) -> None:
+def test_pmf_matches_reference_sums_to_one_and_gives_the_mean(
+    a: float, b: float, g: float, d: float, n: int
+) -> None:
     m = BetaGeoBetaBinom(alpha=a, beta=b, gamma=g, delta=d)
     xs = np.arange(n + 3)
     pmf = m.probability_of_purchases(xs, n)
-    np.testing.assert_allclose(pmf, [ref_pmf(a, b, g, d, int(k), n) for k in xs], rtol=1e-9, atol=1e-15)
-    assert pmf[n + 1:].tolist() == [0.0, 0.0]
+    np.testing.assert_allclose(
+        pmf, [ref_pmf(a, b, g, d, int(k), n) for k in xs], rtol=1e-9, atol=1e-15
+    )
+    assert pmf[n + 1 :].tolist() == [0.0, 0.0]
     assert float(pmf.sum()) == pytest.approx(1.0, rel=1e-9)
     assert float(pmf @ xs) == pytest.approx(float(m.expected_purchases_new(n)), rel=1e-8, abs=1e-14)
     # a new customer is "frequency 0 at n = 0": E[X(n)] from the conditional formula agrees
@@ -195,10 +218,16 @@ def test_gamma_equal_to_one_is_continuous() -> None:
     at_one = BetaGeoBetaBinom(alpha=1.0, beta=2.0, gamma=1.0, delta=3.0)
     near = BetaGeoBetaBinom(alpha=1.0, beta=2.0, gamma=1.0 + 1e-4, delta=3.0)
     args = (np.array([0, 3, 10]), np.array([0, 3, 5]), np.array([0, 4, 6]))
-    np.testing.assert_allclose(at_one.expected_purchases(args[0], args[1], args[2], 6),
-                               near.expected_purchases(args[0], args[1], args[2], 6), rtol=1e-3)
-    np.testing.assert_allclose(at_one.expected_purchases_new([1, 5, 40]),
-                               near.expected_purchases_new([1, 5, 40]), rtol=1e-3)
+    np.testing.assert_allclose(
+        at_one.expected_purchases(args[0], args[1], args[2], 6),
+        near.expected_purchases(args[0], args[1], args[2], 6),
+        rtol=1e-3,
+    )
+    np.testing.assert_allclose(
+        at_one.expected_purchases_new([1, 5, 40]),
+        near.expected_purchases_new([1, 5, 40]),
+        rtol=1e-3,
+    )
     ref = [1 / 3 * sum(ref_alive_at(1.0, 3.0, k) for k in range(1, t + 1)) for t in (1, 5, 40)]
     np.testing.assert_allclose(at_one.expected_purchases_new([1, 5, 40]), ref, rtol=1e-12)
 
@@ -207,7 +236,9 @@ def test_predictions_broadcast_and_are_permutation_equivariant() -> None:
     x, tx, n, _ = _donations()
     e = PUBLISHED.expected_purchases(5, x, tx, n)
     perm = np.random.default_rng(3).permutation(x.size)
-    np.testing.assert_array_equal(PUBLISHED.expected_purchases(5, x[perm], tx[perm], n[perm]), e[perm])
+    np.testing.assert_array_equal(
+        PUBLISHED.expected_purchases(5, x[perm], tx[perm], n[perm]), e[perm]
+    )
     grid = PUBLISHED.expected_purchases(np.arange(1, 4)[:, None], x, tx, 6)
     assert grid.shape == (3, x.size)
     np.testing.assert_allclose(grid[-1], PUBLISHED.expected_purchases(3, x, tx, n))
@@ -229,7 +260,9 @@ def test_predictions_broadcast_and_are_permutation_equivariant() -> None:
         ([0.5, 1], [0, 1], 6, InvalidParameterError, "'frequency' must be a whole number"),
     ],
 )
-def test_bad_fit_input(x: list[float], tx: list[int], n: object, error: type[Exception], match: str) -> None:
+def test_bad_fit_input(
+    x: list[float], tx: list[int], n: object, error: type[Exception], match: str
+) -> None:
     with pytest.raises(error, match=match):
         BetaGeoBetaBinom.fit(x, tx, n)  # type: ignore[arg-type]
 

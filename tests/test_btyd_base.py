@@ -103,7 +103,10 @@ def test_validate_rfm_accepts_and_broadcasts():
 @pytest.mark.parametrize(
     ("args", "match"),
     [
-        (([-1, 2], [0.0, 1.0], [3.0, 3.0]), "'frequency' must be >= 0; got 1 bad value \\(first at index 0: -1\\)"),
+        (
+            ([-1, 2], [0.0, 1.0], [3.0, 3.0]),
+            "'frequency' must be >= 0; got 1 bad value \\(first at index 0: -1\\)",
+        ),
         (([1, 2], [4.0, 1.0], [3.0, 3.0]), "'recency' must be <= T"),
         (([0, 2], [1.0, 1.0], [3.0, 3.0]), "'recency' must be 0 when frequency is 0"),
         (([1, 2], [1.0, 1.0], [0.0, 3.0]), "'T' must be > 0"),
@@ -166,7 +169,9 @@ def _exp_nll(y, w=None):
 
     def nll(theta):
         lam = theta[0]
-        return float(lam * (w * y).sum() - w.sum() * np.log(lam)), np.array([(w * y).sum() - w.sum() / lam])
+        return float(lam * (w * y).sum() - w.sum() * np.log(lam)), np.array(
+            [(w * y).sum() - w.sum() / lam]
+        )
 
     return nll
 
@@ -174,7 +179,9 @@ def _exp_nll(y, w=None):
 @pytest.mark.parametrize("method", ["L-BFGS-B", "BFGS"])
 def test_driver_recovers_closed_form_mle_and_standard_error(method):
     y = np.array([0.2, 0.7, 1.1, 2.5, 0.4])
-    params, rep = maximize_likelihood(_exp_nll(y), [5.0], ["rate"], n_customers=5, n_unique=5, method=method)
+    params, rep = maximize_likelihood(
+        _exp_nll(y), [5.0], ["rate"], n_customers=5, n_unique=5, method=method
+    )
     lam = y.size / y.sum()
     assert params["rate"] == pytest.approx(lam, rel=1e-7)
     # Fisher information n / lambda^2 -> se = lambda / sqrt(n)
@@ -199,7 +206,9 @@ def test_driver_raises_when_mle_is_at_infinity():
 def test_driver_raises_with_optimizer_message_when_not_converged():
     y = np.array([0.2, 0.7, 1.1])
     with pytest.raises(ConvergenceError, match="did not converge") as info:
-        maximize_likelihood(_exp_nll(y), [500.0], ["rate"], n_customers=3, n_unique=3, max_iterations=1)
+        maximize_likelihood(
+            _exp_nll(y), [500.0], ["rate"], n_customers=3, n_unique=3, max_iterations=1
+        )
     assert isinstance(info.value, KamcoreError)
     assert info.value.optimizer_message
 
@@ -207,7 +216,9 @@ def test_driver_raises_with_optimizer_message_when_not_converged():
 def test_driver_rejects_bad_method_and_start():
     y = np.array([1.0])
     with pytest.raises(InvalidParameterError, match="'method' must be one of"):
-        maximize_likelihood(_exp_nll(y), [1.0], ["rate"], n_customers=1, n_unique=1, method="nelder")
+        maximize_likelihood(
+            _exp_nll(y), [1.0], ["rate"], n_customers=1, n_unique=1, method="nelder"
+        )
     with pytest.raises(InvalidParameterError, match="'start' must be > 0"):
         maximize_likelihood(_exp_nll(y), [-1.0], ["rate"], n_customers=1, n_unique=1)
 

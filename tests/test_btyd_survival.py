@@ -44,13 +44,17 @@ def beta_reference(model, extra, t, x, tx, T):
 @given(p=params, h=histories())
 def test_bgnbd_survival_matches_quadrature(p, h):
     m = BetaGeo(*p)
-    assert float(m.probability_alive_at(*h)) == pytest.approx(beta_reference(m, 0, *h), rel=1e-6, abs=1e-10)
+    assert float(m.probability_alive_at(*h)) == pytest.approx(
+        beta_reference(m, 0, *h), rel=1e-6, abs=1e-10
+    )
 
 
 @given(p=params, h=histories())
 def test_mbgnbd_survival_matches_quadrature(p, h):
     m = ModifiedBetaGeo(*p)
-    assert float(m.probability_alive_at(*h)) == pytest.approx(beta_reference(m, 1, *h), rel=1e-6, abs=1e-10)
+    assert float(m.probability_alive_at(*h)) == pytest.approx(
+        beta_reference(m, 1, *h), rel=1e-6, abs=1e-10
+    )
 
 
 @given(p=params, h=histories())
@@ -63,18 +67,23 @@ def test_pareto_survival_matches_quadrature(p, h):
     assert float(m.probability_alive_at(*h)) == pytest.approx(expected, rel=1e-6, abs=1e-10)
 
 
-@pytest.mark.parametrize("model", [
-    BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426),
-    ModifiedBetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426),
-    ParetoNBD(r=0.553, alpha=10.578, s=0.606, beta=11.669),
-])
+@pytest.mark.parametrize(
+    "model",
+    [
+        BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426),
+        ModifiedBetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426),
+        ParetoNBD(r=0.553, alpha=10.578, s=0.606, beta=11.669),
+    ],
+)
 def test_survival_starts_at_p_alive_and_decreases(model):
     t = np.array([0.0, 1.0, 10.0, 100.0, 1e4, 1e7])
     x = np.array([0, 1, 2, 7, 30])[:, None]
     tx = np.array([0.0, 5.0, 30.43, 35.0, 38.0])[:, None]
     s = model.probability_alive_at(t, x, tx, 38.86)
     assert s.shape == (5, 6)
-    np.testing.assert_allclose(s[:, 0], model.probability_alive(x[:, 0], tx[:, 0], 38.86), rtol=1e-12)
+    np.testing.assert_allclose(
+        s[:, 0], model.probability_alive(x[:, 0], tx[:, 0], 38.86), rtol=1e-12
+    )
     assert np.all(np.diff(s, axis=1) <= 1e-15)
     assert np.all((s >= 0) & (s <= 1))
     # it keeps falling (slowly: the tail decays like t**-min(a, r + x) for BG/NBD)
@@ -91,11 +100,26 @@ def test_clp_charges_the_cost_to_serve_while_alive_with_bgnbd():
     x, tx, T = np.array([0, 2, 7]), np.array([0.0, 30.43, 35.0]), np.array([38.86, 38.86, 38.86])
     d, H, cost = 0.01, 24, 5.0
     with_cost = customer_lifetime_profit(
-        m, x, tx, T, margin_rate=0.3, spend=np.full(3, 40.0), discount_rate=d, horizon=H,
-        cost_per_period=cost, period_length=4.0,
+        m,
+        x,
+        tx,
+        T,
+        margin_rate=0.3,
+        spend=np.full(3, 40.0),
+        discount_rate=d,
+        horizon=H,
+        cost_per_period=cost,
+        period_length=4.0,
     )
     without = customer_lifetime_profit(
-        m, x, tx, T, margin_rate=0.3, spend=np.full(3, 40.0), discount_rate=d, horizon=H,
+        m,
+        x,
+        tx,
+        T,
+        margin_rate=0.3,
+        spend=np.full(3, 40.0),
+        discount_rate=d,
+        horizon=H,
         period_length=4.0,
     )
     # reference: the cost of period k is paid at its end while the customer is alive then

@@ -158,8 +158,9 @@ def test_negative_discount_rate_allowed_when_convergent():
 # ------------------------------------------------------------------ properties
 @given(margins, retentions, rates, horizons, timings)
 def test_vectorised_equals_scalar_reference_finite(m, r, d, T, timing):
-    got = lifetime_profit(m, r, d, horizon=T, timing=timing, acquisition_cost=3.0,
-                          cost_to_serve=1.0)
+    got = lifetime_profit(
+        m, r, d, horizon=T, timing=timing, acquisition_cost=3.0, cost_to_serve=1.0
+    )
     ref = scalar_reference(m, r, d, T, timing, a=3.0, c=1.0)
     assert got == pytest.approx(ref, rel=1e-9, abs=1e-7)
 
@@ -181,8 +182,10 @@ def test_array_equals_elementwise_scalar_calls(m, data):
     d = data.draw(hnp.arrays(np.float64, n, elements=rates))
     T = data.draw(hnp.arrays(np.int64, n, elements=horizons))
     got = lifetime_profit(m, r, d, horizon=T)
-    ref = [lifetime_profit(float(a), float(b), float(c), horizon=int(t))
-           for a, b, c, t in zip(m, r, d, T, strict=True)]
+    ref = [
+        lifetime_profit(float(a), float(b), float(c), horizon=int(t))
+        for a, b, c, t in zip(m, r, d, T, strict=True)
+    ]
     np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
     perm = data.draw(st.permutations(range(n)))
     np.testing.assert_allclose(

@@ -40,8 +40,7 @@ def finite_reference(p, r, d, horizon):
     for t in range(horizon + 1):
         for i in range(s):
             total[i] += sum(power[i][k] * r[k] for k in range(s)) / (1 + d) ** t
-        power = [[sum(power[i][k] * p[k][j] for k in range(s)) for j in range(s)]
-                 for i in range(s)]
+        power = [[sum(power[i][k] * p[k][j] for k in range(s)) for j in range(s)] for i in range(s)]
     return total
 
 
@@ -103,19 +102,36 @@ def test_input_not_mutated_and_copied():
     [
         ([[0.5, 0.5]], [1.0], 0.1, {}, ShapeMismatchError, "square"),
         (np.zeros((0, 0)), [1.0], 0.1, {}, InvalidParameterError, "empty"),
-        ([[1.2, -0.2], [0, 1]], [1, 1], 0.1, {}, InvalidParameterError,
-         r"\[0, 1\]; got 1 bad row \(first row 0, column 0: 1.2\)"),
-        ([[1.0, 0.0], [0.5, 0.4]], [1, 1], 0.1, {}, InvalidParameterError,
-         r"rows must sum to 1 \(tolerance 1e-08\); got 1 bad row \(first row 1 sums to 0.9"),
+        (
+            [[1.2, -0.2], [0, 1]],
+            [1, 1],
+            0.1,
+            {},
+            InvalidParameterError,
+            r"\[0, 1\]; got 1 bad row \(first row 0, column 0: 1.2\)",
+        ),
+        (
+            [[1.0, 0.0], [0.5, 0.4]],
+            [1, 1],
+            0.1,
+            {},
+            InvalidParameterError,
+            r"rows must sum to 1 \(tolerance 1e-08\); got 1 bad row \(first row 1 sums to 0.9",
+        ),
         ([[1.0, math.nan], [0, 1]], [1, 1], 0.1, {}, InvalidParameterError, "finite"),
         ([[1.0, 0], [0, 1]], [1, 1, 1], 0.1, {}, ShapeMismatchError, "rewards"),
         ([[1.0, 0], [0, 1]], [1, math.inf], 0.1, {}, InvalidParameterError, "rewards"),
         ([[1.0, 0], [0, 1]], [1, 1], -1.0, {}, InvalidParameterError, "discount_rate"),
         ([[1.0, 0], [0, 1]], [1, 1], 0.1, {"states": ["a"]}, ShapeMismatchError, "states"),
-        ([[1.0, 0], [0, 1]], [1, 1], 0.1, {"states": ["a", "a"]}, InvalidParameterError,
-         "unique"),
-        ([[1.0, 0], [0, 1]], [1, 1], 0.1, {"states": ["a", ""]}, InvalidParameterError,
-         "non-empty"),
+        ([[1.0, 0], [0, 1]], [1, 1], 0.1, {"states": ["a", "a"]}, InvalidParameterError, "unique"),
+        (
+            [[1.0, 0], [0, 1]],
+            [1, 1],
+            0.1,
+            {"states": ["a", ""]},
+            InvalidParameterError,
+            "non-empty",
+        ),
     ],
 )
 def test_bad_chains(p, r, d, kwargs, err, match):
@@ -197,8 +213,7 @@ def test_estimation_hand_example_and_counts_path_agree():
     assert isinstance(est, TransitionEstimate)
     chain = est.to_chain([10.0, 5.0, 1.0, 0.0], 0.1)
     assert chain.states == ("A", "B", "C", "lost")
-    from_counts = MarkovChain.from_counts(est.counts, [10.0, 5.0, 1.0, 0.0], 0.1,
-                                          states=est.states)
+    from_counts = MarkovChain.from_counts(est.counts, [10.0, 5.0, 1.0, 0.0], 0.1, states=est.states)
     assert from_counts == chain
 
 
@@ -249,8 +264,13 @@ def test_bad_counts(counts, err, match):
         ([], [], None, InvalidParameterError, "must not be empty"),
         (["A"], ["A", "B"], None, ShapeMismatchError, "same length"),
         ([["A"]], [["A"]], None, ShapeMismatchError, "1-dimensional"),
-        (["A", "Z"], ["A", "A"], ["A", "B"], InvalidParameterError,
-         r"'from_states' must be known states .*'Z'"),
+        (
+            ["A", "Z"],
+            ["A", "A"],
+            ["A", "B"],
+            InvalidParameterError,
+            r"'from_states' must be known states .*'Z'",
+        ),
     ],
 )
 def test_bad_histories(before, after, states, err, match):
@@ -274,8 +294,9 @@ def test_estimation_matches_loop_and_is_permutation_invariant(data, s, n):
         np.testing.assert_allclose(est.transition[i], expected, rtol=1e-12)
     np.testing.assert_allclose(est.transition.sum(axis=1), 1.0, atol=1e-12)
     perm = data.draw(st.permutations(range(n)))
-    est2 = estimate_transition_matrix([before[i] for i in perm], [after[i] for i in perm], labels,
-                                      policy="uniform")
+    est2 = estimate_transition_matrix(
+        [before[i] for i in perm], [after[i] for i in perm], labels, policy="uniform"
+    )
     assert est2 == est
 
 

@@ -122,13 +122,18 @@ def test_profile_overrides():
         (lambda: StageParameters(2.0, math.inf, 0.5), InvalidParameterError, "'margin'"),
         (lambda: StageParameters(2.0, 1.0, 1.5), InvalidParameterError, "'retention'"),
         (lambda: DEFAULT_STAGE_PROFILE.with_stage("ended", margin=1.0), UnknownNameError, "ended"),
-        (lambda: DEFAULT_STAGE_PROFILE.with_stage("growth", margin=1.0), UnknownNameError,
-         "growth"),
-        (lambda: DEFAULT_STAGE_PROFILE.with_stage("decline", colour=1.0), UnknownNameError,
-         "colour"),
+        (
+            lambda: DEFAULT_STAGE_PROFILE.with_stage("growth", margin=1.0),
+            UnknownNameError,
+            "growth",
+        ),
+        (
+            lambda: DEFAULT_STAGE_PROFILE.with_stage("decline", colour=1.0),
+            UnknownNameError,
+            "colour",
+        ),
         (lambda: attrs_evolve_redevelopment(1.5), InvalidParameterError, "redevelopment"),
-        (lambda: DEFAULT_STAGE_PROFILE.values(0.1, timing="mid"), InvalidParameterError,
-         "timing"),
+        (lambda: DEFAULT_STAGE_PROFILE.values(0.1, timing="mid"), InvalidParameterError, "timing"),
         (lambda: DEFAULT_STAGE_PROFILE.values(-1.0), InvalidParameterError, "discount_rate"),
     ],
 )
@@ -156,8 +161,13 @@ def test_hand_value_single_stage_path():
     assert p.values(0.0, timing="end")[3] == pytest.approx(0.0)
 
 
-@given(st.floats(-100, 1000), st.floats(0.0, 0.99), rates, timings,
-       st.one_of(st.none(), st.integers(0, 40)))
+@given(
+    st.floats(-100, 1000),
+    st.floats(0.0, 0.99),
+    rates,
+    timings,
+    st.one_of(st.none(), st.integers(0, 40)),
+)
 def test_constant_profile_equals_closed_form(m, r, d, timing, horizon):
     p = StageProfile.constant(margin=m, retention=r)
     v = p.values(d, timing=timing, horizon=horizon)
@@ -247,8 +257,10 @@ def test_stage_lifetime_profit_vectorised_equals_scalar_and_permutes(stages, dat
     got = stage_lifetime_profit(as_values, d, scale=scale, timing=timing)
     mixed = np.array([s if i % 2 else s.value for i, s in enumerate(stages)], dtype=object)
     np.testing.assert_allclose(stage_lifetime_profit(mixed, d, scale=scale, timing=timing), got)
-    ref = [float(stage_lifetime_profit(s, d, scale=float(k), timing=timing))
-           for s, k in zip(stages, scale, strict=True)]
+    ref = [
+        float(stage_lifetime_profit(s, d, scale=float(k), timing=timing))
+        for s, k in zip(stages, scale, strict=True)
+    ]
     np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
     perm = np.asarray(data.draw(st.permutations(range(n))), dtype=np.intp)
     np.testing.assert_allclose(
@@ -270,8 +282,9 @@ def path_problems(draw):
 @given(path_problems(), rates, timings, st.floats(0, 50), st.floats(0, 5))
 def test_matrix_full_retention_equals_loop_reference(problem, d, timing, a, c):
     margins, retention = problem
-    got = matrix_lifetime_profit(margins, retention, d, timing=timing, acquisition_cost=a,
-                                 cost_to_serve=c, chunk_size=3)
+    got = matrix_lifetime_profit(
+        margins, retention, d, timing=timing, acquisition_cost=a, cost_to_serve=c, chunk_size=3
+    )
     ref = matrix_reference(margins.tolist(), retention.tolist(), d, timing, a, c)
     np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-8)
 
@@ -288,12 +301,16 @@ def test_matrix_chunk_invariance_all_retention_shapes(problem, d, timing, chunk)
     full_customer = np.repeat(retention[:, :1], t, axis=1)
     np.testing.assert_allclose(
         matrix_lifetime_profit(margins, retention[:, 0], d, timing=timing),
-        matrix_lifetime_profit(margins, full_customer, d, timing=timing), rtol=1e-10, atol=1e-9,
+        matrix_lifetime_profit(margins, full_customer, d, timing=timing),
+        rtol=1e-10,
+        atol=1e-9,
     )
     full_period = np.repeat(retention[:1, :], n, axis=0)
     np.testing.assert_allclose(
         matrix_lifetime_profit(margins, retention[:1, :], d, timing=timing),
-        matrix_lifetime_profit(margins, full_period, d, timing=timing), rtol=1e-10, atol=1e-9,
+        matrix_lifetime_profit(margins, full_period, d, timing=timing),
+        rtol=1e-10,
+        atol=1e-9,
     )
 
 
@@ -303,8 +320,10 @@ def test_matrix_permutation_equivariance(problem, d, data):
     perm = np.asarray(data.draw(st.permutations(range(margins.shape[0]))), dtype=np.intp)
     got = matrix_lifetime_profit(margins, retention, d, chunk_size=2)
     np.testing.assert_allclose(
-        matrix_lifetime_profit(margins[perm], retention[perm], d, chunk_size=2), got[perm],
-        rtol=1e-12, atol=1e-9,
+        matrix_lifetime_profit(margins[perm], retention[perm], d, chunk_size=2),
+        got[perm],
+        rtol=1e-12,
+        atol=1e-9,
     )
 
 
@@ -326,10 +345,10 @@ def test_curve_equals_matrix_of_outer_product(level, curve, data, d, timing):
     n = level.size
     r_customer = data.draw(hnp.arrays(np.float64, n, elements=st.floats(0, 1)))
     for r in (r_customer, 0.9, np.full((1, curve.size), 0.8)):
-        got = curve_lifetime_profit(level, curve, r, d, timing=timing, chunk_size=4,
-                                    cost_to_serve=0.5)
-        ref = matrix_lifetime_profit(np.outer(level, curve), r, d, timing=timing,
-                                     cost_to_serve=0.5)
+        got = curve_lifetime_profit(
+            level, curve, r, d, timing=timing, chunk_size=4, cost_to_serve=0.5
+        )
+        ref = matrix_lifetime_profit(np.outer(level, curve), r, d, timing=timing, cost_to_serve=0.5)
         np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-8)
 
 
@@ -357,8 +376,13 @@ def test_inputs_not_mutated():
         (np.ones((0, 3)), 0.5, {}, InvalidParameterError, "must not be empty"),
         (np.ones((3, 2)), np.ones(2), {}, ShapeMismatchError, "retention"),
         (np.ones((3, 2)), 1.5, {}, InvalidParameterError, "retention"),
-        (np.ones((3, 2)), 0.5, {"acquisition_cost": [1.0, 2.0]}, ShapeMismatchError,
-         "acquisition_cost"),
+        (
+            np.ones((3, 2)),
+            0.5,
+            {"acquisition_cost": [1.0, 2.0]},
+            ShapeMismatchError,
+            "acquisition_cost",
+        ),
         (np.ones((3, 2)), 0.5, {"cost_to_serve": -1.0}, InvalidParameterError, "cost_to_serve"),
         (np.ones((3, 2)), 0.5, {"chunk_size": 0}, InvalidParameterError, "chunk_size"),
         (np.ones((3, 2)), 0.5, {"timing": "mid"}, InvalidParameterError, "timing"),
@@ -374,14 +398,18 @@ def test_matrix_bad_values_named_with_global_index_across_chunks():
     m = np.ones((10, 3))
     m[6, 2] = np.nan
     m[8, 0] = np.inf
-    with pytest.raises(InvalidParameterError,
-                       match=r"'margins' must be finite .*got 2 bad values \(first at index \(6, 2\)"):
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'margins' must be finite .*got 2 bad values \(first at index \(6, 2\)",
+    ):
         matrix_lifetime_profit(m, 0.5, 0.1, chunk_size=4)
     r = np.full((10, 3), 0.5)
     r[9, 1] = 1.2
-    with pytest.raises(InvalidParameterError,
-                       match=r"'retention' must be finite and in \[0, 1\]; got 1 bad value "
-                             r"\(first at index \(9, 1\): 1.2\)"):
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'retention' must be finite and in \[0, 1\]; got 1 bad value "
+        r"\(first at index \(9, 1\): 1.2\)",
+    ):
         matrix_lifetime_profit(np.ones((10, 3)), r, 0.1, chunk_size=4)
 
 

@@ -34,10 +34,26 @@ from kamcore.errors import CurrencyMismatchError, InvalidParameterError
 from kamcore.testing.strategies import customers, transactions
 
 EXPECTED_FIELDS = (
-    "id", "name", "industry", "region", "tags", "external_ids", "parent_id",
-    "profit_last_year", "sales_last_year", "expected_sales",
-    "credit_record", "loyalty", "product_importance", "industry_standing", "cooperation",
-    "supply_share", "relationship_depth", "prospects", "loss_impact", "strategic_fit",
+    "id",
+    "name",
+    "industry",
+    "region",
+    "tags",
+    "external_ids",
+    "parent_id",
+    "profit_last_year",
+    "sales_last_year",
+    "expected_sales",
+    "credit_record",
+    "loyalty",
+    "product_importance",
+    "industry_standing",
+    "cooperation",
+    "supply_share",
+    "relationship_depth",
+    "prospects",
+    "loss_impact",
+    "strategic_fit",
 )
 
 
@@ -45,11 +61,16 @@ def test_field_names_are_the_contract() -> None:
     assert tuple(f.name for f in attrs.fields(Customer)) == EXPECTED_FIELDS
     assert MONEY_FIELDS == ("profit_last_year", "sales_last_year", "expected_sales")
     assert dict(RUBRIC_FACTS) == {
-        "credit_record": CreditRecord, "loyalty": LoyaltyLevel,
-        "product_importance": ProductImportance, "industry_standing": IndustryStanding,
-        "cooperation": CooperationLength, "supply_share": SupplyShare,
-        "relationship_depth": RelationshipDepth, "prospects": Prospects,
-        "loss_impact": LossImpact, "strategic_fit": StrategicFit,
+        "credit_record": CreditRecord,
+        "loyalty": LoyaltyLevel,
+        "product_importance": ProductImportance,
+        "industry_standing": IndustryStanding,
+        "cooperation": CooperationLength,
+        "supply_share": SupplyShare,
+        "relationship_depth": RelationshipDepth,
+        "prospects": Prospects,
+        "loss_impact": LossImpact,
+        "strategic_fit": StrategicFit,
     }
 
 
@@ -63,11 +84,19 @@ def test_defaulted_arguments_are_keyword_only() -> None:
 
 def test_full_customer() -> None:
     c = Customer(
-        "c-1", "Acme", industry="printing", region="East", tags={"vip", "export"},
-        external_ids={"salesforce": "001A", "sap": "42"}, parent_id="group-1",
-        profit_last_year=Money.of("-5000", "CNY"), sales_last_year=Money.of("1200000", "CNY"),
-        expected_sales=Money(0, "CNY"), credit_record=CreditRecord.PAYS_PER_CONTRACT,
-        loyalty=LoyaltyLevel.MOSTLY, prospects=Prospects.from_count(3),
+        "c-1",
+        "Acme",
+        industry="printing",
+        region="East",
+        tags={"vip", "export"},
+        external_ids={"salesforce": "001A", "sap": "42"},
+        parent_id="group-1",
+        profit_last_year=Money.of("-5000", "CNY"),
+        sales_last_year=Money.of("1200000", "CNY"),
+        expected_sales=Money(0, "CNY"),
+        credit_record=CreditRecord.PAYS_PER_CONTRACT,
+        loyalty=LoyaltyLevel.MOSTLY,
+        prospects=Prospects.from_count(3),
     )
     assert c.currency == "CNY"
     assert c.tags == frozenset({"vip", "export"})
@@ -182,16 +211,20 @@ def test_refund_is_flagged_not_negative() -> None:
         ({"cost": Money(1, "USD")}, CurrencyMismatchError, "'cost'"),
         ({"cost": Money(-1, "EUR")}, InvalidParameterError, "'cost' must be >= 0"),
         ({"margin": Money(101, "EUR")}, InvalidParameterError, "'margin' must be <="),
-        ({"margin": Money(10, "EUR"), "cost": Money(60, "EUR")}, InvalidParameterError,
-         "'margin' must equal amount - cost"),
+        (
+            {"margin": Money(10, "EUR"), "cost": Money(60, "EUR")},
+            InvalidParameterError,
+            "'margin' must equal amount - cost",
+        ),
         ({"margin": 10}, InvalidParameterError, "'margin' must be a Money"),
         ({"product_line": ""}, InvalidParameterError, "'product_line'"),
         ({"main_business": 1}, InvalidParameterError, "'main_business' must be True or False"),
         ({"refund": "no"}, InvalidParameterError, "'refund'"),
     ],
 )
-def test_transaction_bad_inputs(kwargs: dict[str, Any], error: type[Exception],
-                                pattern: str) -> None:
+def test_transaction_bad_inputs(
+    kwargs: dict[str, Any], error: type[Exception], pattern: str
+) -> None:
     with pytest.raises(error, match=pattern):
         Transaction("c1", DAY, Money(100, "EUR"), **kwargs)
 
@@ -231,9 +264,14 @@ def test_net_sales_is_sum_of_signed_amounts(ts: list[Transaction]) -> None:
 # ------------------------------------------------------------------ rubric-fact enums
 @pytest.mark.parametrize(
     ("years", "expected"),
-    [(0, CooperationLength.UNDER_1_YEAR), (0.99, CooperationLength.UNDER_1_YEAR),
-     (1, CooperationLength.YEARS_1_TO_3), (3, CooperationLength.YEARS_3_TO_5),
-     (5, CooperationLength.YEARS_3_TO_5), (5.01, CooperationLength.OVER_5_YEARS)],
+    [
+        (0, CooperationLength.UNDER_1_YEAR),
+        (0.99, CooperationLength.UNDER_1_YEAR),
+        (1, CooperationLength.YEARS_1_TO_3),
+        (3, CooperationLength.YEARS_3_TO_5),
+        (5, CooperationLength.YEARS_3_TO_5),
+        (5.01, CooperationLength.OVER_5_YEARS),
+    ],
 )
 def test_cooperation_bands(years: float, expected: CooperationLength) -> None:
     assert CooperationLength.from_years(years) is expected
@@ -247,7 +285,10 @@ def test_cooperation_bad_years(years: Any) -> None:
 
 def test_prospect_bands_and_level_order() -> None:
     assert [Prospects.from_count(n) for n in range(5)] == [
-        Prospects.NONE, Prospects.ONE, Prospects.TWO_OR_THREE, Prospects.TWO_OR_THREE,
+        Prospects.NONE,
+        Prospects.ONE,
+        Prospects.TWO_OR_THREE,
+        Prospects.TWO_OR_THREE,
         Prospects.FOUR,
     ]
     with pytest.raises(InvalidParameterError, match="'prospects'"):

@@ -27,7 +27,9 @@ def test_readme_has_the_two_setup_commands():
     assert "python -m pytest" in text
 
 
-@pytest.mark.parametrize("doc", [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "doc", [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"], ids=lambda p: p.name
+)
 def test_relative_links_resolve(doc):
     for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", doc.read_text(encoding="utf-8")):
         assert (doc.parent / target).exists(), f"{doc.name} links to missing {target}"

@@ -21,11 +21,16 @@ def portfolios(draw):
     return Portfolio.from_columns(
         [f"id{i}" for i in range(n)],
         {
-            "value": draw(hnp.arrays(np.float64, n, elements=st.floats(-1e9, 1e9, allow_nan=False))),
+            "value": draw(
+                hnp.arrays(np.float64, n, elements=st.floats(-1e9, 1e9, allow_nan=False))
+            ),
             "count": draw(hnp.arrays(np.int64, n, elements=st.integers(-1000, 1000))),
             "flag": draw(hnp.arrays(np.bool_, n)),
-            "region": np.array(draw(st.lists(st.sampled_from(["n", "s", "ä"]), min_size=n, max_size=n)), dtype=str),
-            "since": np.datetime64("2020-01-01") + draw(hnp.arrays(np.int64, n, elements=st.integers(0, 3000))),
+            "region": np.array(
+                draw(st.lists(st.sampled_from(["n", "s", "ä"]), min_size=n, max_size=n)), dtype=str
+            ),
+            "since": np.datetime64("2020-01-01")
+            + draw(hnp.arrays(np.int64, n, elements=st.integers(0, 3000))),
         },
         currencies={"value": "EUR"},
     )

@@ -26,8 +26,12 @@ def _cdnow() -> tuple[np.ndarray, np.ndarray]:
 # ----------------------------------------------------------------- plain-Python reference
 def ref_loglik(p: float, q: float, g: float, x: int, z: float) -> float:
     return (
-        math.lgamma(p * x + q) - math.lgamma(p * x) - math.lgamma(q)
-        + q * math.log(g) + (p * x - 1) * math.log(z) + p * x * math.log(x)
+        math.lgamma(p * x + q)
+        - math.lgamma(p * x)
+        - math.lgamma(q)
+        + q * math.log(g)
+        + (p * x - 1) * math.log(z)
+        + p * x * math.log(x)
         - (p * x + q) * math.log(g + x * z)
     )
 
@@ -67,13 +71,22 @@ def test_published_log_likelihood_convention() -> None:
 
 def test_zero_frequency_rows_rejected_by_default() -> None:
     x, z = _cdnow()
-    with pytest.raises(InvalidParameterError, match=r"'frequency' must be >= 1 .* got 1411 bad values"):
+    with pytest.raises(
+        InvalidParameterError, match=r"'frequency' must be >= 1 .* got 1411 bad values"
+    ):
         GammaGamma.fit(x, z)
 
 
 # ----------------------------------------------------------------- properties
-@given(positive, positive, positive, st.lists(st.tuples(st.integers(1, 50), st.floats(0.01, 1e4)), min_size=1, max_size=8))
-def test_loglik_matches_scalar_reference(p: float, q: float, g: float, rows: list[tuple[int, float]]) -> None:
+@given(
+    positive,
+    positive,
+    positive,
+    st.lists(st.tuples(st.integers(1, 50), st.floats(0.01, 1e4)), min_size=1, max_size=8),
+)
+def test_loglik_matches_scalar_reference(
+    p: float, q: float, g: float, rows: list[tuple[int, float]]
+) -> None:
     x = np.array([r[0] for r in rows])
     z = np.array([r[1] for r in rows])
     gg = GammaGamma(p=p, q=q, gamma=g)
@@ -89,6 +102,7 @@ def test_analytic_gradient_matches_finite_differences(p: float, q: float, g: flo
     _, dp, dq, dg = _gg_loglik_terms(p, q, g, x, z)
     grad = np.array([dp.sum(), dq.sum(), dg.sum()])
     theta = np.array([p, q, g])
+
     def central(i: int, h: float) -> float:
         up, down = theta.copy(), theta.copy()
         up[i] += h
@@ -105,7 +119,12 @@ def test_analytic_gradient_matches_finite_differences(p: float, q: float, g: flo
         assert grad[i] == pytest.approx(num, rel=1e-6, abs=1e-8)
 
 
-@given(positive, st.floats(1.05, 30.0), positive, st.lists(st.tuples(st.integers(0, 100), st.floats(0.01, 1e4)), min_size=1, max_size=8))
+@given(
+    positive,
+    st.floats(1.05, 30.0),
+    positive,
+    st.lists(st.tuples(st.integers(0, 100), st.floats(0.01, 1e4)), min_size=1, max_size=8),
+)
 def test_conditional_spend_matches_reference_and_shrinks(
     p: float, q: float, g: float, rows: list[tuple[int, float]]
 ) -> None:
@@ -113,10 +132,14 @@ def test_conditional_spend_matches_reference_and_shrinks(
     x = np.array([r[0] for r in rows])
     z = np.array([r[1] for r in rows])
     got = gg.conditional_expected_average_spend(x, z)
-    np.testing.assert_allclose(got, [ref_conditional(p, q, g, xi, zi) for xi, zi in rows], rtol=1e-9)
+    np.testing.assert_allclose(
+        got, [ref_conditional(p, q, g, xi, zi) for xi, zi in rows], rtol=1e-9
+    )
     pop = gg.expected_average_spend()
     lo, hi = np.minimum(z, pop), np.maximum(z, pop)
-    assert np.all((got >= lo * (1 - 1e-12)) & (got <= hi * (1 + 1e-12)))  # between zbar and the mean
+    assert np.all(
+        (got >= lo * (1 - 1e-12)) & (got <= hi * (1 + 1e-12))
+    )  # between zbar and the mean
     np.testing.assert_allclose(got[x == 0], pop, rtol=1e-12)
     perm = np.arange(x.size)[::-1]
     np.testing.assert_allclose(gg.conditional_expected_average_spend(x[perm], z[perm]), got[perm])
@@ -179,7 +202,12 @@ def test_exclude_zero_frequency_drops_them_and_says_so() -> None:
 @pytest.mark.parametrize(
     ("x", "z", "error", "match"),
     [
-        ([1, 2], [10.0, 0.0], InvalidParameterError, "'monetary_value' must be > 0 for repeat buyers"),
+        (
+            [1, 2],
+            [10.0, 0.0],
+            InvalidParameterError,
+            "'monetary_value' must be > 0 for repeat buyers",
+        ),
         ([1, -2], [10.0, 5.0], InvalidParameterError, "'frequency' must be >= 0"),
         ([1, 2], [10.0, -5.0], InvalidParameterError, "'monetary_value' must be >= 0"),
         ([1, 2], [10.0], ShapeMismatchError, "same length"),
@@ -202,7 +230,9 @@ def test_infinite_expectations_are_rejected() -> None:
     gg = GammaGamma(p=0.5, q=0.8, gamma=10.0)
     with pytest.raises(InvalidParameterError, match="'q' must be > 1"):
         gg.expected_average_spend()
-    with pytest.raises(InvalidParameterError, match=r"'frequency' must satisfy p\*frequency \+ q > 1"):
+    with pytest.raises(
+        InvalidParameterError, match=r"'frequency' must satisfy p\*frequency \+ q > 1"
+    ):
         gg.conditional_expected_average_spend([0, 5], [0.0, 10.0])
     # fine for customers whose own history makes the expectation finite
     assert gg.conditional_expected_average_spend(5, 10.0) > 0

@@ -53,8 +53,9 @@ def test_grading_basics():
     assert g.to_dict() == {"x": "B", "y": "A"}
     assert g == Grading("2024-12-31", ["x", "y"], ["B", "A"], levels=LEVELS, strategy="rubric")
     assert g != Grading("2024-12-31", ["x", "y"], ["B", "B"], levels=LEVELS, strategy="rubric")
-    assert hash(g) == hash(Grading("2024-12-31", ["x", "y"], ["B", "A"], levels=LEVELS,
-                                   strategy="rubric"))
+    assert hash(g) == hash(
+        Grading("2024-12-31", ["x", "y"], ["B", "A"], levels=LEVELS, strategy="rubric")
+    )
     with pytest.raises(ValueError, match="read-only"):
         g.grades[0] = "A"
     with pytest.raises(UnknownNameError, match="'zzz'"):
@@ -86,7 +87,12 @@ def test_grading_from_mapping_and_datetime64():
         (("2024-01-01", ["a"], ["A", "B"]), {}, ShapeMismatchError, "same length"),
         (("2024-01-01", ["a"], ["E"]), {"levels": LEVELS}, InvalidParameterError, "'grades'"),
         (("2024-01-01", ["a"], ["A"]), {"levels": ("A", "A")}, InvalidParameterError, "distinct"),
-        (("2024-01-01", ["a"], ["A"]), {"levels": ("A", "lost")}, InvalidParameterError, "reserved"),
+        (
+            ("2024-01-01", ["a"], ["A"]),
+            {"levels": ("A", "lost")},
+            InvalidParameterError,
+            "reserved",
+        ),
         (("2024-01-01", ["a"], ["A"]), {"levels": "AB"}, InvalidParameterError, "one string"),
         (("2024-01-01", [1], ["A"]), {}, InvalidParameterError, "strings"),
     ],
@@ -203,7 +209,8 @@ def test_history_sorted_and_queries():
     assert m13.total == 3
     assert len(h.migrations()) == 2
     np.testing.assert_array_equal(
-        h.pooled_migration().counts, migration_counts(g1, g2).counts + migration_counts(g2, g3).counts
+        h.pooled_migration().counts,
+        migration_counts(g1, g2).counts + migration_counts(g2, g3).counts,
     )
     assert h == GradeHistory([g1, g2, g3])
     h4 = GradeHistory([g1]).add(g2)

@@ -44,8 +44,10 @@ ANY_DOMAIN_OBJECT = st.one_of(
 def _deep(obj: Any) -> Any:
     """Full structural view: every field, recursively, Decimals by exact string."""
     if attrs.has(type(obj)):
-        return (type(obj).__name__, tuple(_deep(getattr(obj, f.name))
-                                          for f in attrs.fields(type(obj))))
+        return (
+            type(obj).__name__,
+            tuple(_deep(getattr(obj, f.name)) for f in attrs.fields(type(obj))),
+        )
     if isinstance(obj, Decimal):
         return ("Decimal", str(obj))
     if isinstance(obj, (tuple, list)):
@@ -79,8 +81,12 @@ def test_round_trip_without_naming_the_class(obj: Any) -> None:
 
 def test_document_layout_and_conventions() -> None:
     c = Customer(
-        "c1", "Acme", tags={"b", "a", "c"}, external_ids={"sap": "9", "crm": "1"},
-        sales_last_year=Money.of("1250.50", "EUR"), credit_record=CreditRecord.HARD_TO_COLLECT,
+        "c1",
+        "Acme",
+        tags={"b", "a", "c"},
+        external_ids={"sap": "9", "crm": "1"},
+        sales_last_year=Money.of("1250.50", "EUR"),
+        credit_record=CreditRecord.HARD_TO_COLLECT,
     )
     doc = _doc(c)
     assert doc["schema_version"] == SCHEMA_VERSION == 1
@@ -123,19 +129,27 @@ GOOD = dumps(Money(1, "EUR"))
     [
         ("not json", "invalid JSON"),
         ("[1, 2]", "'\\$' must be a JSON object"),
-        ('{"schema_version": 2, "type": "Money", "data": {"amount": "1", "currency": "EUR"}}',
-         "'schema_version' must be 1.*got 2"),
-        ('{"schema_version": "1", "type": "Money", "data": {"amount": "1", "currency": "EUR"}}',
-         "'schema_version'"),
-        ('{"schema_version": true, "type": "Money", "data": {"amount": "1", "currency": "EUR"}}',
-         "'schema_version'"),
+        (
+            '{"schema_version": 2, "type": "Money", "data": {"amount": "1", "currency": "EUR"}}',
+            "'schema_version' must be 1.*got 2",
+        ),
+        (
+            '{"schema_version": "1", "type": "Money", "data": {"amount": "1", "currency": "EUR"}}',
+            "'schema_version'",
+        ),
+        (
+            '{"schema_version": true, "type": "Money", "data": {"amount": "1", "currency": "EUR"}}',
+            "'schema_version'",
+        ),
         ('{"type": "Money", "data": {}}', "missing \\['schema_version'\\]"),
         ('{"schema_version": 1, "type": "Money", "data": {}, "x": 1}', "unknown \\['x'\\]"),
         ('{"schema_version": 1, "type": "os.system", "data": {}}', "'type' must name"),
         ('{"schema_version": 1, "type": 5, "data": {}}', "'type' must be a string"),
         ('{"schema_version": 1, "type": "Money", "data": []}', "'\\$.data' must be a JSON object"),
-        ('{"schema_version": 1, "type": "Money", "data": {"amount": NaN, "currency": "EUR"}}',
-         "NaN"),
+        (
+            '{"schema_version": 1, "type": "Money", "data": {"amount": NaN, "currency": "EUR"}}',
+            "NaN",
+        ),
     ],
 )
 def test_bad_envelopes(text: str, pattern: str) -> None:
@@ -180,14 +194,22 @@ def _errors(doc: dict[str, Any], cls: type[Any] = Customer) -> SchemaError:
         ({"external_ids": ["a"]}, "$.data.external_ids: expected an object"),
         ({"loyalty": "GREAT"}, "$.data.loyalty: expected a LoyaltyLevel name"),
         ({"loyalty": 1}, "$.data.loyalty: expected a LoyaltyLevel name"),
-        ({"sales_last_year": {"amount": 5, "currency": "EUR"}},
-         "$.data.sales_last_year.amount: expected a decimal number written as a string"),
-        ({"sales_last_year": {"amount": "5", "currency": "EUR", "fx": 1}},
-         "$.data.sales_last_year: unknown field(s) fx"),
-        ({"sales_last_year": {"amount": "5"}},
-         "$.data.sales_last_year.currency: required field missing"),
-        ({"sales_last_year": {"amount": "Infinity", "currency": "EUR"}},
-         "$.data.sales_last_year.amount: expected a finite decimal number"),
+        (
+            {"sales_last_year": {"amount": 5, "currency": "EUR"}},
+            "$.data.sales_last_year.amount: expected a decimal number written as a string",
+        ),
+        (
+            {"sales_last_year": {"amount": "5", "currency": "EUR", "fx": 1}},
+            "$.data.sales_last_year: unknown field(s) fx",
+        ),
+        (
+            {"sales_last_year": {"amount": "5"}},
+            "$.data.sales_last_year.currency: required field missing",
+        ),
+        (
+            {"sales_last_year": {"amount": "Infinity", "currency": "EUR"}},
+            "$.data.sales_last_year.amount: expected a finite decimal number",
+        ),
     ],
 )
 def test_field_problems_are_listed_with_paths(changes: dict[str, Any], fragment: str) -> None:
@@ -275,8 +297,14 @@ class Survey:
 
 def test_unregistered_attrs_class_round_trips_under_its_qualified_name() -> None:
     s = Survey(
-        "Q1", dt.date(2024, 1, 2), frozenset({Colour.RED, Colour.BLUE}), (1.0, 2.5),
-        {"a": 1}, (3, "x"), Money.of("9.99", "EUR"), dt.datetime(2024, 1, 2, 3, 4, 5),
+        "Q1",
+        dt.date(2024, 1, 2),
+        frozenset({Colour.RED, Colour.BLUE}),
+        (1.0, 2.5),
+        {"a": 1},
+        (3, "x"),
+        Money.of("9.99", "EUR"),
+        dt.datetime(2024, 1, 2, 3, 4, 5),
         ["z", "y"],
     )
     doc = _doc(s)

@@ -114,7 +114,9 @@ def test_reverse_table_is_the_inverse() -> None:
         assert KAM_STAGES_FOR_TYPE[rtype] == forward
         assert kam_stages_for(rtype) == forward | {KamStage.UNCOUPLING}
     assert KAM_STAGES_FOR_TYPE[RelationshipType.ORDINARY] == {
-        KamStage.PRE, KamStage.EARLY, KamStage.MID,
+        KamStage.PRE,
+        KamStage.EARLY,
+        KamStage.MID,
     }
     with pytest.raises(InvalidParameterError, match="'relationship_type'"):
         kam_stages_for("ordinary")  # type: ignore[arg-type]

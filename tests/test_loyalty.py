@@ -370,7 +370,10 @@ def test_matrix_stable_under_permutation(x: np.ndarray, data: st.DataObject, rul
     perm = data.draw(st.permutations(range(x.size)))
     base = attraction_barrier_matrix(x, y, attraction_threshold=rule, barrier_threshold=rule)  # type: ignore[arg-type]
     moved = attraction_barrier_matrix(
-        x[perm], y[perm], attraction_threshold=rule, barrier_threshold=rule  # type: ignore[arg-type]
+        x[perm],
+        y[perm],
+        attraction_threshold=rule,
+        barrier_threshold=rule,  # type: ignore[arg-type]
     )
     assert moved.codes.tolist() == base.codes[perm].tolist()
     assert (moved.x_threshold, moved.y_threshold) == (base.x_threshold, base.y_threshold)

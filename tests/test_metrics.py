@@ -230,9 +230,17 @@ def test_period_metrics_does_not_write_inputs():
             InvalidParameterError,
             "NaT",
         ),
-        ({"customer_ids": ["a"], "dates": [1], "amounts": [math.nan]}, InvalidParameterError, "NaN"),
+        (
+            {"customer_ids": ["a"], "dates": [1], "amounts": [math.nan]},
+            InvalidParameterError,
+            "NaN",
+        ),
         ({"customer_ids": ["a"], "dates": [1], "amounts": [1, 2]}, ShapeMismatchError, "length"),
-        ({"customer_ids": ["a"], "dates": [1], "active_window": 0}, InvalidParameterError, "window"),
+        (
+            {"customer_ids": ["a"], "dates": [1], "active_window": 0},
+            InvalidParameterError,
+            "window",
+        ),
         ({"customer_ids": [["a"]], "dates": [[1]]}, ShapeMismatchError, "1-D"),
         ({"customer_ids": ["a", "b"], "dates": [0, 10**9]}, InvalidParameterError, "at most"),
     ],
@@ -391,7 +399,9 @@ def test_order_cycles_equals_reference(log):
 
 
 def test_order_cycles_dates_and_lengthening():
-    dates = np.array(["2024-01-01", "2024-01-11", "2024-01-31", "2024-03-01"], dtype="datetime64[D]")
+    dates = np.array(
+        ["2024-01-01", "2024-01-11", "2024-01-31", "2024-03-01"], dtype="datetime64[D]"
+    )
     oc = order_cycles(["a"] * 4, dates)
     assert oc.mean_gap.tolist() == [20.0]
     assert oc.lengthening.tolist() == [True]

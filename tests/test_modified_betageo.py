@@ -45,7 +45,9 @@ def ref_beta_count(a, B, R, D, t):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", integrate.IntegrationWarning)
-        val, _ = integrate.quad(g, 0.0, 1.0, weight="alg", wvar=(a - 1.0, B - 1.0), limit=200, epsabs=0.0, epsrel=1e-11)
+        val, _ = integrate.quad(
+            g, 0.0, 1.0, weight="alg", wvar=(a - 1.0, B - 1.0), limit=200, epsabs=0.0, epsrel=1e-11
+        )
     return val * math.exp(-lbeta(a, B))
 
 
@@ -53,13 +55,24 @@ def ref_pmf(r, alpha, a, b, n, t):
     q = t / (alpha + t)
 
     def nb(j):
-        return math.exp(math.lgamma(r + j) - math.lgamma(r) - math.lgamma(j + 1) + r * math.log(1 - q) + j * math.log(q))
+        return math.exp(
+            math.lgamma(r + j)
+            - math.lgamma(r)
+            - math.lgamma(j + 1)
+            + r * math.log(1 - q)
+            + j * math.log(q)
+        )
 
     tail = 1.0 - sum(nb(j) for j in range(n))  # P(N >= n)
-    return math.exp(lbeta(a, b + n + 1) - lbeta(a, b)) * nb(n) + math.exp(lbeta(a + 1, b + n) - lbeta(a, b)) * tail
+    return (
+        math.exp(lbeta(a, b + n + 1) - lbeta(a, b)) * nb(n)
+        + math.exp(lbeta(a + 1, b + n) - lbeta(a, b)) * tail
+    )
 
 
-params = st.tuples(st.floats(0.05, 5.0), st.floats(0.5, 50.0), st.floats(0.1, 5.0), st.floats(0.1, 8.0))
+params = st.tuples(
+    st.floats(0.05, 5.0), st.floats(0.5, 50.0), st.floats(0.1, 5.0), st.floats(0.1, 8.0)
+)
 
 
 @st.composite
@@ -72,7 +85,9 @@ def histories(draw):
 
 @given(params, histories())
 def test_log_likelihood_matches_reference(par, hist):
-    assert float(ModifiedBetaGeo(*par).log_likelihood(*hist)) == pytest.approx(ref_loglik(*par, *hist), rel=1e-9, abs=1e-9)
+    assert float(ModifiedBetaGeo(*par).log_likelihood(*hist)) == pytest.approx(
+        ref_loglik(*par, *hist), rel=1e-9, abs=1e-9
+    )
 
 
 @given(params, histories())
@@ -87,14 +102,18 @@ def test_expected_purchases_matches_quadrature(par, hist, t):
     r, alpha, a, b = par
     x, _tx, T = hist
     ref = ref_p_alive(*par, *hist) * ref_beta_count(a, b + x + 1, r + x, alpha + T, t)
-    assert float(ModifiedBetaGeo(*par).expected_purchases(t, *hist)) == pytest.approx(ref, rel=1e-6, abs=1e-10)
+    assert float(ModifiedBetaGeo(*par).expected_purchases(t, *hist)) == pytest.approx(
+        ref, rel=1e-6, abs=1e-10
+    )
 
 
 @given(params, st.floats(0.0, 80.0))
 def test_expected_new_matches_quadrature(par, t):
     r, alpha, a, b = par
     ref = b / (a + b) * ref_beta_count(a, b + 1, r, alpha, t)
-    assert float(ModifiedBetaGeo(*par).expected_purchases_new(t)) == pytest.approx(ref, rel=1e-6, abs=1e-10)
+    assert float(ModifiedBetaGeo(*par).expected_purchases_new(t)) == pytest.approx(
+        ref, rel=1e-6, abs=1e-10
+    )
 
 
 @given(params, st.integers(0, 15), st.floats(0.01, 80.0))
@@ -141,7 +160,9 @@ def test_cdnow_collapsed_fit_equals_uncollapsed(cdnow):
     for name in ("r", "alpha", "a", "b"):
         assert getattr(a, name) == pytest.approx(getattr(b, name), rel=1e-5)
     assert a.fit_report.log_likelihood == pytest.approx(b.fit_report.log_likelihood, abs=1e-6)
-    assert a.fit_report.log_likelihood == pytest.approx(float(a.log_likelihood(*cdnow).sum()), abs=1e-8)
+    assert a.fit_report.log_likelihood == pytest.approx(
+        float(a.log_likelihood(*cdnow).sum()), abs=1e-8
+    )
 
 
 @pytest.mark.slow
@@ -151,7 +172,9 @@ def test_fit_recovers_simulated_parameters():
     x, tx, T = truth.simulate(30_000, rng.uniform(20.0, 60.0, 30_000), rng=rng)
     m = ModifiedBetaGeo.fit(x, tx, T)
     for name in ("r", "alpha", "a", "b"):
-        assert abs(getattr(m, name) - getattr(truth, name)) < 4 * m.fit_report.standard_errors[name], name
+        assert (
+            abs(getattr(m, name) - getattr(truth, name)) < 4 * m.fit_report.standard_errors[name]
+        ), name
 
 
 def test_bad_inputs():

@@ -51,7 +51,9 @@ def test_strict_constructor_rejects_non_finite(bad: Decimal) -> None:
         Money(bad, "USD")
 
 
-@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, "nan", "inf", "abc", "", True, None])
+@pytest.mark.parametrize(
+    "bad", [math.nan, math.inf, -math.inf, "nan", "inf", "abc", "", True, None]
+)
 def test_of_rejects_bad_amounts(bad: object) -> None:
     with pytest.raises(InvalidParameterError, match="'amount'"):
         Money.of(bad, "USD")  # type: ignore[arg-type]

@@ -90,7 +90,10 @@ def test_non_numeric_and_shape():
 
 def test_int_array_rejects_fractions_but_takes_whole_floats():
     assert as_int_array([1.0, 2.0], "n").tolist() == [1, 2]
-    with pytest.raises(errors.InvalidParameterError, match=r"'n' must be a whole number; got 1 bad value \(first at index 1: 2.5\)"):
+    with pytest.raises(
+        errors.InvalidParameterError,
+        match=r"'n' must be a whole number; got 1 bad value \(first at index 1: 2.5\)",
+    ):
         as_int_array([1.0, 2.5], "n")
     with pytest.raises(errors.InvalidParameterError, match="'n' must be >= 0"):
         as_int_array([-1], "n", domain=NONNEGATIVE)
@@ -118,7 +121,9 @@ def test_lengths_and_broadcasting_name_the_fields():
     assert y.shape == (3,)
     with pytest.raises(errors.ShapeMismatchError, match=r"x: \(3,\), y: \(2,\)"):
         broadcast({"x": np.zeros(3), "y": np.zeros(2)})
-    with pytest.raises(errors.InvalidParameterError, match="'timing' must be one of 'end', 'start'; got 'mid'"):
+    with pytest.raises(
+        errors.InvalidParameterError, match="'timing' must be one of 'end', 'start'; got 'mid'"
+    ):
         check_in("mid", "timing", ("start", "end"))
 
 

@@ -19,8 +19,9 @@ values_st = st.lists(
 
 
 def _p(values: list[float], name: str = "v") -> Portfolio:
-    return Portfolio.from_columns([f"c{i}" for i in range(len(values))], {name: values},
-                                  nullable=[name])
+    return Portfolio.from_columns(
+        [f"c{i}" for i in range(len(values))], {name: values}, nullable=[name]
+    )
 
 
 # ----------------------------------------------------------------- Lorenz / Gini
@@ -136,7 +137,10 @@ def test_abc_scale_invariant(values: list[float], k: int) -> None:
 
 def test_pareto_nan_policy_and_negative_values() -> None:
     p = _p([10.0, np.nan, 5.0])
-    with pytest.raises(InvalidParameterError, match=r"column v' must be recorded.*nan_policy='last'.*first at index 1: nan"):
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"column v' must be recorded.*nan_policy='last'.*first at index 1: nan",
+    ):
         ParetoScorer(column="v").score(p, as_of=AS_OF)
     r = ParetoScorer(column="v", nan_policy="last").score(p, as_of=AS_OF)
     assert r.scores.tolist() == [10.0, -np.inf, 5.0]
@@ -203,5 +207,7 @@ def test_pyramid_distinct_values_follow_the_shares() -> None:
 @pytest.mark.parametrize("name", ["pareto", "pyramid"])
 def test_check_scorer(name: str) -> None:
     check_scorer(get_scorer(name))
-    check_scorer(get_scorer(name, column="profit_last_year", nan_policy="last"),
-                 _p([5.0, np.nan, 1.0, 1.0, 0.0, 7.0, np.nan, 3.0], "profit_last_year"))
+    check_scorer(
+        get_scorer(name, column="profit_last_year", nan_policy="last"),
+        _p([5.0, np.nan, 1.0, 1.0, 0.0, 7.0, np.nan, 3.0], "profit_last_year"),
+    )

@@ -73,14 +73,24 @@ def ref_expected(r, alpha, s, beta, t, x, tx, T):
 def ref_pmf(r, alpha, s, beta, n, t):
     """P(X(t) = n): alive through t, plus dying at tau < t (quadrature over tau)."""
     lg = math.lgamma(r + n) - math.lgamma(r) - math.lgamma(n + 1)
-    first = math.exp(lg + r * math.log(alpha / (alpha + t)) + n * math.log(t / (alpha + t)) + s * math.log(beta / (beta + t)))
+    first = math.exp(
+        lg
+        + r * math.log(alpha / (alpha + t))
+        + n * math.log(t / (alpha + t))
+        + s * math.log(beta / (beta + t))
+    )
 
     def f(tau):
         if tau <= 0.0:
             return 0.0 if n > 0 else s / beta
         return math.exp(
-            lg + math.log(s) + s * math.log(beta) - (s + 1) * math.log(beta + tau)
-            + r * math.log(alpha) + n * math.log(tau) - (r + n) * math.log(alpha + tau)
+            lg
+            + math.log(s)
+            + s * math.log(beta)
+            - (s + 1) * math.log(beta + tau)
+            + r * math.log(alpha)
+            + n * math.log(tau)
+            - (r + n) * math.log(alpha + tau)
         )
 
     return first + _quad(f, 0.0, t)
@@ -92,7 +102,9 @@ def ref_hyp_series(b, c, z, nmax=3_000_000):
     return math.fsum(np.exp(logterm))
 
 
-params = st.tuples(st.floats(0.1, 5.0), st.floats(0.5, 40.0), st.floats(0.1, 5.0), st.floats(0.5, 40.0))
+params = st.tuples(
+    st.floats(0.1, 5.0), st.floats(0.5, 40.0), st.floats(0.1, 5.0), st.floats(0.5, 40.0)
+)
 
 
 @st.composite
@@ -227,7 +239,10 @@ def test_objective_and_gradient_finite_for_extreme_histories(alpha, beta):
         h = 1e-6 * theta[i]
         e = np.zeros(4)
         e[i] = h
-        num = (_pnbd_nll(theta + e, x=x, tx=tx, T=T, w=np.ones(4))[0] - _pnbd_nll(theta - e, x=x, tx=tx, T=T, w=np.ones(4))[0]) / (2 * h)
+        num = (
+            _pnbd_nll(theta + e, x=x, tx=tx, T=T, w=np.ones(4))[0]
+            - _pnbd_nll(theta - e, x=x, tx=tx, T=T, w=np.ones(4))[0]
+        ) / (2 * h)
         assert g[i] == pytest.approx(num, rel=1e-4, abs=1e-4)
 
 
@@ -252,7 +267,10 @@ def test_expected_new_increases_with_t(par, ts):
 
 
 def test_s_equal_one_is_continuous():
-    vals = [float(ParetoNBD(0.5, 10.0, s, 12.0).expected_purchases_new(40.0)) for s in (1 - 1e-9, 1.0, 1 + 1e-9)]
+    vals = [
+        float(ParetoNBD(0.5, 10.0, s, 12.0).expected_purchases_new(40.0))
+        for s in (1 - 1e-9, 1.0, 1 + 1e-9)
+    ]
     np.testing.assert_allclose(vals, vals[1], rtol=1e-8)
     assert vals[1] == pytest.approx(0.5 / 10.0 * 12.0 * math.log(52.0 / 12.0), rel=1e-12)
 
@@ -260,9 +278,17 @@ def test_s_equal_one_is_continuous():
 def test_vectorised_equals_elementwise_and_chunks(cdnow):
     x, tx, T = (c[:200] for c in cdnow)
     whole = PUBLISHED.probability_alive(x, tx, T)
-    parts = np.concatenate([PUBLISHED.probability_alive(x[i : i + 64], tx[i : i + 64], T[i : i + 64]) for i in range(0, 200, 64)])
+    parts = np.concatenate(
+        [
+            PUBLISHED.probability_alive(x[i : i + 64], tx[i : i + 64], T[i : i + 64])
+            for i in range(0, 200, 64)
+        ]
+    )
     np.testing.assert_allclose(whole, parts, rtol=1e-14)
-    one = [float(PUBLISHED.probability_alive(int(a), float(b), float(c))) for a, b, c in zip(x[:15], tx[:15], T[:15], strict=True)]
+    one = [
+        float(PUBLISHED.probability_alive(int(a), float(b), float(c)))
+        for a, b, c in zip(x[:15], tx[:15], T[:15], strict=True)
+    ]
     np.testing.assert_allclose(whole[:15], one, rtol=1e-13)
 
 
@@ -274,7 +300,9 @@ def test_fit_recovers_simulated_parameters():
     assert np.all(tx <= T)
     m = ParetoNBD.fit(x, tx, T)
     for name in ("r", "alpha", "s", "beta"):
-        assert abs(getattr(m, name) - getattr(truth, name)) < 4 * m.fit_report.standard_errors[name], name
+        assert (
+            abs(getattr(m, name) - getattr(truth, name)) < 4 * m.fit_report.standard_errors[name]
+        ), name
 
 
 # ----------------------------------------------------------------- bad input

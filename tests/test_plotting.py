@@ -25,7 +25,11 @@ def test_one_account_holding_everything_gives_n_minus_1_over_n(n):
 
 
 # subnormal values make the reference's mean underflow: keep them out
-@given(values=hnp.arrays(np.float64, st.integers(1, 40), elements=st.just(0.0) | st.floats(1e-6, 1e6)).filter(lambda a: a.sum() > 0))
+@given(
+    values=hnp.arrays(
+        np.float64, st.integers(1, 40), elements=st.just(0.0) | st.floats(1e-6, 1e6)
+    ).filter(lambda a: a.sum() > 0)
+)
 def test_gini_equals_mean_absolute_difference_form(values):
     n = values.size
     mad = np.abs(values[:, None] - values[None, :]).sum() / (2 * n * n * values.mean())

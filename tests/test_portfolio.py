@@ -26,7 +26,8 @@ def portfolios(draw, min_size=0, max_size=30, prefix="c"):
     count = draw(hnp.arrays(np.int64, n, elements=st.integers(0, 1000)))
     region = draw(st.lists(st.sampled_from(["north", "south", "east"]), min_size=n, max_size=n))
     return Portfolio.from_columns(
-        ids, {"value": value, "count": count, "region": np.array(region, dtype=str)},
+        ids,
+        {"value": value, "count": count, "region": np.array(region, dtype=str)},
         currencies={"value": "EUR"},
     )
 
@@ -46,14 +47,18 @@ def test_take_returns_the_chosen_rows(p, data):
 
 @given(p=portfolios(), data=st.data())
 def test_filter_equals_take_of_true_positions(p, data):
-    mask = np.array(data.draw(st.lists(st.booleans(), min_size=len(p), max_size=len(p))), dtype=bool)
+    mask = np.array(
+        data.draw(st.lists(st.booleans(), min_size=len(p), max_size=len(p))), dtype=bool
+    )
     assert p.filter(mask) == p.take(np.flatnonzero(mask))
     assert len(p.filter(mask)) + len(p.filter(~mask)) == len(p)
 
 
 @given(p=portfolios(), data=st.data())
 def test_concat_of_a_split_is_the_permuted_whole(p, data):
-    mask = np.array(data.draw(st.lists(st.booleans(), min_size=len(p), max_size=len(p))), dtype=bool)
+    mask = np.array(
+        data.draw(st.lists(st.booleans(), min_size=len(p), max_size=len(p))), dtype=bool
+    )
     joined = Portfolio.concat([p.filter(mask), p.filter(~mask)])
     order = np.concatenate([np.flatnonzero(mask), np.flatnonzero(~mask)])
     assert joined == p.take(order)
@@ -124,13 +129,25 @@ def test_nullable_columns_allow_nan_only_when_declared():
         (["a", ""], {}, {}, InvalidParameterError, "'ids' must be non-empty"),
         (["a", " b"], {}, {}, InvalidParameterError, "whitespace"),
         ([1, 2], {}, {}, SchemaError, "'ids' must be strings"),
-        (["a", "b"], {"v": [1.0]}, {}, ShapeMismatchError, "column 'v' must have one value per customer"),
+        (
+            ["a", "b"],
+            {"v": [1.0]},
+            {},
+            ShapeMismatchError,
+            "column 'v' must have one value per customer",
+        ),
         (["a", "b"], {"v": [[1.0], [2.0]]}, {}, ShapeMismatchError, "column 'v' must be 1-D"),
         (["a", "b"], {"v": ["x", None]}, {}, SchemaError, "non-string objects"),
         (["a"], {"v": [1.0]}, {"currencies": {"v": "euro"}}, InvalidParameterError, "ISO-4217"),
         (["a"], {"v": [1.0]}, {"currencies": {"w": "EUR"}}, SchemaError, "does not exist: 'w'"),
         (["a"], {"v": ["x"]}, {"currencies": {"v": "EUR"}}, SchemaError, "must be numeric"),
-        (["a", "b"], {"v": [1.0, 2.0]}, {"currencies": {"v": ["EUR", "USD"]}}, CurrencyMismatchError, "one currency"),
+        (
+            ["a", "b"],
+            {"v": [1.0, 2.0]},
+            {"currencies": {"v": ["EUR", "USD"]}},
+            CurrencyMismatchError,
+            "one currency",
+        ),
         (["a"], {"v": [1.0]}, {"nullable": ["w"]}, SchemaError, "'nullable' names columns"),
     ],
 )

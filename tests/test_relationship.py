@@ -144,7 +144,9 @@ def test_days_in_stages() -> None:
         .move_to(S.FORMATION, on=dt.date(2020, 2, 5))
     )
     assert r.days_in_stages(dt.date(2020, 2, 10)) == {
-        S.EXPLORATION: 10, S.FORMATION: 25, S.DECLINE: 5,
+        S.EXPLORATION: 10,
+        S.FORMATION: 25,
+        S.DECLINE: 5,
     }
     with pytest.raises(InvalidParameterError, match="'until'"):
         r.days_in_stages(dt.date(2020, 2, 1))
@@ -166,10 +168,16 @@ def test_days_in_stages_add_up(r: Relationship) -> None:
         ("x", InvalidParameterError, "'history' must be a sequence of StageChange"),
         ((D0,), InvalidParameterError, "'history' must contain only StageChange"),
         ((StageChange(S.ENDED, D0),), InvalidTransitionError, "must start in a live stage"),
-        ((StageChange(S.EXPLORATION, D0), StageChange(S.STABILITY, D0)),
-         InvalidTransitionError, "EXPLORATION -> STABILITY"),
-        ((StageChange(S.EXPLORATION, D0), StageChange(S.FORMATION, dt.date(2019, 1, 1))),
-         InvalidTransitionError, "date order"),
+        (
+            (StageChange(S.EXPLORATION, D0), StageChange(S.STABILITY, D0)),
+            InvalidTransitionError,
+            "EXPLORATION -> STABILITY",
+        ),
+        (
+            (StageChange(S.EXPLORATION, D0), StageChange(S.FORMATION, dt.date(2019, 1, 1))),
+            InvalidTransitionError,
+            "date order",
+        ),
     ],
 )
 def test_bad_histories(history: Any, error: type[Exception], pattern: str) -> None:
@@ -199,8 +207,11 @@ def test_history_list_is_frozen_and_stage_checked() -> None:
 )
 def test_bad_fields(field: str, value: Any, pattern: str) -> None:
     kwargs: dict[str, Any] = {
-        "id": "r1", "customer_id": "c1", "type": RelationshipType.ORDINARY,
-        "account_manager": "amy", "history": (StageChange(S.EXPLORATION, D0),),
+        "id": "r1",
+        "customer_id": "c1",
+        "type": RelationshipType.ORDINARY,
+        "account_manager": "amy",
+        "history": (StageChange(S.EXPLORATION, D0),),
     }
     kwargs[field] = value
     with pytest.raises(InvalidParameterError, match=pattern):
@@ -230,8 +241,14 @@ def test_contacts_must_belong_to_the_customer_and_be_unique() -> None:
 # ------------------------------------------------------------------ coverage
 def test_coverage_helpers() -> None:
     people = [
-        Contact("p1", "A", "c1", BuyingRole.DECISION_MAKER, stance=Stance.SUPPORTER,
-                seniority=Seniority.EXECUTIVE),
+        Contact(
+            "p1",
+            "A",
+            "c1",
+            BuyingRole.DECISION_MAKER,
+            stance=Stance.SUPPORTER,
+            seniority=Seniority.EXECUTIVE,
+        ),
         Contact("p2", "B", "c1", BuyingRole.USER, stance=Stance.OPPONENT),
         Contact("p3", "C", "c1", BuyingRole.COACH, stance=Stance.SUPPORTER),
         Contact("p4", "D", "c1", BuyingRole.USER),
@@ -265,9 +282,16 @@ def test_supporter_share_matches_reference(people: list[Contact]) -> None:
 
 # ------------------------------------------------------------------ Contact
 def test_contact_sensitive_fields_hidden_from_repr() -> None:
-    c = Contact("p1", "Li Wei", "c1", BuyingRole.DECISION_MAKER, email="li@secret.example",
-                phone="+8612345678", birthday=dt.date(1980, 5, 17),
-                interests={"golf", "tea"})
+    c = Contact(
+        "p1",
+        "Li Wei",
+        "c1",
+        BuyingRole.DECISION_MAKER,
+        email="li@secret.example",
+        phone="+8612345678",
+        birthday=dt.date(1980, 5, 17),
+        interests={"golf", "tea"},
+    )
     text = repr(c)
     for secret in ("secret.example", "+8612345678", "1980", "golf"):
         assert secret not in text

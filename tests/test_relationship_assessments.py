@@ -50,8 +50,12 @@ def test_satisfaction_summary_travels_with_the_relationship(rel, data):
 def test_satisfaction_summary_must_be_about_the_same_customer():
     rel = Relationship.start("r", "c", account_manager="amy", on=dt.date(2024, 1, 1))
     other = SatisfactionSummary(
-        customer_id="someone-else", as_of=dt.date(2024, 6, 1), overall_gap=-0.5,
-        weighted_gap=None, dimension_gaps={"reliability": -0.5}, respondents=2,
+        customer_id="someone-else",
+        as_of=dt.date(2024, 6, 1),
+        overall_gap=-0.5,
+        weighted_gap=None,
+        dimension_gaps={"reliability": -0.5},
+        respondents=2,
     )
     with pytest.raises(InvalidParameterError, match="'satisfaction' must be about customer 'c'"):
         rel.with_satisfaction(other)

@@ -127,8 +127,16 @@ def test_hand_scored_with_custom_weights_and_points() -> None:
 
 @pytest.mark.parametrize(
     ("profit", "level"),
-    [(300_000.01, 1), (300_000.0, 2), (100_000.01, 2), (100_000.0, 3), (99_999.0, 3), (30_000.01, 3),
-     (30_000.0, 4), (-1.0, 4)],
+    [
+        (300_000.01, 1),
+        (300_000.0, 2),
+        (100_000.01, 2),
+        (100_000.0, 3),
+        (99_999.0, 3),
+        (30_000.01, 3),
+        (30_000.0, 4),
+        (-1.0, 4),
+    ],
 )
 def test_band_edges_value_at_cutoff_goes_to_worse_band(profit: float, level: int) -> None:
     f = Rubric.default().factor("profit_last_year")
@@ -163,8 +171,21 @@ def _scalar_score(rubric: Rubric, row_money: list[float], row_levels: list[int])
     return total
 
 
-money_values = st.sampled_from([0.0, 29_999.0, 30_000.0, 50_000.0, 60_000.0, 100_000.0,
-                                300_000.0, 500_000.0, 500_001.0, 1e6, 2e6])
+money_values = st.sampled_from(
+    [
+        0.0,
+        29_999.0,
+        30_000.0,
+        50_000.0,
+        60_000.0,
+        100_000.0,
+        300_000.0,
+        500_000.0,
+        500_001.0,
+        1e6,
+        2e6,
+    ]
+)
 
 
 @given(
@@ -226,7 +247,9 @@ def test_weights_must_sum_to_one_unless_normalised() -> None:
 
 def test_unknown_factor_names_are_rejected() -> None:
     r = Rubric.default()
-    with pytest.raises(UnknownNameError, match="no factor 'charm'; known factors: 'profit_last_year'"):
+    with pytest.raises(
+        UnknownNameError, match="no factor 'charm'; known factors: 'profit_last_year'"
+    ):
         r.with_weights({"charm": 0.5})
     with pytest.raises(UnknownNameError):
         r.with_columns({"charm": "x"})
@@ -242,7 +265,9 @@ def test_missing_column_is_a_schema_error() -> None:
 
 def test_dict_json_toml_round_trip(tmp_path) -> None:
     r = Rubric.default().with_weights([1.0 + i for i in range(13)], normalize=True)
-    r = r.with_columns({"loyalty": "loyalty_code"}).with_grades(("Gold", "Silver", "Bronze"), (3, 2))
+    r = r.with_columns({"loyalty": "loyalty_code"}).with_grades(
+        ("Gold", "Silver", "Bronze"), (3, 2)
+    )
     assert Rubric.from_dict(r.to_dict()) == r
     assert Rubric.from_json_string(r.to_json()) == r
     path = tmp_path / "r.json"
@@ -270,8 +295,9 @@ def test_file_errors(tmp_path) -> None:
     bad.write_text('name = "x"\ncolour = "red"\n[[factors]]\nname = "a"\npoints = [1, 0]\n')
     with pytest.raises(SchemaError, match=r"unknown keys \['colour'\]"):
         Rubric.from_file(bad)
-    partial = {"factors": [{"name": "a", "points": [1, 0], "weight": 1.0},
-                           {"name": "b", "points": [1, 0]}]}
+    partial = {
+        "factors": [{"name": "a", "points": [1, 0], "weight": 1.0}, {"name": "b", "points": [1, 0]}]
+    }
     with pytest.raises(SchemaError, match="every factor or for none"):
         Rubric.from_dict(partial)
     with pytest.raises(SchemaError, match="valid"):

@@ -80,7 +80,9 @@ def test_hand_computed_points_weighting():
     assert res.respondent_weighted.tolist() == pytest.approx([-0.8, -1.0, 0.375])
     # survey weighted = mean over respondents (Zeithaml et al. steps 3-5)
     assert res.weighted_overall == pytest.approx((-0.8 - 1.0 + 0.375) / 3)
-    assert res.dimension_weights.tolist() == pytest.approx([(0.8 + 0.5 + 0.75) / 3, (0.2 + 0.5 + 0.25) / 3])
+    assert res.dimension_weights.tolist() == pytest.approx(
+        [(0.8 + 0.5 + 0.75) / 3, (0.2 + 0.5 + 0.25) / 3]
+    )
     assert res.dimension_weights.sum() == pytest.approx(1.0)
     assert res.customer_weighted.tolist() == pytest.approx([(-1.0 + 0.375) / 2, -0.8])
     assert res.customer_weighted_count.tolist() == [2, 1]
@@ -89,7 +91,9 @@ def test_hand_computed_points_weighting():
 def test_hand_computed_servqual_22_items_1988_reverse():
     inst = Instrument.servqual(version="1988")
     assert inst.items_of("responsiveness") == ("q10", "q11", "q12", "q13")
-    assert inst.reverse_scored == frozenset({"q10", "q11", "q12", "q13", "q18", "q19", "q20", "q21", "q22"})
+    assert inst.reverse_scored == frozenset(
+        {"q10", "q11", "q12", "q13", "q18", "q19", "q20", "q21", "q22"}
+    )
     p = np.full((1, 22), 5.0)
     e = np.full((1, 22), 6.0)
     res = SatisfactionModel().evaluate(SurveyResponses(inst, ["C"], p, expectation=e))
@@ -137,7 +141,9 @@ def reference(p, e, customers, weights):
     for i in range(n):
         row = {}
         for dname, cols in groups.items():
-            vals = [p[i][j] - e[i][j] for j in cols if not (math.isnan(p[i][j]) or math.isnan(e[i][j]))]
+            vals = [
+                p[i][j] - e[i][j] for j in cols if not (math.isnan(p[i][j]) or math.isnan(e[i][j]))
+            ]
             row[dname] = sum(vals) / len(vals) if vals else None
         resp.append(row)
     del k
@@ -154,7 +160,10 @@ def reference(p, e, customers, weights):
         return dims, overall, weighted
 
     survey = agg(resp)
-    per_customer = {c: agg([r for r, cc in zip(resp, customers, strict=True) if cc == c]) for c in set(customers)}
+    per_customer = {
+        c: agg([r for r, cc in zip(resp, customers, strict=True) if cc == c])
+        for c in set(customers)
+    }
     return resp, survey, per_customer
 
 
@@ -188,7 +197,9 @@ def test_vectorised_equals_reference(survey, wx):
     res = SatisfactionModel(weights=[wx, wy]).evaluate(
         SurveyResponses(FIVE, customers, p, expectation=e)
     )
-    resp, (sdims, soverall, sweighted), per_customer = reference(p, e, customers, {"x": wx, "y": wy})
+    resp, (sdims, soverall, sweighted), per_customer = reference(
+        p, e, customers, {"x": wx, "y": wy}
+    )
     for i, row in enumerate(resp):
         for d, dname in enumerate(("x", "y")):
             assert close(res.respondent_dimension[i, d], row[dname])
@@ -226,7 +237,13 @@ def test_shift_within_scale_leaves_every_gap_unchanged(survey, c):
     pa, ea = np.clip(pa, lo, hi), np.clip(ea, lo, hi)
     a = SatisfactionModel().evaluate(SurveyResponses(FIVE, customers, pa, expectation=ea))
     b = SatisfactionModel().evaluate(SurveyResponses(FIVE, customers, pa + c, expectation=ea + c))
-    for name in ("item_scores", "respondent_dimension", "dimension", "customer_dimension", "customer_overall"):
+    for name in (
+        "item_scores",
+        "respondent_dimension",
+        "dimension",
+        "customer_dimension",
+        "customer_overall",
+    ):
         assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True)
     assert a.overall == b.overall
 
@@ -250,7 +267,10 @@ def test_customer_aggregation_invariant_under_permutation(survey, rnd):
     a = SatisfactionModel().evaluate(SurveyResponses(FIVE, customers, p, expectation=e))
     b = SatisfactionModel().evaluate(
         SurveyResponses(
-            FIVE, [customers[i] for i in order], [p[i] for i in order], expectation=[e[i] for i in order]
+            FIVE,
+            [customers[i] for i in order],
+            [p[i] for i in order],
+            expectation=[e[i] for i in order],
         )
     )
     assert a.customer_ids.tolist() == b.customer_ids.tolist()
@@ -270,7 +290,12 @@ def test_customer_results_chunk_invariant(survey):
         if not idx:
             continue
         sub = SatisfactionModel().evaluate(
-            SurveyResponses(FIVE, [customers[i] for i in idx], [p[i] for i in idx], expectation=[e[i] for i in idx])
+            SurveyResponses(
+                FIVE,
+                [customers[i] for i in idx],
+                [p[i] for i in idx],
+                expectation=[e[i] for i in idx],
+            )
         )
         for c, cid in enumerate(sub.customer_ids.tolist()):
             f = full.customer_ids.tolist().index(cid)
@@ -280,7 +305,9 @@ def test_customer_results_chunk_invariant(survey):
 
 @given(
     st.lists(
-        st.lists(st.one_of(st.integers(0, 100).map(float)), min_size=2, max_size=2).filter(lambda r: sum(r) > 0),
+        st.lists(st.one_of(st.integers(0, 100).map(float)), min_size=2, max_size=2).filter(
+            lambda r: sum(r) > 0
+        ),
         min_size=1,
         max_size=8,
     )
@@ -320,7 +347,9 @@ def test_explicit_answered_mask_equals_nan():
     p = np.array([[5.0, 3, 6], [5, 1, 6]])
     e = np.full((2, 3), 6.0)
     mask = np.array([[True, False, True], [True, True, True]])
-    a = SatisfactionModel().evaluate(SurveyResponses(SMALL, ["A", "B"], p, expectation=e, answered=mask))
+    a = SatisfactionModel().evaluate(
+        SurveyResponses(SMALL, ["A", "B"], p, expectation=e, answered=mask)
+    )
     p_nan = p.copy()
     p_nan[0, 1] = NAN
     b = SatisfactionModel().evaluate(SurveyResponses(SMALL, ["A", "B"], p_nan, expectation=e))
@@ -452,7 +481,9 @@ def test_inputs_never_written_and_results_read_only():
 def test_score_outside_scale_names_item_and_respondent():
     with pytest.raises(InvalidParameterError, match=r"respondent 1, item 'b': 9\.0"):
         SurveyResponses(SMALL, ["A", "B"], [[1, 2, 3], [4, 9, 5]])
-    with pytest.raises(InvalidParameterError, match=r"'expectation' must lie on the declared scale \[1, 5\]"):
+    with pytest.raises(
+        InvalidParameterError, match=r"'expectation' must lie on the declared scale \[1, 5\]"
+    ):
         SurveyResponses(
             Instrument(["a"], ["x"], dimensions=["x"], scale=LikertScale(1, 5)),
             ["A"],
@@ -505,7 +536,9 @@ def test_bad_weights():
 
 
 def test_wrong_shapes():
-    with pytest.raises(ShapeMismatchError, match=r"'perception' must have shape .* \(2, 3\); got \(2, 2\)"):
+    with pytest.raises(
+        ShapeMismatchError, match=r"'perception' must have shape .* \(2, 3\); got \(2, 2\)"
+    ):
         SurveyResponses(SMALL, ["A", "B"], [[1, 2], [3, 4]])
     with pytest.raises(ShapeMismatchError, match="'expectation'"):
         SurveyResponses(SMALL, ["A", "B"], np.ones((2, 3)), expectation=np.ones((3, 3)))
@@ -544,7 +577,9 @@ def test_from_mapping_and_array_weights():
 
 def test_empty_survey_reports_missing_not_nan_scalars():
     inst = Instrument.servqual()
-    r = SurveyResponses(inst, np.array([], dtype=str), np.zeros((0, 22)), expectation=np.zeros((0, 22)))
+    r = SurveyResponses(
+        inst, np.array([], dtype=str), np.zeros((0, 22)), expectation=np.zeros((0, 22))
+    )
     res = SatisfactionModel().evaluate(r)
     assert res.overall is None
     assert res.weighted_overall is None

@@ -55,7 +55,10 @@ def test_alpha_equals_direct_formula(rows):
     assert cronbach_alpha(rows) == pytest.approx(direct_alpha(rows), rel=1e-10, abs=1e-12)
 
 
-@given(st.lists(st.integers(1, 7), min_size=2, max_size=30).filter(lambda c: len(set(c)) > 1), st.integers(2, 8))
+@given(
+    st.lists(st.integers(1, 7), min_size=2, max_size=30).filter(lambda c: len(set(c)) > 1),
+    st.integers(2, 8),
+)
 def test_alpha_is_one_for_identical_items(column, k):
     rows = [[x] * k for x in column]
     assert cronbach_alpha(rows) == pytest.approx(1.0)
@@ -73,7 +76,9 @@ def test_alpha_missing_rules():
     rows = [[1, 2], [2, 3], [NAN, 5], [4, 4]]
     with pytest.raises(InvalidParameterError, match="respondent 2"):
         cronbach_alpha(rows)
-    assert cronbach_alpha(rows, missing="listwise") == pytest.approx(direct_alpha([[1, 2], [2, 3], [4, 4]]))
+    assert cronbach_alpha(rows, missing="listwise") == pytest.approx(
+        direct_alpha([[1, 2], [2, 3], [4, 4]])
+    )
     with pytest.raises(InvalidParameterError, match="at least 2 items"):
         cronbach_alpha([[1], [2]])
     with pytest.raises(InvalidParameterError, match="at least 2 complete respondents"):
@@ -238,5 +243,8 @@ def test_expectation_drivers():
         ExpectationDrivers(personal_factors=3)  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="'drivers'"):
         SurveyResponses(
-            Instrument(["a"], ["x"], dimensions=["x"]), ["A"], [[3]], drivers="promises"  # type: ignore[arg-type]
+            Instrument(["a"], ["x"], dimensions=["x"]),
+            ["A"],
+            [[3]],
+            drivers="promises",  # type: ignore[arg-type]
         )

@@ -112,7 +112,9 @@ def test_durations_fit_equals_survivors_fit(column: str) -> None:
     assert b.fit_report is not None
     assert a.fit_report is not None
     assert b.fit_report.n_unique == len(counts)
-    assert a.log_likelihood(durations, censored).sum() == pytest.approx(a.fit_report.log_likelihood, rel=1e-12)
+    assert a.log_likelihood(durations, censored).sum() == pytest.approx(
+        a.fit_report.log_likelihood, rel=1e-12
+    )
 
 
 def test_weighted_fit_equals_repeated_rows() -> None:
@@ -172,7 +174,9 @@ def test_pmf_survival_retention_match_scalar_reference(a: float, b: float, ts: l
     np.testing.assert_allclose(m.churn_probability(t), [ref_pmf(a, b, k) for k in ts], rtol=1e-9)
     np.testing.assert_allclose(m.survival(t), [ref_survival(a, b, k) for k in ts], rtol=1e-8)
     np.testing.assert_allclose(
-        m.retention_rate(t), [ref_survival(a, b, k) / ref_survival(a, b, k - 1) for k in ts], rtol=1e-9
+        m.retention_rate(t),
+        [ref_survival(a, b, k) / ref_survival(a, b, k - 1) for k in ts],
+        rtol=1e-9,
     )
 
 
@@ -265,7 +269,12 @@ def test_degenerate_data_do_not_converge() -> None:
 @pytest.mark.parametrize(
     ("durations", "censored", "error", "match"),
     [
-        ([1, 0, 2], [False, False, False], InvalidParameterError, "'durations' must be >= 1 for customers who churned"),
+        (
+            [1, 0, 2],
+            [False, False, False],
+            InvalidParameterError,
+            "'durations' must be >= 1 for customers who churned",
+        ),
         ([1, -2], None, InvalidParameterError, "'durations' must be >= 0"),
         ([1.5, 2], None, InvalidParameterError, "'durations' must be a whole number"),
         ([], None, InvalidParameterError, "'durations' must not be empty"),
@@ -273,14 +282,20 @@ def test_degenerate_data_do_not_converge() -> None:
         ([1, 2], [0, 2], InvalidParameterError, "'censored' must be boolean"),
     ],
 )
-def test_bad_durations(durations: list[float], censored: list[int] | None, error: type[Exception], match: str) -> None:
+def test_bad_durations(
+    durations: list[float], censored: list[int] | None, error: type[Exception], match: str
+) -> None:
     with pytest.raises(error, match=match):
         ShiftedBetaGeometric.fit(durations, censored)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"alpha": 0.0, "beta": 1.0}, "'alpha' must be > 0"), ({"alpha": 1.0, "beta": float("inf")}, "'beta' must be finite"), ({"alpha": "1", "beta": 1.0}, "'alpha' must be a real number")],
+    [
+        ({"alpha": 0.0, "beta": 1.0}, "'alpha' must be > 0"),
+        ({"alpha": 1.0, "beta": float("inf")}, "'beta' must be finite"),
+        ({"alpha": "1", "beta": 1.0}, "'alpha' must be a real number"),
+    ],
 )
 def test_bad_parameters(kwargs: dict[str, object], match: str) -> None:
     with pytest.raises(InvalidParameterError, match=match):
@@ -301,7 +316,9 @@ def test_bad_arguments_of_methods() -> None:
         m.simulate(10, rng=42)  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="'weights' must be >= 0"):
         ShiftedBetaGeometric.fit([1, 2], weights=[1, -1])
-    with pytest.raises(InvalidParameterError, match="'durations' must be >= 1 for customers who churned"):
+    with pytest.raises(
+        InvalidParameterError, match="'durations' must be >= 1 for customers who churned"
+    ):
         m.log_likelihood(0)
     assert m.log_likelihood(0, True) == 0.0  # S(0) = 1
     assert m.log_likelihood([[1], [2]], [False, True]).shape == (2, 2)

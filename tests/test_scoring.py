@@ -74,8 +74,9 @@ class _PositionScorer:
         return {}
 
     def score(self, portfolio: Portfolio, *, as_of: Any = None) -> ScoreResult:
-        return ScoreResult("position", portfolio.ids, np.arange(len(portfolio), dtype=float),
-                           as_of=as_of)
+        return ScoreResult(
+            "position", portfolio.ids, np.arange(len(portfolio), dtype=float), as_of=as_of
+        )
 
 
 @attrs.frozen
@@ -183,8 +184,11 @@ def test_entry_points_loaded_lazily_with_clear_errors(monkeypatch: pytest.Monkey
         calls.append(group)
         return [
             _FakeEP("plug_pos", "pkg.mod:Pos", _PositionScorer),
-            _FakeEP("plug_broken", "broken.mod:Scorer",
-                    error=ModuleNotFoundError("No module named 'broken'")),
+            _FakeEP(
+                "plug_broken",
+                "broken.mod:Scorer",
+                error=ModuleNotFoundError("No module named 'broken'"),
+            ),
             _FakeEP("plug_const", "pkg.mod:VALUE", 3),
             _FakeEP("pareto", "other.mod:Pareto", _PositionScorer),
         ]
@@ -199,7 +203,9 @@ def test_entry_points_loaded_lazily_with_clear_errors(monkeypatch: pytest.Monkey
     assert "plug_broken" not in names
     assert reg.get("plug_pos").name == "position"
     assert isinstance(reg.get("pareto"), ParetoScorer)  # built-in wins
-    with pytest.raises(ScorerLoadError, match=r"'plug_broken'.*failed to load: ModuleNotFoundError"):
+    with pytest.raises(
+        ScorerLoadError, match=r"'plug_broken'.*failed to load: ModuleNotFoundError"
+    ):
         reg.get("plug_broken")
     with pytest.raises(ImportError):
         reg.get("plug_broken")
@@ -222,8 +228,16 @@ def test_unreadable_entry_points_warn_but_builtins_work(monkeypatch: pytest.Monk
 
 # ----------------------------------------------------------------- ScoreResult
 def test_score_result_is_frozen_validated_and_dated() -> None:
-    r = ScoreResult("x", ["a", "b"], [1.0, 0.5], grade_codes=[0, 1], grade_levels=("A", "B"),
-                    params={"k": [1, 2]}, as_of="2025-01-31", extras={"m": np.eye(2)})
+    r = ScoreResult(
+        "x",
+        ["a", "b"],
+        [1.0, 0.5],
+        grade_codes=[0, 1],
+        grade_levels=("A", "B"),
+        params={"k": [1, 2]},
+        as_of="2025-01-31",
+        extras={"m": np.eye(2)},
+    )
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         r.strategy = "y"  # type: ignore[misc]
     with pytest.raises(ValueError, match="read-only"):
@@ -237,9 +251,16 @@ def test_score_result_is_frozen_validated_and_dated() -> None:
     assert g.as_of == dt.date(2025, 1, 31)
     assert g.grade_of("b") == "B"
     assert g.strategy == "x"
-    assert r == ScoreResult("x", ["a", "b"], [1.0, 0.5], grade_codes=[0, 1],
-                            grade_levels=("A", "B"), params={"k": (1, 2)}, as_of="2025-01-31",
-                            extras={"m": np.eye(2)})
+    assert r == ScoreResult(
+        "x",
+        ["a", "b"],
+        [1.0, 0.5],
+        grade_codes=[0, 1],
+        grade_levels=("A", "B"),
+        params={"k": (1, 2)},
+        as_of="2025-01-31",
+        extras={"m": np.eye(2)},
+    )
     assert r.ranking().tolist() == [0, 1]
     with pytest.raises(InvalidParameterError, match="'scores' must not be NaN"):
         ScoreResult("x", ["a"], [np.nan])
@@ -267,14 +288,20 @@ def _quintile(values: list[float], x: float, *, lower_is_better: bool) -> int:
     return 1 + (5 * k) // n
 
 
-@given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 30), st.integers(0, 5000)),
-                min_size=1, max_size=40))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 400), st.integers(0, 30), st.integers(0, 5000)),
+        min_size=1,
+        max_size=40,
+    )
+)
 def test_rfm_equals_scalar_reference(rows: list[tuple[int, int, int]]) -> None:
     rec = [float(r[0]) for r in rows]
     fre = [float(r[1]) for r in rows]
     mon = [float(r[2]) for r in rows]
-    p = Portfolio.from_columns([f"c{i}" for i in range(len(rows))],
-                               {"recency": rec, "frequency": fre, "monetary": mon})
+    p = Portfolio.from_columns(
+        [f"c{i}" for i in range(len(rows))], {"recency": rec, "frequency": fre, "monetary": mon}
+    )
     res = RFMScorer().score(p, as_of=AS_OF)
     for i in range(len(rows)):
         r = _quintile(rec, rec[i], lower_is_better=True)
@@ -292,11 +319,13 @@ def test_rfm_grid_covers_all_125_cells_and_dates() -> None:
     assert seg.shape == (125,)
     assert set(seg.tolist()) == set(range(len(RFM_SEGMENTS)))
     last = np.array(["2025-12-30", "2025-06-30", "2024-12-31"], dtype="datetime64[D]")
-    p = Portfolio.from_columns(["a", "b", "c"], {"recency": last, "frequency": [5.0, 3, 1],
-                                                 "monetary": [10.0, 5, 1]})
-    days = Portfolio.from_columns(["a", "b", "c"], {"recency": [1.0, 184, 365],
-                                                    "frequency": [5.0, 3, 1],
-                                                    "monetary": [10.0, 5, 1]})
+    p = Portfolio.from_columns(
+        ["a", "b", "c"], {"recency": last, "frequency": [5.0, 3, 1], "monetary": [10.0, 5, 1]}
+    )
+    days = Portfolio.from_columns(
+        ["a", "b", "c"],
+        {"recency": [1.0, 184, 365], "frequency": [5.0, 3, 1], "monetary": [10.0, 5, 1]},
+    )
     assert RFMScorer().score(p, as_of=AS_OF) == RFMScorer().score(days, as_of=AS_OF)
     with pytest.raises(InvalidParameterError, match="after as_of"):
         RFMScorer().score(p, as_of="2025-01-01")
@@ -304,10 +333,16 @@ def test_rfm_grid_covers_all_125_cells_and_dates() -> None:
 
 # ----------------------------------------------------------------- classes
 def test_value_classes_with_given_thresholds() -> None:
-    p = Portfolio.from_columns(list("abcde"), {"sales_last_year": [500.0, 200, 50, 50, 5],
-                                               "expected_sales": [0.0, 0, 900, 10, 10]})
-    s = ValueClassScorer(current_threshold=100.0, potential_threshold=100.0,
-                         core_threshold=400.0, small_threshold=20.0)
+    p = Portfolio.from_columns(
+        list("abcde"),
+        {"sales_last_year": [500.0, 200, 50, 50, 5], "expected_sales": [0.0, 0, 900, 10, 10]},
+    )
+    s = ValueClassScorer(
+        current_threshold=100.0,
+        potential_threshold=100.0,
+        core_threshold=400.0,
+        small_threshold=20.0,
+    )
     r = s.score(p, as_of=AS_OF)
     assert r.classes is not None
     assert r.classes.tolist() == ["core", "important", "potential", "ordinary", "small_medium"]
@@ -317,24 +352,31 @@ def test_value_classes_with_given_thresholds() -> None:
 
 
 # ----------------------------------------------------------------- clp
-@given(st.lists(st.tuples(st.floats(-1e4, 1e4), st.floats(0.0, 0.99)), min_size=1, max_size=30),
-       st.floats(0.0, 0.3))
+@given(
+    st.lists(st.tuples(st.floats(-1e4, 1e4), st.floats(0.0, 0.99)), min_size=1, max_size=30),
+    st.floats(0.0, 0.3),
+)
 def test_clp_equals_scalar_formula(rows: list[tuple[float, float]], d: float) -> None:
-    p = Portfolio.from_columns([f"c{i}" for i in range(len(rows))],
-                               {"margin": [r[0] for r in rows], "retention": [r[1] for r in rows]})
+    p = Portfolio.from_columns(
+        [f"c{i}" for i in range(len(rows))],
+        {"margin": [r[0] for r in rows], "retention": [r[1] for r in rows]},
+    )
     res = CLPScorer(discount_rate=d).score(p, as_of=AS_OF)
     expected = [m * r / (1 + d - r) for m, r in rows]
     np.testing.assert_allclose(res.scores, expected, rtol=1e-12, atol=1e-9)
 
 
 def test_clp_grades_nan_policy_and_bad_retention() -> None:
-    p = Portfolio.from_columns(["a", "b", "c"], {"margin": [1000.0, np.nan, 10.0],
-                                                 "retention": [0.9, 0.5, 0.5]},
-                               nullable=["margin"])
+    p = Portfolio.from_columns(
+        ["a", "b", "c"],
+        {"margin": [1000.0, np.nan, 10.0], "retention": [0.9, 0.5, 0.5]},
+        nullable=["margin"],
+    )
     with pytest.raises(InvalidParameterError, match="column margin"):
         CLPScorer().score(p, as_of=AS_OF)
     r = CLPScorer(nan_policy="last", grade_labels=("A", "B"), grade_cutoffs=(1000.0,)).score(
-        p, as_of=AS_OF)
+        p, as_of=AS_OF
+    )
     assert r.scores[1] == -np.inf
     assert r.grades is not None
     assert r.grades.tolist() == ["A", "B", "B"]
@@ -360,9 +402,17 @@ def _churn_reference(row: dict[str, float], scorer: ChurnRiskScorer) -> tuple[li
 
 def test_churn_equals_scalar_reference_on_example() -> None:
     p = example_portfolio(50)
-    s = ChurnRiskScorer(weights={"falling_orders": 3, "longer_cycle": 1, "falling_sow": 2,
-                                 "satisfaction_gap": 2, "complaints": 1, "late_payment": 1},
-                        normalize=True)
+    s = ChurnRiskScorer(
+        weights={
+            "falling_orders": 3,
+            "longer_cycle": 1,
+            "falling_sow": 2,
+            "satisfaction_gap": 2,
+            "complaints": 1,
+            "late_payment": 1,
+        },
+        normalize=True,
+    )
     r = s.score(p, as_of=AS_OF)
     assert r.extras["signals"].shape == (50, 6)
     for i in range(50):
@@ -374,9 +424,12 @@ def test_churn_equals_scalar_reference_on_example() -> None:
 
 
 def test_churn_skipping_missing_columns_and_bad_weights() -> None:
-    p = Portfolio.from_columns(["a", "b"], {"order_volume_change": [-0.3, 0.1],
-                                            "complaints": [2, 0]})
-    with pytest.raises(SchemaError, match=r"'longer_cycle' reads column 'order_cycle_change'.*None"):
+    p = Portfolio.from_columns(
+        ["a", "b"], {"order_volume_change": [-0.3, 0.1], "complaints": [2, 0]}
+    )
+    with pytest.raises(
+        SchemaError, match=r"'longer_cycle' reads column 'order_cycle_change'.*None"
+    ):
         ChurnRiskScorer().score(p, as_of=AS_OF)
     with pytest.raises(UnknownNameError, match="unknown signals"):
         ChurnRiskScorer(columns={"price_rise": None})

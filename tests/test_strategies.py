@@ -91,8 +91,10 @@ def test_strategies_reach_the_interesting_cases() -> None:
     assert ended.stage is LifecycleStage.ENDED
     redeveloped = find(
         ks.lifecycle_paths(),
-        lambda p: any(a is LifecycleStage.DECLINE and b is LifecycleStage.FORMATION
-                      for a, b in itertools.pairwise(p)),
+        lambda p: any(
+            a is LifecycleStage.DECLINE and b is LifecycleStage.FORMATION
+            for a, b in itertools.pairwise(p)
+        ),
         settings=_FIND,
     )
     assert LifecycleStage.DECLINE in redeveloped
@@ -101,7 +103,8 @@ def test_strategies_reach_the_interesting_cases() -> None:
     )
     assert both.margin == both.amount - both.cost  # type: ignore[operator]
     rich = find(
-        ks.customers(), lambda c: c.credit_record is not None and bool(c.external_ids),
+        ks.customers(),
+        lambda c: c.credit_record is not None and bool(c.external_ids),
         settings=_FIND,
     )
     assert rich.external_ids

@@ -152,7 +152,9 @@ def test_switching_cost_totals_hand_example() -> None:
 
 
 def test_switching_cost_mixed_currencies() -> None:
-    with pytest.raises(CurrencyMismatchError, match="component 1 \\(learning, service\\) is in USD"):
+    with pytest.raises(
+        CurrencyMismatchError, match="component 1 \\(learning, service\\) is in USD"
+    ):
         SwitchingCost(
             [
                 SwitchingCostComponent("setup", "process", money=eur(1)),
@@ -224,9 +226,7 @@ def test_barrier_index_object_doors_agree_with_scalar_reference(
 ) -> None:
     ref = ref_noisy_or(
         [
-            ref_effective(
-                c.strength, None if c.money is None else float(c.money.amount), scale
-            )
+            ref_effective(c.strength, None if c.money is None else float(c.money.amount), scale)
             for c in cost
         ]
     )
@@ -259,9 +259,7 @@ def test_barrier_index_never_decreases_when_a_component_grows(
 
 
 @given(st.lists(st.integers(0, 10**6), min_size=1, max_size=8), st.floats(1.0, 1e6))
-def test_money_only_index_is_saturated_total_however_split(
-    parts: list[int], scale: float
-) -> None:
+def test_money_only_index_is_saturated_total_however_split(parts: list[int], scale: float) -> None:
     cost = SwitchingCost(
         [
             SwitchingCostComponent(FACETS[i % 8], LEVERS[i % 5], money=eur(p))
@@ -296,7 +294,12 @@ def test_matrix_index_equals_scalar_reference_and_is_bounded(
     hnp.arrays(np.float64, st.tuples(st.integers(1, 10), st.just(8)), elements=unit),
     st.data(),
     st.sampled_from(
-        [NoisyOr(), NoisyOr((1, 2, 0, 1, 1, 0.5, 3, 1)), Maximum(), WeightedMean((1,) * 4 + (2,) * 4)]
+        [
+            NoisyOr(),
+            NoisyOr((1, 2, 0, 1, 1, 0.5, 3, 1)),
+            Maximum(),
+            WeightedMean((1,) * 4 + (2,) * 4),
+        ]
     ),
 )
 def test_matrix_index_monotone_in_each_cell(
@@ -329,10 +332,13 @@ def long_form(draw: st.DrawFn) -> dict[str, Any]:
     n_rows = draw(st.integers(0, 40))
     n_accounts = draw(st.integers(1, 6))
     return {
-        "accounts": np.array(draw(st.lists(st.integers(0, n_accounts - 1), min_size=n_rows,
-                                           max_size=n_rows)), dtype=np.int64),
-        "facets": np.array(draw(st.lists(st.integers(0, 7), min_size=n_rows, max_size=n_rows)),
-                           dtype=np.int64),
+        "accounts": np.array(
+            draw(st.lists(st.integers(0, n_accounts - 1), min_size=n_rows, max_size=n_rows)),
+            dtype=np.int64,
+        ),
+        "facets": np.array(
+            draw(st.lists(st.integers(0, 7), min_size=n_rows, max_size=n_rows)), dtype=np.int64
+        ),
         "strength": np.array(draw(st.lists(unit, min_size=n_rows, max_size=n_rows))),
         "money": np.array(draw(st.lists(st.floats(0, 1e6), min_size=n_rows, max_size=n_rows))),
         "n_accounts": n_accounts,
@@ -356,8 +362,10 @@ def test_long_form_equals_scalar_reference(rows: dict[str, Any], scale: float) -
         for f in range(8):
             sel = mine & (rows["facets"] == f)
             ref_f = ref_noisy_or(
-                [ref_effective(s, m, scale)
-                 for s, m in zip(rows["strength"][sel], rows["money"][sel], strict=True)]
+                [
+                    ref_effective(s, m, scale)
+                    for s, m in zip(rows["strength"][sel], rows["money"][sel], strict=True)
+                ]
             )
             assert matrix[n, f] == pytest.approx(ref_f, abs=1e-12)
 
@@ -375,8 +383,12 @@ def test_long_form_invariant_to_row_order_and_chunks(
     # chunk invariance: the first account alone gives the same index as in the whole
     first = rows["accounts"] == 0
     alone = barrier_index_long(
-        np.zeros(int(first.sum()), dtype=np.int64), rows["facets"][first],
-        strength=rows["strength"][first], money=rows["money"][first], scale=1e5, n_accounts=1,
+        np.zeros(int(first.sum()), dtype=np.int64),
+        rows["facets"][first],
+        strength=rows["strength"][first],
+        money=rows["money"][first],
+        scale=1e5,
+        n_accounts=1,
     )
     assert alone[0] == pytest.approx(base[0], abs=1e-12)
 
@@ -394,7 +406,9 @@ def test_long_form_accepts_names_and_reports_unknown() -> None:
     assert got[0, SwitchingCostFacet.LEARNING.code] == pytest.approx(0.75)
     objs = facet_strengths([0], np.array([SwitchingCostFacet.SETUP], dtype=object), strength=[0.3])
     assert objs[0, 3] == pytest.approx(0.3)
-    with pytest.raises(UnknownNameError, match=r"got 2 unknown values \(first at index 1: 'time'\)"):
+    with pytest.raises(
+        UnknownNameError, match=r"got 2 unknown values \(first at index 1: 'time'\)"
+    ):
         facet_strengths([0, 0, 0], ["setup", "time", "price"], strength=[0.1, 0.1, 0.1])
     with pytest.raises(InvalidParameterError, match=r"'facets' must be a code in 0\.\.7"):
         facet_strengths([0], [8], strength=[0.1])
@@ -489,23 +503,30 @@ def test_noisy_or_weights_are_exponents() -> None:
 @given(long_form())
 def test_vectorised_totals_add_up_and_match_scalar_reference(rows: dict[str, Any]) -> None:
     levers = rows["facets"] % 5
-    by_kind = totals_by_kind(rows["accounts"], rows["facets"], rows["money"],
-                             n_accounts=rows["n_accounts"])
-    by_lever = totals_by_lever(rows["accounts"], levers, rows["money"],
-                               n_accounts=rows["n_accounts"])
+    by_kind = totals_by_kind(
+        rows["accounts"], rows["facets"], rows["money"], n_accounts=rows["n_accounts"]
+    )
+    by_lever = totals_by_lever(
+        rows["accounts"], levers, rows["money"], n_accounts=rows["n_accounts"]
+    )
     assert by_kind.shape == (rows["n_accounts"], 3)
     assert by_lever.shape == (rows["n_accounts"], 5)
     ref = np.zeros((rows["n_accounts"], 3))
-    for a, f, m in zip(rows["accounts"].tolist(), rows["facets"].tolist(),
-                       rows["money"].tolist(), strict=True):
+    for a, f, m in zip(
+        rows["accounts"].tolist(), rows["facets"].tolist(), rows["money"].tolist(), strict=True
+    ):
         ref[a, FACETS[f].kind.code] += m
     np.testing.assert_allclose(by_kind, ref, rtol=1e-12, atol=1e-6)
     np.testing.assert_allclose(by_kind.sum(axis=1), by_lever.sum(axis=1), rtol=1e-12, atol=1e-6)
 
 
 def test_totals_hand_example_and_bad_input() -> None:
-    got = totals_by_kind([0, 0, 1], ["setup", "personal_relationship_loss", "benefit_loss"],
-                         [10.0, 4.0, 2.5], n_accounts=3)
+    got = totals_by_kind(
+        [0, 0, 1],
+        ["setup", "personal_relationship_loss", "benefit_loss"],
+        [10.0, 4.0, 2.5],
+        n_accounts=3,
+    )
     np.testing.assert_array_equal(got, [[10.0, 0.0, 4.0], [0.0, 2.5, 0.0], [0.0, 0.0, 0.0]])
     with pytest.raises(InvalidParameterError, match="'money' must be >= 0"):
         totals_by_kind([0], [0], [-1.0])
@@ -514,7 +535,8 @@ def test_totals_hand_example_and_bad_input() -> None:
 
 
 def test_saturation_values() -> None:
-    np.testing.assert_allclose(saturation([0.0, 1.0, 2.0], 1.0), [0, 1 - math.exp(-1),
-                                                                   1 - math.exp(-2)])
+    np.testing.assert_allclose(
+        saturation([0.0, 1.0, 2.0], 1.0), [0, 1 - math.exp(-1), 1 - math.exp(-2)]
+    )
     with pytest.raises(InvalidParameterError, match="'money' must be >= 0"):
         saturation([-1.0], 1.0)

@@ -114,7 +114,9 @@ def test_cdnow_sample_reproduces_published_calibration_summary():
     s = summarize_transactions(
         ids[cal], dates[cal], dollars[cal], observation_end="1997-09-30", time_unit="W"
     )
-    pub = np.genfromtxt(DATA / "cdnow_customers_summary_with_transactions.csv", delimiter=",", names=True)
+    pub = np.genfromtxt(
+        DATA / "cdnow_customers_summary_with_transactions.csv", delimiter=",", names=True
+    )
     assert len(s) == pub.shape[0] == 2357
     order = np.argsort(s.ids.astype(int))
     assert np.array_equal(s.ids.astype(int)[order], pub["ID"].astype(int))
@@ -139,7 +141,9 @@ def test_cdnow_master_log_totals():
 
 
 def test_empty_log_gives_empty_summary():
-    s = summarize_transactions([], np.array([], dtype="datetime64[D]"), [], observation_end="2024-01-01")
+    s = summarize_transactions(
+        [], np.array([], dtype="datetime64[D]"), [], observation_end="2024-01-01"
+    )
     assert len(s) == 0
     assert s.frequency.dtype == np.int64
 
@@ -147,11 +151,19 @@ def test_empty_log_gives_empty_summary():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"amounts": [1.0, -2.0]}, InvalidParameterError, r"'amounts' must be >= 0; got 1 bad value \(first at index 1: -2.0\)"),
+        (
+            {"amounts": [1.0, -2.0]},
+            InvalidParameterError,
+            r"'amounts' must be >= 0; got 1 bad value \(first at index 1: -2.0\)",
+        ),
         ({"amounts": [1.0, float("nan")]}, InvalidParameterError, "'amounts' must be finite"),
         ({"amounts": [1.0]}, ShapeMismatchError, "same length"),
         ({"dates": ["2024-01-01", "NaT"]}, InvalidParameterError, "'dates' must be a date"),
-        ({"dates": [20240101, 20240102]}, InvalidParameterError, "'dates' must be dates, not numbers"),
+        (
+            {"dates": [20240101, 20240102]},
+            InvalidParameterError,
+            "'dates' must be dates, not numbers",
+        ),
         ({"customer_ids": ["a", " "]}, InvalidParameterError, "'customer_ids' must be non-empty"),
         ({"observation_end": "2024-01-01"}, InvalidParameterError, "on or before observation_end"),
         ({"time_unit": "fortnight"}, InvalidParameterError, "'time_unit' must be one of"),
@@ -159,14 +171,20 @@ def test_empty_log_gives_empty_summary():
     ],
 )
 def test_bad_input_is_named(kwargs, error, match):
-    args = {"customer_ids": ["a", "b"], "dates": ["2024-01-01", "2024-01-05"], "amounts": [1.0, 2.0]}
+    args = {
+        "customer_ids": ["a", "b"],
+        "dates": ["2024-01-01", "2024-01-05"],
+        "amounts": [1.0, 2.0],
+    }
     args.update(kwargs)
     with pytest.raises(error, match=match):
         summarize_transactions(**args)
 
 
 def test_to_portfolio_carries_columns_and_currency():
-    s = summarize_transactions(["a", "b", "a"], ["2024-01-01", "2024-01-02", "2024-01-09"], [1.0, 2.0, 3.0])
+    s = summarize_transactions(
+        ["a", "b", "a"], ["2024-01-01", "2024-01-02", "2024-01-09"], [1.0, 2.0, 3.0]
+    )
     p = s.to_portfolio(currency="USD")
     assert p.ids.tolist() == ["a", "b"]
     assert p["frequency"].tolist() == [1, 0]
@@ -180,8 +198,13 @@ def test_transaction_objects_feed_the_summary():
 
     log = [
         Transaction("a", dt.date(2024, 1, 1), Money.of("10", "EUR"), cost=Money.of("6", "EUR")),
-        Transaction("a", dt.date(2024, 1, 8), Money.of("20", "EUR"), margin=Money.of("5", "EUR"),
-                    main_business=False),
+        Transaction(
+            "a",
+            dt.date(2024, 1, 8),
+            Money.of("20", "EUR"),
+            margin=Money.of("5", "EUR"),
+            main_business=False,
+        ),
         Transaction("b", dt.date(2024, 1, 3), Money.of("7", "EUR"), margin=Money.of("-1", "EUR")),
     ]
     arrays = transactions_to_arrays(log)
@@ -205,4 +228,6 @@ def test_refunds_are_rejected_or_excluded_explicitly():
         transactions_to_arrays(log)
     assert transactions_to_arrays(log, refunds="exclude")["amounts"].tolist() == [10.0]
     with pytest.raises(CurrencyMismatchError, match="one currency"):
-        transactions_to_arrays([*log[:1], Transaction("b", dt.date(2024, 1, 1), Money.of("1", "USD"))])
+        transactions_to_arrays(
+            [*log[:1], Transaction("b", dt.date(2024, 1, 1), Money.of("1", "USD"))]
+        )

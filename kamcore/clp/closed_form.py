@@ -109,8 +109,11 @@ def _timing_factor(timing: str, q: FloatArray, discount_rate: FloatArray) -> Flo
     return 1.0 / (1.0 + discount_rate)
 
 
-def _geometric_sum(retention: FloatArray, discount_rate: FloatArray, horizon: NDArray[Any] | None,
-                   ) -> FloatArray:
+def _geometric_sum(
+    retention: FloatArray,
+    discount_rate: FloatArray,
+    horizon: NDArray[Any] | None,
+) -> FloatArray:
     """``S_T = sum_{k=0}^{T-1} q^k`` with ``q = r / (1 + d)``; ``T = None`` for infinity.
 
     Kernel: inputs are validated, broadcast arrays; the infinite case requires ``q < 1``.
@@ -205,7 +208,11 @@ def lifetime_profit(
     a = as_float_array(acquisition_cost, "acquisition_cost", domain=NONNEGATIVE)
     c = as_float_array(cost_to_serve, "cost_to_serve", domain=NONNEGATIVE)
     arrays: dict[str, NDArray[Any]] = {
-        "margin": m, "retention": r, "discount_rate": d, "acquisition_cost": a, "cost_to_serve": c,
+        "margin": m,
+        "retention": r,
+        "discount_rate": d,
+        "acquisition_cost": a,
+        "cost_to_serve": c,
     }
     h: NDArray[Any] | None = None
     if horizon is not None:
@@ -362,9 +369,7 @@ class CustomerEquity:
     total: float
     count: int
     segments: NDArray[Any] | None = attrs.field(default=None, eq=attrs.cmp_using(eq=_array_eq))
-    segment_totals: FloatArray | None = attrs.field(
-        default=None, eq=attrs.cmp_using(eq=_array_eq)
-    )
+    segment_totals: FloatArray | None = attrs.field(default=None, eq=attrs.cmp_using(eq=_array_eq))
     segment_counts: NDArray[np.int64] | None = attrs.field(
         default=None, eq=attrs.cmp_using(eq=_array_eq)
     )
@@ -378,11 +383,13 @@ class CustomerEquity:
                 f"got {given}."
             )
         if self.segments is not None:
-            same_length({
-                "segments": np.asarray(self.segments),
-                "segment_totals": np.asarray(self.segment_totals),
-                "segment_counts": np.asarray(self.segment_counts),
-            })
+            same_length(
+                {
+                    "segments": np.asarray(self.segments),
+                    "segment_totals": np.asarray(self.segment_totals),
+                    "segment_counts": np.asarray(self.segment_counts),
+                }
+            )
 
     def by_segment(self) -> dict[Any, float]:
         """Return ``{segment label: total}`` (empty without segments)."""

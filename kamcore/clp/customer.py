@@ -113,9 +113,7 @@ class TransactionModel(Protocol):
     inputs, be finite and non-decreasing in ``t``.
     """
 
-    def expected_purchases(
-        self, t: Any, frequency: Any, recency: Any, T: Any, /
-    ) -> FloatArray:
+    def expected_purchases(self, t: Any, frequency: Any, recency: Any, T: Any, /) -> FloatArray:
         """Return the expected purchases in ``(T, T + t]`` for each customer."""
         ...
 
@@ -124,9 +122,7 @@ class TransactionModel(Protocol):
 class SurvivalModel(Protocol):
     """Optional: a model that knows the probability of being alive at ``T + t``."""
 
-    def probability_alive_at(
-        self, t: Any, frequency: Any, recency: Any, T: Any, /
-    ) -> FloatArray:
+    def probability_alive_at(self, t: Any, frequency: Any, recency: Any, T: Any, /) -> FloatArray:
         """Return the probability that each customer is alive at ``T + t``."""
         ...
 
@@ -349,9 +345,13 @@ def customer_lifetime_profit(
         t_k = k * step
         cum = _model_output(model.expected_purchases(t_k, xu, txu, ageu), "expected_purchases", m)
         increment = cum - previous
-        fail_where(increment < -_TOLERANCE * (1.0 + np.abs(cum)), cum, "expected_purchases",
-                   f"be non-decreasing in t (the model's value at period {k} is smaller than "
-                   f"at period {k - 1})")
+        fail_where(
+            increment < -_TOLERANCE * (1.0 + np.abs(cum)),
+            cum,
+            "expected_purchases",
+            f"be non-decreasing in t (the model's value at period {k} is smaller than "
+            f"at period {k - 1})",
+        )
         disc_purchases_u += factor * increment
         previous = cum
         if charge and cost_basis == "alive":
@@ -359,8 +359,12 @@ def customer_lifetime_profit(
             alive = _model_output(
                 model.probability_alive_at(t_k, xu, txu, ageu), "probability_alive_at", m
             )
-            fail_where((alive < 0) | (alive > 1), alive, "probability_alive_at",
-                       "be a probability in [0, 1]")
+            fail_where(
+                (alive < 0) | (alive > 1),
+                alive,
+                "probability_alive_at",
+                "be a probability in [0, 1]",
+            )
             disc_alive_u += factor * alive
 
     def spread(values: FloatArray) -> FloatArray:

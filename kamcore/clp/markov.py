@@ -194,8 +194,7 @@ class MarkovChain:
         size = self.transition.shape[0]
         if self.rewards.shape != (size,):
             raise ShapeMismatchError(
-                f"'rewards' must have one value per state ({size}); got shape "
-                f"{self.rewards.shape}."
+                f"'rewards' must have one value per state ({size}); got shape {self.rewards.shape}."
             )
         object.__setattr__(self, "states", _state_names(self.states, size, "states"))
 
@@ -511,5 +510,3 @@ def estimate_transition_matrix(
     tc = _codes(t, names, "to_states")
     counts = np.bincount(fc * size + tc, minlength=size * size).reshape(size, size)
     return transition_from_counts(counts, states=names, policy=policy, prior=prior)
-
-

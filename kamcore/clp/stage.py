@@ -304,8 +304,11 @@ class StageProfile:
         """
         _check_timing(timing)
         d = as_float_scalar(discount_rate, "discount_rate", domain=DISCOUNT_RATE)
-        h = None if horizon is None else int(as_int_array(horizon, "horizon", domain=NONNEGATIVE,
-                                                          ndim=0))
+        h = (
+            None
+            if horizon is None
+            else int(as_int_array(horizon, "horizon", domain=NONNEGATIVE, ndim=0))
+        )
         return _readonly(_stage_values(self.transition_matrix(), self.margins(), d, timing, h))
 
 
@@ -536,8 +539,10 @@ def _check_chunk(
         count += int(bad_of(np.asarray(source(start, stop), dtype=np.float64)).sum())
         start = stop
     index = (offset + int(first[0]), *(int(i) for i in first[1:]))
-    rule = "be finite (no NaN or infinity)" if domain is None else (
-        f"be finite and {domain.describe()[3:]}"
+    rule = (
+        "be finite (no NaN or infinity)"
+        if domain is None
+        else (f"be finite and {domain.describe()[3:]}")
     )
     noun = "value" if count == 1 else "values"
     raise InvalidParameterError(
@@ -585,8 +590,9 @@ def _path_profit(
             stop = min(start + chunk, n)
             block = np.asarray(margin_rows(start, stop), dtype=np.float64)
             if validate_margins:
-                _check_chunk(block, start, name="margins", domain=None, source=margin_rows,
-                             n=n, chunk=chunk)
+                _check_chunk(
+                    block, start, name="margins", domain=None, source=margin_rows, n=n, chunk=chunk
+                )
             if w_period is not None:
                 out[start:stop] = block @ w_period - c[start:stop] * w_sum
                 continue
@@ -594,8 +600,15 @@ def _path_profit(
                 r_chunk = r[start:stop]
             else:
                 r_chunk = np.asarray(r[start:stop], dtype=np.float64)
-                _check_chunk(r_chunk, start, name="retention", domain=PROBABILITY,
-                             source=lambda i, j: np.asarray(r[i:j]), n=n, chunk=chunk)
+                _check_chunk(
+                    r_chunk,
+                    start,
+                    name="retention",
+                    domain=PROBABILITY,
+                    source=lambda i, j: np.asarray(r[i:j]),
+                    n=n,
+                    chunk=chunk,
+                )
             w = _chunk_weights(r_chunk, d, timing, periods)
             out[start:stop] = np.einsum("ij,ij->i", block, w) - c[start:stop] * w.sum(axis=1)
     out -= a
@@ -711,9 +724,16 @@ def matrix_lifetime_profit(
     if n == 0 or periods == 0:
         raise InvalidParameterError(f"'margins' must not be empty; got shape {arr.shape}.")
     return _path_profit(
-        lambda i, j: arr[i:j], n, periods, retention=retention, discount_rate=discount_rate,
-        timing=timing, acquisition_cost=acquisition_cost, cost_to_serve=cost_to_serve,
-        chunk_size=chunk_size, validate_margins=True,
+        lambda i, j: arr[i:j],
+        n,
+        periods,
+        retention=retention,
+        discount_rate=discount_rate,
+        timing=timing,
+        acquisition_cost=acquisition_cost,
+        cost_to_serve=cost_to_serve,
+        chunk_size=chunk_size,
+        validate_margins=True,
     )
 
 
@@ -770,8 +790,15 @@ def curve_lifetime_profit(
     lv = as_float_array(level, "level", ndim=1, allow_empty=False)
     cv = as_float_array(curve, "curve", ndim=1, allow_empty=False)
     return _path_profit(
-        lambda i, j: lv[i:j, None] * cv[None, :], lv.size, cv.size, retention=retention,
-        discount_rate=discount_rate, timing=timing, acquisition_cost=acquisition_cost,
-        cost_to_serve=cost_to_serve, chunk_size=chunk_size, validate_margins=False,
+        lambda i, j: lv[i:j, None] * cv[None, :],
+        lv.size,
+        cv.size,
+        retention=retention,
+        discount_rate=discount_rate,
+        timing=timing,
+        acquisition_cost=acquisition_cost,
+        cost_to_serve=cost_to_serve,
+        chunk_size=chunk_size,
+        validate_margins=False,
         rank_one=(lv, cv),
     )

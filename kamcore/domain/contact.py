@@ -139,9 +139,7 @@ class Contact(Entity):
     name: str = attrs.field(validator=check_str)
     customer_id: str = attrs.field(validator=check_id)
     role: BuyingRole = attrs.field(validator=check_enum(BuyingRole))
-    stance: Stance = attrs.field(
-        default=Stance.NEUTRAL, kw_only=True, validator=check_enum(Stance)
-    )
+    stance: Stance = attrs.field(default=Stance.NEUTRAL, kw_only=True, validator=check_enum(Stance))
     strength: float = attrs.field(
         default=0.0, kw_only=True, converter=_to_strength, validator=check_finite_unit
     )
@@ -156,14 +154,20 @@ class Contact(Entity):
         default=None, kw_only=True, validator=_check_phone, repr=False, metadata=SENSITIVE
     )
     birthday: dt.date | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_date, repr=False,
+        default=None,
+        kw_only=True,
+        validator=check_optional_date,
+        repr=False,
         metadata=SENSITIVE,
     )
     interests: frozenset[str] = attrs.field(
-        default=frozenset(), kw_only=True, converter=to_str_frozenset,
-        validator=check_str_frozenset, repr=False, metadata=SENSITIVE,
+        default=frozenset(),
+        kw_only=True,
+        converter=to_str_frozenset,
+        validator=check_str_frozenset,
+        repr=False,
+        metadata=SENSITIVE,
     )
-
 
     @property
     def is_executive(self) -> bool:

@@ -204,11 +204,15 @@ supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum o
     industry: str | None = attrs.field(default=None, kw_only=True, validator=check_optional_text)
     region: str | None = attrs.field(default=None, kw_only=True, validator=check_optional_text)
     tags: frozenset[str] = attrs.field(
-        default=frozenset(), kw_only=True, converter=to_str_frozenset,
+        default=frozenset(),
+        kw_only=True,
+        converter=to_str_frozenset,
         validator=check_str_frozenset,
     )
     external_ids: Mapping[str, str] = attrs.field(
-        factory=FrozenMap, kw_only=True, converter=_to_external_ids,
+        factory=FrozenMap,
+        kw_only=True,
+        converter=_to_external_ids,
         validator=_check_external_ids,
     )
     parent_id: str | None = attrs.field(default=None, kw_only=True, validator=check_optional_id)
@@ -317,9 +321,7 @@ supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum o
             changes["expected_sales"] = expected_sales
         return attrs.evolve(self, **changes)
 
-    def with_figures_from(
-        self, transactions: Iterable[Transaction], *, year: int
-    ) -> Customer:
+    def with_figures_from(self, transactions: Iterable[Transaction], *, year: int) -> Customer:
         """Return a copy whose ``sales_last_year`` and ``profit_last_year`` come from transactions.
 
         Sales = the sum of :attr:`Transaction.signed_amount` (refunds count
@@ -369,9 +371,7 @@ supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum o
         changes: dict[str, Any] = {"sales_last_year": sales}
         if all(m is not None for m in margins):
             signed = [
-                -m if t.refund else m
-                for t, m in zip(mine, margins, strict=True)
-                if m is not None
+                -m if t.refund else m for t, m in zip(mine, margins, strict=True) if m is not None
             ]
             changes["profit_last_year"] = sum(signed[1:], start=signed[0])
         return attrs.evolve(self, **changes)

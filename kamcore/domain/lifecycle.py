@@ -72,8 +72,7 @@ MANAGEMENT_FOCUS: Final[Mapping[LifecycleStage, str]] = MappingProxyType(
             "entry strategy through key people"
         ),
         _S.FORMATION: (
-            "customer satisfaction: service quality, complaint handling, "
-            "expectation management"
+            "customer satisfaction: service quality, complaint handling, expectation management"
         ),
         _S.STABILITY: (
             "loyalty: attraction-barrier model, share of wallet, cross-selling, "

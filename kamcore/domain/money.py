@@ -83,8 +83,13 @@ def check_currency(code: Any, name: str = "currency") -> str:
     >>> check_currency("EUR")
     'EUR'
     """
-    if not (isinstance(code, str) and len(code) == 3 and code.isascii() and code.isupper()
-            and code.isalpha()):
+    if not (
+        isinstance(code, str)
+        and len(code) == 3
+        and code.isascii()
+        and code.isupper()
+        and code.isalpha()
+    ):
         raise InvalidParameterError(
             f"{name!r} must be an ISO 4217 code of three upper-case letters; got {code!r}."
         )
@@ -314,8 +319,7 @@ class Money:
     def _same(self, other: Money, op: str) -> None:
         if other.currency != self.currency:
             raise CurrencyMismatchError(
-                f"cannot {op} {self.currency} and {other.currency} amounts: "
-                f"{self} vs {other}."
+                f"cannot {op} {self.currency} and {other.currency} amounts: {self} vs {other}."
             )
 
     def __add__(self, other: Money) -> Money:

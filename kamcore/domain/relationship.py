@@ -186,9 +186,7 @@ class Relationship(Entity):
     satisfaction: SatisfactionSummary | None = attrs.field(
         default=None,
         kw_only=True,
-        validator=attrs.validators.optional(
-            _check_instance(SatisfactionSummary, "satisfaction")
-        ),
+        validator=attrs.validators.optional(_check_instance(SatisfactionSummary, "satisfaction")),
     )
 
     def __attrs_post_init__(self) -> None:
@@ -384,10 +382,13 @@ class Relationship(Entity):
         return frozenset(c.role for c in self.contacts)
 
     def missing_roles(
-        self, required: Iterable[BuyingRole] = (BuyingRole.DECISION_MAKER,
-                                               BuyingRole.ECONOMIC_BUYER,
-                                               BuyingRole.TECHNICAL_EVALUATOR,
-                                               BuyingRole.USER),
+        self,
+        required: Iterable[BuyingRole] = (
+            BuyingRole.DECISION_MAKER,
+            BuyingRole.ECONOMIC_BUYER,
+            BuyingRole.TECHNICAL_EVALUATOR,
+            BuyingRole.USER,
+        ),
     ) -> frozenset[BuyingRole]:
         """Return the ``required`` buying roles no contact covers."""
         return frozenset(required) - self.roles_covered

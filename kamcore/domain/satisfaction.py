@@ -29,11 +29,7 @@ __all__ = ["ExpectationDrivers", "SatisfactionSummary"]
 
 
 def _is_real(value: Any) -> bool:
-    return (
-        not isinstance(value, bool)
-        and isinstance(value, (int, float))
-        and math.isfinite(value)
-    )
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
 
 
 def _check_optional_real(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -170,6 +166,4 @@ class ExpectationDrivers:
     @property
     def recorded(self) -> tuple[str, ...]:
         """Names of the drivers with a non-blank note."""
-        return tuple(
-            f.name for f in attrs.fields(type(self)) if getattr(self, f.name).strip()
-        )
+        return tuple(f.name for f in attrs.fields(type(self)) if getattr(self, f.name).strip())

@@ -278,9 +278,7 @@ def _components_converter(value: Any) -> Any:
     return value
 
 
-def _check_components(
-    instance: Any, attribute: attrs.Attribute[Any], value: Any
-) -> None:
+def _check_components(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     del instance
     if not isinstance(value, tuple):
         raise InvalidParameterError(
@@ -415,8 +413,7 @@ class SwitchingCost:
         if isinstance(scale, Money):
             if self.currency is not None and scale.currency != self.currency:
                 raise CurrencyMismatchError(
-                    f"'scale' is in {scale.currency} but the switching cost is in "
-                    f"{self.currency}."
+                    f"'scale' is in {scale.currency} but the switching cost is in {self.currency}."
                 )
             value = float(scale.amount)
         elif isinstance(scale, Decimal) or _is_real(scale):

@@ -118,7 +118,7 @@ def _structure_bool(value: Any, _: Any) -> bool:
 
 def _structure_decimal(value: Any, _: Any) -> Decimal:
     if not isinstance(value, str):
-        raise _wrong("a decimal number written as a string (e.g. \"12.50\")", value)
+        raise _wrong('a decimal number written as a string (e.g. "12.50")', value)
     try:
         result = Decimal(value)
     except decimal.InvalidOperation:
@@ -130,11 +130,11 @@ def _structure_decimal(value: Any, _: Any) -> Decimal:
 
 def _structure_date(value: Any, _: Any) -> dt.date:
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise _wrong("an ISO 8601 date \"YYYY-MM-DD\"", value)
+        raise _wrong('an ISO 8601 date "YYYY-MM-DD"', value)
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise _wrong("a valid calendar date \"YYYY-MM-DD\"", value) from None
+        raise _wrong('a valid calendar date "YYYY-MM-DD"', value) from None
 
 
 def _structure_datetime(value: Any, _: Any) -> dt.datetime:

@@ -95,9 +95,7 @@ def _divide(sums: FloatArray, counts: FloatArray) -> FloatArray:
     return out
 
 
-def _group_mean(
-    values: FloatArray, codes: IntArray, m: int
-) -> tuple[FloatArray, FloatArray]:
+def _group_mean(values: FloatArray, codes: IntArray, m: int) -> tuple[FloatArray, FloatArray]:
     """Mean of the non-NaN ``values`` per group code, and their count (as float)."""
     valid = ~np.isnan(values)
     sums = np.bincount(codes, weights=np.where(valid, values, 0.0), minlength=m)
@@ -705,9 +703,25 @@ class SatisfactionModel:
         r_weights_out[~has_w] = np.nan
         survey_w_out = np.array(survey_w)
         _readonly(
-            g, item_mean, item_count, rdim, dim_count, complete, r_overall, r_weighted,
-            r_weights_out, has_w, s_dim, s_count, survey_w_out, c_resp, c_dim, c_count,
-            c_overall, c_weighted, c_wcount,
+            g,
+            item_mean,
+            item_count,
+            rdim,
+            dim_count,
+            complete,
+            r_overall,
+            r_weighted,
+            r_weights_out,
+            has_w,
+            s_dim,
+            s_count,
+            survey_w_out,
+            c_resp,
+            c_dim,
+            c_count,
+            c_overall,
+            c_weighted,
+            c_wcount,
         )
         return SatisfactionResult(
             variant=variant,

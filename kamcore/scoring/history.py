@@ -345,8 +345,7 @@ class MigrationMatrix:
             return NotImplemented
         if other.labels != self.labels:
             raise InvalidParameterError(
-                f"'labels' must match to pool migrations; got {self.labels!r} and "
-                f"{other.labels!r}."
+                f"'labels' must match to pool migrations; got {self.labels!r} and {other.labels!r}."
             )
         return MigrationMatrix(
             labels=self.labels,
@@ -529,9 +528,7 @@ class GradeHistory:
         for g in self.gradings:
             if g.as_of == day:
                 return g
-        raise UnknownNameError(
-            f"no grading dated {day}; dates are {[str(d) for d in self.dates]}."
-        )
+        raise UnknownNameError(f"no grading dated {day}; dates are {[str(d) for d in self.dates]}.")
 
     def history_of(self, account_id: str) -> tuple[tuple[dt.date, str], ...]:
         """Return the dated grades of one account, oldest first (ungraded dates skipped)."""
@@ -566,9 +563,7 @@ class GradeHistory:
 
     def migrations(self) -> tuple[MigrationMatrix, ...]:
         """Return the migration counts between each pair of consecutive gradings."""
-        return tuple(
-            migration_counts(a, b) for a, b in itertools.pairwise(self.gradings)
-        )
+        return tuple(migration_counts(a, b) for a, b in itertools.pairwise(self.gradings))
 
     def pooled_migration(self) -> MigrationMatrix:
         """Return the sum of the consecutive migration counts (more data per transition).

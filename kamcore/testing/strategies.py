@@ -223,8 +223,10 @@ def customers(
     ident = draw(ids if ids is not None else identifiers())
     code = draw(_currency_strategy(currency))
     parent = draw(_optional(identifiers().filter(lambda p: p != ident)))
-    facts = {name: draw(_optional(st.sampled_from(tuple(enum_cls.__members__.values()))))
-             for name, enum_cls in RUBRIC_FACTS.items()}
+    facts = {
+        name: draw(_optional(st.sampled_from(tuple(enum_cls.__members__.values()))))
+        for name, enum_cls in RUBRIC_FACTS.items()
+    }
     return Customer(
         ident,
         draw(st.text(max_size=20)),
@@ -261,9 +263,15 @@ def contacts(
     SearchStrategy[Contact]
     """
     cid = _draw_id(draw, customer_id)
-    email = draw(_optional(st.builds(lambda a, b: f"{a}@{b}.example",
-                                     st.from_regex(r"[a-z]{1,8}", fullmatch=True),
-                                     st.from_regex(r"[a-z]{1,8}", fullmatch=True))))
+    email = draw(
+        _optional(
+            st.builds(
+                lambda a, b: f"{a}@{b}.example",
+                st.from_regex(r"[a-z]{1,8}", fullmatch=True),
+                st.from_regex(r"[a-z]{1,8}", fullmatch=True),
+            )
+        )
+    )
     return Contact(
         draw(ids if ids is not None else identifiers()),
         draw(st.text(max_size=20)),
@@ -307,8 +315,11 @@ def lifecycle_paths(
     -------
     SearchStrategy[tuple[LifecycleStage, ...]]
     """
-    stage = start if start is not None else draw(st.sampled_from(sorted(START_STAGES,
-                                                                         key=lambda s: s.name)))
+    stage = (
+        start
+        if start is not None
+        else draw(st.sampled_from(sorted(START_STAGES, key=lambda s: s.name)))
+    )
     path = [stage]
     for _ in range(draw(st.integers(0, max_moves))):
         moves = sorted(TRANSITIONS[path[-1]], key=lambda s: s.name)
@@ -402,16 +413,12 @@ def satisfaction_summaries(
 
 
 @st.composite
-def switching_cost_components(
-    draw: st.DrawFn, *, currency: str = "EUR"
-) -> SwitchingCostComponent:
+def switching_cost_components(draw: st.DrawFn, *, currency: str = "EUR") -> SwitchingCostComponent:
     """:class:`~kamcore.domain.switching.SwitchingCostComponent` values.
 
     Each has a money estimate, a strength in [0, 1], or both.
     """
-    has_money, has_strength = draw(
-        st.sampled_from([(True, False), (False, True), (True, True)])
-    )
+    has_money, has_strength = draw(st.sampled_from([(True, False), (False, True), (True, True)]))
     return SwitchingCostComponent(
         draw(st.sampled_from(list(SwitchingCostFacet))),
         draw(st.sampled_from(list(DependenceLever))),
@@ -424,9 +431,9 @@ def switching_costs(
     *, currency: str = "EUR", max_components: int = 6
 ) -> st.SearchStrategy[SwitchingCost]:
     """:class:`~kamcore.domain.switching.SwitchingCost` values in one currency."""
-    return st.lists(
-        switching_cost_components(currency=currency), max_size=max_components
-    ).map(lambda comps: SwitchingCost(comps, currency=currency))
+    return st.lists(switching_cost_components(currency=currency), max_size=max_components).map(
+        lambda comps: SwitchingCost(comps, currency=currency)
+    )
 
 
 @st.composite

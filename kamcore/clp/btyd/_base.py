@@ -375,9 +375,7 @@ def numerical_hessian(
     return 0.5 * (hess + hess.T)
 
 
-def _standard_errors(
-    objective: NegLogLikelihood, theta: FloatArray
-) -> tuple[FloatArray, str]:
+def _standard_errors(objective: NegLogLikelihood, theta: FloatArray) -> tuple[FloatArray, str]:
     hess = numerical_hessian(lambda th: objective(th)[1], theta)
     if not np.all(np.isfinite(hess)):
         return np.full(theta.size, np.nan), "Hessian not finite"

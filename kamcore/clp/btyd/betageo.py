@@ -105,9 +105,7 @@ def beta_count_kernel(
 def _beta_count_direct(
     a: float, B: ArrayLike, R: ArrayLike, D: ArrayLike, t: ArrayLike
 ) -> FloatArray:
-    B_, R_, D_, t_ = np.broadcast_arrays(
-        *(np.asarray(v, dtype=np.float64) for v in (B, R, D, t))
-    )
+    B_, R_, D_, t_ = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (B, R, D, t)))
     z = t_ / (D_ + t_)
     log1mz = np.log1p(-z)
     # Where c = a + B - 1 is small the Euler form loses its footing (c -> 0); one step
@@ -198,8 +196,17 @@ class _FitData:
         wu = np.bincount(inv, weights=wp, minlength=xu.size).astype(np.float64)
         xf = xp.astype(np.float64)
         return cls(
-            W=float(w.sum()), xu=xu.astype(np.float64), wu=wu, T0=T0, w0=w0, x=xf,
-            tx=tx[pos], T=T[pos], w=wp, wx=wp * xf, inv=inv.astype(np.int64),
+            W=float(w.sum()),
+            xu=xu.astype(np.float64),
+            wu=wu,
+            T0=T0,
+            w0=w0,
+            x=xf,
+            tx=tx[pos],
+            T=T[pos],
+            w=wp,
+            wx=wp * xf,
+            inv=inv.astype(np.int64),
         )
 
 
@@ -325,7 +332,6 @@ class BetaGeo(ParametricModel):
     )
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
-
 
     @property
     def _tuple(self) -> tuple[float, float, float, float]:

@@ -131,8 +131,12 @@ def _validate_history(
     else:
         x, tx, n = broadcast({"frequency": x, "recency": tx, "n_periods": n})
     fail_where(tx > n, tx, "recency", "be <= n_periods")
-    fail_where(x > tx, x, "frequency",
-               "be <= recency (at most one transaction per opportunity, the last at the recency)")
+    fail_where(
+        x > tx,
+        x,
+        "frequency",
+        "be <= recency (at most one transaction per opportunity, the last at the recency)",
+    )
     fail_where((x == 0) & (tx != 0), tx, "recency", "be 0 when frequency is 0")
     return x, tx, n
 
@@ -157,20 +161,26 @@ def _loglik(
     if grad:
         psi_abn = psi(a + b + nf)
         psi_gdn = psi(g + d + nf)
-        gr = np.stack([
-            -psi_abn,
-            psi(b + nf - xf) - psi_abn,
-            psi(g) - psi_gdn,
-            psi(d + nf) - psi_gdn,
-        ])
+        gr = np.stack(
+            [
+                -psi_abn,
+                psi(b + nf - xf) - psi_abn,
+                psi(g) - psi_gdn,
+                psi(d + nf) - psi_gdn,
+            ]
+        )
     # terms "died at the start of opportunity t_x + i + 1", i = 0 .. n - t_x - 1
     span = n - tx
     for i in range(int(span.max()) if span.size else 0):
         valid = span > i
         rows = np.flatnonzero(valid) if not valid.all() else slice(None)
         ti = tf[rows] + i
-        li = (special.betaln(a + xf[rows], b + ti - xf[rows]) - lb_ab
-              + special.betaln(g + 1.0, d + ti) - lb_gd)
+        li = (
+            special.betaln(a + xf[rows], b + ti - xf[rows])
+            - lb_ab
+            + special.betaln(g + 1.0, d + ti)
+            - lb_gd
+        )
         m_old = log_m[rows]
         m_new = np.maximum(m_old, li)
         scale = np.exp(m_old - m_new)
@@ -180,12 +190,14 @@ def _loglik(
         if gr is not None:
             psi_abt = psi(a + b + ti)
             psi_gdt = psi(g + d + ti + 1.0)
-            gi = np.stack([
-                -psi_abt,
-                psi(b + ti - xf[rows]) - psi_abt,
-                np.full_like(ti, psi(g + 1.0)) - psi_gdt,
-                psi(d + ti) - psi_gdt,
-            ])
+            gi = np.stack(
+                [
+                    -psi_abt,
+                    psi(b + ti - xf[rows]) - psi_abt,
+                    np.full_like(ti, psi(g + 1.0)) - psi_gdt,
+                    psi(d + ti) - psi_gdt,
+                ]
+            )
             gr[:, rows] = gr[:, rows] * scale + e * gi
     ll = log_m + np.log(s)
     if gr is None:
@@ -279,7 +291,6 @@ class BetaGeoBetaBinom(ParametricModel):
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("alpha", "beta", "gamma", "delta")
 
-
     @property
     def _tuple(self) -> Params:
         return (self.alpha, self.beta, self.gamma, self.delta)
@@ -347,8 +358,13 @@ class BetaGeoBetaBinom(ParametricModel):
             return -float(ll @ w), -(gr @ w)
 
         params, report = maximize_likelihood(
-            objective, start, cls.PARAMETER_NAMES, n_customers=float(w.sum()),
-            n_unique=int(x.size), method=method, model="BG/BB",
+            objective,
+            start,
+            cls.PARAMETER_NAMES,
+            n_customers=float(w.sum()),
+            n_unique=int(x.size),
+            method=method,
+            model="BG/BB",
         )
         return cls(**params, fit_report=report)
 
@@ -388,13 +404,16 @@ class BetaGeoBetaBinom(ParametricModel):
         """
         k = as_int_array(periods_ahead, "periods_ahead", domain=NONNEGATIVE)
         x, tx, n = _validate_history(frequency, recency, n_periods, for_fit=False)
-        x, tx, n, k = broadcast({"frequency": x, "recency": tx, "n_periods": n,
-                                 "periods_ahead": k})
+        x, tx, n, k = broadcast({"frequency": x, "recency": tx, "n_periods": n, "periods_ahead": k})
         a, b, g, d = self._tuple
         xf, nf, kf = x.astype(float), n.astype(float), k.astype(float)
         ll = _loglik(self._tuple, x.ravel(), tx.ravel(), n.ravel(), grad=False)[0].reshape(x.shape)
-        log_num = (special.betaln(a + xf, b + nf - xf) - special.betaln(a, b)
-                   + special.betaln(g, d + nf + kf) - special.betaln(g, d))
+        log_num = (
+            special.betaln(a + xf, b + nf - xf)
+            - special.betaln(a, b)
+            + special.betaln(g, d + nf + kf)
+            - special.betaln(g, d)
+        )
         return np.asarray(np.minimum(np.exp(log_num - ll), 1.0), dtype=np.float64)
 
     def probability_alive_at(
@@ -470,8 +489,13 @@ class BetaGeoBetaBinom(ParametricModel):
         rest = np.maximum(nf - xf, 0.0)
         log_m = np.where(
             ok,
-            gl(nf + 1) - gl(xf + 1) - gl(rest + 1) + special.betaln(a + xf, b + rest) - lb_ab
-            + special.betaln(g, d + nf) - lb_gd,
+            gl(nf + 1)
+            - gl(xf + 1)
+            - gl(rest + 1)
+            + special.betaln(a + xf, b + rest)
+            - lb_ab
+            + special.betaln(g, d + nf)
+            - lb_gd,
             -np.inf,
         )
         s = ok.astype(np.float64)
@@ -481,9 +505,15 @@ class BetaGeoBetaBinom(ParametricModel):
             if rows.size == 0:
                 continue
             xr = xf[rows]
-            li = (gl(i + 1.0) - gl(xr + 1) - gl(i - xr + 1)
-                  + special.betaln(a + xr, b + i - xr) - lb_ab
-                  + special.betaln(g + 1.0, d + i) - lb_gd)
+            li = (
+                gl(i + 1.0)
+                - gl(xr + 1)
+                - gl(i - xr + 1)
+                + special.betaln(a + xr, b + i - xr)
+                - lb_ab
+                + special.betaln(g + 1.0, d + i)
+                - lb_gd
+            )
             m_old = log_m[rows]
             m_new = np.maximum(m_old, li)
             s[rows] = s[rows] * np.exp(m_old - m_new) + np.exp(li - m_new)

@@ -111,8 +111,13 @@ def _gg_loglik_terms(
     log_x = np.log(xf)
     psi_pxq = special.digamma(px + q)
     ll = (
-        special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q)
-        + q * np.log(g) + (px - 1.0) * log_z + px * log_x - (px + q) * log_total
+        special.gammaln(px + q)
+        - special.gammaln(px)
+        - special.gammaln(q)
+        + q * np.log(g)
+        + (px - 1.0) * log_z
+        + px * log_x
+        - (px + q) * log_total
     )
     d_p = xf * (psi_pxq - special.digamma(px) + log_z + log_x - log_total)
     d_q = psi_pxq - special.digamma(q) + np.log(g) - log_total
@@ -124,16 +129,15 @@ def _validate_spend(
     frequency: ArrayLike, monetary_value: ArrayLike, *, for_fit: bool
 ) -> tuple[IntArray, FloatArray]:
     ndim = 1 if for_fit else None
-    x = as_int_array(frequency, "frequency", domain=NONNEGATIVE, ndim=ndim,
-                     allow_empty=not for_fit)
-    z = as_float_array(monetary_value, "monetary_value", domain=NONNEGATIVE, ndim=ndim,
-                       allow_empty=not for_fit)
+    x = as_int_array(frequency, "frequency", domain=NONNEGATIVE, ndim=ndim, allow_empty=not for_fit)
+    z = as_float_array(
+        monetary_value, "monetary_value", domain=NONNEGATIVE, ndim=ndim, allow_empty=not for_fit
+    )
     if for_fit:
         same_length({"frequency": x, "monetary_value": z})
     else:
         x, z = broadcast({"frequency": x, "monetary_value": z})
-    fail_where((x > 0) & (z <= 0), z, "monetary_value",
-               "be > 0 for repeat buyers (frequency > 0)")
+    fail_where((x > 0) & (z <= 0), z, "monetary_value", "be > 0 for repeat buyers (frequency > 0)")
     return x, z
 
 
@@ -191,7 +195,6 @@ class GammaGamma(ParametricModel):
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("p", "q", "gamma")
 
-
     # ------------------------------------------------------------ predictions
     def expected_average_spend(self) -> float:
         r"""Return the population mean spend per transaction, :math:`p\gamma/(q - 1)`.
@@ -202,9 +205,7 @@ class GammaGamma(ParametricModel):
             When ``q <= 1`` (the mean is infinite).
         """
         if self.q <= 1.0:
-            raise InvalidParameterError(
-                f"'q' must be > 1 for a finite mean spend; got {self.q!r}."
-            )
+            raise InvalidParameterError(f"'q' must be > 1 for a finite mean spend; got {self.q!r}.")
         return self.p * self.gamma / (self.q - 1.0)
 
     def conditional_expected_average_spend(
@@ -237,9 +238,12 @@ class GammaGamma(ParametricModel):
         x, z = _validate_spend(frequency, monetary_value, for_fit=False)
         px = self.p * x.astype(np.float64)
         denom = px + self.q - 1.0
-        fail_where(denom <= 0, x, "frequency",
-                   f"satisfy p*frequency + q > 1 for a finite expected spend "
-                   f"(p={self.p!r}, q={self.q!r})")
+        fail_where(
+            denom <= 0,
+            x,
+            "frequency",
+            f"satisfy p*frequency + q > 1 for a finite expected spend (p={self.p!r}, q={self.q!r})",
+        )
         return np.asarray(self.p * (self.gamma + x * z) / denom, dtype=np.float64)
 
     # ------------------------------------------------------------ likelihood
@@ -255,8 +259,9 @@ class GammaGamma(ParametricModel):
         numpy.ndarray of float64
         """
         x, z = _validate_spend(frequency, monetary_value, for_fit=False)
-        fail_where(x == 0, x, "frequency",
-                   "be >= 1 (the spend density is defined for repeat buyers only)")
+        fail_where(
+            x == 0, x, "frequency", "be >= 1 (the spend density is defined for repeat buyers only)"
+        )
         return _gg_loglik_terms(self.p, self.q, self.gamma, x, z)[0]
 
     @classmethod
@@ -323,8 +328,13 @@ class GammaGamma(ParametricModel):
             return -float(ll @ wu), -np.array([dp @ wu, dq @ wu, dg @ wu])
 
         params, report = maximize_likelihood(
-            objective, init, ("p", "q", "gamma"), n_customers=total, n_unique=int(xu.size),
-            method=method, model="GammaGamma",
+            objective,
+            init,
+            ("p", "q", "gamma"),
+            n_customers=total,
+            n_unique=int(xu.size),
+            method=method,
+            model="GammaGamma",
         )
         if dropped:
             report = attrs.evolve(
@@ -376,7 +386,9 @@ def _fit_rows(
     if zero.any():
         if not exclude_zero:
             fail_where(
-                zero, x, "frequency",
+                zero,
+                x,
+                "frequency",
                 "be >= 1 for the Gamma-Gamma spend model (customers without repeat "
                 "purchases carry no spend information; pass exclude_zero_frequency=True "
                 "to drop them)",

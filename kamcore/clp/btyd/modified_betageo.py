@@ -169,7 +169,6 @@ class ModifiedBetaGeo(ParametricModel):
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
 
-
     @property
     def _tuple(self) -> tuple[float, float, float, float]:
         return (self.r, self.alpha, self.a, self.b)

@@ -122,9 +122,7 @@ def _hyp2f1_one_cf(b: FloatArray, ct: FloatArray, z: FloatArray) -> FloatArray:
     return np.asarray(1.0 / t, dtype=np.float64)
 
 
-def _log_tail(
-    p: FloatArray, q: FloatArray, alpha: float, beta: float, y: FloatArray
-) -> FloatArray:
+def _log_tail(p: FloatArray, q: FloatArray, alpha: float, beta: float, y: FloatArray) -> FloatArray:
     """Return ln J(y), the log of the integral from y to infinity of (alpha+u)^-p (beta+u)^-q."""
     A = p + q - 1.0
     la = np.log(alpha + y)
@@ -164,9 +162,7 @@ def _log_parts(
     """Return (const, ln E1, ln(s I)) per customer; ln L = const + logaddexp(ln E1, ln sI)."""
     r, alpha, s, beta = params
     xf = x.astype(np.float64)
-    const = (
-        special.gammaln(r + xf) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-    )
+    const = special.gammaln(r + xf) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     log_e1 = -(r + xf) * np.log(alpha + T) - s * np.log(beta + T)
     q = np.full_like(xf, s + 1.0)
     log_si = math.log(s) + _log_between(r + xf, q, (alpha, beta), tx, T)
@@ -288,7 +284,6 @@ class ParetoNBD(ParametricModel):
     )
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "s", "beta")
-
 
     @property
     def _tuple(self) -> tuple[float, float, float, float]:
@@ -482,9 +477,7 @@ class ParetoNBD(ParametricModel):
         return x, rec, age.copy()
 
 
-def _pnbd_pmf(
-    params: tuple[float, float, float, float], n: IntArray, t: FloatArray
-) -> FloatArray:
+def _pnbd_pmf(params: tuple[float, float, float, float], n: IntArray, t: FloatArray) -> FloatArray:
     r, alpha, s, beta = params
     nf = n.astype(np.float64)
     with np.errstate(divide="ignore"):

@@ -135,8 +135,7 @@ def _validate_durations(
     durations: ArrayLike, censored: ArrayLike | None, *, for_fit: bool
 ) -> tuple[IntArray, NDArray[np.bool_]]:
     ndim = 1 if for_fit else None
-    t = as_int_array(durations, "durations", domain=NONNEGATIVE, ndim=ndim,
-                     allow_empty=not for_fit)
+    t = as_int_array(durations, "durations", domain=NONNEGATIVE, ndim=ndim, allow_empty=not for_fit)
     if censored is None:
         c = np.zeros(t.shape, dtype=bool)
     else:
@@ -152,8 +151,7 @@ def _validate_durations(
             c = raw
         else:
             t, c = broadcast({"durations": t, "censored": raw})
-    fail_where((t < 1) & ~c, t, "durations",
-               "be >= 1 for customers who churned (censored=False)")
+    fail_where((t < 1) & ~c, t, "durations", "be >= 1 for customers who churned (censored=False)")
     return t, c
 
 
@@ -193,7 +191,6 @@ class ShiftedBetaGeometric(ParametricModel):
 
     # ------------------------------------------------------------ distribution
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("alpha", "beta")
-
 
     def churn_probability(self, t: ArrayLike) -> FloatArray:
         r"""Probability of churning in period ``t``: :math:`P(T = t)`.
@@ -291,8 +288,9 @@ class ShiftedBetaGeometric(ParametricModel):
         d = as_float_array(discount_rate, "discount_rate", domain=_DISCOUNT)
         z = 1.0 / (1.0 + d)
         with np.errstate(all="ignore"):
-            out = np.asarray(special.hyp2f1(1.0, self.beta, self.alpha + self.beta, z),
-                             dtype=np.float64)
+            out = np.asarray(
+                special.hyp2f1(1.0, self.beta, self.alpha + self.beta, z), dtype=np.float64
+            )
         return _finite(out, "discounted_expected_lifetime")
 
     def discounted_expected_residual_lifetime(
@@ -421,8 +419,13 @@ class ShiftedBetaGeometric(ParametricModel):
             return -float(ll @ wu), -np.array([da @ wu, db @ wu])
 
         params, report = maximize_likelihood(
-            objective, start, ("alpha", "beta"), n_customers=total, n_unique=int(tu.size),
-            method=method, model="ShiftedBetaGeometric",
+            objective,
+            start,
+            ("alpha", "beta"),
+            n_customers=total,
+            n_unique=int(tu.size),
+            method=method,
+            model="ShiftedBetaGeometric",
         )
         return cls(params["alpha"], params["beta"], fit_report=report)
 
@@ -459,8 +462,9 @@ class ShiftedBetaGeometric(ParametricModel):
             The fit did not converge (e.g. nobody churned).
         """
         churned, durations, censored = _survivor_rows(counts)
-        return cls.fit(durations, censored, weights=churned, collapse=False, start=start,
-                       method=method)
+        return cls.fit(
+            durations, censored, weights=churned, collapse=False, start=start, method=method
+        )
 
     # ------------------------------------------------------------ simulation
     def simulate(
@@ -539,4 +543,3 @@ def _finite(out: FloatArray, name: str) -> FloatArray:
             f"{int(bad.sum())} inputs (scipy.special.hyp2f1)."
         )
     return out
-
