@@ -18,9 +18,9 @@ import time
 import numpy as np
 from _util import peak_mib
 
-from kamcore.clp.closed_form import customer_equity, lifetime_profit
-from kamcore.clp.markov import MarkovChain
-from kamcore.clp.stage import (
+from kamcore.clp._closed_form import customer_equity, lifetime_profit
+from kamcore.clp._markov import MarkovChain
+from kamcore.clp._stage import (
     curve_lifetime_profit,
     matrix_lifetime_profit,
     stage_lifetime_profit,

@@ -17,9 +17,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _util import measure
 
-from kamcore.portfolio import CUSTOMER_FACT_COLUMNS
+from kamcore._portfolio import CUSTOMER_FACT_COLUMNS
 from kamcore.scoring import get_scorer
-from kamcore.testing.scorers import example_portfolio
+from kamcore.testing._scorers import example_portfolio
 
 AS_OF = "2025-06-30"
 

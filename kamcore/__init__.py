@@ -23,6 +23,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from kamcore._portfolio import Portfolio
 from kamcore._version import __version__
 from kamcore.domain import (
     Contact,
@@ -35,7 +36,7 @@ from kamcore.domain import (
     StageChange,
     Transaction,
 )
-from kamcore.domain.switching import SwitchingCost
+from kamcore.domain._switching_cost import SwitchingCost
 from kamcore.errors import (
     ConvergenceError,
     CurrencyMismatchError,
@@ -47,7 +48,6 @@ from kamcore.errors import (
     ShapeMismatchError,
     UnknownNameError,
 )
-from kamcore.portfolio import Portfolio
 
 __all__ = [
     "Contact",

@@ -5,7 +5,7 @@ DOMAIN.md section 3 describes four phases by the shape of the volume curve:
 *stability* (volume high and flat) and *decline* (volume falling).
 :func:`detect_stages` reads that shape from an accounts x periods matrix, one
 numpy pass over all accounts, and attaches the management focus of each
-phase (:data:`kamcore.domain.lifecycle.MANAGEMENT_FOCUS`).
+phase (:data:`kamcore.domain._transitions.MANAGEMENT_FOCUS`).
 
 Rules
 -----
@@ -50,8 +50,8 @@ from kamcore._params import (
     as_float_scalar,
     fail_where,
 )
-from kamcore.domain.enums import LifecycleStage
-from kamcore.domain.lifecycle import MANAGEMENT_FOCUS, TRANSITIONS
+from kamcore.domain._enums import LifecycleStage
+from kamcore.domain._transitions import MANAGEMENT_FOCUS, TRANSITIONS
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = ["DETECTED_STAGES", "StageDetection", "StageRules", "detect_stages"]
@@ -174,7 +174,7 @@ class StageDetection:
 
     @property
     def stages(self) -> NDArray[np.object_]:
-        """Stage of each account as :class:`~kamcore.domain.enums.LifecycleStage` (object array)."""
+        """Stage of each account as :class:`~kamcore.domain._enums.LifecycleStage` (object array)."""
         table = np.empty(len(DETECTED_STAGES), dtype=object)
         table[:] = DETECTED_STAGES
         return table[self.codes]
@@ -201,7 +201,7 @@ class StageDetection:
         -------
         ndarray of bool, shape (N,)
             True where staying or moving to the proposed stage is legal under
-            :data:`kamcore.domain.lifecycle.TRANSITIONS` (e.g. EXPLORATION ->
+            :data:`kamcore.domain._transitions.TRANSITIONS` (e.g. EXPLORATION ->
             STABILITY is not: growth cannot skip formation).
 
         Raises

@@ -32,11 +32,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._params import NONNEGATIVE, as_float_array, check_in, fail_where, same_length
+from kamcore._portfolio import Portfolio
 from kamcore.errors import InvalidParameterError, SchemaError, ShapeMismatchError
-from kamcore.portfolio import Portfolio
 
 if TYPE_CHECKING:
-    from kamcore.domain.transaction import Transaction
+    from kamcore.domain._transaction import Transaction
 
 __all__ = ["TIME_UNITS", "TransactionSummary", "summarize_transactions", "transactions_to_arrays"]
 
@@ -151,7 +151,7 @@ class TransactionSummary:
         return cols
 
     def to_portfolio(self, *, currency: str | None = None) -> Portfolio:
-        """Return the summary as a :class:`~kamcore.portfolio.Portfolio`.
+        """Return the summary as a :class:`~kamcore._portfolio.Portfolio`.
 
         Parameters
         ----------
@@ -321,7 +321,7 @@ def summarize_transactions(
 def transactions_to_arrays(
     transactions: Iterable[Transaction], *, refunds: Literal["raise", "exclude"] = "raise"
 ) -> dict[str, NDArray[Any]]:
-    """Turn :class:`~kamcore.domain.transaction.Transaction` objects into log columns.
+    """Turn :class:`~kamcore.domain._transaction.Transaction` objects into log columns.
 
     Parameters
     ----------

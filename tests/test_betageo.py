@@ -1,4 +1,4 @@
-"""Tests for the BG/NBD model (kamcore.clp.btyd.betageo)."""
+"""Tests for the BG/NBD model (kamcore.clp._btyd.betageo)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import integrate
 
+from kamcore._portfolio import Portfolio
 from kamcore.clp import BetaGeo
-from kamcore.clp.btyd.betageo import beta_count_kernel
+from kamcore.clp._btyd.betageo import beta_count_kernel
 from kamcore.errors import (
     ConvergenceError,
     InvalidParameterError,
     KamcoreError,
     ShapeMismatchError,
 )
-from kamcore.portfolio import Portfolio
 from tests.conftest import DATA
 
 PUBLISHED = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)

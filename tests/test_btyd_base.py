@@ -1,4 +1,4 @@
-"""Tests for the shared BTYD fitting infrastructure (kamcore.clp.btyd._base)."""
+"""Tests for the shared BTYD fitting infrastructure (kamcore.clp._btyd._base)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore.clp.btyd._base import (
+from kamcore.clp._btyd._base import (
     FitReport,
     check_positive_parameter,
     collapse_rows,

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy import integrate, stats
 
 from kamcore.clp import BetaGeo, ModifiedBetaGeo, ParetoNBD
-from kamcore.clp.customer import customer_lifetime_profit
+from kamcore.clp._customer import customer_lifetime_profit
 from kamcore.errors import InvalidParameterError
 
 params = st.tuples(

@@ -1,4 +1,4 @@
-"""Tests of kamcore.clp.closed_form: closed-form CLP, expected lifetime, customer equity."""
+"""Tests of kamcore.clp._closed_form: closed-form CLP, expected lifetime, customer equity."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kamcore.clp.closed_form import (
+from kamcore.clp._closed_form import (
     CustomerEquity,
     customer_equity,
     expected_lifetime,

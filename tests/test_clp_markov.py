@@ -1,4 +1,4 @@
-"""Tests of kamcore.clp.markov: Markov migration CLV and transition estimation."""
+"""Tests of kamcore.clp._markov: Markov migration CLV and transition estimation."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kamcore.clp.closed_form import lifetime_profit
-from kamcore.clp.markov import (
+from kamcore.clp._closed_form import lifetime_profit
+from kamcore.clp._markov import (
     ROW_SUM_TOLERANCE,
     MarkovChain,
     TransitionEstimate,

@@ -1,4 +1,4 @@
-"""Tests of kamcore.clp.stage: stage-shaped profit and margin-path CLP."""
+"""Tests of kamcore.clp._stage: stage-shaped profit and margin-path CLP."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kamcore.clp.closed_form import lifetime_profit
-from kamcore.clp.stage import (
+from kamcore.clp._closed_form import lifetime_profit
+from kamcore.clp._stage import (
     DEFAULT_STAGE_PROFILE,
     LIVE_STAGES,
     StageParameters,
@@ -21,7 +21,7 @@ from kamcore.clp.stage import (
     stage_codes,
     stage_lifetime_profit,
 )
-from kamcore.domain.enums import LifecycleStage
+from kamcore.domain._enums import LifecycleStage
 from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
 
 timings = st.sampled_from(["end", "start", "end_certain"])

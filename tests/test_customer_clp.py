@@ -12,10 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore.clp.btyd.betageo import BetaGeo
-from kamcore.clp.btyd.bgbb import BetaGeoBetaBinom
-from kamcore.clp.btyd.gamma_gamma import GammaGamma
-from kamcore.clp.customer import (
+from kamcore._portfolio import Portfolio
+from kamcore.clp._btyd.betageo import BetaGeo
+from kamcore.clp._btyd.bgbb import BetaGeoBetaBinom
+from kamcore.clp._btyd.gamma_gamma import GammaGamma
+from kamcore.clp._customer import (
     CustomerProfit,
     SurvivalModel,
     TransactionModel,
@@ -23,7 +24,6 @@ from kamcore.clp.customer import (
     portfolio_lifetime_profit,
 )
 from kamcore.errors import InvalidParameterError, KamcoreError, ShapeMismatchError, UnknownNameError
-from kamcore.portfolio import Portfolio
 
 BGNBD = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
 BGBB = BetaGeoBetaBinom(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)

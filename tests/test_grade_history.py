@@ -1,4 +1,4 @@
-"""Tests for kamcore.scoring.history: dated gradings, history and migration counts."""
+"""Tests for kamcore.scoring._history: dated gradings, history and migration counts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
-from kamcore.scoring.history import (
+from kamcore.scoring._history import (
     LOST,
     NEW,
     GradeHistory,

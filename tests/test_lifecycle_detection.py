@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kamcore.domain.enums import LifecycleStage
-from kamcore.domain.lifecycle import MANAGEMENT_FOCUS
+from kamcore.domain._enums import LifecycleStage
+from kamcore.domain._transitions import MANAGEMENT_FOCUS
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 from kamcore.lifecycle import DETECTED_STAGES, StageRules, detect_stages
 

@@ -1,4 +1,4 @@
-"""Tests for the MBG/NBD model (kamcore.clp.btyd.modified_betageo)."""
+"""Tests for the MBG/NBD model (kamcore.clp._btyd.modified_betageo)."""
 
 from __future__ import annotations
 

@@ -129,7 +129,7 @@ def test_lengths_and_broadcasting_name_the_fields():
 
 def test_import_kamcore_stays_light():
     code = (
-        "import sys, kamcore, kamcore.portfolio, kamcore.transactions, kamcore.domain\n"
+        "import sys, kamcore, kamcore._portfolio, kamcore.transactions, kamcore.domain\n"
         "heavy = [m for m in ('pandas', 'polars', 'pyarrow', 'matplotlib', 'dask', 'cattrs', 'hypothesis') "
         "if m in sys.modules]\n"
         "print(','.join(heavy))\n"

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kamcore._portfolio import Portfolio
 from kamcore.errors import InvalidParameterError
-from kamcore.portfolio import Portfolio
 from kamcore.scoring import ParetoScorer, PyramidScorer, get_scorer, gini, lorenz_curve, top_share
 from kamcore.testing import check_scorer
 

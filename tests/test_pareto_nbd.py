@@ -1,4 +1,4 @@
-"""Tests for the Pareto/NBD model (kamcore.clp.btyd.pareto_nbd)."""
+"""Tests for the Pareto/NBD model (kamcore.clp._btyd.pareto_nbd)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy import integrate
 
 from kamcore.clp import ParetoNBD
-from kamcore.clp.btyd.pareto_nbd import _hyp2f1_one_cf, _pnbd_nll, hyp2f1_one
+from kamcore.clp._btyd.pareto_nbd import _hyp2f1_one_cf, _pnbd_nll, hyp2f1_one
 from kamcore.errors import ConvergenceError, InvalidParameterError, ShapeMismatchError
 from tests.conftest import DATA
 

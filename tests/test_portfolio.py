@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from kamcore._portfolio import Portfolio
 from kamcore.errors import (
     CurrencyMismatchError,
     InvalidParameterError,
@@ -15,7 +16,6 @@ from kamcore.errors import (
     ShapeMismatchError,
     UnknownNameError,
 )
-from kamcore.portfolio import Portfolio
 
 
 @st.composite

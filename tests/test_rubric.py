@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore.domain.customer import Customer
-from kamcore.domain.enums import (
+from kamcore._portfolio import CUSTOMER_FACT_COLUMNS, Portfolio
+from kamcore.domain._customer import Customer
+from kamcore.domain._enums import (
     CooperationLength,
     CreditRecord,
     IndustryStanding,
@@ -23,9 +24,8 @@ from kamcore.domain.enums import (
     StrategicFit,
     SupplyShare,
 )
-from kamcore.domain.money import Money
+from kamcore.domain._money import Money
 from kamcore.errors import InvalidParameterError, SchemaError, ShapeMismatchError, UnknownNameError
-from kamcore.portfolio import CUSTOMER_FACT_COLUMNS, Portfolio
 from kamcore.scoring import Factor, GradeScale, Rubric, RubricScorer, get_scorer, rubric_scorer
 from kamcore.testing import check_scorer
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kamcore._portfolio import Portfolio
 from kamcore.errors import InvalidParameterError, KamcoreError, ShapeMismatchError, UnknownNameError
-from kamcore.portfolio import Portfolio
 from kamcore.satisfaction import (
     SERVQUAL_DIMENSIONS,
     ExpectationDrivers,

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kamcore._portfolio import Portfolio
 from kamcore.errors import (
     InvalidParameterError,
     KamcoreError,
@@ -20,7 +21,6 @@ from kamcore.errors import (
     ShapeMismatchError,
     UnknownNameError,
 )
-from kamcore.portfolio import Portfolio
 from kamcore.scoring import (
     CHURN_SIGNALS,
     RFM_SEGMENTS,
@@ -38,9 +38,9 @@ from kamcore.scoring import (
     scorer_names,
     unregister_scorer,
 )
-from kamcore.scoring.registry import BUILTIN_SCORERS
+from kamcore.scoring._registry import BUILTIN_SCORERS
 from kamcore.testing import check_scorer
-from kamcore.testing.scorers import example_portfolio
+from kamcore.testing._scorers import example_portfolio
 
 AS_OF = dt.date(2025, 12, 31)
 BUILTINS = sorted(BUILTIN_SCORERS)
@@ -313,7 +313,7 @@ def test_rfm_equals_scalar_reference(rows: list[tuple[int, int, int]]) -> None:
 
 def test_rfm_grid_covers_all_125_cells_and_dates() -> None:
     cells = np.array([(r, f, m) for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)])
-    from kamcore.scoring.rfm import _GRID_CODES
+    from kamcore.scoring._rfm import _GRID_CODES
 
     seg = _GRID_CODES[cells[:, 0] - 1, (cells[:, 1] + cells[:, 2] + 1) // 2 - 1]
     assert seg.shape == (125,)

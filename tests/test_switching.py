@@ -1,4 +1,4 @@
-"""Tests of kamcore.domain.switching (value objects) and kamcore.switching (kernels)."""
+"""Tests of kamcore.domain._switching_cost (value objects) and kamcore.switching (kernels)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kamcore.domain.money import Money
+from kamcore.domain._money import Money
 from kamcore.errors import (
     CurrencyMismatchError,
     InvalidParameterError,

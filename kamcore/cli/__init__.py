@@ -50,11 +50,11 @@ def _labels(labels: NDArray[np.str_] | None) -> NDArray[np.str_]:
 
 
 def _demo(out: TextIO) -> int:
-    from kamcore.clp.stage import stage_lifetime_profit
+    from kamcore.clp._stage import stage_lifetime_profit
     from kamcore.data import load_demo_portfolio
     from kamcore.domain import MANAGEMENT_FOCUS, LifecycleStage
     from kamcore.scoring import get_scorer
-    from kamcore.scoring.pareto import gini, top_share
+    from kamcore.scoring._pareto import gini, top_share
 
     p = load_demo_portfolio()
     sales = p["sales_last_year"]

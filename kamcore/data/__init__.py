@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from kamcore.portfolio import CUSTOMER_FACT_COLUMNS, CUSTOMER_MONEY_COLUMNS, Portfolio
+from kamcore._portfolio import CUSTOMER_FACT_COLUMNS, CUSTOMER_MONEY_COLUMNS, Portfolio
 
 __all__ = ["demo_rows", "load_demo_portfolio"]
 
@@ -29,13 +29,13 @@ def demo_rows() -> list[dict[str, str]]:
 
 
 def load_demo_portfolio() -> Portfolio:
-    """Return the demo accounts as a :class:`~kamcore.portfolio.Portfolio`.
+    """Return the demo accounts as a :class:`~kamcore._portfolio.Portfolio`.
 
     Columns: ``name``, ``industry``, ``region``, ``relationship_type``,
     ``stage``, ``account_manager`` (text); ``relationship_start`` (date); the
     money figures ``sales_last_year``, ``profit_last_year``,
     ``expected_sales`` (float64, CNY); the rubric level codes of
-    :data:`~kamcore.portfolio.CUSTOMER_FACT_COLUMNS` (int8).
+    :data:`~kamcore._portfolio.CUSTOMER_FACT_COLUMNS` (int8).
 
     Examples
     --------

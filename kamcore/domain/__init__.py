@@ -3,15 +3,15 @@
 Value objects (:class:`Money`, :class:`StageChange`, :class:`Transaction`)
 compare by value; entities (:class:`Customer`, :class:`Contact`,
 :class:`Relationship`) compare by ``id``. The lifecycle rules are data in
-:mod:`kamcore.domain.lifecycle`. Nothing here imports numpy; the columnar
-side lives in :mod:`kamcore.portfolio`.
+:mod:`kamcore.domain._transitions`. Nothing here imports numpy; the columnar
+side lives in :mod:`kamcore._portfolio`.
 """
 
 from __future__ import annotations
 
-from kamcore.domain.contact import SENSITIVE, Contact, sensitive_fields
-from kamcore.domain.customer import MONEY_FIELDS, RUBRIC_FACTS, Customer, FrozenMap
-from kamcore.domain.enums import (
+from kamcore.domain._contact import SENSITIVE, Contact, sensitive_fields
+from kamcore.domain._customer import MONEY_FIELDS, RUBRIC_FACTS, Customer, FrozenMap
+from kamcore.domain._enums import (
     BuyingRole,
     CooperationLength,
     CreditRecord,
@@ -30,7 +30,18 @@ from kamcore.domain.enums import (
     StrategicFit,
     SupplyShare,
 )
-from kamcore.domain.lifecycle import (
+from kamcore.domain._money import ISO_4217_CODES, Money, check_currency
+from kamcore.domain._relationship import Relationship, StageChange
+from kamcore.domain._satisfaction_summary import ExpectationDrivers, SatisfactionSummary
+from kamcore.domain._switching_cost import (
+    DependenceLever,
+    SwitchingCost,
+    SwitchingCostComponent,
+    SwitchingCostFacet,
+    SwitchingCostKind,
+)
+from kamcore.domain._transaction import Transaction
+from kamcore.domain._transitions import (
     KAM_STAGES_FOR_TYPE,
     MANAGEMENT_FOCUS,
     RELATIONSHIP_TYPE_FOR_KAM_STAGE,
@@ -42,17 +53,6 @@ from kamcore.domain.lifecycle import (
     legal_moves,
     relationship_type_for,
 )
-from kamcore.domain.money import ISO_4217_CODES, Money, check_currency
-from kamcore.domain.relationship import Relationship, StageChange
-from kamcore.domain.satisfaction import ExpectationDrivers, SatisfactionSummary
-from kamcore.domain.switching import (
-    DependenceLever,
-    SwitchingCost,
-    SwitchingCostComponent,
-    SwitchingCostFacet,
-    SwitchingCostKind,
-)
-from kamcore.domain.transaction import Transaction
 
 __all__ = [
     "ExpectationDrivers",

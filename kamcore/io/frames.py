@@ -6,7 +6,7 @@ and imported only when a function here is called; a missing one raises
 
 Conversions never coerce quietly: a null in a text column or a NaN in a float
 column that is not declared nullable is rejected by
-:meth:`Portfolio.from_columns <kamcore.portfolio.Portfolio.from_columns>`
+:meth:`Portfolio.from_columns <kamcore._portfolio.Portfolio.from_columns>`
 with the column named.
 """
 
@@ -18,8 +18,8 @@ from typing import Any, Literal
 import numpy as np
 
 from kamcore._optional import require
+from kamcore._portfolio import Portfolio
 from kamcore.errors import SchemaError
-from kamcore.portfolio import Portfolio
 
 __all__ = ["from_frame", "require", "to_frame"]
 

@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 from kamcore._optional import require
 from kamcore._params import NONNEGATIVE, as_float_array
 from kamcore.errors import InvalidParameterError
-from kamcore.scoring.pareto import gini, lorenz_curve
+from kamcore.scoring._pareto import gini, lorenz_curve
 
 __all__ = ["LorenzCurveDisplay"]
 
@@ -36,7 +36,7 @@ class LorenzCurveDisplay:
         Cumulative share of value at each point.
     gini : float
         ``1 - sum (du_k)(v_k + v_{k-1})`` over the curve
-        (:func:`kamcore.scoring.pareto.gini`, which also computes the curve).
+        (:func:`kamcore.scoring._pareto.gini`, which also computes the curve).
     label : str
         Name of the value (axis label).
 

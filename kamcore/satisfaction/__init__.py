@@ -7,7 +7,7 @@
 - :class:`SurveyResponses` - perception / expectation / adequate / desired
   score matrices (respondents x items, NaN = not answered), the customer of
   every respondent, optional importance points and overall rating, and the
-  :class:`~kamcore.domain.satisfaction.ExpectationDrivers` of the survey.
+  :class:`~kamcore.domain._satisfaction_summary.ExpectationDrivers` of the survey.
 - :class:`SatisfactionModel` - gap scores per item, dimension and overall
   (unweighted and weighted), per respondent and per customer:
   :meth:`~SatisfactionModel.evaluate` (SERVQUAL, P - E),
@@ -23,23 +23,23 @@ See ``docs/satisfaction.md`` for the formulas and the missing-data rules.
 
 from __future__ import annotations
 
-from kamcore.domain.satisfaction import ExpectationDrivers, SatisfactionSummary
-from kamcore.satisfaction.instrument import SECTIONS, SERVQUAL_DIMENSIONS, Instrument, LikertScale
-from kamcore.satisfaction.ipa import ImportancePerformance, IpaQuadrant, importance_performance
-from kamcore.satisfaction.model import (
+from kamcore.domain._satisfaction_summary import ExpectationDrivers, SatisfactionSummary
+from kamcore.satisfaction._instrument import SECTIONS, SERVQUAL_DIMENSIONS, Instrument, LikertScale
+from kamcore.satisfaction._ipa import ImportancePerformance, IpaQuadrant, importance_performance
+from kamcore.satisfaction._model import (
     SatisfactionModel,
     SatisfactionResult,
     WeightDerivation,
     ZoneOfToleranceResult,
 )
-from kamcore.satisfaction.reliability import (
+from kamcore.satisfaction._reliability import (
     AlphaBand,
     DimensionReliability,
     alpha_band,
     cronbach_alpha,
     reliability,
 )
-from kamcore.satisfaction.responses import SurveyResponses
+from kamcore.satisfaction._responses import SurveyResponses
 
 __all__ = [
     "SECTIONS",

@@ -1,6 +1,6 @@
 """Scoring strategies: customers in, scores, grades and classes out.
 
-A scorer takes a :class:`~kamcore.portfolio.Portfolio` and returns a frozen
+A scorer takes a :class:`~kamcore._portfolio.Portfolio` and returns a frozen
 :class:`ScoreResult` (one float64 score per account, higher is better, plus
 optional grades/classes, the strategy's name, parameters and as-of date).
 Strategies are looked up by name::
@@ -20,12 +20,12 @@ check is :func:`kamcore.testing.check_scorer`.
 
 from __future__ import annotations
 
+from kamcore.scoring._ahp import RANDOM_INDEX, AHPResult, ahp_weights, random_index
 from kamcore.scoring._base import NAN_POLICIES, Scorer, ScoreResult
-from kamcore.scoring.ahp import RANDOM_INDEX, AHPResult, ahp_weights, random_index
-from kamcore.scoring.churn import CHURN_SIGNALS, RISK_LEVELS, ChurnRiskScorer
-from kamcore.scoring.classes import VALUE_CLASSES, ValueClassScorer
-from kamcore.scoring.lifetime import CLPScorer
-from kamcore.scoring.pareto import (
+from kamcore.scoring._churn import CHURN_SIGNALS, RISK_LEVELS, ChurnRiskScorer
+from kamcore.scoring._classes import VALUE_CLASSES, ValueClassScorer
+from kamcore.scoring._lifetime import CLPScorer
+from kamcore.scoring._pareto import (
     PYRAMID_PRESETS,
     ParetoScorer,
     PyramidScorer,
@@ -33,7 +33,7 @@ from kamcore.scoring.pareto import (
     lorenz_curve,
     top_share,
 )
-from kamcore.scoring.registry import (
+from kamcore.scoring._registry import (
     ENTRY_POINT_GROUP,
     ScorerLoadError,
     ScorerRegistry,
@@ -42,8 +42,8 @@ from kamcore.scoring.registry import (
     scorer_names,
     unregister_scorer,
 )
-from kamcore.scoring.rfm import RFM_SEGMENT_GRID, RFM_SEGMENTS, RFMScorer
-from kamcore.scoring.rubric import Factor, GradeScale, Rubric, RubricScorer, rubric_scorer
+from kamcore.scoring._rfm import RFM_SEGMENT_GRID, RFM_SEGMENTS, RFMScorer
+from kamcore.scoring._rubric import Factor, GradeScale, Rubric, RubricScorer, rubric_scorer
 
 __all__ = [
     "CHURN_SIGNALS",

@@ -1,6 +1,6 @@
 """The scorer protocol, the frozen :class:`ScoreResult` and shared kernel helpers.
 
-A *scorer* turns a :class:`~kamcore.portfolio.Portfolio` into one score per
+A *scorer* turns a :class:`~kamcore._portfolio.Portfolio` into one score per
 account (higher is better), optionally with a grade (an ordered label such as
 A/B/C/D) and a class (a role label such as "core" or "potential"). Scorers are
 frozen objects whose parameters are fields; they never write into the
@@ -27,8 +27,8 @@ from kamcore._params import FloatArray, fail_where
 from kamcore.errors import InvalidParameterError, SchemaError, ShapeMismatchError
 
 if TYPE_CHECKING:
-    from kamcore.portfolio import Portfolio
-    from kamcore.scoring.history import Grading
+    from kamcore._portfolio import Portfolio
+    from kamcore.scoring._history import Grading
 
 __all__ = [
     "NAN_POLICIES",
@@ -269,14 +269,14 @@ class ScoreResult:
         return np.argsort(-self.scores, kind="stable").astype(np.int64)
 
     def to_grading(self) -> Grading:
-        """Return the grades as a dated :class:`~kamcore.scoring.history.Grading`.
+        """Return the grades as a dated :class:`~kamcore.scoring._history.Grading`.
 
         Raises
         ------
         InvalidParameterError
             The result has no grades or no as-of date.
         """
-        from kamcore.scoring.history import Grading
+        from kamcore.scoring._history import Grading
 
         if self.grade_codes is None:
             raise InvalidParameterError(f"strategy {self.strategy!r} produced no grades.")

@@ -16,5 +16,5 @@ def __getattr__(name: str) -> Any:
     if name == "strategies":
         return importlib.import_module("kamcore.testing.strategies")
     if name == "check_scorer":
-        return importlib.import_module("kamcore.testing.scorers").check_scorer
+        return importlib.import_module("kamcore.testing._scorers").check_scorer
     raise AttributeError(f"module 'kamcore.testing' has no attribute {name!r}")

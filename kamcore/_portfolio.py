@@ -1,0 +1,599 @@
+"""The columnar :class:`Portfolio`: N customers as read-only numpy columns.
+
+A Portfolio is the one bridge between the object world (``Customer``,
+``Relationship``) and the array world (every calculator). It holds
+
+- ``ids``: a 1-D numpy unicode array of N unique, non-empty customer ids;
+- named 1-D columns of length N, each one of
+
+  - numeric: ``bool``, ``int64`` (``int8`` kept for level codes) or ``float64``;
+  - categorical: numpy unicode (``U``) strings;
+  - dates: ``datetime64[D]``;
+
+- for money columns, the ISO-4217 currency of the column (one currency per
+  column: mixed currencies are rejected);
+- the set of *nullable* columns: only those may hold NaN (floats) or NaT
+  (dates), meaning "not recorded". Every other column is complete.
+
+Validation happens once, vectorised, in :meth:`Portfolio.from_columns`; the
+derived constructors (``take``, ``filter``, ``concat``, ``with_columns``)
+check only what they can break. Columns are never coerced: an ``object``
+column with non-strings, a ragged column or an infinite value is rejected with
+a :class:`~kamcore.errors.KamcoreError` naming the column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from kamcore._params import fail_where
+from kamcore.errors import (
+    CurrencyMismatchError,
+    InvalidParameterError,
+    SchemaError,
+    ShapeMismatchError,
+    UnknownNameError,
+)
+
+if TYPE_CHECKING:
+    from kamcore.domain._customer import Customer
+
+__all__ = ["CUSTOMER_FACT_COLUMNS", "CUSTOMER_MONEY_COLUMNS", "Portfolio"]
+
+_CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
+
+#: The rubric facts that :meth:`Portfolio.from_customers` stores as int8 level
+#: codes: 1 (best) .. 4 (worst), 0 = not recorded.
+CUSTOMER_FACT_COLUMNS: Final[tuple[str, ...]] = (
+    "credit_record",
+    "loyalty",
+    "product_importance",
+    "industry_standing",
+    "cooperation",
+    "supply_share",
+    "relationship_depth",
+    "prospects",
+    "loss_impact",
+    "strategic_fit",
+)
+
+#: The yearly money figures that :meth:`Portfolio.from_customers` stores as
+#: nullable float64 columns (NaN = not recorded) with their currency.
+CUSTOMER_MONEY_COLUMNS: Final[tuple[str, ...]] = (
+    "profit_last_year",
+    "sales_last_year",
+    "expected_sales",
+)
+
+
+def _readonly(arr: NDArray[Any]) -> NDArray[Any]:
+    arr.flags.writeable = False
+    return arr
+
+
+def _check_currency_code(code: Any, field: str) -> str:
+    if not isinstance(code, str) or not _CURRENCY_RE.match(code):
+        raise InvalidParameterError(
+            f"currency of {field!r} must be an ISO-4217 code of three upper-case letters; "
+            f"got {code!r}."
+        )
+    return code
+
+
+def _column(name: str, values: ArrayLike, n: int, nullable: bool) -> NDArray[Any]:
+    """Validate one column and return a private, read-only copy."""
+    if not isinstance(name, str) or not name:
+        raise SchemaError(f"column names must be non-empty strings; got {name!r}.")
+    try:
+        arr = np.array(values, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise SchemaError(f"column {name!r} must be a 1-D array; {exc}.") from None
+    if arr.ndim != 1:
+        raise ShapeMismatchError(f"column {name!r} must be 1-D; got shape {arr.shape}.")
+    if arr.shape[0] != n:
+        raise ShapeMismatchError(
+            f"column {name!r} must have one value per customer ({n}); got {arr.shape[0]}."
+        )
+    kind = arr.dtype.kind
+    if kind == "b":
+        return _readonly(arr)
+    if kind in "iu":
+        if kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
+            raise InvalidParameterError(f"column {name!r} has integers too large for int64.")
+        return _readonly(arr.astype(np.int64) if arr.dtype != np.int8 else arr)
+    if kind == "f":
+        arr = arr.astype(np.float64, copy=False)
+        bad = np.isinf(arr) if nullable else ~np.isfinite(arr)
+        rule = (
+            "be finite (NaN marks 'not recorded' in this nullable column)"
+            if nullable
+            else ("be finite (no NaN or infinity; declare the column nullable for missing values)")
+        )
+        fail_where(bad, arr, name, rule)
+        return _readonly(arr)
+    if kind == "M":
+        arr = arr.astype("datetime64[D]")
+        if not nullable:
+            fail_where(np.isnat(arr), arr, name, "be a date (no NaT; declare it nullable)")
+        return _readonly(arr)
+    if kind == "U":
+        return _readonly(arr)
+    if kind == "O":
+        not_str = np.fromiter((not isinstance(v, str) for v in arr), dtype=bool, count=n)
+        if not_str.any():
+            first = int(np.flatnonzero(not_str)[0])
+            raise SchemaError(
+                f"column {name!r} must hold numbers, dates or strings; got {int(not_str.sum())} "
+                f"non-string objects in a text column (first at index {first}: {arr[first]!r})."
+            )
+        nul = np.fromiter((v.endswith("\x00") for v in arr), dtype=bool, count=n)
+        fail_where(nul, arr, name, "not end with a NUL character (numpy text drops it)")
+        return _readonly(arr.astype(str) if n else np.empty(0, dtype="U1"))
+    raise SchemaError(f"column {name!r} has unsupported dtype {arr.dtype}.")
+
+
+def _check_ids(ids: ArrayLike) -> NDArray[np.str_]:
+    try:
+        arr = np.array(ids, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise SchemaError(f"'ids' must be a 1-D array of strings; {exc}.") from None
+    if arr.ndim != 1:
+        raise ShapeMismatchError(f"'ids' must be 1-D; got shape {arr.shape}.")
+    if arr.size == 0:
+        return _readonly(np.empty(0, dtype="U1"))
+    if arr.dtype.kind == "O":
+        not_str = np.fromiter((not isinstance(v, str) for v in arr), dtype=bool, count=arr.size)
+        fail_where(not_str, arr, "ids", "be strings")
+        arr = arr.astype(str)
+    elif arr.dtype.kind != "U":
+        raise SchemaError(f"'ids' must be strings; got dtype {arr.dtype} (first: {arr[0]!r}).")
+    # blank ids, then whitespace at either end: checked on 1-character slices,
+    # so no stripped copy of a million ids is made
+    lengths = np.strings.str_len(arr)
+    fail_where((lengths == 0) | np.strings.isspace(arr), arr, "ids", "be non-empty (not blank)")
+    edges = np.strings.isspace(np.strings.slice(arr, 0, 1)) | np.strings.isspace(
+        np.strings.slice(arr, lengths - 1, lengths)
+    )
+    fail_where(edges, arr, "ids", "have no leading or trailing whitespace")
+    _check_unique(arr)
+    return _readonly(arr)
+
+
+def _check_unique(ids: NDArray[np.str_]) -> None:
+    s = np.sort(ids)
+    dup = s[1:] == s[:-1]
+    if dup.any():
+        first_dup = s[1:][dup][0]
+        raise InvalidParameterError(
+            f"'ids' must be unique; got {int(dup.sum())} duplicate ids (first: {str(first_dup)!r})."
+        )
+
+
+class Portfolio:
+    """A frozen, read-only, columnar collection of N customers.
+
+    Build one with :meth:`from_columns` (arrays) or :meth:`from_customers`
+    (domain objects); do not call the constructor directly.
+
+    Examples
+    --------
+    >>> p = Portfolio.from_columns(
+    ...     ["c1", "c2", "c3"],
+    ...     {"revenue": [120.0, 80.0, 5.5], "region": ["north", "south", "north"]},
+    ...     currencies={"revenue": "EUR"},
+    ... )
+    >>> len(p), p.column_names
+    (3, ('revenue', 'region'))
+    >>> p["revenue"].sum()
+    np.float64(205.5)
+    >>> p.filter(p["region"] == "north").ids.tolist()
+    ['c1', 'c3']
+    >>> p["revenue"][0] = 1.0
+    Traceback (most recent call last):
+    ...
+    ValueError: assignment destination is read-only
+    """
+
+    __slots__ = ("_columns", "_currencies", "_ids", "_nullable")
+
+    _ids: NDArray[np.str_]
+    _columns: Mapping[str, NDArray[Any]]
+    _currencies: Mapping[str, str]
+    _nullable: frozenset[str]
+
+    def __init__(self) -> None:
+        raise TypeError("build a Portfolio with Portfolio.from_columns or Portfolio.from_customers")
+
+    @classmethod
+    def _trusted(
+        cls,
+        ids: NDArray[np.str_],
+        columns: Mapping[str, NDArray[Any]],
+        currencies: Mapping[str, str],
+        nullable: frozenset[str],
+    ) -> Portfolio:
+        self = object.__new__(cls)
+        object.__setattr__(self, "_ids", ids)
+        object.__setattr__(self, "_columns", MappingProxyType(dict(columns)))
+        object.__setattr__(self, "_currencies", MappingProxyType(dict(currencies)))
+        object.__setattr__(self, "_nullable", nullable)
+        return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Portfolio is frozen")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Portfolio is frozen")
+
+    # ------------------------------------------------------------------ builders
+    @classmethod
+    def from_columns(
+        cls,
+        ids: ArrayLike,
+        columns: Mapping[str, ArrayLike] | None = None,
+        *,
+        currencies: Mapping[str, str | Sequence[str]] | None = None,
+        nullable: Iterable[str] = (),
+    ) -> Portfolio:
+        """Build a Portfolio from an id array and named columns, validating once.
+
+        Parameters
+        ----------
+        ids : array-like of str, shape (N,)
+            Unique, non-blank customer ids.
+        columns : mapping of str to array-like, each shape (N,)
+            Numeric (bool/int/float), text or ``datetime64`` columns.
+        currencies : mapping of str to str or sequence of str, optional
+            The ISO-4217 currency of each money column; a per-row sequence is
+            accepted and must hold a single currency.
+        nullable : iterable of str
+            Columns allowed to hold NaN/NaT meaning "not recorded".
+
+        Returns
+        -------
+        Portfolio
+
+        Raises
+        ------
+        InvalidParameterError
+            Duplicate or blank ids, NaN/inf in a non-nullable column, bad
+            currency codes.
+        ShapeMismatchError
+            A column whose length is not N, or that is not 1-D.
+        SchemaError
+            Unsupported column types, unknown columns named in ``currencies``
+            or ``nullable``.
+        CurrencyMismatchError
+            A money column with more than one currency.
+        """
+        cols = dict(columns or {})
+        id_arr = _check_ids(ids)
+        n = id_arr.shape[0]
+        null = frozenset(nullable)
+        unknown = sorted(null - cols.keys())
+        if unknown:
+            raise SchemaError(f"'nullable' names columns that do not exist: {unknown}.")
+        checked = {name: _column(name, values, n, name in null) for name, values in cols.items()}
+        cur: dict[str, str] = {}
+        for name, code in (currencies or {}).items():
+            if name not in checked:
+                raise SchemaError(f"'currencies' names a column that does not exist: {name!r}.")
+            if checked[name].dtype.kind not in "iuf":
+                raise SchemaError(
+                    f"money column {name!r} must be numeric; got dtype {checked[name].dtype}."
+                )
+            cur[name] = cls._single_currency(name, code, n)
+        return cls._trusted(id_arr, checked, cur, null)
+
+    @staticmethod
+    def _single_currency(name: str, code: str | Sequence[str], n: int) -> str:
+        if isinstance(code, str):
+            return _check_currency_code(code, name)
+        codes = np.asarray(code)
+        if codes.shape != (n,):
+            raise ShapeMismatchError(
+                f"per-row currencies of {name!r} must have shape ({n},); got {codes.shape}."
+            )
+        if n == 0:
+            raise InvalidParameterError(f"currency of {name!r} cannot be inferred from 0 rows.")
+        first = str(codes[0])
+        other = codes != first
+        if other.any():
+            i = int(np.flatnonzero(other)[0])
+            raise CurrencyMismatchError(
+                f"money column {name!r} must hold one currency; got {int(other.sum())} rows not in "
+                f"{first} (first at index {i}: {str(codes[i])!r})."
+            )
+        return _check_currency_code(first, name)
+
+    @classmethod
+    def from_customers(cls, customers: Iterable[Customer]) -> Portfolio:
+        """Build a Portfolio from :class:`~kamcore.domain._customer.Customer` objects.
+
+        Columns produced: text ``name``, ``industry``, ``region`` (``""`` when
+        not recorded); the money figures of :data:`CUSTOMER_MONEY_COLUMNS` as
+        nullable float64 (NaN when not recorded) with their currency; the
+        rubric facts of :data:`CUSTOMER_FACT_COLUMNS` as int8 level codes
+        (1 best .. 4 worst, 0 when not recorded).
+
+        Raises
+        ------
+        CurrencyMismatchError
+            The customers' money figures are in more than one currency.
+        InvalidParameterError
+            Duplicate customer ids.
+        """
+        items = list(customers)
+        n = len(items)
+        ids = [c.id for c in items]
+        text = {
+            "name": [c.name for c in items],
+            "industry": [c.industry or "" for c in items],
+            "region": [c.region or "" for c in items],
+        }
+        columns: dict[str, ArrayLike] = {k: np.array(v, dtype=object) for k, v in text.items()}
+        currencies: dict[str, str] = {}
+        for field in CUSTOMER_MONEY_COLUMNS:
+            amounts = np.full(n, np.nan)
+            seen: dict[str, int] = {}
+            for i, c in enumerate(items):
+                m = getattr(c, field)
+                if m is not None:
+                    amounts[i] = float(m.amount)
+                    seen.setdefault(m.currency, i)
+            if len(seen) > 1:
+                (c1, _), (c2, i2) = sorted(seen.items(), key=lambda kv: kv[1])[:2]
+                raise CurrencyMismatchError(
+                    f"money column {field!r} must hold one currency; got {c1} and {c2} "
+                    f"(first {c2} at index {i2}: customer {ids[i2]!r})."
+                )
+            columns[field] = amounts
+            if seen:
+                currencies[field] = next(iter(seen))
+        for field in CUSTOMER_FACT_COLUMNS:
+            columns[field] = np.fromiter(
+                ((getattr(c, field).level if getattr(c, field) is not None else 0) for c in items),
+                dtype=np.int8,
+                count=n,
+            )
+        money_currencies = set(currencies.values())
+        if len(money_currencies) > 1:
+            raise CurrencyMismatchError(
+                "the customers' money figures must share one currency; got "
+                f"{sorted(money_currencies)} across {sorted(currencies)}."
+            )
+        return cls.from_columns(
+            np.array(ids, dtype=str) if n else np.empty(0, dtype="U1"),
+            columns,
+            currencies=currencies,
+            nullable=CUSTOMER_MONEY_COLUMNS,
+        )
+
+    # ------------------------------------------------------------------ access
+    @property
+    def ids(self) -> NDArray[np.str_]:
+        """Customer ids, shape (N,), read-only."""
+        return self._ids
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """Names of the columns, in insertion order."""
+        return tuple(self._columns)
+
+    @property
+    def currencies(self) -> Mapping[str, str]:
+        """Currency of each money column."""
+        return self._currencies
+
+    @property
+    def nullable(self) -> frozenset[str]:
+        """Columns that may hold NaN/NaT meaning "not recorded"."""
+        return self._nullable
+
+    def currency(self, name: str) -> str | None:
+        """Return the currency of column ``name``, or None if it is not a money column."""
+        self.column(name)
+        return self._currencies.get(name)
+
+    def column(self, name: str) -> NDArray[Any]:
+        """Return column ``name`` (read-only, shape (N,)).
+
+        Raises
+        ------
+        UnknownNameError
+            If there is no such column; the message lists the known ones.
+        """
+        try:
+            return self._columns[name]
+        except KeyError:
+            known = ", ".join(repr(c) for c in self._columns) or "none"
+            raise UnknownNameError(
+                f"Portfolio has no column {name!r}; known columns: {known}."
+            ) from None
+
+    def __getitem__(self, name: str) -> NDArray[Any]:
+        return self.column(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._columns
+
+    def __len__(self) -> int:
+        return int(self._ids.shape[0])
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterate over column names (like a mapping)."""
+        return iter(self._columns)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Portfolio):
+            return NotImplemented
+        if (
+            self.column_names != other.column_names
+            or dict(self._currencies) != dict(other._currencies)
+            or self._nullable != other._nullable
+            or not np.array_equal(self._ids, other._ids)
+        ):
+            return False
+        for name, a in self._columns.items():
+            b = other._columns[name]
+            if a.dtype.kind != b.dtype.kind:
+                return False
+            equal_nan = a.dtype.kind in "fM"
+            if not np.array_equal(a, b, equal_nan=equal_nan):
+                return False
+        return True
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        cols = ", ".join(f"{k}:{v.dtype.str.lstrip('<|>=')}" for k, v in self._columns.items())
+        return f"Portfolio(n={len(self)}, columns=[{cols}])"
+
+    def index_of(self, ids: ArrayLike) -> NDArray[np.int64]:
+        """Return the row positions of ``ids``.
+
+        Raises
+        ------
+        UnknownNameError
+            If an id is not in the portfolio (count and first one named).
+        """
+        wanted = np.asarray(ids, dtype=str)
+        order = np.argsort(self._ids, kind="stable")
+        sorted_ids = self._ids[order]
+        pos = np.searchsorted(sorted_ids, wanted)
+        pos_clipped = np.minimum(pos, max(len(self) - 1, 0))
+        found = (pos < len(self)) & (sorted_ids[pos_clipped] == wanted if len(self) else False)
+        if not np.all(found):
+            missing = wanted[~found]
+            raise UnknownNameError(
+                f"'ids' must be in the portfolio; got {missing.size} unknown ids "
+                f"(first: {str(missing[0])!r})."
+            )
+        return order[pos_clipped].astype(np.int64)
+
+    # ------------------------------------------------------------------ derive
+    def take(self, indices: ArrayLike) -> Portfolio:
+        """Return the rows at ``indices`` (in that order).
+
+        Raises
+        ------
+        InvalidParameterError
+            Indices out of range, not integers, or repeated (ids must stay unique).
+        """
+        idx = np.asarray(indices)
+        if idx.size == 0:
+            idx = idx.astype(np.int64)
+        if idx.ndim != 1 or idx.dtype.kind not in "iu":
+            raise InvalidParameterError(
+                f"'indices' must be a 1-D array of integers; got dtype {idx.dtype}, "
+                f"shape {idx.shape}."
+            )
+        n = len(self)
+        fail_where((idx < -n) | (idx >= n), idx, "indices", f"be in [-{n}, {n})")
+        idx = np.where(idx < 0, idx + n, idx)
+        if np.unique(idx).size != idx.size:
+            raise InvalidParameterError("'indices' must not repeat a row (ids must stay unique).")
+        return self._rows(idx)
+
+    def filter(self, mask: ArrayLike) -> Portfolio:
+        """Return the rows where the boolean ``mask`` (shape (N,)) is true.
+
+        Raises
+        ------
+        ShapeMismatchError
+            If ``mask`` is not a boolean array of shape (N,).
+        """
+        m = np.asarray(mask)
+        if m.dtype != np.bool_ or m.shape != (len(self),):
+            raise ShapeMismatchError(
+                f"'mask' must be a boolean array of shape ({len(self)},); "
+                f"got dtype {m.dtype}, shape {m.shape}."
+            )
+        return self._rows(np.flatnonzero(m))
+
+    def _rows(self, idx: NDArray[Any]) -> Portfolio:
+        return Portfolio._trusted(
+            _readonly(self._ids[idx]),
+            {k: _readonly(v[idx]) for k, v in self._columns.items()},
+            self._currencies,
+            self._nullable,
+        )
+
+    def select(self, names: Iterable[str]) -> Portfolio:
+        """Return a Portfolio with only the named columns (ids kept)."""
+        wanted = list(names)
+        cols = {k: self.column(k) for k in wanted}
+        return Portfolio._trusted(
+            self._ids,
+            cols,
+            {k: v for k, v in self._currencies.items() if k in cols},
+            self._nullable & cols.keys(),
+        )
+
+    def with_columns(
+        self,
+        columns: Mapping[str, ArrayLike],
+        *,
+        currencies: Mapping[str, str] | None = None,
+        nullable: Iterable[str] = (),
+    ) -> Portfolio:
+        """Return a Portfolio with ``columns`` added or replaced, validated as in `from_columns`."""
+        new = Portfolio.from_columns(self._ids, columns, currencies=currencies, nullable=nullable)
+        merged = dict(self._columns)
+        merged.update(new._columns)
+        cur = {k: v for k, v in self._currencies.items() if k not in new._columns}
+        cur.update(new._currencies)
+        null = (self._nullable - new._columns.keys()) | new._nullable
+        return Portfolio._trusted(self._ids, merged, cur, null)
+
+    @classmethod
+    def concat(cls, portfolios: Iterable[Portfolio]) -> Portfolio:
+        """Stack portfolios with the same columns (names, kinds and currencies).
+
+        Raises
+        ------
+        SchemaError
+            Different column names or kinds.
+        CurrencyMismatchError
+            A money column in different currencies.
+        InvalidParameterError
+            An id present in more than one portfolio.
+        """
+        parts = list(portfolios)
+        if not parts:
+            return cls.from_columns([])
+        first = parts[0]
+        for i, p in enumerate(parts[1:], start=1):
+            if set(p.column_names) != set(first.column_names):
+                raise SchemaError(
+                    "portfolios must have the same columns; part 0 has "
+                    f"{sorted(first.column_names)}, part {i} has {sorted(p.column_names)}."
+                )
+            for name in first.column_names:
+                ka, kb = first[name].dtype.kind, p[name].dtype.kind
+                if ka != kb and not (ka in "iu" and kb in "iu"):
+                    raise SchemaError(
+                        f"column {name!r} must have one kind in every part; part 0 is "
+                        f"{first[name].dtype}, part {i} is {p[name].dtype}."
+                    )
+            for name in set(first._currencies) | set(p._currencies):
+                a, b = first._currencies.get(name), p._currencies.get(name)
+                if a != b:
+                    raise CurrencyMismatchError(
+                        f"money column {name!r} must have one currency; part 0 is {a}, "
+                        f"part {i} is {b}."
+                    )
+        ids = np.concatenate([p._ids for p in parts]) if parts else np.empty(0, "U1")
+        _check_unique(ids)
+        cols = {
+            name: _readonly(np.concatenate([p._columns[name] for p in parts]))
+            for name in first.column_names
+        }
+        null = frozenset().union(*(p._nullable for p in parts))
+        return cls._trusted(_readonly(ids), cols, first._currencies, null)

@@ -1,0 +1,411 @@
+"""The supplier-customer :class:`Relationship` with its dated lifecycle history.
+
+A relationship is an *entity* (equal by ``id``). Its history is a tuple of
+:class:`StageChange` records: the first is the start, dates never go
+backwards, and every consecutive pair is a legal move of
+:data:`kamcore.domain._transitions.TRANSITIONS`. Changes return new objects
+(:meth:`Relationship.move_to`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+import attrs
+
+from kamcore.domain._checks import (
+    Entity,
+    check_date,
+    check_enum,
+    check_id,
+    check_optional_enum,
+    check_text,
+    check_tuple_of,
+    require_date,
+    to_tuple,
+)
+from kamcore.domain._contact import Contact
+from kamcore.domain._enums import BuyingRole, KamStage, LifecycleStage, RelationshipType, Stance
+from kamcore.domain._satisfaction_summary import SatisfactionSummary
+from kamcore.domain._switching_cost import SwitchingCost
+from kamcore.domain._transitions import START_STAGES, TRANSITIONS, is_legal, kam_stages_for
+from kamcore.errors import InvalidParameterError, InvalidTransitionError
+
+__all__ = ["Relationship", "StageChange"]
+
+
+@attrs.frozen
+class StageChange:
+    """One dated entry of a lifecycle history (value object).
+
+    Parameters
+    ----------
+    stage : LifecycleStage
+        The stage entered.
+    on : datetime.date
+        The day it was entered (a ``date``, not a ``datetime``).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> StageChange(LifecycleStage.FORMATION, dt.date(2024, 3, 1))
+    StageChange(stage=<LifecycleStage.FORMATION: 'formation'>, on=datetime.date(2024, 3, 1))
+    """
+
+    stage: LifecycleStage = attrs.field(validator=check_enum(LifecycleStage))
+    on: dt.date = attrs.field(validator=check_date)
+
+
+def _check_history(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    check_tuple_of(StageChange)(instance, attribute, value)
+    if not value:
+        raise InvalidParameterError(
+            f"{attribute.name!r} must hold at least the starting StageChange; got ()."
+        )
+    first = value[0]
+    if first.stage not in START_STAGES:
+        raise InvalidTransitionError(
+            f"{attribute.name!r} must start in a live stage, not {first.stage.name} "
+            f"(on {first.on.isoformat()})."
+        )
+    for prev, cur in itertools.pairwise(value):
+        _check_move(prev, cur, f"{attribute.name!r}: ")
+
+
+def _check_move(prev: StageChange, cur: StageChange, where: str = "") -> None:
+    if cur.on < prev.on:
+        raise InvalidTransitionError(
+            f"{where}stage changes must be in date order: {prev.stage.name} on "
+            f"{prev.on.isoformat()} "
+            f"is followed by {cur.stage.name} on an earlier date {cur.on.isoformat()}."
+        )
+    if not is_legal(prev.stage, cur.stage):
+        raise InvalidTransitionError(
+            f"{where}illegal lifecycle move {prev.stage.name} -> {cur.stage.name} "
+            f"(from {prev.on.isoformat()} to {cur.on.isoformat()}); legal from "
+            f"{prev.stage.name}: "
+            f"{', '.join(sorted(s.name for s in TRANSITIONS[prev.stage])) or 'none (terminal)'}."
+        )
+
+
+def _default_stage(self: Any) -> Any:
+    history = getattr(self, "history", None)
+    if isinstance(history, tuple) and history and isinstance(history[-1], StageChange):
+        return history[-1].stage
+    return None
+
+
+def _check_instance(cls: type[Any], name: str) -> Any:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        del instance, attribute
+        if not isinstance(value, cls):
+            raise InvalidParameterError(
+                f"{name!r} must be a {cls.__name__} or None; got {type(value).__name__} {value!r}."
+            )
+
+    return check
+
+
+@attrs.frozen(eq=False)
+class Relationship(Entity):
+    """A supplier-customer relationship (entity: equal and hashed by ``id`` only).
+
+    Parameters
+    ----------
+    id : str
+        Identifier of the relationship.
+    customer_id : str
+        The customer's id; every contact must belong to this customer.
+    type : RelationshipType
+        ORDINARY, PARTNERSHIP or STRATEGIC (DOMAIN.md section 1).
+    account_manager : str
+        Who owns the relationship on our side (non-blank).
+    history : tuple of StageChange
+        Dated stage changes, first = start; non-empty, dates non-decreasing,
+        consecutive stages legal. A list is accepted and frozen.
+    stage : LifecycleStage, keyword-only
+        Current stage; defaults to (and must equal) the last history entry.
+    contacts : tuple of Contact, keyword-only
+        People at the customer, unique ids, all with ``customer_id`` equal to
+        the relationship's.
+    kam_stage : KamStage or None, keyword-only
+        KAM development stage; must be consistent with ``type``
+        (:func:`~kamcore.domain._transitions.kam_stages_for`).
+    switching_cost : SwitchingCost or None, keyword-only
+        The customer's latest estimated switching cost (the loyalty barrier).
+    satisfaction : SatisfactionSummary or None, keyword-only
+        The latest satisfaction survey result for the customer; its
+        ``customer_id`` must be the relationship's.
+
+    Raises
+    ------
+    InvalidTransitionError
+        For an out-of-order or illegal history.
+    InvalidParameterError
+        For any other bad field.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> r = Relationship.start("r1", "c-001", account_manager="amy", on=dt.date(2023, 1, 9))
+    >>> r = r.move_to(LifecycleStage.FORMATION, on=dt.date(2023, 6, 1))
+    >>> r.stage.name, r.stage_on(dt.date(2023, 3, 1)).name
+    ('FORMATION', 'EXPLORATION')
+    >>> r.move_to(LifecycleStage.EXPLORATION, on=dt.date(2024, 1, 1))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kamcore.errors.InvalidTransitionError: illegal lifecycle move FORMATION -> EXPLORATION ...
+    """
+
+    _ENTITY: ClassVar[str] = "relationship"
+
+    id: str = attrs.field(validator=check_id)
+    customer_id: str = attrs.field(validator=check_id)
+    type: RelationshipType = attrs.field(validator=check_enum(RelationshipType))
+    account_manager: str = attrs.field(validator=check_text)
+    history: tuple[StageChange, ...] = attrs.field(converter=to_tuple, validator=_check_history)
+    stage: LifecycleStage = attrs.field(
+        default=attrs.Factory(_default_stage, takes_self=True),
+        kw_only=True,
+        validator=check_enum(LifecycleStage),
+    )
+    contacts: tuple[Contact, ...] = attrs.field(
+        default=(), kw_only=True, converter=to_tuple, validator=check_tuple_of(Contact)
+    )
+    kam_stage: KamStage | None = attrs.field(
+        default=None, kw_only=True, validator=check_optional_enum(KamStage)
+    )
+    switching_cost: SwitchingCost | None = attrs.field(
+        default=None,
+        kw_only=True,
+        validator=attrs.validators.optional(_check_instance(SwitchingCost, "switching_cost")),
+    )
+    satisfaction: SatisfactionSummary | None = attrs.field(
+        default=None,
+        kw_only=True,
+        validator=attrs.validators.optional(_check_instance(SatisfactionSummary, "satisfaction")),
+    )
+
+    def __attrs_post_init__(self) -> None:
+        last = self.history[-1]
+        if self.stage is not last.stage:
+            raise InvalidParameterError(
+                f"'stage' must equal the last history entry ({last.stage.name} on "
+                f"{last.on.isoformat()}); got {self.stage.name}."
+            )
+        seen: set[str] = set()
+        for index, contact in enumerate(self.contacts):
+            if contact.customer_id != self.customer_id:
+                raise InvalidParameterError(
+                    f"'contacts' must all belong to customer {self.customer_id!r}; contact "
+                    f"{contact.id!r} at index {index} belongs to {contact.customer_id!r}."
+                )
+            if contact.id in seen:
+                raise InvalidParameterError(
+                    f"'contacts' must have unique ids; got {contact.id!r} twice "
+                    f"(again at index {index})."
+                )
+            seen.add(contact.id)
+        if self.satisfaction is not None and self.satisfaction.customer_id != self.customer_id:
+            raise InvalidParameterError(
+                f"'satisfaction' must be about customer {self.customer_id!r}; got a summary for "
+                f"{self.satisfaction.customer_id!r}."
+            )
+        if self.kam_stage is not None and self.kam_stage not in kam_stages_for(self.type):
+            allowed = ", ".join(sorted(s.name for s in kam_stages_for(self.type)))
+            raise InvalidParameterError(
+                f"'kam_stage' must be consistent with type {self.type.name} ({allowed}); "
+                f"got {self.kam_stage.name}."
+            )
+
+    # ------------------------------------------------------------ construction
+    @classmethod
+    def start(
+        cls,
+        id: str,
+        customer_id: str,
+        *,
+        account_manager: str,
+        on: dt.date,
+        type: RelationshipType = RelationshipType.ORDINARY,
+        stage: LifecycleStage = LifecycleStage.EXPLORATION,
+        contacts: Iterable[Contact] = (),
+        kam_stage: KamStage | None = None,
+    ) -> Relationship:
+        """Start a relationship: a one-entry history in ``stage`` on day ``on``.
+
+        Parameters
+        ----------
+        id, customer_id
+            Identifiers.
+        account_manager
+            Owner on our side.
+        on
+            Start date.
+        type
+            Relationship type (default ORDINARY).
+        stage
+            Starting stage (default EXPLORATION; any live stage is allowed so
+            that existing accounts can be imported mid-life).
+        contacts
+            People at the customer.
+        kam_stage
+            Optional KAM development stage.
+
+        Returns
+        -------
+        Relationship
+        """
+        return cls(
+            id,
+            customer_id,
+            type,
+            account_manager,
+            (StageChange(stage, on),),
+            contacts=tuple(contacts),
+            kam_stage=kam_stage,
+        )
+
+    # ------------------------------------------------------------ lifecycle
+    @property
+    def started_on(self) -> dt.date:
+        """Date of the first history entry."""
+        return self.history[0].on
+
+    @property
+    def last_change(self) -> StageChange:
+        """The most recent history entry."""
+        return self.history[-1]
+
+    @property
+    def is_active(self) -> bool:
+        """True unless the relationship has ended."""
+        return self.stage is not LifecycleStage.ENDED
+
+    def move_to(self, stage: LifecycleStage, *, on: dt.date) -> Relationship:
+        """Return a new relationship that entered ``stage`` on day ``on``.
+
+        Parameters
+        ----------
+        stage
+            The new stage; must be a legal move from the current one.
+        on
+            Date of the change; not earlier than the last change.
+
+        Returns
+        -------
+        Relationship
+            Same id, history extended by one entry.
+
+        Raises
+        ------
+        InvalidTransitionError
+            If the move is not in the transition table or ``on`` is earlier
+            than the last change (the message names both stages and dates).
+        InvalidParameterError
+            If ``stage`` is not a LifecycleStage or ``on`` is not a date.
+        """
+        change = StageChange(stage, on)
+        _check_move(self.history[-1], change)
+        return attrs.evolve(self, history=(*self.history, change), stage=stage)
+
+    def stage_on(self, day: dt.date) -> LifecycleStage:
+        """Return the stage in force at the end of ``day``.
+
+        Raises
+        ------
+        InvalidParameterError
+            If ``day`` is not a date or falls before the relationship started.
+        """
+        require_date(day, "day")
+        if day < self.started_on:
+            raise InvalidParameterError(
+                f"'day' must be on or after the relationship start {self.started_on.isoformat()}; "
+                f"got {day.isoformat()}."
+            )
+        current = self.history[0].stage
+        for change in self.history:
+            if change.on > day:
+                break
+            current = change.stage
+        return current
+
+    def days_in_stages(self, until: dt.date) -> dict[LifecycleStage, int]:
+        """Return the number of days spent in each stage from the start to ``until``.
+
+        Stages never entered are absent; an ENDED relationship stops counting
+        at its end date.
+
+        Raises
+        ------
+        InvalidParameterError
+            If ``until`` is before the last change.
+        """
+        require_date(until, "until")
+        if until < self.history[-1].on:
+            raise InvalidParameterError(
+                f"'until' must be on or after the last change {self.history[-1].on.isoformat()}; "
+                f"got {until.isoformat()}."
+            )
+        days: dict[LifecycleStage, int] = {}
+        ends = [c.on for c in self.history[1:]] + [until]
+        for change, end in zip(self.history, ends, strict=True):
+            if change.stage is LifecycleStage.ENDED:
+                continue
+            days[change.stage] = days.get(change.stage, 0) + (end - change.on).days
+        return days
+
+    # ------------------------------------------------------------ assessments
+    def with_switching_cost(self, switching_cost: SwitchingCost | None) -> Relationship:
+        """Return a copy carrying ``switching_cost`` as the latest estimate (None clears it)."""
+        return attrs.evolve(self, switching_cost=switching_cost)
+
+    def with_satisfaction(self, satisfaction: SatisfactionSummary | None) -> Relationship:
+        """Return a copy carrying ``satisfaction`` as the latest survey result (None clears it)."""
+        return attrs.evolve(self, satisfaction=satisfaction)
+
+    # ------------------------------------------------------------ contacts
+    def with_contacts(self, contacts: Iterable[Contact]) -> Relationship:
+        """Return a copy with ``contacts`` replacing the current ones."""
+        return attrs.evolve(self, contacts=tuple(contacts))
+
+    def add_contact(self, contact: Contact) -> Relationship:
+        """Return a copy with ``contact`` appended (validated like the rest)."""
+        return attrs.evolve(self, contacts=(*self.contacts, contact))
+
+    @property
+    def roles_covered(self) -> frozenset[BuyingRole]:
+        """Buying roles held by at least one contact."""
+        return frozenset(c.role for c in self.contacts)
+
+    def missing_roles(
+        self,
+        required: Iterable[BuyingRole] = (
+            BuyingRole.DECISION_MAKER,
+            BuyingRole.ECONOMIC_BUYER,
+            BuyingRole.TECHNICAL_EVALUATOR,
+            BuyingRole.USER,
+        ),
+    ) -> frozenset[BuyingRole]:
+        """Return the ``required`` buying roles no contact covers."""
+        return frozenset(required) - self.roles_covered
+
+    @property
+    def supporter_share(self) -> float | None:
+        """Share of contacts whose stance is SUPPORTER; None when there are no contacts."""
+        if not self.contacts:
+            return None
+        return sum(c.stance is Stance.SUPPORTER for c in self.contacts) / len(self.contacts)
+
+    @property
+    def has_executive_contact(self) -> bool:
+        """True if at least one contact has EXECUTIVE seniority (executive coverage)."""
+        return any(c.is_executive for c in self.contacts)
+
+    @property
+    def has_coach(self) -> bool:
+        """True if a contact acts as coach (an insider guiding us)."""
+        return BuyingRole.COACH in self.roles_covered

@@ -1,0 +1,785 @@
+r"""The weighted multi-factor grading rubric (DOMAIN.md section 2.1).
+
+Each factor f turns an account into a level :math:`\ell_f \in \{1..L_f\}`
+(1 = best) and the level into points :math:`p_f(\ell)`; the score is the
+weighted sum
+
+.. math:: S = \sum_f w_f \, p_f(\ell_f), \qquad \sum_f w_f = 1,
+
+and the grade is the first label whose minimum score :math:`S` reaches
+(``GradeScale``: A >= 3.25, B >= 2.5, C >= 1.75, else D by default).
+
+- *Band* factors (1-3: profit last year, sales last year, expected sales)
+  read a money column and band it by cut-offs, largest first; a value must be
+  strictly above a cut-off to reach the better band (300 000 exactly is level
+  2 of "> 300k"). The default cut-offs are the source's yuan figures.
+- *Level* factors (4-13) read integer level codes 1..L (1 = best; 0 = not
+  recorded), as :meth:`Portfolio.from_customers` stores them.
+
+Everything is editable: factors, columns, bands, points, weights (directly,
+normalised on request, or from an AHP pairwise matrix via :meth:`Rubric.with_ahp`)
+and grade cut-offs; a rubric loads from and saves to plain dicts, TOML
+(stdlib ``tomllib``) and JSON.
+
+Missing values (NaN money, level code 0) are rejected with
+``nan_policy="raise"`` (default); with ``"last"`` they score the factor's
+lowest points (the account is ranked last on that factor).
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from kamcore._params import FloatArray, fail_where
+from kamcore.errors import InvalidParameterError, SchemaError, UnknownNameError
+from kamcore.scoring._ahp import ahp_weights
+from kamcore.scoring._base import (
+    DateLike,
+    ScoreResult,
+    check_nan_policy,
+    grade_codes_for,
+    read_column,
+    resolve_as_of,
+)
+
+if TYPE_CHECKING:
+    from kamcore._portfolio import Portfolio
+
+__all__ = ["Factor", "GradeScale", "Rubric", "RubricScorer", "rubric_scorer"]
+
+_WEIGHT_TOL = 1e-9
+
+
+def _real_tuple(value: Any, name: str) -> tuple[float, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence | np.ndarray):
+        raise SchemaError(f"{name!r} must be a list of numbers; got {value!r}.")
+    out = []
+    for v in value:
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+            raise SchemaError(f"{name!r} must be a list of numbers; got {v!r} in {value!r}.")
+        if not math.isfinite(float(v)):
+            raise InvalidParameterError(f"{name!r} must be finite; got {v!r}.")
+        out.append(float(v))
+    return tuple(out)
+
+
+def _points(value: Any) -> tuple[float, ...]:
+    return _real_tuple(value, "points")
+
+
+def _cutoffs(value: Any) -> tuple[float, ...]:
+    return _real_tuple(value, "cutoffs")
+
+
+def _str_tuple(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise InvalidParameterError(f"labels must be a sequence of strings; got {value!r}.")
+    return tuple(value)
+
+
+def _factor_tuple(value: Any) -> tuple[Factor, ...]:
+    return tuple(value)
+
+
+def _float_tuple(value: Any) -> tuple[float, ...]:
+    return _real_tuple(value, "weights")
+
+
+@attrs.frozen
+class Factor:
+    """One rubric factor: a column, its level rule and the points per level.
+
+    Parameters
+    ----------
+    name : str
+        Factor name (unique within a rubric).
+    points : sequence of float
+        Points per level, best level first (L >= 2 levels).
+    bands : sequence of float, optional
+        For money factors: the L - 1 cut-offs between consecutive levels,
+        strictly decreasing (currency units). None for level-code factors.
+    column : str, optional
+        Portfolio column to read; defaults to ``name``.
+
+    Raises
+    ------
+    InvalidParameterError
+        Bad name, fewer than two levels, bands of the wrong length or order.
+    """
+
+    name: str
+    points: tuple[float, ...] = attrs.field(converter=_points)
+    bands: tuple[float, ...] | None = attrs.field(default=None, kw_only=True)
+    column: str = attrs.field(default="", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InvalidParameterError(
+                f"factor 'name' must be a non-blank string; got {self.name!r}."
+            )
+        if not isinstance(self.column, str):
+            raise InvalidParameterError(
+                f"factor {self.name!r}: 'column' must be a string; got {self.column!r}."
+            )
+        if not self.column:
+            object.__setattr__(self, "column", self.name)
+        if len(self.points) < 2:
+            raise InvalidParameterError(
+                f"factor {self.name!r}: 'points' must give at least 2 levels; got {self.points!r}."
+            )
+        if self.bands is not None:
+            bands = _real_tuple(self.bands, "bands")
+            if len(bands) != len(self.points) - 1:
+                raise InvalidParameterError(
+                    f"factor {self.name!r}: 'bands' must hold {len(self.points) - 1} cut-offs "
+                    f"(one fewer than levels); got {bands!r}."
+                )
+            if any(b <= a for a, b in zip(bands[1:], bands[:-1], strict=True)):
+                raise InvalidParameterError(
+                    f"factor {self.name!r}: 'bands' must be strictly decreasing (best first); "
+                    f"got {bands!r}."
+                )
+            object.__setattr__(self, "bands", bands)
+
+    @property
+    def n_levels(self) -> int:
+        """Number of levels L."""
+        return len(self.points)
+
+    def levels(self, values: ArrayLike, *, nan_policy: str = "raise") -> NDArray[np.int8]:
+        """Return level codes 1..L (1 best; 0 = not recorded) of raw column values.
+
+        Parameters
+        ----------
+        values : array-like, shape (N,)
+            Money amounts (band factors) or integer level codes 0..L (level factors).
+        nan_policy : {"raise", "last"}
+            Whether a missing value (NaN / code 0) is an error.
+
+        Raises
+        ------
+        InvalidParameterError
+            Codes outside 0..L, non-integer codes, missing values under "raise".
+        SchemaError
+            A text column.
+        """
+        check_nan_policy(nan_policy)
+        arr = np.asarray(values)
+        label = f"column {self.column}"
+        if arr.dtype.kind not in "biuf":
+            raise SchemaError(f"{label!r} must be numeric; got dtype {arr.dtype}.")
+        hint = "be recorded; pass nan_policy='last' to rank missing values last"
+        if self.bands is not None:
+            v = arr.astype(np.float64, copy=False)
+            missing = np.isnan(v)
+            fail_where(np.isinf(v), v, label, "be finite")
+            cuts = np.asarray(self.bands[::-1])
+            codes = (self.n_levels - np.searchsorted(cuts, v, side="left")).astype(np.int8)
+            if missing.any():
+                if nan_policy == "raise":
+                    fail_where(missing, v, label, hint + " (NaN = not recorded)")
+                codes[missing] = 0
+            return codes
+        if arr.dtype.kind == "f":
+            fail_where(
+                ~np.isfinite(arr) | (arr != np.round(arr)),
+                arr,
+                label,
+                f"be whole level codes 0..{self.n_levels}",
+            )
+        bad = (arr < 0) | (arr > self.n_levels)
+        fail_where(bad, arr, label, f"be a level code 1..{self.n_levels} (0 = not recorded)")
+        codes = arr.astype(np.int8)
+        if nan_policy == "raise":
+            fail_where(codes == 0, arr, label, hint + " (level code 0 = not recorded)")
+        return codes
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the plain-dict form (as in a TOML/JSON rubric file)."""
+        out: dict[str, Any] = {"name": self.name, "points": list(self.points)}
+        if self.column != self.name:
+            out["column"] = self.column
+        if self.bands is not None:
+            out["bands"] = list(self.bands)
+        return out
+
+
+@attrs.frozen
+class GradeScale:
+    """Grade labels (best first) and the minimum score of each but the last.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        e.g. ``("A", "B", "C", "D")``.
+    cutoffs : sequence of float
+        ``len(labels) - 1`` strictly decreasing minimum scores; an account gets
+        the first label whose cut-off its score reaches, else the last label.
+
+    Examples
+    --------
+    >>> GradeScale(("A", "B", "C"), (2.0, 1.0)).grade([2.5, 2.0, 1.5, 0.0]).tolist()
+    ['A', 'A', 'B', 'C']
+    """
+
+    labels: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    cutoffs: tuple[float, ...] = attrs.field(converter=_cutoffs)
+
+    def __attrs_post_init__(self) -> None:
+        labels = self.labels
+        if (
+            len(labels) < 2
+            or len(set(labels)) != len(labels)
+            or not all(isinstance(x, str) and x.strip() for x in labels)
+        ):
+            raise InvalidParameterError(
+                f"grade 'labels' must be at least 2 distinct non-blank strings; got {labels!r}."
+            )
+        if len(self.cutoffs) != len(labels) - 1:
+            raise InvalidParameterError(
+                f"grade 'cutoffs' must hold {len(labels) - 1} values (one per label but the "
+                f"last); got {self.cutoffs!r}."
+            )
+        if any(b >= a for a, b in zip(self.cutoffs[:-1], self.cutoffs[1:], strict=True)):
+            raise InvalidParameterError(
+                f"grade 'cutoffs' must be strictly decreasing; got {self.cutoffs!r}."
+            )
+
+    def codes(self, scores: FloatArray) -> NDArray[np.int8]:
+        """Grade index per score (0 = best)."""
+        return grade_codes_for(scores, self.cutoffs)
+
+    def grade(self, scores: ArrayLike) -> NDArray[np.str_]:
+        """Grade label per score."""
+        return np.asarray(self.labels)[self.codes(np.asarray(scores, dtype=np.float64))]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the plain-dict form."""
+        return {"labels": list(self.labels), "cutoffs": list(self.cutoffs)}
+
+
+_FACTOR_KEYS = frozenset({"name", "column", "points", "bands", "weight"})
+_RUBRIC_KEYS = frozenset({"name", "grades", "factors"})
+
+
+def _check_keys(data: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
+    if not isinstance(data, Mapping):
+        raise SchemaError(f"{where} must be a table/object; got {type(data).__name__}.")
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise SchemaError(f"{where} has unknown keys {unknown}; allowed: {sorted(allowed)}.")
+
+
+def _check_weights(
+    weights: tuple[float, ...], names: Sequence[str], normalize: bool
+) -> tuple[float, ...]:
+    w = np.asarray(weights, dtype=np.float64)
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InvalidParameterError(
+            f"'weights' must be finite and >= 0; got {int(bad.sum())} bad values "
+            f"(first: factor {names[i]!r}: {w[i]!r})."
+        )
+    total = float(w.sum())
+    if normalize:
+        if total <= 0:
+            raise InvalidParameterError(
+                "'weights' must have a positive sum to be normalised; got 0."
+            )
+        return tuple(float(x) for x in w / total)
+    if abs(total - 1.0) > _WEIGHT_TOL:
+        raise InvalidParameterError(
+            f"'weights' must sum to 1; got {total!r} (pass normalize=True to rescale them)."
+        )
+    return tuple(float(x) for x in w)
+
+
+@attrs.frozen
+class Rubric:
+    """A weighted multi-factor grading rubric (see the module docstring).
+
+    Build one with :meth:`create`, :meth:`default`, :meth:`from_dict`,
+    :meth:`from_toml` or :meth:`from_json`; derive variants with
+    :meth:`with_weights`, :meth:`with_ahp`, :meth:`with_columns`,
+    :meth:`with_grades`.
+
+    Parameters
+    ----------
+    factors : tuple of Factor
+        Distinct factor names.
+    weights : tuple of float
+        One per factor, >= 0, summing to 1 (within 1e-9).
+    grades : GradeScale
+        Labels and cut-offs.
+    name : str
+        A label for the rubric.
+
+    Examples
+    --------
+    >>> r = Rubric.default()
+    >>> len(r.factors), r.grades.labels, round(r.weights[0] * 13, 12)
+    (13, ('A', 'B', 'C', 'D'), 1.0)
+    >>> r.with_weights([2.0] + [1.0] * 12, normalize=True).weight("profit_last_year")
+    0.14285714285714285
+    """
+
+    factors: tuple[Factor, ...] = attrs.field(converter=_factor_tuple)
+    weights: tuple[float, ...] = attrs.field(converter=_float_tuple)
+    grades: GradeScale
+    name: str = "rubric"
+
+    def __attrs_post_init__(self) -> None:
+        if not self.factors:
+            raise InvalidParameterError("a rubric must have at least one factor.")
+        for f in self.factors:
+            if not isinstance(f, Factor):
+                raise InvalidParameterError(f"'factors' must be Factor objects; got {f!r}.")
+        names = [f.name for f in self.factors]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise InvalidParameterError(f"factor names must be distinct; got duplicates {dup}.")
+        if len(self.weights) != len(self.factors):
+            raise InvalidParameterError(
+                f"'weights' must hold one weight per factor ({len(self.factors)}); "
+                f"got {len(self.weights)}."
+            )
+        object.__setattr__(self, "weights", _check_weights(self.weights, names, normalize=False))
+
+    # ----------------------------------------------------------- constructors
+    @classmethod
+    def create(
+        cls,
+        factors: Sequence[Factor],
+        weights: Sequence[float] | None = None,
+        *,
+        grades: GradeScale | None = None,
+        name: str = "rubric",
+        normalize: bool = False,
+    ) -> Rubric:
+        """Build a rubric; equal weights when ``weights`` is None.
+
+        Raises
+        ------
+        InvalidParameterError
+            Weights that do not sum to 1 (unless ``normalize=True``), negative weights.
+        """
+        fs = tuple(factors)
+        if weights is None:
+            w: tuple[float, ...] = tuple(1.0 / len(fs) for _ in fs) if fs else ()
+        else:
+            w = _check_weights(_real_tuple(weights, "weights"), [f.name for f in fs], normalize)
+        scale = (
+            grades if grades is not None else GradeScale(("A", "B", "C", "D"), (3.25, 2.5, 1.75))
+        )
+        return cls(fs, w, scale, name)
+
+    @classmethod
+    def default(cls) -> Rubric:
+        """Return the built-in 13-factor rubric (``default_rubric.toml``)."""
+        text = importlib.resources.files("kamcore.scoring").joinpath("default_rubric.toml")
+        return cls.from_toml_string(text.read_text(encoding="utf-8"))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, normalize: bool = False) -> Rubric:
+        """Build a rubric from its plain-dict form.
+
+        The form is ``{"name": str, "grades": {"labels": [...], "cutoffs": [...]},
+        "factors": [{"name", "points", "bands"?, "column"?, "weight"?}, ...]}``.
+        Weights are all given or all omitted (equal weights).
+
+        Raises
+        ------
+        SchemaError
+            Unknown or missing keys, wrong types.
+        InvalidParameterError
+            Invalid values (see :class:`Factor`, :class:`GradeScale`).
+        """
+        _check_keys(data, _RUBRIC_KEYS, "rubric")
+        raw_factors = data.get("factors")
+        if not isinstance(raw_factors, Sequence) or isinstance(raw_factors, str) or not raw_factors:
+            raise SchemaError("rubric must have a non-empty 'factors' list.")
+        factors = []
+        weights = []
+        for i, fd in enumerate(raw_factors):
+            _check_keys(fd, _FACTOR_KEYS, f"rubric factor {i}")
+            if "name" not in fd or "points" not in fd:
+                raise SchemaError(f"rubric factor {i} must have 'name' and 'points'.")
+            bands = fd.get("bands")
+            factors.append(
+                Factor(
+                    fd["name"],
+                    fd["points"],
+                    bands=None if bands is None else _real_tuple(bands, "bands"),
+                    column=fd.get("column", ""),
+                )
+            )
+            weights.append(fd.get("weight"))
+        given = [w is not None for w in weights]
+        if any(given) and not all(given):
+            missing = [f.name for f, g in zip(factors, given, strict=True) if not g]
+            raise SchemaError(
+                f"give a 'weight' for every factor or for none; missing for {missing}."
+            )
+        grades_d = data.get(
+            "grades", {"labels": ["A", "B", "C", "D"], "cutoffs": [3.25, 2.5, 1.75]}
+        )
+        _check_keys(grades_d, frozenset({"labels", "cutoffs"}), "rubric grades")
+        if "labels" not in grades_d or "cutoffs" not in grades_d:
+            raise SchemaError("rubric 'grades' must have 'labels' and 'cutoffs'.")
+        labels = grades_d["labels"]
+        if isinstance(labels, str) or not isinstance(labels, Sequence):
+            raise SchemaError(f"grade 'labels' must be a list of strings; got {labels!r}.")
+        scale = GradeScale(tuple(labels), grades_d["cutoffs"])
+        name = data.get("name", "rubric")
+        if not isinstance(name, str):
+            raise SchemaError(f"rubric 'name' must be a string; got {name!r}.")
+        return cls.create(
+            factors,
+            _real_tuple(weights, "weight") if all(given) else None,
+            grades=scale,
+            name=name,
+            normalize=normalize,
+        )
+
+    @classmethod
+    def from_toml_string(cls, text: str, *, normalize: bool = False) -> Rubric:
+        """Build a rubric from TOML text (see :meth:`from_dict` for the layout)."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise SchemaError(f"rubric TOML is not valid: {exc}.") from None
+        return cls.from_dict(data, normalize=normalize)
+
+    @classmethod
+    def from_json_string(cls, text: str, *, normalize: bool = False) -> Rubric:
+        """Build a rubric from JSON text (see :meth:`from_dict` for the layout)."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SchemaError(f"rubric JSON is not valid: {exc}.") from None
+        return cls.from_dict(data, normalize=normalize)
+
+    @classmethod
+    def from_toml(cls, path: str | Path, *, normalize: bool = False) -> Rubric:
+        """Load a rubric from a TOML file."""
+        return cls.from_toml_string(Path(path).read_text(encoding="utf-8"), normalize=normalize)
+
+    @classmethod
+    def from_json(cls, path: str | Path, *, normalize: bool = False) -> Rubric:
+        """Load a rubric from a JSON file."""
+        return cls.from_json_string(Path(path).read_text(encoding="utf-8"), normalize=normalize)
+
+    @classmethod
+    def from_file(cls, path: str | Path, *, normalize: bool = False) -> Rubric:
+        """Load a rubric from ``.toml`` or ``.json`` (by suffix).
+
+        Raises
+        ------
+        SchemaError
+            Another suffix.
+        """
+        suffix = Path(path).suffix.lower()
+        if suffix == ".toml":
+            return cls.from_toml(path, normalize=normalize)
+        if suffix == ".json":
+            return cls.from_json(path, normalize=normalize)
+        raise SchemaError(f"rubric files must end in .toml or .json; got {str(path)!r}.")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the plain-dict form (weights included); round-trips via :meth:`from_dict`."""
+        factors = []
+        for f, w in zip(self.factors, self.weights, strict=True):
+            d = f.to_dict()
+            d["weight"] = w
+            factors.append(d)
+        return {"name": self.name, "grades": self.grades.to_dict(), "factors": factors}
+
+    def to_json(self) -> str:
+        """Return the JSON text of :meth:`to_dict`."""
+        return json.dumps(self.to_dict(), indent=2)
+
+    # ----------------------------------------------------------- variants
+    @property
+    def factor_names(self) -> tuple[str, ...]:
+        """Factor names, in order."""
+        return tuple(f.name for f in self.factors)
+
+    def _index(self, name: str) -> int:
+        names = self.factor_names
+        if name not in names:
+            raise UnknownNameError(
+                f"rubric {self.name!r} has no factor {name!r}; known factors: "
+                f"{', '.join(repr(n) for n in names)}."
+            )
+        return names.index(name)
+
+    def factor(self, name: str) -> Factor:
+        """Return the factor called ``name`` (:class:`UnknownNameError` if none)."""
+        return self.factors[self._index(name)]
+
+    def weight(self, name: str) -> float:
+        """Return the weight of factor ``name``."""
+        return self.weights[self._index(name)]
+
+    def with_weights(
+        self, weights: Mapping[str, float] | Sequence[float], *, normalize: bool = False
+    ) -> Rubric:
+        """Return a copy with new weights.
+
+        Parameters
+        ----------
+        weights : mapping of factor name to weight, or sequence (one per factor)
+            A mapping may name only some factors; the others keep their weight.
+        normalize : bool
+            Rescale the weights to sum to 1 instead of rejecting another sum.
+
+        Raises
+        ------
+        UnknownNameError
+            A name that is not a factor.
+        InvalidParameterError
+            Negative weights; a sum other than 1 without ``normalize``.
+        """
+        if isinstance(weights, Mapping):
+            new = list(self.weights)
+            for k, v in weights.items():
+                new[self._index(k)] = _real_tuple([v], f"weight of {k}")[0]
+            w = tuple(new)
+        else:
+            w = _real_tuple(weights, "weights")
+            if len(w) != len(self.factors):
+                raise InvalidParameterError(
+                    f"'weights' must hold one weight per factor ({len(self.factors)}); "
+                    f"got {len(w)}."
+                )
+        return attrs.evolve(self, weights=_check_weights(w, self.factor_names, normalize))
+
+    def with_ahp(
+        self, matrix: ArrayLike, *, max_cr: float | None = 0.1, ri: float | None = None
+    ) -> Rubric:
+        """Return a copy weighted by an AHP pairwise-comparison matrix (factor order).
+
+        Raises
+        ------
+        ShapeMismatchError
+            The matrix is not n x n for the n factors.
+        InvalidParameterError
+            Not a positive reciprocal matrix, or CR > ``max_cr`` (inconsistent).
+        """
+        from kamcore.errors import ShapeMismatchError
+
+        n = len(self.factors)
+        if np.shape(matrix) != (n, n):
+            raise ShapeMismatchError(
+                f"the AHP 'matrix' must be {n} x {n} (one row per factor); got shape "
+                f"{np.shape(matrix)}."
+            )
+        result = ahp_weights(matrix, max_cr=max_cr, ri=ri)
+        return attrs.evolve(self, weights=tuple(float(x) for x in result.weights))
+
+    def with_columns(self, columns: Mapping[str, str]) -> Rubric:
+        """Return a copy reading factor ``name`` from column ``columns[name]``.
+
+        Raises
+        ------
+        UnknownNameError
+            A name that is not a factor.
+        """
+        fs = list(self.factors)
+        for k, col in columns.items():
+            i = self._index(k)
+            fs[i] = attrs.evolve(fs[i], column=col)
+        return attrs.evolve(self, factors=tuple(fs))
+
+    def with_grades(self, labels: Sequence[str], cutoffs: Sequence[float]) -> Rubric:
+        """Return a copy with another grade scale."""
+        return attrs.evolve(self, grades=GradeScale(tuple(labels), cutoffs))
+
+    # ----------------------------------------------------------- kernel
+    def evaluate(
+        self, columns: Mapping[str, ArrayLike], *, nan_policy: str = "raise"
+    ) -> tuple[FloatArray, NDArray[np.int8]]:
+        r"""Score raw columns: :math:`S = \sum_f w_f p_f(\ell_f)`.
+
+        Parameters
+        ----------
+        columns : mapping of column name to array-like, each shape (N,)
+            Must hold every factor's column.
+        nan_policy : {"raise", "last"}
+            Missing values: reject, or give the factor's lowest points.
+
+        Returns
+        -------
+        scores : array of float64, shape (N,)
+        levels : array of int8, shape (N, F)
+            Level per account and factor (1 best; 0 = not recorded).
+
+        Raises
+        ------
+        SchemaError
+            A factor's column is absent.
+        """
+        check_nan_policy(nan_policy)
+        cols = {}
+        for f in self.factors:
+            if f.column not in columns:
+                known = ", ".join(repr(c) for c in columns) or "none"
+                raise SchemaError(
+                    f"rubric factor {f.name!r} needs column {f.column!r}; known columns: {known}."
+                )
+            cols[f.name] = np.asarray(columns[f.column])
+        lengths = {np.shape(c)[0] if np.ndim(c) == 1 else -1 for c in cols.values()}
+        if len(lengths) != 1 or -1 in lengths:
+            from kamcore.errors import ShapeMismatchError
+
+            raise ShapeMismatchError("rubric columns must be 1-D and of one length.")
+        n = lengths.pop()
+        scores = np.zeros(n, dtype=np.float64)
+        levels = np.empty((n, len(self.factors)), dtype=np.int8, order="F")
+        for j, (f, w) in enumerate(zip(self.factors, self.weights, strict=True)):
+            codes = f.levels(cols[f.name], nan_policy=nan_policy)
+            table = np.empty(f.n_levels + 1, dtype=np.float64)
+            table[0] = min(f.points)
+            table[1:] = f.points
+            scores += w * table[codes]
+            levels[:, j] = codes
+        return scores, levels
+
+
+@attrs.frozen
+class RubricScorer:
+    """Scorer for a :class:`Rubric` (registry name ``"rubric"``).
+
+    Parameters
+    ----------
+    rubric : Rubric
+        Default: :meth:`Rubric.default` (the 13 factors of DOMAIN.md 2.1).
+    nan_policy : {"raise", "last"}
+        Missing values: reject, or score the factor's lowest points.
+
+    Notes
+    -----
+    Scores are the weighted points, grades come from the rubric's grade scale.
+    Extras: ``levels`` (int8, shape (N, F)) and ``factor_names``. Each account is
+    scored on its own, so results are chunk-invariant as they stand.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kamcore._portfolio import CUSTOMER_FACT_COLUMNS, Portfolio
+    >>> cols = {"profit_last_year": [400_000.0, 20_000.0],
+    ...         "sales_last_year": [2e6, 40_000.0], "expected_sales": [2e6, 60_000.0]}
+    >>> cols.update({c: np.array([1, 4], dtype=np.int8) for c in CUSTOMER_FACT_COLUMNS})
+    >>> r = RubricScorer().score(Portfolio.from_columns(["big", "small"], cols), as_of="2025-01-01")
+    >>> r.scores.round(4).tolist(), r.grades.tolist()
+    ([4.0, 1.0769], ['A', 'D'])
+    """
+
+    rubric: Rubric = attrs.field(factory=Rubric.default, kw_only=True)
+    nan_policy: str = attrs.field(default="raise", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.rubric, Rubric):
+            raise InvalidParameterError(f"'rubric' must be a Rubric; got {self.rubric!r}.")
+        check_nan_policy(self.nan_policy)
+
+    @property
+    def name(self) -> str:
+        """Registry name: ``"rubric"``."""
+        return "rubric"
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        """The rubric (plain-dict form) and the NaN policy."""
+        return {"rubric": self.rubric.to_dict(), "nan_policy": self.nan_policy}
+
+    def score(self, portfolio: Portfolio, *, as_of: DateLike | None = None) -> ScoreResult:
+        """Grade every account of ``portfolio``."""
+        day = resolve_as_of(as_of)
+        cols = {f.column: read_column(portfolio, f.column) for f in self.rubric.factors}
+        scores, levels = self.rubric.evaluate(cols, nan_policy=self.nan_policy)
+        return ScoreResult(
+            self.name,
+            portfolio.ids,
+            scores,
+            grade_codes=self.rubric.grades.codes(scores),
+            grade_levels=self.rubric.grades.labels,
+            params=self.params,
+            as_of=day,
+            extras={"levels": levels, "factor_names": self.rubric.factor_names},
+        )
+
+
+def rubric_scorer(
+    *,
+    rubric: Rubric | Mapping[str, Any] | None = None,
+    path: str | Path | None = None,
+    weights: Mapping[str, float] | Sequence[float] | None = None,
+    ahp: ArrayLike | None = None,
+    columns: Mapping[str, str] | None = None,
+    grades: Mapping[str, Sequence[Any]] | None = None,
+    normalize: bool = False,
+    max_cr: float | None = 0.1,
+    nan_policy: str = "raise",
+) -> RubricScorer:
+    """Build a :class:`RubricScorer` from keyword options (the registry factory).
+
+    Parameters
+    ----------
+    rubric : Rubric or mapping, optional
+        A rubric or its dict form; default :meth:`Rubric.default`.
+    path : str or Path, optional
+        Load the rubric from a ``.toml``/``.json`` file instead.
+    weights : mapping or sequence, optional
+        New weights (see :meth:`Rubric.with_weights`).
+    ahp : array-like, shape (F, F), optional
+        Pairwise-comparison matrix to derive the weights from (factor order).
+    columns : mapping, optional
+        Factor name -> column to read.
+    grades : mapping, optional
+        ``{"labels": [...], "cutoffs": [...]}``.
+    normalize : bool
+        Rescale weights that do not sum to 1.
+    max_cr : float or None
+        Largest accepted AHP consistency ratio.
+    nan_policy : {"raise", "last"}
+        Missing values policy.
+
+    Raises
+    ------
+    InvalidParameterError
+        Both ``weights`` and ``ahp``, both ``rubric`` and ``path``, bad values.
+    """
+    if rubric is not None and path is not None:
+        raise InvalidParameterError("give 'rubric' or 'path', not both.")
+    if weights is not None and ahp is not None:
+        raise InvalidParameterError("give 'weights' or 'ahp', not both.")
+    if path is not None:
+        r = Rubric.from_file(path, normalize=normalize)
+    elif rubric is None:
+        r = Rubric.default()
+    elif isinstance(rubric, Rubric):
+        r = rubric
+    else:
+        r = Rubric.from_dict(rubric, normalize=normalize)
+    if columns:
+        r = r.with_columns(columns)
+    if weights is not None:
+        r = r.with_weights(weights, normalize=normalize)
+    if ahp is not None:
+        r = r.with_ahp(ahp, max_cr=max_cr)
+    if grades is not None:
+        _check_keys(grades, frozenset({"labels", "cutoffs"}), "grades")
+        r = r.with_grades(tuple(grades["labels"]), grades["cutoffs"])
+    return RubricScorer(rubric=r, nan_policy=nan_policy)
