@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = [
+    "readonly",
     "NONNEGATIVE",
     "POSITIVE",
     "PROBABILITY",
@@ -322,3 +323,35 @@ def check_in(
     if value not in allowed:
         opts = ", ".join(repr(a) for a in sorted(allowed))
         raise InvalidParameterError(f"{name!r} must be one of {opts}; got {value!r}.")
+
+
+def readonly(array: NDArray[Any]) -> NDArray[Any]:
+    """Freeze ``array`` and return a read-only view of it.
+
+    The one helper every module uses before handing an array out. The array
+    itself is marked read-only and a view of it is returned, so the view's
+    ``flags.writeable`` cannot be switched back on (numpy refuses to make a
+    view writeable whose base is not). Pass an array the object owns (a copy
+    or a freshly computed result), never a caller's array.
+
+    Parameters
+    ----------
+    array : numpy.ndarray
+        Any shape and dtype.
+
+    Returns
+    -------
+    numpy.ndarray
+        A read-only view with the same shape, dtype and values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = readonly(np.arange(3.0))
+    >>> a.flags.writeable
+    False
+    """
+    array.flags.writeable = False
+    view = array.view()
+    view.flags.writeable = False
+    return view

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._params import fail_where
+from kamcore._params import fail_where, readonly
 from kamcore.errors import (
     CurrencyMismatchError,
     InvalidParameterError,
@@ -72,11 +72,6 @@ CUSTOMER_MONEY_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 
-def _readonly(arr: NDArray[Any]) -> NDArray[Any]:
-    arr.flags.writeable = False
-    return arr
-
-
 def _check_currency_code(code: Any, field: str) -> str:
     if not isinstance(code, str) or not _CURRENCY_RE.match(code):
         raise InvalidParameterError(
@@ -102,11 +97,11 @@ def _column(name: str, values: ArrayLike, n: int, nullable: bool) -> NDArray[Any
         )
     kind = arr.dtype.kind
     if kind == "b":
-        return _readonly(arr)
+        return readonly(arr)
     if kind in "iu":
         if kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
             raise InvalidParameterError(f"column {name!r} has integers too large for int64.")
-        return _readonly(arr.astype(np.int64) if arr.dtype != np.int8 else arr)
+        return readonly(arr.astype(np.int64) if arr.dtype != np.int8 else arr)
     if kind == "f":
         arr = arr.astype(np.float64, copy=False)
         bad = np.isinf(arr) if nullable else ~np.isfinite(arr)
@@ -116,14 +111,14 @@ def _column(name: str, values: ArrayLike, n: int, nullable: bool) -> NDArray[Any
             else ("be finite (no NaN or infinity; declare the column nullable for missing values)")
         )
         fail_where(bad, arr, name, rule)
-        return _readonly(arr)
+        return readonly(arr)
     if kind == "M":
         arr = arr.astype("datetime64[D]")
         if not nullable:
             fail_where(np.isnat(arr), arr, name, "be a date (no NaT; declare it nullable)")
-        return _readonly(arr)
+        return readonly(arr)
     if kind == "U":
-        return _readonly(arr)
+        return readonly(arr)
     if kind == "O":
         not_str = np.fromiter((not isinstance(v, str) for v in arr), dtype=bool, count=n)
         if not_str.any():
@@ -134,7 +129,7 @@ def _column(name: str, values: ArrayLike, n: int, nullable: bool) -> NDArray[Any
             )
         nul = np.fromiter((v.endswith("\x00") for v in arr), dtype=bool, count=n)
         fail_where(nul, arr, name, "not end with a NUL character (numpy text drops it)")
-        return _readonly(arr.astype(str) if n else np.empty(0, dtype="U1"))
+        return readonly(arr.astype(str) if n else np.empty(0, dtype="U1"))
     raise SchemaError(f"column {name!r} has unsupported dtype {arr.dtype}.")
 
 
@@ -146,7 +141,7 @@ def _check_ids(ids: ArrayLike) -> NDArray[np.str_]:
     if arr.ndim != 1:
         raise ShapeMismatchError(f"'ids' must be 1-D; got shape {arr.shape}.")
     if arr.size == 0:
-        return _readonly(np.empty(0, dtype="U1"))
+        return readonly(np.empty(0, dtype="U1"))
     if arr.dtype.kind == "O":
         not_str = np.fromiter((not isinstance(v, str) for v in arr), dtype=bool, count=arr.size)
         fail_where(not_str, arr, "ids", "be strings")
@@ -162,7 +157,7 @@ def _check_ids(ids: ArrayLike) -> NDArray[np.str_]:
     )
     fail_where(edges, arr, "ids", "have no leading or trailing whitespace")
     _check_unique(arr)
-    return _readonly(arr)
+    return readonly(arr)
 
 
 def _check_unique(ids: NDArray[np.str_]) -> None:
@@ -314,7 +309,7 @@ class Portfolio:
 
     @classmethod
     def from_customers(cls, customers: Iterable[Customer]) -> Portfolio:
-        """Build a Portfolio from :class:`~kamcore.domain._customer.Customer` objects.
+        """Build a Portfolio from :class:`~kamcore.domain.Customer` objects.
 
         Columns produced: text ``name``, ``industry``, ``region`` (``""`` when
         not recorded); the money figures of :data:`CUSTOMER_MONEY_COLUMNS` as
@@ -519,8 +514,8 @@ class Portfolio:
 
     def _rows(self, idx: NDArray[Any]) -> Portfolio:
         return Portfolio._trusted(
-            _readonly(self._ids[idx]),
-            {k: _readonly(v[idx]) for k, v in self._columns.items()},
+            readonly(self._ids[idx]),
+            {k: readonly(v[idx]) for k, v in self._columns.items()},
             self._currencies,
             self._nullable,
         )
@@ -592,8 +587,8 @@ class Portfolio:
         ids = np.concatenate([p._ids for p in parts]) if parts else np.empty(0, "U1")
         _check_unique(ids)
         cols = {
-            name: _readonly(np.concatenate([p._columns[name] for p in parts]))
+            name: readonly(np.concatenate([p._columns[name] for p in parts]))
             for name in first.column_names
         }
         null = frozenset().union(*(p._nullable for p in parts))
-        return cls._trusted(_readonly(ids), cols, first._currencies, null)
+        return cls._trusted(readonly(ids), cols, first._currencies, null)

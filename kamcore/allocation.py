@@ -50,6 +50,7 @@ from kamcore._params import (
     broadcast,
     check_in,
     fail_where,
+    readonly,
 )
 from kamcore.errors import (
     ConvergenceError,
@@ -120,8 +121,8 @@ def _curve_params(a: ArrayLike, b: ArrayLike) -> tuple[FloatArray, FloatArray]:
         if aa.ndim != 1:
             raise ShapeMismatchError(f"'a' and 'b' must be 1-D (one per account); got {aa.shape}.")
     ra, rb = aa.copy(), bb.copy()
-    ra.flags.writeable = False
-    rb.flags.writeable = False
+    ra = readonly(ra)
+    rb = readonly(rb)
     return ra, rb
 
 
@@ -545,7 +546,7 @@ def _result(
 ) -> Allocation:
     def ro(a: NDArray[Any]) -> FloatArray:
         out = np.array(a, dtype=np.float64, copy=True)
-        out.flags.writeable = False
+        out = readonly(out)
         return out
 
     return Allocation(

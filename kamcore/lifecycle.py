@@ -5,7 +5,7 @@ DOMAIN.md section 3 describes four phases by the shape of the volume curve:
 *stability* (volume high and flat) and *decline* (volume falling).
 :func:`detect_stages` reads that shape from an accounts x periods matrix, one
 numpy pass over all accounts, and attaches the management focus of each
-phase (:data:`kamcore.domain._transitions.MANAGEMENT_FOCUS`).
+phase (:data:`kamcore.domain.MANAGEMENT_FOCUS`).
 
 Rules
 -----
@@ -49,6 +49,7 @@ from kamcore._params import (
     as_float_array,
     as_float_scalar,
     fail_where,
+    readonly,
 )
 from kamcore.domain._enums import LifecycleStage
 from kamcore.domain._transitions import MANAGEMENT_FOCUS, TRANSITIONS
@@ -174,7 +175,7 @@ class StageDetection:
 
     @property
     def stages(self) -> NDArray[np.object_]:
-        """Stage of each account as :class:`~kamcore.domain._enums.LifecycleStage` (object array)."""
+        """Stage of each account as :class:`~kamcore.domain.LifecycleStage` (object array)."""
         table = np.empty(len(DETECTED_STAGES), dtype=object)
         table[:] = DETECTED_STAGES
         return table[self.codes]
@@ -201,7 +202,7 @@ class StageDetection:
         -------
         ndarray of bool, shape (N,)
             True where staying or moving to the proposed stage is legal under
-            :data:`kamcore.domain._transitions.TRANSITIONS` (e.g. EXPLORATION ->
+            :data:`kamcore.domain.TRANSITIONS` (e.g. EXPLORATION ->
             STABILITY is not: growth cannot skip formation).
 
         Raises
@@ -260,11 +261,6 @@ def _detect_kernel(
     code[rel >= rules.growth] = _FORMATION
     code[history < rules.min_history] = _EXPLORATION
     return code, level, slope, rel, history, peak
-
-
-def _ro(a: NDArray[Any]) -> NDArray[Any]:
-    a.flags.writeable = False
-    return a
 
 
 def detect_stages(
@@ -335,15 +331,15 @@ def detect_stages(
             raise ShapeMismatchError(
                 f"'ids' must have shape ({x.shape[0]},) to match 'values'; got {id_arr.shape}."
             )
-        id_arr = _ro(id_arr)
+        id_arr = readonly(id_arr)
     code, level, slope, rel, history, peak = _detect_kernel(x, rules)
     return StageDetection(
-        codes=_ro(code),
-        levels=_ro(level),
-        slopes=_ro(slope),
-        relative_slopes=_ro(rel),
-        history=_ro(history),
-        peaks=_ro(np.asarray(peak, dtype=np.float64)),
+        codes=readonly(code),
+        levels=readonly(level),
+        slopes=readonly(slope),
+        relative_slopes=readonly(rel),
+        history=readonly(history),
+        peaks=readonly(np.asarray(peak, dtype=np.float64)),
         rules=rules,
         ids=id_arr,
     )

@@ -31,7 +31,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._params import NONNEGATIVE, as_float_array, check_in, fail_where, same_length
+from kamcore._params import NONNEGATIVE, as_float_array, check_in, fail_where, readonly, same_length
 from kamcore._portfolio import Portfolio
 from kamcore.errors import InvalidParameterError, SchemaError, ShapeMismatchError
 
@@ -76,11 +76,6 @@ def _unit_days(time_unit: str | float) -> float:
             f"'time_unit' must be a positive number of days; got {time_unit!r}."
         )
     return days
-
-
-def _ro(a: NDArray[Any]) -> NDArray[Any]:
-    a.flags.writeable = False
-    return a
 
 
 @attrs.frozen(eq=False)
@@ -151,7 +146,7 @@ class TransactionSummary:
         return cols
 
     def to_portfolio(self, *, currency: str | None = None) -> Portfolio:
-        """Return the summary as a :class:`~kamcore._portfolio.Portfolio`.
+        """Return the summary as a :class:`~kamcore.Portfolio`.
 
         Parameters
         ----------
@@ -302,17 +297,17 @@ def summarize_transactions(
     )
     end_date = dt.date.fromisoformat(str(end))
     return TransactionSummary(
-        ids=_ro(uniq.astype(str) if n else np.empty(0, dtype="U1")),
-        frequency=_ro(frequency),
-        recency=_ro((last_day - first_day) / unit_days),
-        T=_ro((end_day - first_day) / unit_days),
-        monetary_value=_ro(monetary),
-        first_purchase=_ro(first_day.astype("datetime64[D]")),
-        last_purchase=_ro(last_day.astype("datetime64[D]")),
-        n_transactions=_ro(np.bincount(codes, minlength=n).astype(np.int64)),
-        total_revenue=_ro(np.bincount(codes, weights=amt, minlength=n)),
-        total_margin=_ro(total_margin) if total_margin is not None else None,
-        main_business_revenue=_ro(main_rev) if main_rev is not None else None,
+        ids=readonly(uniq.astype(str) if n else np.empty(0, dtype="U1")),
+        frequency=readonly(frequency),
+        recency=readonly((last_day - first_day) / unit_days),
+        T=readonly((end_day - first_day) / unit_days),
+        monetary_value=readonly(monetary),
+        first_purchase=readonly(first_day.astype("datetime64[D]")),
+        last_purchase=readonly(last_day.astype("datetime64[D]")),
+        n_transactions=readonly(np.bincount(codes, minlength=n).astype(np.int64)),
+        total_revenue=readonly(np.bincount(codes, weights=amt, minlength=n)),
+        total_margin=readonly(total_margin) if total_margin is not None else None,
+        main_business_revenue=readonly(main_rev) if main_rev is not None else None,
         observation_end=end_date,
         time_unit=unit_name,
     )
@@ -321,7 +316,7 @@ def summarize_transactions(
 def transactions_to_arrays(
     transactions: Iterable[Transaction], *, refunds: Literal["raise", "exclude"] = "raise"
 ) -> dict[str, NDArray[Any]]:
-    """Turn :class:`~kamcore.domain._transaction.Transaction` objects into log columns.
+    """Turn :class:`~kamcore.domain.Transaction` objects into log columns.
 
     Parameters
     ----------

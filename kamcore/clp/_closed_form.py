@@ -48,6 +48,7 @@ from kamcore._params import (
     broadcast,
     check_in,
     fail_where,
+    readonly,
     same_length,
 )
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
@@ -75,11 +76,6 @@ DISCOUNT_RATE: Final = Interval(-1.0, math.inf, low_closed=False)
 # ----------------------------------------------------------------- helpers (shared by clp modules)
 def _check_timing(timing: object) -> None:
     check_in(timing, "timing", TIMINGS)
-
-
-def _readonly(arr: NDArray[Any]) -> NDArray[Any]:
-    arr.flags.writeable = False
-    return arr
 
 
 def _result(arr: FloatArray) -> FloatArray | float:
@@ -455,7 +451,7 @@ def customer_equity(values: ArrayLike, *, segments: ArrayLike | None = None) -> 
     return CustomerEquity(
         total=total,
         count=int(v.size),
-        segments=_readonly(labels),
-        segment_totals=_readonly(seg_totals.astype(np.float64)),
-        segment_counts=_readonly(seg_counts),
+        segments=readonly(labels),
+        segment_totals=readonly(seg_totals.astype(np.float64)),
+        segment_counts=readonly(seg_counts),
     )

@@ -43,8 +43,8 @@ negative CLPs are reported as they are: this is profit, not revenue.
 
 Examples
 --------
->>> from kamcore.clp._btyd.bgbb import BetaGeoBetaBinom
->>> from kamcore.clp._btyd.gamma_gamma import GammaGamma
+>>> from kamcore.clp import BetaGeoBetaBinom
+>>> from kamcore.clp import GammaGamma
 >>> bgbb = BetaGeoBetaBinom(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
 >>> gg = GammaGamma(p=6.25, q=3.74, gamma=15.44)
 >>> res = customer_lifetime_profit(
@@ -74,6 +74,7 @@ from kamcore._params import (
     as_int_array,
     check_in,
     fail_where,
+    readonly,
     same_length,
 )
 from kamcore.clp._btyd._base import collapse_rows
@@ -107,8 +108,8 @@ CostBasis = Literal["alive", "horizon"]
 class TransactionModel(Protocol):
     """A repeat-buying model: expected purchases in ``(T, T + t]`` given the history.
 
-    Implemented by :class:`~kamcore.clp._btyd.betageo.BetaGeo`,
-    :class:`~kamcore.clp._btyd.bgbb.BetaGeoBetaBinom` and the other BTYD models.
+    Implemented by :class:`~kamcore.clp.BetaGeo`,
+    :class:`~kamcore.clp.BetaGeoBetaBinom` and the other BTYD models.
     Arguments are passed positionally; the return value must broadcast like the
     inputs, be finite and non-decreasing in ``t``.
     """
@@ -128,7 +129,7 @@ class SurvivalModel(Protocol):
 
 
 class SpendModel(Protocol):
-    """A spend model, e.g. :class:`~kamcore.clp._btyd.gamma_gamma.GammaGamma`."""
+    """A spend model, e.g. :class:`~kamcore.clp.GammaGamma`."""
 
     def conditional_expected_average_spend(
         self, frequency: Any, monetary_value: Any, /
@@ -138,10 +139,8 @@ class SpendModel(Protocol):
 
 
 # ----------------------------------------------------------------- result
-def _readonly(value: Any) -> FloatArray:
-    arr = np.array(value, dtype=np.float64)
-    arr.setflags(write=False)
-    return arr
+def _frozen_floats(value: Any) -> FloatArray:
+    return readonly(np.array(value, dtype=np.float64))
 
 
 @attrs.frozen(eq=False)
@@ -167,12 +166,12 @@ class CustomerProfit:
         Expected spend per purchase used.
     """
 
-    clp: FloatArray = attrs.field(converter=_readonly)
-    discounted_margin: FloatArray = attrs.field(converter=_readonly)
-    discounted_cost: FloatArray = attrs.field(converter=_readonly)
-    discounted_revenue: FloatArray = attrs.field(converter=_readonly)
-    purchases: FloatArray = attrs.field(converter=_readonly)
-    spend: FloatArray = attrs.field(converter=_readonly)
+    clp: FloatArray = attrs.field(converter=_frozen_floats)
+    discounted_margin: FloatArray = attrs.field(converter=_frozen_floats)
+    discounted_cost: FloatArray = attrs.field(converter=_frozen_floats)
+    discounted_revenue: FloatArray = attrs.field(converter=_frozen_floats)
+    purchases: FloatArray = attrs.field(converter=_frozen_floats)
+    spend: FloatArray = attrs.field(converter=_frozen_floats)
 
     def total(self) -> float:
         """Return the customer equity of these customers: the sum of their CLPs."""
@@ -300,7 +299,7 @@ def customer_lifetime_profit(
 
     Examples
     --------
-    >>> from kamcore.clp._btyd.bgbb import BetaGeoBetaBinom
+    >>> from kamcore.clp import BetaGeoBetaBinom
     >>> m = BetaGeoBetaBinom(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
     >>> res = customer_lifetime_profit(m, [6, 1], [6, 1], 6, spend=100.0, margin_rate=0.25,
     ...                                discount_rate=0.1, horizon=5)

@@ -38,9 +38,10 @@ from kamcore._params import (
     as_float_scalar,
     as_int_array,
     check_in,
+    readonly,
     same_length,
 )
-from kamcore.clp._closed_form import DISCOUNT_RATE, _finite_result, _readonly
+from kamcore.clp._closed_form import DISCOUNT_RATE, _finite_result
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = [
@@ -117,12 +118,12 @@ def _to_transition(value: ArrayLike) -> FloatArray:
     arr = as_float_array(value, "transition")
     _square(arr, "transition")
     _check_stochastic(arr, "transition")
-    return _readonly(np.array(arr, dtype=np.float64))
+    return readonly(np.array(arr, dtype=np.float64))
 
 
 def _to_rewards(value: ArrayLike) -> FloatArray:
     arr = as_float_array(value, "rewards", ndim=1, allow_empty=False)
-    return _readonly(np.array(arr, dtype=np.float64))
+    return readonly(np.array(arr, dtype=np.float64))
 
 
 def _to_rate(value: Any) -> float:
@@ -249,7 +250,7 @@ class MarkovChain:
                     f"has spectral radius 1, so the series diverges); got {d!r}."
                 )
             v = np.linalg.solve(np.eye(self.size) - self.transition / (1.0 + d), self.rewards)
-            return _readonly(v)
+            return readonly(v)
         h = int(as_int_array(horizon, "horizon", ndim=0, domain=NONNEGATIVE))
         pd = self.transition / (1.0 + d)
         v = np.array(self.rewards)
@@ -257,7 +258,7 @@ class MarkovChain:
             for _ in range(h):
                 v = self.rewards + pd @ v
         _finite_result(v, "value")
-        return _readonly(v)
+        return readonly(v)
 
     def state_index(self, states: ArrayLike) -> IntArray:
         """Map state names (or their string forms) to indices, vectorised.
@@ -439,8 +440,8 @@ def transition_from_counts(
     unobserved = tuple(names[int(i)] for i in np.flatnonzero(empty))
     return TransitionEstimate(
         states=names,
-        counts=_readonly(np.array(n, dtype=np.int64)),
-        transition=_readonly(p.astype(np.float64)),
+        counts=readonly(np.array(n, dtype=np.int64)),
+        transition=readonly(p.astype(np.float64)),
         policy=str(policy),
         unobserved=unobserved,
     )

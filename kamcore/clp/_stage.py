@@ -53,13 +53,13 @@ from kamcore._params import (
     as_float_scalar,
     as_int_array,
     fail_where,
+    readonly,
 )
 from kamcore.clp._closed_form import (
     DISCOUNT_RATE,
     Timing,
     _check_timing,
     _finite_result,
-    _readonly,
 )
 from kamcore.domain._enums import LifecycleStage
 from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
@@ -227,7 +227,7 @@ class StageProfile:
         Parameters
         ----------
         stage
-            A live :class:`~kamcore.domain._enums.LifecycleStage` or its string value.
+            A live :class:`~kamcore.domain.LifecycleStage` or its string value.
         **changes
             New values for ``duration``, ``margin`` and/or ``retention``.
 
@@ -269,11 +269,11 @@ class StageProfile:
                 q[i, i + 1] = p.retention * a
             else:
                 q[i, 1] += p.retention * a * self.redevelopment
-        return _readonly(q)
+        return readonly(q)
 
     def margins(self) -> FloatArray:
         """Return the margin per period of each live stage, shape ``(4,)``."""
-        return _readonly(np.array([self[s].margin for s in LIVE_STAGES]))
+        return readonly(np.array([self[s].margin for s in LIVE_STAGES]))
 
     def values(
         self, discount_rate: float, *, timing: Timing = "end", horizon: int | None = None
@@ -309,7 +309,7 @@ class StageProfile:
             if horizon is None
             else int(as_int_array(horizon, "horizon", domain=NONNEGATIVE, ndim=0))
         )
-        return _readonly(_stage_values(self.transition_matrix(), self.margins(), d, timing, h))
+        return readonly(_stage_values(self.transition_matrix(), self.margins(), d, timing, h))
 
 
 def _stage_values(
@@ -670,7 +670,7 @@ def matrix_lifetime_profit(
     ``"end_certain"``         ``prod_{j < t} r_ij``         ``t``
     ========================  ===========================  ===========
 
-    so constant inputs give exactly :func:`~kamcore.clp._closed_form.lifetime_profit`
+    so constant inputs give exactly :func:`~kamcore.clp.lifetime_profit`
     with ``horizon=T``. Under ``"start"``/``"end_certain"`` the last retention
     column is not used.
 

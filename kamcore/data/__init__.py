@@ -29,7 +29,7 @@ def demo_rows() -> list[dict[str, str]]:
 
 
 def load_demo_portfolio() -> Portfolio:
-    """Return the demo accounts as a :class:`~kamcore._portfolio.Portfolio`.
+    """Return the demo accounts as a :class:`~kamcore.Portfolio`.
 
     Columns: ``name``, ``industry``, ``region``, ``relationship_type``,
     ``stage``, ``account_manager`` (text); ``relationship_start`` (date); the

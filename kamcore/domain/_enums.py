@@ -239,7 +239,7 @@ class LifecycleStage(enum.Enum):
     """The four relationship phases plus the terminal ENDED state (DOMAIN.md section 3).
 
     The legal moves between them are data: see
-    :data:`kamcore.domain._transitions.TRANSITIONS`.
+    :data:`kamcore.domain.TRANSITIONS`.
     """
 
     EXPLORATION = "exploration"
@@ -255,7 +255,7 @@ class KamStage(enum.Enum):
     Bow-tie stages (PRE, EARLY, MID) correspond to an ORDINARY relationship
     type; PARTNERSHIP to PARTNERSHIP; SYNERGISTIC to STRATEGIC; UNCOUPLING is
     the dissolution of any of them. See
-    :func:`kamcore.domain._transitions.relationship_type_for`.
+    :func:`kamcore.domain.relationship_type_for`.
     """
 
     PRE = "pre"

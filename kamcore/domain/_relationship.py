@@ -3,7 +3,7 @@
 A relationship is an *entity* (equal by ``id``). Its history is a tuple of
 :class:`StageChange` records: the first is the start, dates never go
 backwards, and every consecutive pair is a legal move of
-:data:`kamcore.domain._transitions.TRANSITIONS`. Changes return new objects
+:data:`kamcore.domain.TRANSITIONS`. Changes return new objects
 (:meth:`Relationship.move_to`).
 """
 
@@ -133,7 +133,7 @@ class Relationship(Entity):
         the relationship's.
     kam_stage : KamStage or None, keyword-only
         KAM development stage; must be consistent with ``type``
-        (:func:`~kamcore.domain._transitions.kam_stages_for`).
+        (:func:`~kamcore.domain.kam_stages_for`).
     switching_cost : SwitchingCost or None, keyword-only
         The customer's latest estimated switching cost (the loyalty barrier).
     satisfaction : SatisfactionSummary or None, keyword-only

@@ -6,7 +6,7 @@ and imported only when a function here is called; a missing one raises
 
 Conversions never coerce quietly: a null in a text column or a NaN in a float
 column that is not declared nullable is rejected by
-:meth:`Portfolio.from_columns <kamcore._portfolio.Portfolio.from_columns>`
+:meth:`Portfolio.from_columns <kamcore.Portfolio.from_columns>`
 with the column named.
 """
 

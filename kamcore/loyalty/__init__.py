@@ -1,7 +1,7 @@
 """Loyalty: share of wallet, cross-selling, delivered value, attraction-barrier retention.
 
 Everything here is vectorised over accounts and takes plain array-likes (a
-:class:`~kamcore._portfolio.Portfolio` column works as is):
+:class:`~kamcore.Portfolio` column works as is):
 
 - :func:`share_of_wallet`, :func:`cross_sell_ratio`, :func:`repeat_ratio` -
   the quantitative loyalty indicators of DOMAIN.md section 5;

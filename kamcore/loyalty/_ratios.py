@@ -1,7 +1,7 @@
 """Loyalty: share of wallet, cross-selling, delivered value, attraction-barrier retention.
 
 Everything here is vectorised over accounts and takes plain array-likes (a
-:class:`~kamcore._portfolio.Portfolio` column works as is):
+:class:`~kamcore.Portfolio` column works as is):
 
 - :func:`share_of_wallet`, :func:`cross_sell_ratio`, :func:`repeat_ratio` -
   the quantitative loyalty indicators of DOMAIN.md section 5;
@@ -42,6 +42,7 @@ from kamcore._params import (
     broadcast,
     check_in,
     fail_where,
+    readonly,
 )
 from kamcore.errors import ConvergenceError, InvalidParameterError, ShapeMismatchError
 
@@ -662,7 +663,7 @@ def _fit(  # noqa: PLR0917
         *full, attraction_range=probe.attraction_range, barrier_range=probe.barrier_range
     )
     names = _COEF_NAMES[:k]
-    cov.flags.writeable = False
+    cov = readonly(cov)
     return RetentionFit(
         model=model,
         parameter_names=names,
@@ -833,7 +834,7 @@ def _matrix(  # noqa: PLR0917
     tx = _threshold(xa, x_split, f"{x_name}_threshold")
     ty = _threshold(ya, y_split, f"{y_name}_threshold")
     codes = (2 * (xa < tx) + (ya < ty)).astype(np.int8)
-    codes.flags.writeable = False
+    codes = readonly(codes)
     return LoyaltyMatrix(scheme=scheme, codes=codes, x_threshold=tx, y_threshold=ty)
 
 

@@ -57,6 +57,7 @@ from kamcore._params import (
     as_int_array,
     broadcast,
     fail_where,
+    readonly,
     same_length,
 )
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
@@ -95,11 +96,6 @@ _WEEK_SHIFT: Final = 3
 
 
 # --------------------------------------------------------------------- helpers
-
-
-def _ro(a: NDArray[Any]) -> NDArray[Any]:
-    a.flags.writeable = False
-    return a
 
 
 def _as_ids(values: ArrayLike, name: str) -> NDArray[Any]:
@@ -530,13 +526,13 @@ def period_metrics(
         else np.zeros(P, dtype=np.float64)
     )
     return PeriodMetrics(
-        periods=_ro(log.labels),
-        active=_ro(active.astype(np.int64)),
-        start=_ro(start),
-        acquired=_ro(acquired.astype(np.int64)),
-        reactivated=_ro(reactivated.astype(np.int64)),
-        retained=_ro(retained.astype(np.int64)),
-        sales=_ro(sales.astype(np.float64)),
+        periods=readonly(log.labels),
+        active=readonly(active.astype(np.int64)),
+        start=readonly(start),
+        acquired=readonly(acquired.astype(np.int64)),
+        reactivated=readonly(reactivated.astype(np.int64)),
+        retained=readonly(retained.astype(np.int64)),
+        sales=readonly(sales.astype(np.float64)),
         active_window=window,
     )
 
@@ -654,12 +650,12 @@ def cohort_retention(
     cohort_idx = np.flatnonzero(present)
     observed = cohort_idx[:, None] + np.arange(P)[None, :] < P
     return CohortRetention(
-        cohorts=_ro(log.labels[cohort_idx]),
-        periods=_ro(log.labels.copy()),
-        size=_ro(active[:, 0].astype(np.int64)),
-        active=_ro(active.astype(np.int64)),
-        retained=_ro(retained.astype(np.int64)),
-        observed=_ro(observed),
+        cohorts=readonly(log.labels[cohort_idx]),
+        periods=readonly(log.labels.copy()),
+        size=readonly(active[:, 0].astype(np.int64)),
+        active=readonly(active.astype(np.int64)),
+        retained=readonly(retained.astype(np.int64)),
+        observed=readonly(observed),
     )
 
 
@@ -725,7 +721,7 @@ def period_values(
     same_length({"customer_ids": log.cust, "amounts": amt})
     n, P = log.ids.shape[0], log.n_periods
     vals = np.bincount(log.cust * P + log.period, weights=amt, minlength=n * P).reshape(n, P)
-    return PeriodMatrix(ids=_ro(log.ids), periods=_ro(log.labels), values=_ro(vals))
+    return PeriodMatrix(ids=readonly(log.ids), periods=readonly(log.labels), values=readonly(vals))
 
 
 # ------------------------------------------------------------- order cycle
@@ -867,14 +863,14 @@ def order_cycles(
     rel = _safe_ratio(trend, np.where(np.isnan(trend), 0.0, mean))
     lengthening = (n_gaps >= min_gaps) & (np.nan_to_num(rel, nan=-np.inf) > thr)
     return OrderCycles(
-        ids=_ro(uniq),
-        n_orders=_ro((n_gaps + 1).astype(np.int64)),
-        mean_gap=_ro(mean),
-        median_gap=_ro(median),
-        last_gap=_ro(last),
-        trend=_ro(trend),
-        relative_trend=_ro(rel),
-        lengthening=_ro(lengthening),
+        ids=readonly(uniq),
+        n_orders=readonly((n_gaps + 1).astype(np.int64)),
+        mean_gap=readonly(mean),
+        median_gap=readonly(median),
+        last_gap=readonly(last),
+        trend=readonly(trend),
+        relative_trend=readonly(rel),
+        lengthening=readonly(lengthening),
         min_gaps=int(min_gaps),
         threshold=thr,
     )
@@ -1005,7 +1001,7 @@ def cross_sell(customer_ids: ArrayLike, amounts: ArrayLike, main_business: Array
     n = uniq.shape[0]
     main = np.bincount(cust, weights=np.where(flag, amt, 0.0), minlength=n)
     other = np.bincount(cust, weights=np.where(flag, 0.0, amt), minlength=n)
-    return CrossSell(ids=_ro(uniq), main=_ro(main), other=_ro(other))
+    return CrossSell(ids=readonly(uniq), main=readonly(main), other=readonly(other))
 
 
 @attrs.frozen

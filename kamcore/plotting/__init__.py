@@ -12,16 +12,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._optional import require
-from kamcore._params import NONNEGATIVE, as_float_array
+from kamcore._params import NONNEGATIVE, as_float_array, readonly
 from kamcore.errors import InvalidParameterError
 from kamcore.scoring._pareto import gini, lorenz_curve
 
 __all__ = ["LorenzCurveDisplay"]
-
-
-def _ro(a: NDArray[np.float64]) -> NDArray[np.float64]:
-    a.flags.writeable = False
-    return a
 
 
 @attrs.frozen(eq=False)
@@ -36,7 +31,7 @@ class LorenzCurveDisplay:
         Cumulative share of value at each point.
     gini : float
         ``1 - sum (du_k)(v_k + v_{k-1})`` over the curve
-        (:func:`kamcore.scoring._pareto.gini`, which also computes the curve).
+        (:func:`kamcore.scoring.gini`, which also computes the curve).
     label : str
         Name of the value (axis label).
 
@@ -68,7 +63,7 @@ class LorenzCurveDisplay:
         if total <= 0:
             raise InvalidParameterError(f"{label!r} must have a positive total; got {total!r}.")
         u, cum = lorenz_curve(v)
-        return cls(_ro(u), _ro(cum), gini(v), label)
+        return cls(readonly(u), readonly(cum), gini(v), label)
 
     def plot(self, ax: Any = None) -> Any:
         """Draw the curve and the line of equality on ``ax`` (a new figure if None); return ax."""

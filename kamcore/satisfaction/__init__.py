@@ -7,7 +7,7 @@
 - :class:`SurveyResponses` - perception / expectation / adequate / desired
   score matrices (respondents x items, NaN = not answered), the customer of
   every respondent, optional importance points and overall rating, and the
-  :class:`~kamcore.domain._satisfaction_summary.ExpectationDrivers` of the survey.
+  :class:`~kamcore.domain.ExpectationDrivers` of the survey.
 - :class:`SatisfactionModel` - gap scores per item, dimension and overall
   (unweighted and weighted), per respondent and per customer:
   :meth:`~SatisfactionModel.evaluate` (SERVQUAL, P - E),

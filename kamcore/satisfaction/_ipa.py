@@ -27,7 +27,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._params import FloatArray, as_float_array, as_float_scalar
+from kamcore._params import FloatArray, as_float_array, as_float_scalar, readonly
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = ["ImportancePerformance", "IpaQuadrant", "importance_performance"]
@@ -151,6 +151,6 @@ def importance_performance(
         np.where(high_p, IpaQuadrant.KEEP_UP_THE_GOOD_WORK.code, IpaQuadrant.CONCENTRATE_HERE.code),
         np.where(high_p, IpaQuadrant.POSSIBLE_OVERKILL.code, IpaQuadrant.LOW_PRIORITY.code),
     ).astype(np.int64)
-    for a in (imp, perf, codes):
-        a.flags.writeable = False
-    return ImportancePerformance(label, imp, perf, i_split, p_split, codes)
+    return ImportancePerformance(
+        label, readonly(imp), readonly(perf), i_split, p_split, readonly(codes)
+    )

@@ -41,7 +41,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kamcore._params import FloatArray, IntArray
+from kamcore._params import FloatArray, IntArray, readonly
 from kamcore._portfolio import Portfolio
 from kamcore.domain._customer import FrozenMap
 from kamcore.domain._satisfaction_summary import SatisfactionSummary
@@ -61,9 +61,6 @@ _NAMED: Final = ("equal", "points", "regression", "correlation")
 
 
 # ---------------------------------------------------------------------- kernels
-def _readonly(*arrays: NDArray[Any]) -> None:
-    for a in arrays:
-        a.flags.writeable = False
 
 
 def _item_scores(responses: SurveyResponses, minuend: str, subtrahend: str | None) -> FloatArray:
@@ -580,7 +577,7 @@ class SatisfactionModel:
                 f"'responses' must be a SurveyResponses; got {type(responses).__name__}."
             )
         ids, codes = np.unique(responses.customer_ids, return_inverse=True)
-        ids.flags.writeable = False
+        ids = readonly(ids)
         return codes.astype(np.int64).reshape(-1), ids
 
     def _fixed_weights(self, inst: Instrument) -> FloatArray | None:
@@ -702,53 +699,32 @@ class SatisfactionModel:
         r_weights_out = np.array(r_weights)
         r_weights_out[~has_w] = np.nan
         survey_w_out = np.array(survey_w)
-        _readonly(
-            g,
-            item_mean,
-            item_count,
-            rdim,
-            dim_count,
-            complete,
-            r_overall,
-            r_weighted,
-            r_weights_out,
-            has_w,
-            s_dim,
-            s_count,
-            survey_w_out,
-            c_resp,
-            c_dim,
-            c_count,
-            c_overall,
-            c_weighted,
-            c_wcount,
-        )
         return SatisfactionResult(
             variant=variant,
             instrument=inst,
-            item_scores=g,
-            item_mean=item_mean,
-            item_count=item_count,
-            respondent_dimension=rdim,
-            respondent_dimension_count=dim_count,
-            respondent_complete=complete,
-            respondent_overall=r_overall,
-            respondent_weighted=r_weighted,
-            respondent_weights=r_weights_out,
-            respondent_has_weights=has_w,
-            dimension=s_dim,
-            dimension_count=s_count,
-            dimension_weights=survey_w_out,
+            item_scores=readonly(g),
+            item_mean=readonly(item_mean),
+            item_count=readonly(item_count),
+            respondent_dimension=readonly(rdim),
+            respondent_dimension_count=readonly(dim_count),
+            respondent_complete=readonly(complete),
+            respondent_overall=readonly(r_overall),
+            respondent_weighted=readonly(r_weighted),
+            respondent_weights=readonly(r_weights_out),
+            respondent_has_weights=readonly(has_w),
+            dimension=readonly(s_dim),
+            dimension_count=readonly(s_count),
+            dimension_weights=readonly(survey_w_out),
             weight_source=source,
             derivation=derivation,
             overall=s_overall,
             weighted_overall=s_weighted,
             customer_ids=customer_ids,
-            customer_respondents=c_resp,
-            customer_dimension=c_dim,
-            customer_dimension_count=c_count,
-            customer_overall=c_overall,
-            customer_weighted=c_weighted,
-            customer_weighted_count=c_wcount,
+            customer_respondents=readonly(c_resp),
+            customer_dimension=readonly(c_dim),
+            customer_dimension_count=readonly(c_count),
+            customer_overall=readonly(c_overall),
+            customer_weighted=readonly(c_weighted),
+            customer_weighted_count=readonly(c_wcount),
             as_of=responses.as_of,
         )

@@ -1,7 +1,7 @@
 """Survey responses: score matrices per respondent x item, tied to customers.
 
 :class:`SurveyResponses` holds N respondents' answers to an
-:class:`~kamcore.satisfaction._instrument.Instrument` of K items and D
+:class:`~kamcore.satisfaction.Instrument` of K items and D
 dimensions:
 
 - ``perception`` (N, K) and, as the variant needs, ``expectation``,
@@ -32,7 +32,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._params import FloatArray
+from kamcore._params import FloatArray, readonly
 from kamcore.domain._satisfaction_summary import ExpectationDrivers
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 from kamcore.satisfaction._instrument import Instrument
@@ -104,7 +104,7 @@ def _score_matrix(
             raise _matrix_error(
                 name, f"lie on the declared scale {inst.scale.describe()}", arr, out, inst
             )
-    arr.flags.writeable = False
+    arr = readonly(arr)
     return arr
 
 
@@ -131,7 +131,7 @@ def _ids(value: ArrayLike, name: str, n: int | None) -> NDArray[np.str_]:
             f"(first at respondent {i})."
         )
     out = np.array(arr, copy=True)
-    out.flags.writeable = False
+    out = readonly(out)
     return out
 
 
@@ -171,7 +171,7 @@ def _importance(value: ArrayLike | None, n: int, inst: Instrument) -> FloatArray
             f"'importance' points of a respondent must have a positive total; "
             f"{int(zero.sum())} respondent(s) gave 0 points (first: respondent {i})."
         )
-    arr.flags.writeable = False
+    arr = readonly(arr)
     return arr
 
 
@@ -189,7 +189,7 @@ def _overall(value: ArrayLike | None, n: int) -> FloatArray | None:
             f"'overall' must be finite or NaN (missing); got {int(inf.sum())} infinite "
             f"(first at respondent {i}: {float(arr[i])!r})."
         )
-    arr.flags.writeable = False
+    arr = readonly(arr)
     return arr
 
 
@@ -274,7 +274,7 @@ class SurveyResponses:
                     f"got {raw.shape}."
                 )
             answered = np.array(raw, dtype=bool)
-            answered.flags.writeable = False
+            answered = readonly(answered)
         fields: dict[str, Any] = {"customer_ids": ids, "answered": answered}
         for section in ("perception", "expectation", "adequate", "desired"):
             fields[section] = _score_matrix(getattr(self, section), section, n, inst, answered)

@@ -1,6 +1,6 @@
 """Scoring strategies: customers in, scores, grades and classes out.
 
-A scorer takes a :class:`~kamcore._portfolio.Portfolio` and returns a frozen
+A scorer takes a :class:`~kamcore.Portfolio` and returns a frozen
 :class:`ScoreResult` (one float64 score per account, higher is better, plus
 optional grades/classes, the strategy's name, parameters and as-of date).
 Strategies are looked up by name::

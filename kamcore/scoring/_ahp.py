@@ -35,7 +35,14 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike
 
-from kamcore._params import POSITIVE, FloatArray, as_float_array, as_float_scalar, fail_where
+from kamcore._params import (
+    POSITIVE,
+    FloatArray,
+    as_float_array,
+    as_float_scalar,
+    fail_where,
+    readonly,
+)
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = ["RANDOM_INDEX", "AHPResult", "ahp_weights", "random_index"]
@@ -197,5 +204,5 @@ def ahp_weights(
                 f"{cr:.4f} (lambda_max = {lam:.4f}, n = {n}, RI = {ri_value}). Revise the "
                 "judgements, or pass max_cr=None to accept it."
             )
-    w.flags.writeable = False
+    w = readonly(w)
     return AHPResult(weights=w, lambda_max=lam, ci=float(ci), ri=float(ri_value), cr=float(cr))

@@ -1,6 +1,6 @@
 """The scorer protocol, the frozen :class:`ScoreResult` and shared kernel helpers.
 
-A *scorer* turns a :class:`~kamcore._portfolio.Portfolio` into one score per
+A *scorer* turns a :class:`~kamcore.Portfolio` into one score per
 account (higher is better), optionally with a grade (an ordered label such as
 A/B/C/D) and a class (a role label such as "core" or "potential"). Scorers are
 frozen objects whose parameters are fields; they never write into the
@@ -23,7 +23,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kamcore._params import FloatArray, fail_where
+from kamcore._params import FloatArray, fail_where, readonly
 from kamcore.errors import InvalidParameterError, SchemaError, ShapeMismatchError
 
 if TYPE_CHECKING:
@@ -115,10 +115,8 @@ def resolve_as_of(value: DateLike | None) -> dt.date:
 
 
 def _ro(arr: NDArray[Any]) -> NDArray[Any]:
-    """Return a read-only view (the caller's array keeps its own flags)."""
-    view = arr.view()
-    view.flags.writeable = False
-    return view
+    """Return a read-only copy (a result never aliases the caller's array)."""
+    return readonly(np.array(arr, copy=True))
 
 
 def _freeze_value(value: Any) -> Any:
@@ -269,7 +267,7 @@ class ScoreResult:
         return np.argsort(-self.scores, kind="stable").astype(np.int64)
 
     def to_grading(self) -> Grading:
-        """Return the grades as a dated :class:`~kamcore.scoring._history.Grading`.
+        """Return the grades as a dated :class:`~kamcore.scoring.Grading`.
 
         Raises
         ------

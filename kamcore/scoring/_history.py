@@ -31,7 +31,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._params import FloatArray, IntArray, fail_where
+from kamcore._params import FloatArray, IntArray, fail_where, readonly
 from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
 
 __all__ = [
@@ -95,11 +95,6 @@ def _as_str_array(values: ArrayLike, name: str) -> NDArray[np.str_]:
         )
     fail_where(np.strings.strip(arr) == "", arr, name, "be non-empty (not blank)")
     return arr
-
-
-def _ro(a: NDArray[Any]) -> NDArray[Any]:
-    a.flags.writeable = False
-    return a
 
 
 def _as_of(value: Any) -> dt.date:
@@ -195,8 +190,8 @@ class Grading:
         known = np.isin(self.grades, np.array(levels))
         fail_where(~known, self.grades, "grades", f"be one of the levels {levels!r}")
         object.__setattr__(self, "levels", levels)
-        _ro(self.ids)
-        _ro(self.grades)
+        readonly(self.ids)
+        readonly(self.grades)
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
@@ -349,7 +344,7 @@ class MigrationMatrix:
             )
         return MigrationMatrix(
             labels=self.labels,
-            counts=_ro(self.counts + other.counts),
+            counts=readonly(self.counts + other.counts),
             start=min(self.start, other.start),
             end=max(self.end, other.end),
         )
@@ -417,7 +412,7 @@ def migration_counts(before: Grading, after: Grading) -> MigrationMatrix:
     counts = np.bincount(cells, minlength=S * S).reshape(S, S).astype(np.int64)
     return MigrationMatrix(
         labels=(NEW, *before.levels, LOST),
-        counts=_ro(counts),
+        counts=readonly(counts),
         start=before.as_of,
         end=after.as_of,
     )

@@ -40,6 +40,7 @@ from kamcore._params import (
     as_int_array,
     broadcast,
     fail_where,
+    readonly,
 )
 from kamcore.domain._money import Money
 from kamcore.domain._switching_cost import (
@@ -87,13 +88,8 @@ KINDS: Final[tuple[SwitchingCostKind, ...]] = tuple(SwitchingCostKind)
 LEVERS: Final[tuple[DependenceLever, ...]] = tuple(DependenceLever)
 
 
-def _readonly(arr: NDArray[Any]) -> NDArray[Any]:
-    arr.flags.writeable = False
-    return arr
-
-
 #: Shape (8,): the kind code of each facet code.
-FACET_KIND_CODES: Final[IntArray] = _readonly(
+FACET_KIND_CODES: Final[IntArray] = readonly(
     np.array([f.kind.code for f in FACETS], dtype=np.int64)
 )
 
@@ -388,8 +384,7 @@ def _aggregate(matrix: FloatArray, aggregator: BarrierAggregator) -> FloatArray:
         raise InvalidParameterError(
             f"'aggregator' must be a callable (N, K) -> (N,); got {aggregator!r}."
         )
-    view = matrix.view()
-    view.flags.writeable = False
+    view = readonly(matrix.view())
     try:
         out = np.asarray(aggregator(view), dtype=np.float64)
     except (TypeError, ValueError) as exc:

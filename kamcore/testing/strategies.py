@@ -396,7 +396,7 @@ _GAPS = st.floats(-6.0, 6.0, allow_nan=False)
 def satisfaction_summaries(
     draw: st.DrawFn, *, customer_id: str | None = None
 ) -> SatisfactionSummary:
-    """:class:`~kamcore.domain._satisfaction_summary.SatisfactionSummary` values.
+    """:class:`~kamcore.domain.SatisfactionSummary` values.
 
     Gaps lie in [-6, 6] (a 1-7 scale); a dimension may be missing (None).
     """
@@ -414,7 +414,7 @@ def satisfaction_summaries(
 
 @st.composite
 def switching_cost_components(draw: st.DrawFn, *, currency: str = "EUR") -> SwitchingCostComponent:
-    """:class:`~kamcore.domain._switching_cost.SwitchingCostComponent` values.
+    """:class:`~kamcore.domain.SwitchingCostComponent` values.
 
     Each has a money estimate, a strength in [0, 1], or both.
     """
@@ -430,7 +430,7 @@ def switching_cost_components(draw: st.DrawFn, *, currency: str = "EUR") -> Swit
 def switching_costs(
     *, currency: str = "EUR", max_components: int = 6
 ) -> st.SearchStrategy[SwitchingCost]:
-    """:class:`~kamcore.domain._switching_cost.SwitchingCost` values in one currency."""
+    """:class:`~kamcore.domain.SwitchingCost` values in one currency."""
     return st.lists(switching_cost_components(currency=currency), max_size=max_components).map(
         lambda comps: SwitchingCost(comps, currency=currency)
     )

@@ -297,7 +297,7 @@ class BetaGeo(ParametricModel):
         Beta distribution of the drop-out probability after each repeat
         purchase, > 0.
     fit_report
-        Keyword-only; the :class:`~kamcore.clp._btyd._base.FitReport` of
+        Keyword-only; the :class:`~kamcore.clp.FitReport` of
         :meth:`fit`, None for a model built by hand. Not part of equality.
 
     Notes
@@ -450,7 +450,7 @@ class BetaGeo(ParametricModel):
         :math:`(1+u)^{-a}\,{}_2F_1(a, a+b-r; a+b+x; \tfrac{u}{1+u})`,
         :math:`u = t/(\alpha+T)`, whose argument stays in [0, 1). Equals
         :meth:`probability_alive` at ``t = 0`` and decreases in ``t``.
-        Used by :func:`kamcore.clp._customer.customer_lifetime_profit` to charge
+        Used by :func:`kamcore.clp.customer_lifetime_profit` to charge
         the cost to serve only while the customer is alive.
 
         Examples

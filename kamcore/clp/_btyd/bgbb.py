@@ -258,7 +258,7 @@ class BetaGeoBetaBinom(ParametricModel):
     gamma, delta
         Beta distribution of the death probability :math:`\theta`, > 0.
     fit_report
-        Keyword-only; the :class:`~kamcore.clp._btyd._base.FitReport` of
+        Keyword-only; the :class:`~kamcore.clp.FitReport` of
         :meth:`fit`, None for a model built by hand. Not part of equality.
 
     Notes
@@ -421,7 +421,7 @@ class BetaGeoBetaBinom(ParametricModel):
     ) -> FloatArray:
         """Probability of being alive ``t`` opportunities after the last observed one.
 
-        The survival hook of :func:`kamcore.clp._customer.customer_lifetime_profit`:
+        The survival hook of :func:`kamcore.clp.customer_lifetime_profit`:
         ``probability_alive(frequency, recency, T, periods_ahead=t)``.
         """
         return self.probability_alive(frequency, recency, T, periods_ahead=t)

@@ -168,7 +168,7 @@ class GammaGamma(ParametricModel):
     gamma
         Rate (inverse scale, in 1 / money) of that distribution, > 0.
     fit_report
-        :class:`~kamcore.clp._btyd._base.FitReport` of a fit; keyword-only,
+        :class:`~kamcore.clp.FitReport` of a fit; keyword-only,
         ignored by equality.
 
     Examples

@@ -14,7 +14,7 @@ the likelihood of one customer is
 evaluated in log space as :math:`A + \mathrm{softplus}(D)`,
 :math:`D = \ln\frac{a}{b+x} + (r+x)\ln\frac{\alpha+T}{\alpha+t_x}`;
 :math:`P(\text{alive}) = 1/(1 + e^{D})`. With the kernel
-:math:`K(a, B, R, D, t)` of :mod:`kamcore.clp._btyd.betageo`,
+:math:`K(a, B, R, D, t)` of :mod:`kamcore.clp.betageo`,
 
 .. math::
 
@@ -147,7 +147,7 @@ class ModifiedBetaGeo(ParametricModel):
 
     Notes
     -----
-    Same surface as :class:`~kamcore.clp._btyd.betageo.BetaGeo`; every method
+    Same surface as :class:`~kamcore.clp.BetaGeo`; every method
     broadcasts and returns float64 arrays. See the module docstring for formulas.
 
     Examples

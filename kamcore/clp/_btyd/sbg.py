@@ -170,7 +170,7 @@ class ShiftedBetaGeometric(ParametricModel):
         Beta shape parameters, both > 0 (the mean churn probability of a new
         customer is :math:`\alpha / (\alpha + \beta)`).
     fit_report
-        :class:`~kamcore.clp._btyd._base.FitReport` when the model came from a fit;
+        :class:`~kamcore.clp.FitReport` when the model came from a fit;
         keyword-only, ignored by equality.
 
     Examples
