@@ -18,10 +18,11 @@ import time
 import numpy as np
 from _util import peak_mib
 
-from kamcore.clp._closed_form import customer_equity, lifetime_profit
-from kamcore.clp._markov import MarkovChain
-from kamcore.clp._stage import (
+from kamcore.clp import (
+    MarkovChain,
     curve_lifetime_profit,
+    customer_equity,
+    lifetime_profit,
     matrix_lifetime_profit,
     stage_lifetime_profit,
 )

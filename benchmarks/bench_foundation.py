@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from _util import measure, row
 
-from kamcore._portfolio import Portfolio
+from kamcore import Portfolio
 from kamcore.transactions import summarize_transactions
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -23,13 +23,8 @@ from _util import time_and_peak as measure
 
 from kamcore.allocation import ExponentialResponse, allocate, service_minimums
 from kamcore.lifecycle import detect_stages
-from kamcore.metrics import (
-    cohort_retention,
-    cross_sell,
-    order_cycles,
-    period_metrics,
-    period_values,
-)
+from kamcore.loyalty import cross_sell
+from kamcore.metrics import cohort_retention, order_cycles, period_metrics, period_values
 
 
 def transaction_log(m: int, rng: np.random.Generator) -> dict[str, Any]:

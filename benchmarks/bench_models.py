@@ -20,11 +20,13 @@ from pathlib import Path
 import numpy as np
 from _util import peak_mib
 
-from kamcore.clp._btyd.betageo import BetaGeo
-from kamcore.clp._btyd.bgbb import BetaGeoBetaBinom
-from kamcore.clp._btyd.gamma_gamma import GammaGamma
-from kamcore.clp._btyd.sbg import ShiftedBetaGeometric
-from kamcore.clp._customer import customer_lifetime_profit
+from kamcore.clp import (
+    BetaGeo,
+    BetaGeoBetaBinom,
+    GammaGamma,
+    ShiftedBetaGeometric,
+    customer_lifetime_profit,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 

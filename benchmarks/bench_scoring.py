@@ -19,7 +19,7 @@ from _util import measure
 
 from kamcore._portfolio import CUSTOMER_FACT_COLUMNS
 from kamcore.scoring import get_scorer
-from kamcore.testing._scorers import example_portfolio
+from kamcore.testing import example_portfolio
 
 AS_OF = "2025-06-30"
 

@@ -44,6 +44,30 @@ __all__ = ["TIME_UNITS", "TransactionSummary", "summarize_transactions", "transa
 TIME_UNITS: Final[dict[str, float]] = {"D": 1.0, "W": 7.0}
 
 
+def _as_ids(values: ArrayLike, name: str) -> NDArray[Any]:
+    """Return customer ids as a 1-D str or int array (no blanks, no floats, no None)."""
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(f"{name!r} must be a 1-D array of ids; {exc}.") from None
+    if arr.ndim != 1:
+        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {arr.shape}.")
+    if arr.dtype.kind == "O":
+        not_str = np.fromiter((not isinstance(v, str) for v in arr), bool, count=arr.size)
+        fail_where(not_str, arr, name, "be strings or integers")
+        arr = arr.astype(str) if arr.size else np.empty(0, dtype="U1")
+    if arr.dtype.kind == "U":
+        if arr.size:
+            fail_where(np.strings.strip(arr) == "", arr, name, "be non-empty (not blank)")
+        return arr
+    if arr.dtype.kind in "iu" or arr.size == 0:
+        return arr
+    raise InvalidParameterError(
+        f"{name!r} must be strings or integers; got dtype {arr.dtype} "
+        f"(first value: {arr.ravel()[0]!r})."
+    )
+
+
 def _as_dates(values: ArrayLike, name: str) -> NDArray[np.datetime64]:
     try:
         arr = np.asarray(values, dtype="datetime64[D]")

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import integrate
 
-from kamcore._portfolio import Portfolio
+from kamcore import Portfolio
 from kamcore.clp import BetaGeo
 from kamcore.clp._btyd.betageo import beta_count_kernel
 from kamcore.errors import (

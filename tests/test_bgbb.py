@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore.clp._btyd.bgbb import BetaGeoBetaBinom, _loglik
+from kamcore.clp import BetaGeoBetaBinom
+from kamcore.clp._btyd.bgbb import _loglik
 from kamcore.errors import InvalidParameterError, KamcoreError, ShapeMismatchError
 from tests.conftest import DATA
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kamcore.clp import FitReport
 from kamcore.clp._btyd._base import (
-    FitReport,
     check_positive_parameter,
     collapse_rows,
     maximize_likelihood,

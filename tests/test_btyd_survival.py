@@ -10,8 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
-from kamcore.clp import BetaGeo, ModifiedBetaGeo, ParetoNBD
-from kamcore.clp._customer import customer_lifetime_profit
+from kamcore.clp import BetaGeo, ModifiedBetaGeo, ParetoNBD, customer_lifetime_profit
 from kamcore.errors import InvalidParameterError
 
 params = st.tuples(

@@ -10,7 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kamcore.clp._closed_form import (
+from kamcore.clp import (
     CustomerEquity,
     customer_equity,
     expected_lifetime,

@@ -10,12 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kamcore.clp._closed_form import lifetime_profit
-from kamcore.clp._markov import (
+from kamcore.clp import (
     ROW_SUM_TOLERANCE,
     MarkovChain,
     TransitionEstimate,
     estimate_transition_matrix,
+    lifetime_profit,
     transition_from_counts,
 )
 from kamcore.errors import InvalidParameterError, KamcoreError, ShapeMismatchError

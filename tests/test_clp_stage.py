@@ -10,18 +10,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kamcore.clp._closed_form import lifetime_profit
-from kamcore.clp._stage import (
+from kamcore.clp import (
     DEFAULT_STAGE_PROFILE,
     LIVE_STAGES,
     StageParameters,
     StageProfile,
     curve_lifetime_profit,
+    lifetime_profit,
     matrix_lifetime_profit,
     stage_codes,
     stage_lifetime_profit,
 )
-from kamcore.domain._enums import LifecycleStage
+from kamcore.domain import LifecycleStage
 from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
 
 timings = st.sampled_from(["end", "start", "end_certain"])

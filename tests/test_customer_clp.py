@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore._portfolio import Portfolio
-from kamcore.clp._btyd.betageo import BetaGeo
-from kamcore.clp._btyd.bgbb import BetaGeoBetaBinom
-from kamcore.clp._btyd.gamma_gamma import GammaGamma
-from kamcore.clp._customer import (
+from kamcore import Portfolio
+from kamcore.clp import (
+    BetaGeo,
+    BetaGeoBetaBinom,
     CustomerProfit,
+    GammaGamma,
     SurvivalModel,
     TransactionModel,
     customer_lifetime_profit,

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore.clp._btyd.gamma_gamma import GammaGamma, _gg_loglik_terms
+from kamcore.clp import GammaGamma
+from kamcore.clp._btyd.gamma_gamma import _gg_loglik_terms
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 from tests.conftest import DATA
 

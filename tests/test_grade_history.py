@@ -10,14 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
-from kamcore.scoring._history import (
-    LOST,
-    NEW,
-    GradeHistory,
-    Grading,
-    MigrationMatrix,
-    migration_counts,
-)
+from kamcore.scoring import LOST, NEW, GradeHistory, Grading, MigrationMatrix, migration_counts
 
 LEVELS = ("A", "B", "C", "D")
 

@@ -10,8 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kamcore.domain._enums import LifecycleStage
-from kamcore.domain._transitions import MANAGEMENT_FOCUS
+from kamcore.domain import MANAGEMENT_FOCUS, LifecycleStage
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 from kamcore.lifecycle import DETECTED_STAGES, StageRules, detect_stages
 

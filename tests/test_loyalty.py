@@ -33,6 +33,16 @@ money = st.floats(0.0, 1e9, allow_nan=False)
 
 
 # ------------------------------------------------------------------ ratios: hand examples
+def test_share_of_wallet_rules() -> None:
+    np.testing.assert_allclose(share_of_wallet([25.0, 0.0], 100.0), [0.25, 0.0])
+    with pytest.raises(InvalidParameterError, match="'our_spend' must be <= 'category_spend'"):
+        share_of_wallet([120.0], [100.0])
+    with pytest.raises(InvalidParameterError, match="'category_spend'"):
+        share_of_wallet([1.0], [0.0])
+    with pytest.raises(InvalidParameterError, match="'our_spend'"):
+        share_of_wallet([-1.0], [10.0])
+
+
 def test_share_of_wallet_hand_example() -> None:
     # A customer spends 200 in the category; 50 with us -> 25 %; a sole supplier -> 100 %.
     got = share_of_wallet([50.0, 120.0, 0.0], [200.0, 120.0, 10.0])

@@ -13,19 +13,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kamcore.errors import InvalidParameterError, KamcoreError, ShapeMismatchError
+from kamcore.loyalty import cross_sell
 from kamcore.metrics import (
     churn_rate,
     cohort_retention,
     contribution_share,
-    cross_sell,
     growth_rate,
     order_cycles,
     period_metrics,
     period_values,
     retention_rate,
-    satisfaction_index,
-    share_of_wallet,
 )
+from kamcore.satisfaction import satisfaction_index
 
 # ------------------------------------------------------------ strategies
 
@@ -433,16 +432,6 @@ def test_order_cycles_bad_params(kwargs, match):
 
 
 # ------------------------------------------------------------ wallet, cross-sell, shares
-
-
-def test_share_of_wallet():
-    np.testing.assert_allclose(share_of_wallet([25.0, 0.0], 100.0), [0.25, 0.0])
-    with pytest.raises(InvalidParameterError, match="'our_sales' must be <= wallet"):
-        share_of_wallet([120.0], [100.0])
-    with pytest.raises(InvalidParameterError, match="'wallet'"):
-        share_of_wallet([1.0], [0.0])
-    with pytest.raises(InvalidParameterError, match="'our_sales'"):
-        share_of_wallet([-1.0], [10.0])
 
 
 @given(

@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore._portfolio import Portfolio
+from kamcore import Portfolio
 from kamcore.errors import InvalidParameterError
-from kamcore.scoring import ParetoScorer, PyramidScorer, get_scorer, gini, lorenz_curve, top_share
+from kamcore.metrics import gini, lorenz_curve, top_share
+from kamcore.scoring import ParetoScorer, PyramidScorer, get_scorer
 from kamcore.testing import check_scorer
 
 AS_OF = "2025-12-31"

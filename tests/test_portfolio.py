@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kamcore._portfolio import Portfolio
+from kamcore import Portfolio
 from kamcore.errors import (
     CurrencyMismatchError,
     InvalidParameterError,

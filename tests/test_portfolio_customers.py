@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore._portfolio import CUSTOMER_FACT_COLUMNS, CUSTOMER_MONEY_COLUMNS, Portfolio
+from kamcore import Portfolio
+from kamcore._portfolio import CUSTOMER_FACT_COLUMNS, CUSTOMER_MONEY_COLUMNS
 from kamcore.domain import CreditRecord, Customer, Money
 from kamcore.errors import CurrencyMismatchError, InvalidParameterError
 from kamcore.testing import strategies as ks

@@ -8,8 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore.domain import Relationship, SatisfactionSummary, SwitchingCost, SwitchingCostComponent
-from kamcore.domain._money import Money
+from kamcore.domain import (
+    Money,
+    Relationship,
+    SatisfactionSummary,
+    SwitchingCost,
+    SwitchingCostComponent,
+)
 from kamcore.errors import InvalidParameterError
 from kamcore.io import json as kjson
 from kamcore.testing import strategies as ks

@@ -10,21 +10,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore._portfolio import CUSTOMER_FACT_COLUMNS, Portfolio
-from kamcore.domain._customer import Customer
-from kamcore.domain._enums import (
+from kamcore import Portfolio
+from kamcore._portfolio import CUSTOMER_FACT_COLUMNS
+from kamcore.domain import (
     CooperationLength,
     CreditRecord,
+    Customer,
     IndustryStanding,
     LossImpact,
     LoyaltyLevel,
+    Money,
     ProductImportance,
     Prospects,
     RelationshipDepth,
     StrategicFit,
     SupplyShare,
 )
-from kamcore.domain._money import Money
 from kamcore.errors import InvalidParameterError, SchemaError, ShapeMismatchError, UnknownNameError
 from kamcore.scoring import Factor, GradeScale, Rubric, RubricScorer, get_scorer, rubric_scorer
 from kamcore.testing import check_scorer

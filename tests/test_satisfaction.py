@@ -10,15 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore._portfolio import Portfolio
+from kamcore import Portfolio
+from kamcore.domain import ExpectationDrivers, SatisfactionSummary
 from kamcore.errors import InvalidParameterError, KamcoreError, ShapeMismatchError, UnknownNameError
 from kamcore.satisfaction import (
     SERVQUAL_DIMENSIONS,
-    ExpectationDrivers,
     Instrument,
     LikertScale,
     SatisfactionModel,
-    SatisfactionSummary,
     SurveyResponses,
 )
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore.domain._satisfaction_summary import ExpectationDrivers, SatisfactionSummary
+from kamcore.domain import ExpectationDrivers, SatisfactionSummary
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 from kamcore.satisfaction import (
     AlphaBand,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore.clp._btyd.sbg import ShiftedBetaGeometric
+from kamcore.clp import ShiftedBetaGeometric
 from kamcore.errors import ConvergenceError, InvalidParameterError, KamcoreError, ShapeMismatchError
 from tests.conftest import DATA
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore._portfolio import Portfolio
+from kamcore import Portfolio
 from kamcore.errors import (
     InvalidParameterError,
     KamcoreError,
@@ -39,8 +39,7 @@ from kamcore.scoring import (
     unregister_scorer,
 )
 from kamcore.scoring._registry import BUILTIN_SCORERS
-from kamcore.testing import check_scorer
-from kamcore.testing._scorers import example_portfolio
+from kamcore.testing import check_scorer, example_portfolio
 
 AS_OF = dt.date(2025, 12, 31)
 BUILTINS = sorted(BUILTIN_SCORERS)

@@ -53,8 +53,8 @@ def _demo(out: TextIO) -> int:
     from kamcore.clp._stage import stage_lifetime_profit
     from kamcore.data import load_demo_portfolio
     from kamcore.domain import MANAGEMENT_FOCUS, LifecycleStage
+    from kamcore.metrics import gini, top_share
     from kamcore.scoring import get_scorer
-    from kamcore.scoring._pareto import gini, top_share
 
     p = load_demo_portfolio()
     sales = p["sales_last_year"]

@@ -47,6 +47,7 @@ from kamcore.clp._customer import (
     customer_lifetime_profit,
     portfolio_lifetime_profit,
 )
+from kamcore.clp._margin_paths import curve_lifetime_profit, matrix_lifetime_profit
 from kamcore.clp._markov import (
     EMPTY_ROW_POLICIES,
     ROW_SUM_TOLERANCE,
@@ -60,8 +61,6 @@ from kamcore.clp._stage import (
     LIVE_STAGES,
     StageParameters,
     StageProfile,
-    curve_lifetime_profit,
-    matrix_lifetime_profit,
     stage_codes,
     stage_lifetime_profit,
 )

@@ -28,9 +28,9 @@ is a number in [0, 1]:
    :func:`kamcore.switching.barrier_index`, where other aggregators plug in).
 
 With one common ``scale``, a money-only cost's index is ``1 - exp(-total /
-scale)`` however the money is split into components. The vectorised side is
-:mod:`kamcore.switching`; :meth:`SwitchingCost.barrier_index` is the same
-default computed in plain Python for one relationship.
+scale)`` however the money is split into components. The index is computed in
+one place, :mod:`kamcore.switching` (``barrier_index_of(cost, scale=...)``
+for these objects).
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any, Final
 
 import attrs
@@ -240,37 +239,6 @@ class SwitchingCostComponent:
         """The switching-cost type of the component's facet."""
         return self.facet.kind
 
-    def effective_strength(self, scale: float | None) -> float:
-        r"""Return the component's strength in [0, 1] for the barrier index.
-
-        .. math:: s = \max\left(\text{strength},\ 1 - e^{-\text{amount}/\text{scale}}\right)
-
-        (a missing reading counts as 0). With ``scale=None`` the money is not
-        used, which is only allowed when the component has a strength.
-
-        Parameters
-        ----------
-        scale
-            Money amount (in the component's currency, as a plain number > 0)
-            at which the saturation reaches 1 - 1/e; or None.
-
-        Raises
-        ------
-        InvalidParameterError
-            A money-only component and ``scale=None``.
-        """
-        s = 0.0 if self.strength is None else self.strength
-        if self.money is None:
-            return s
-        if scale is None:
-            if self.strength is None:
-                raise InvalidParameterError(
-                    f"'scale' must be given to turn the money of component "
-                    f"({self.facet.value}, {self.lever.value}) into a strength; got None."
-                )
-            return s
-        return max(s, -math.expm1(-float(self.money.amount) / scale))
-
 
 def _components_converter(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
@@ -294,7 +262,7 @@ def _check_components(instance: Any, attribute: attrs.Attribute[Any], value: Any
 
 @attrs.frozen
 class SwitchingCost:
-    """A customer's switching cost: typed components, totals and a barrier index.
+    """A customer's switching cost: typed components and exact monetary totals.
 
     Value object: two switching costs are equal when their components (in
     order) and currency are equal.
@@ -328,8 +296,6 @@ class SwitchingCost:
     '80000 EUR'
     >>> {k.value: str(v) for k, v in cost.total_by_kind().items()}
     {'procedural': '30000 EUR', 'financial': '50000 EUR', 'relational': '0 EUR'}
-    >>> round(cost.barrier_index(scale=100000), 4)  # 1 - exp(-0.8) * (1 - 0.6)
-    0.8203
     """
 
     components: tuple[SwitchingCostComponent, ...] = attrs.field(
@@ -405,64 +371,3 @@ class SwitchingCost:
                 k = key_of(c)
                 out[k] = out[k] + c.money
         return out
-
-    # ------------------------------------------------------------------ barrier
-    def _scale(self, scale: Money | int | float | Decimal | None) -> float | None:
-        if scale is None:
-            return None
-        if isinstance(scale, Money):
-            if self.currency is not None and scale.currency != self.currency:
-                raise CurrencyMismatchError(
-                    f"'scale' is in {scale.currency} but the switching cost is in {self.currency}."
-                )
-            value = float(scale.amount)
-        elif isinstance(scale, Decimal) or _is_real(scale):
-            value = float(scale)
-        else:
-            raise InvalidParameterError(f"'scale' must be Money or a number > 0; got {scale!r}.")
-        if not (math.isfinite(value) and value > 0):
-            raise InvalidParameterError(f"'scale' must be finite and > 0; got {scale!r}.")
-        return value
-
-    def facet_strengths(
-        self, *, scale: Money | int | float | Decimal | None = None
-    ) -> dict[SwitchingCostFacet, float]:
-        r"""Return each facet's pooled strength in [0, 1] (all eight, 0 when absent).
-
-        .. math:: S_f = 1 - \prod_{i \in f} (1 - s_i)
-
-        with :math:`s_i` each component's
-        :meth:`~SwitchingCostComponent.effective_strength`.
-
-        Parameters
-        ----------
-        scale
-            Money (or a plain number in the cost's currency) > 0 at which a
-            monetary estimate binds with strength 1 - 1/e. Required when a
-            component has money but no strength.
-        """
-        c_scale = self._scale(scale)
-        keep: dict[SwitchingCostFacet, float] = dict.fromkeys(SwitchingCostFacet, 1.0)
-        for c in self.components:
-            keep[c.facet] *= 1.0 - c.effective_strength(c_scale)
-        return {f: 1.0 - k for f, k in keep.items()}
-
-    def barrier_index(self, *, scale: Money | int | float | Decimal | None = None) -> float:
-        r"""Return the noisy-OR barrier index in [0, 1].
-
-        .. math:: B = 1 - \prod_i (1 - s_i)
-
-        over all components (equal to noisy-OR over the pooled facets). This is
-        the default of :func:`kamcore.switching.barrier_index`; use that module
-        for other aggregators and for many accounts at once.
-
-        Parameters
-        ----------
-        scale
-            As in :meth:`facet_strengths`.
-        """
-        c_scale = self._scale(scale)
-        keep = 1.0
-        for c in self.components:
-            keep *= 1.0 - c.effective_strength(c_scale)
-        return 1.0 - keep

@@ -1,11 +1,9 @@
-"""Edges of kamcore: serialisation (JSON through cattrs) and frame adapters.
+"""Edges of kamcore: JSON documents (:mod:`kamcore.io.json`) and frames (:mod:`kamcore.io.frames`).
 
-Heavy optional libraries (pandas, polars, pyarrow) are imported lazily inside
-the modules that need them; importing :mod:`kamcore.io` itself is cheap.
+Heavy optional libraries (cattrs, pandas, polars, pyarrow) are imported only by
+these modules; importing :mod:`kamcore.io` itself is cheap.
 """
 
 from __future__ import annotations
 
-from kamcore.io.json import SCHEMA_VERSION, converter, dumps, loads, register, registered_types
-
-__all__ = ["SCHEMA_VERSION", "converter", "dumps", "loads", "register", "registered_types"]
+__all__: list[str] = []

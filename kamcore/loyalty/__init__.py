@@ -4,7 +4,8 @@ Everything here is vectorised over accounts and takes plain array-likes (a
 :class:`~kamcore.Portfolio` column works as is):
 
 - :func:`share_of_wallet`, :func:`cross_sell_ratio`, :func:`repeat_ratio` -
-  the quantitative loyalty indicators of DOMAIN.md section 5;
+  the quantitative loyalty indicators; :func:`cross_sell` sums a transaction
+  log into main-business and cross-sold revenue per customer;
 - :func:`customer_delivered_value` - Kotler's CDV = total customer value
   (product, service, personnel, image) - total customer cost (money, time,
   effort, psychic);
@@ -22,21 +23,30 @@ See ``docs/loyalty.md`` for the formulas and the reasons behind the defaults.
 
 from __future__ import annotations
 
-from kamcore.loyalty._ratios import (
+from kamcore.loyalty._delivered_value import (
+    customer_delivered_value,
+)
+from kamcore.loyalty._matrices import (
     DickBasu,
     JonesSasser,
     LoyaltyMatrix,
-    RetentionFit,
-    RetentionModel,
     attitude_behaviour_matrix,
     attraction_barrier_matrix,
+)
+from kamcore.loyalty._ratios import (
+    CrossSell,
+    cross_sell,
     cross_sell_ratio,
-    customer_delivered_value,
     repeat_ratio,
     share_of_wallet,
 )
+from kamcore.loyalty._retention_model import (
+    RetentionFit,
+    RetentionModel,
+)
 
 __all__ = [
+    "CrossSell",
     "DickBasu",
     "JonesSasser",
     "LoyaltyMatrix",
@@ -44,6 +54,7 @@ __all__ = [
     "RetentionModel",
     "attitude_behaviour_matrix",
     "attraction_barrier_matrix",
+    "cross_sell",
     "cross_sell_ratio",
     "customer_delivered_value",
     "repeat_ratio",

@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 from kamcore._optional import require
 from kamcore._params import NONNEGATIVE, as_float_array, readonly
 from kamcore.errors import InvalidParameterError
-from kamcore.scoring._pareto import gini, lorenz_curve
+from kamcore.metrics import gini, lorenz_curve
 
 __all__ = ["LorenzCurveDisplay"]
 

@@ -17,13 +17,14 @@
   reliability per dimension.
 - :func:`importance_performance`, :class:`IpaQuadrant` - the
   importance-performance grid (Martilla & James 1977).
+- :func:`satisfaction_index` - a 0-100 index of per-account scores.
 
 See ``docs/satisfaction.md`` for the formulas and the missing-data rules.
 """
 
 from __future__ import annotations
 
-from kamcore.domain._satisfaction_summary import ExpectationDrivers, SatisfactionSummary
+from kamcore.satisfaction._index import satisfaction_index
 from kamcore.satisfaction._instrument import SECTIONS, SERVQUAL_DIMENSIONS, Instrument, LikertScale
 from kamcore.satisfaction._ipa import ImportancePerformance, IpaQuadrant, importance_performance
 from kamcore.satisfaction._model import (
@@ -46,14 +47,12 @@ __all__ = [
     "SERVQUAL_DIMENSIONS",
     "AlphaBand",
     "DimensionReliability",
-    "ExpectationDrivers",
     "ImportancePerformance",
     "Instrument",
     "IpaQuadrant",
     "LikertScale",
     "SatisfactionModel",
     "SatisfactionResult",
-    "SatisfactionSummary",
     "SurveyResponses",
     "WeightDerivation",
     "ZoneOfToleranceResult",
@@ -61,4 +60,5 @@ __all__ = [
     "cronbach_alpha",
     "importance_performance",
     "reliability",
+    "satisfaction_index",
 ]

@@ -24,15 +24,16 @@ from kamcore.scoring._ahp import RANDOM_INDEX, AHPResult, ahp_weights, random_in
 from kamcore.scoring._base import NAN_POLICIES, Scorer, ScoreResult
 from kamcore.scoring._churn import CHURN_SIGNALS, RISK_LEVELS, ChurnRiskScorer
 from kamcore.scoring._classes import VALUE_CLASSES, ValueClassScorer
-from kamcore.scoring._lifetime import CLPScorer
-from kamcore.scoring._pareto import (
-    PYRAMID_PRESETS,
-    ParetoScorer,
-    PyramidScorer,
-    gini,
-    lorenz_curve,
-    top_share,
+from kamcore.scoring._history import (
+    LOST,
+    NEW,
+    GradeHistory,
+    Grading,
+    MigrationMatrix,
+    migration_counts,
 )
+from kamcore.scoring._lifetime import CLPScorer
+from kamcore.scoring._pareto import PYRAMID_PRESETS, ParetoScorer, PyramidScorer
 from kamcore.scoring._registry import (
     ENTRY_POINT_GROUP,
     ScorerLoadError,
@@ -46,6 +47,12 @@ from kamcore.scoring._rfm import RFM_SEGMENT_GRID, RFM_SEGMENTS, RFMScorer
 from kamcore.scoring._rubric import Factor, GradeScale, Rubric, RubricScorer, rubric_scorer
 
 __all__ = [
+    "LOST",
+    "NEW",
+    "GradeHistory",
+    "Grading",
+    "MigrationMatrix",
+    "migration_counts",
     "CHURN_SIGNALS",
     "ENTRY_POINT_GROUP",
     "NAN_POLICIES",
@@ -72,12 +79,9 @@ __all__ = [
     "ValueClassScorer",
     "ahp_weights",
     "get_scorer",
-    "gini",
-    "lorenz_curve",
     "random_index",
     "register_scorer",
     "rubric_scorer",
     "scorer_names",
-    "top_share",
     "unregister_scorer",
 ]

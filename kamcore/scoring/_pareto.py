@@ -1,18 +1,7 @@
-r"""Concentration: Lorenz curve, Gini, Pareto/ABC classes and the customer pyramid.
+r"""Pareto/ABC classes and the customer pyramid (value concentration as scorers).
 
-Lorenz curve
-------------
-Sort the N non-negative values ascending, :math:`x_{(1)} \le \dots \le x_{(N)}`;
-the curve joins :math:`(u_k, v_k)` for :math:`k = 0..N` with
-:math:`u_k = k/N` (share of accounts) and
-:math:`v_k = \sum_{i \le k} x_{(i)} / \sum_i x_i` (share of value). The Gini
-coefficient is
-
-.. math:: G = 1 - \sum_{k=1}^{N} (u_k - u_{k-1}) (v_k + v_{k-1}),
-
-0 when every account holds the same value and :math:`(N-1)/N` when one
-account holds everything. When the total is 0 the curve is the equality line
-(G = 0); an empty set of values gives the single point (0, 0) and G = 0.
+The Lorenz curve, Gini coefficient and top share are in
+:mod:`kamcore.metrics`; the scorers here class accounts on the same ordering.
 
 ABC (Pareto) classes
 --------------------
@@ -42,10 +31,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
-from kamcore._params import NONNEGATIVE, FloatArray, as_float_array, as_float_scalar, fail_where
+from kamcore._params import FloatArray, fail_where
 from kamcore.errors import InvalidParameterError
+from kamcore.metrics._concentration import (
+    _gini_sorted,
+    _lorenz_sorted,
+)
 from kamcore.scoring._base import (
     DateLike,
     ScoreResult,
@@ -69,9 +62,6 @@ __all__ = [
     "PYRAMID_PRESETS",
     "ParetoScorer",
     "PyramidScorer",
-    "gini",
-    "lorenz_curve",
-    "top_share",
 ]
 
 #: Named pyramid splits: shares of accounts (best tier first) and tier labels.
@@ -79,113 +69,6 @@ PYRAMID_PRESETS: Final[Mapping[str, tuple[tuple[float, ...], tuple[str, ...]]]] 
     "seeds": ((0.01, 0.19, 0.30, 0.50), ("core", "important", "medium", "small")),
     "curry": ((0.01, 0.04, 0.15, 0.80), ("top", "big", "medium", "small")),
 }
-
-
-# --------------------------------------------------------------------------- kernels
-def _lorenz_sorted(sorted_values: FloatArray) -> tuple[FloatArray, FloatArray]:
-    n = sorted_values.shape[0]
-    u = np.arange(n + 1, dtype=np.float64) / max(n, 1)
-    csum = np.empty(n + 1)
-    csum[0] = 0.0
-    np.cumsum(sorted_values, out=csum[1:])
-    total = csum[-1]
-    v = csum / total if total > 0 else u.copy()
-    return u, v
-
-
-def _gini_sorted(sorted_values: FloatArray) -> float:
-    if sorted_values.shape[0] == 0:
-        return 0.0
-    u, v = _lorenz_sorted(sorted_values)
-    area = float(np.sum(np.diff(u) * (v[1:] + v[:-1])))
-    return 1.0 - area
-
-
-def _nonnegative(values: ArrayLike, name: str) -> FloatArray:
-    return as_float_array(values, name, domain=NONNEGATIVE, ndim=1)
-
-
-def lorenz_curve(values: ArrayLike) -> tuple[FloatArray, FloatArray]:
-    r"""Return the Lorenz curve of non-negative values.
-
-    Parameters
-    ----------
-    values : array-like of float, shape (N,)
-        Non-negative values (e.g. profit or sales per account, currency units).
-
-    Returns
-    -------
-    share_of_accounts, share_of_value : arrays of float64, shape (N + 1,)
-        :math:`u_k = k/N` and :math:`v_k` (cumulative share of value of the
-        k smallest accounts), both starting at 0 and ending at 1.
-
-    Raises
-    ------
-    InvalidParameterError
-        Negative, NaN or infinite values.
-
-    Examples
-    --------
-    >>> u, v = lorenz_curve([1.0, 1.0, 2.0])
-    >>> u.round(3).tolist(), v.tolist()
-    ([0.0, 0.333, 0.667, 1.0], [0.0, 0.25, 0.5, 1.0])
-    """
-    return _lorenz_sorted(np.sort(_nonnegative(values, "values")))
-
-
-def gini(values: ArrayLike) -> float:
-    r"""Return the Gini coefficient :math:`1 - \sum (u_k - u_{k-1})(v_k + v_{k-1})`.
-
-    Parameters
-    ----------
-    values : array-like of float, shape (N,)
-        Non-negative values.
-
-    Returns
-    -------
-    float
-        In [0, (N-1)/N]; 0 for equal values, an all-zero or an empty input.
-
-    Examples
-    --------
-    >>> gini([5.0, 5.0, 5.0, 5.0])
-    0.0
-    >>> gini([0.0, 0.0, 0.0, 10.0])
-    0.75
-    """
-    return _gini_sorted(np.sort(_nonnegative(values, "values")))
-
-
-def top_share(values: ArrayLike, fraction: float) -> float:
-    r"""Share of the value brought by the top ``fraction`` of accounts.
-
-    "The top x % of accounts bring y % of the value": :math:`y = 1 - L(1 - x)`
-    with :math:`L` the Lorenz curve, linearly interpolated between accounts
-    (so a fraction that is a whole number of accounts gives their exact share).
-
-    Parameters
-    ----------
-    values : array-like of float, shape (N,)
-        Non-negative values, N >= 1.
-    fraction : float
-        Share of accounts x in [0, 1].
-
-    Returns
-    -------
-    float
-        y in [0, 1].
-
-    Examples
-    --------
-    >>> top_share([1.0, 1.0, 1.0, 1.0, 6.0], 0.2)
-    0.6
-    """
-    x = as_float_scalar(fraction, "fraction", domain=attrs.evolve(NONNEGATIVE, high=1.0))
-    arr = _nonnegative(values, "values")
-    if arr.size == 0:
-        raise InvalidParameterError("'values' must not be empty for a top share; got 0 values.")
-    u, v = _lorenz_sorted(np.sort(arr))
-    return float(1.0 - np.interp(1.0 - x, u, v))
 
 
 def _value_share_above(sorted_values: FloatArray) -> FloatArray:

@@ -1,8 +1,9 @@
 r"""Switching cost over many accounts: barrier index and totals, vectorised.
 
-The value objects (:class:`SwitchingCost`, :class:`SwitchingCostComponent`
-and the enums) live in :mod:`kamcore.domain._switching_cost` and are re-exported
-here. This module is the array door to the same rules:
+The value objects (:class:`~kamcore.domain.SwitchingCost`,
+:class:`~kamcore.domain.SwitchingCostComponent` and the enums) live in
+:mod:`kamcore.domain`. This package is the array door to their rules, and the
+one implementation of the barrier index:
 
 - a component's strength is :math:`\max(\text{strength}, 1 - e^{-m/c})`, the
   monetary estimate *m* saturating at the scale *c* (:func:`saturation`);
@@ -22,42 +23,36 @@ string arrays of member values or names are accepted too.
 
 from __future__ import annotations
 
+from kamcore.switching._aggregators import (
+    BarrierAggregator,
+    Maximum,
+    NoisyOr,
+    WeightedMean,
+)
 from kamcore.switching._barrier import (
     FACET_KIND_CODES,
     FACETS,
     KINDS,
     LEVERS,
-    BarrierAggregator,
-    DependenceLever,
-    Maximum,
-    NoisyOr,
-    SwitchingCost,
-    SwitchingCostComponent,
-    SwitchingCostFacet,
-    SwitchingCostKind,
-    WeightedMean,
     barrier_index,
     barrier_index_long,
     barrier_index_of,
     facet_strengths,
     saturation,
+)
+from kamcore.switching._totals import (
     totals_by_kind,
     totals_by_lever,
 )
 
 __all__ = [
+    "BarrierAggregator",
     "FACETS",
     "FACET_KIND_CODES",
     "KINDS",
     "LEVERS",
-    "BarrierAggregator",
-    "DependenceLever",
     "Maximum",
     "NoisyOr",
-    "SwitchingCost",
-    "SwitchingCostComponent",
-    "SwitchingCostFacet",
-    "SwitchingCostKind",
     "WeightedMean",
     "barrier_index",
     "barrier_index_long",

@@ -24,9 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any, Final, Protocol, overload, runtime_checkable
+from typing import Any, Final, overload
 
-import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -46,7 +45,6 @@ from kamcore.domain._money import Money
 from kamcore.domain._switching_cost import (
     DependenceLever,
     SwitchingCost,
-    SwitchingCostComponent,
     SwitchingCostFacet,
     SwitchingCostKind,
 )
@@ -56,29 +54,7 @@ from kamcore.errors import (
     ShapeMismatchError,
     UnknownNameError,
 )
-
-__all__ = [
-    "FACETS",
-    "FACET_KIND_CODES",
-    "KINDS",
-    "LEVERS",
-    "BarrierAggregator",
-    "DependenceLever",
-    "Maximum",
-    "NoisyOr",
-    "SwitchingCost",
-    "SwitchingCostComponent",
-    "SwitchingCostFacet",
-    "SwitchingCostKind",
-    "WeightedMean",
-    "barrier_index",
-    "barrier_index_long",
-    "barrier_index_of",
-    "facet_strengths",
-    "saturation",
-    "totals_by_kind",
-    "totals_by_lever",
-]
+from kamcore.switching._aggregators import _DEFAULT, BarrierAggregator
 
 #: The eight facets in code order (column order of facet matrices).
 FACETS: Final[tuple[SwitchingCostFacet, ...]] = tuple(SwitchingCostFacet)
@@ -92,142 +68,6 @@ LEVERS: Final[tuple[DependenceLever, ...]] = tuple(DependenceLever)
 FACET_KIND_CODES: Final[IntArray] = readonly(
     np.array([f.kind.code for f in FACETS], dtype=np.int64)
 )
-
-
-# --------------------------------------------------------------------------- aggregators
-@runtime_checkable
-class BarrierAggregator(Protocol):
-    """Contract of a barrier aggregator.
-
-    ``aggregator(facet_strengths)`` takes a float64 array of shape (N, K) with
-    values in [0, 1] (accounts x facets; 0 = no barrier on that facet) and
-    returns shape (N,) in [0, 1]. It must not decrease when any entry grows,
-    must not write into its input, and must give 0 for an all-zero row.
-    :func:`barrier_index` checks the shape and range of what it returns.
-    """
-
-    def __call__(self, facet_strengths: FloatArray, /) -> FloatArray:
-        """Aggregate facet strengths (N, K) into a barrier index (N,)."""
-        ...
-
-
-def _weights(value: Any, name: str) -> tuple[float, ...] | None:
-    if value is None:
-        return None
-    arr = as_float_array(value, name, domain=NONNEGATIVE, ndim=1, allow_empty=False)
-    return tuple(float(v) for v in arr)
-
-
-def _weights_converter(value: Any) -> tuple[float, ...] | None:
-    return _weights(value, "weights")
-
-
-def _check_weight_count(weights: tuple[float, ...], s: FloatArray, who: str) -> FloatArray:
-    if s.shape[-1] != len(weights):
-        raise ShapeMismatchError(
-            f"{who} has {len(weights)} weights but the strengths have {s.shape[-1]} columns."
-        )
-    return np.asarray(weights, dtype=np.float64)
-
-
-@attrs.frozen
-class NoisyOr:
-    r"""Noisy-OR aggregation (the default): each facet is an independent chance to hold.
-
-    .. math:: B = 1 - \prod_k (1 - S_k)^{w_k}
-
-    The index is the probability that at least one barrier holds when facet
-    *k* holds with probability :math:`S_k` (raised to an optional importance
-    exponent :math:`w_k \ge 0`, default 1). It is 0 with no barrier, 1 when
-    any facet is absolute, never decreases when a facet grows or a component
-    is added, and - with the exponential money saturation - turns money-only
-    costs into :math:`1 - e^{-\text{total}/c}` however the money is split.
-
-    Parameters
-    ----------
-    weights : sequence of float, optional
-        Exponents :math:`w_k \ge 0`, one per facet column.
-
-    Examples
-    --------
-    >>> NoisyOr()(np.array([[0.5, 0.5, 0.0], [0.0, 0.0, 0.0]]))
-    array([0.75, 0.  ])
-    """
-
-    weights: tuple[float, ...] | None = attrs.field(default=None, converter=_weights_converter)
-
-    def __call__(self, facet_strengths: FloatArray, /) -> FloatArray:
-        """Return the weighted noisy-OR along the last axis."""
-        s = np.asarray(facet_strengths, dtype=np.float64)
-        logs = np.negative(s)
-        with np.errstate(divide="ignore"):
-            np.log1p(logs, out=logs)
-        if self.weights is not None:
-            w = _check_weight_count(self.weights, s, "NoisyOr")
-            with np.errstate(invalid="ignore"):
-                logs = np.where(w > 0, logs * w, 0.0)  # 0 * log(0) counts as 0
-        return np.asarray(0.0 - np.expm1(logs.sum(axis=-1)), dtype=np.float64)
-
-
-@attrs.frozen
-class WeightedMean:
-    r"""Weighted mean of the facet strengths.
-
-    .. math:: B = \frac{\sum_k w_k S_k}{\sum_k w_k}
-
-    Reads as "how much of the possible barrier is in place". Unlike noisy-OR a
-    single absolute facet does not make the index 1, and splitting one facet
-    into finer columns changes its weight. Weights default to equal.
-
-    Parameters
-    ----------
-    weights : sequence of float, optional
-        Weights :math:`w_k \ge 0` with a positive sum, one per facet column.
-
-    Examples
-    --------
-    >>> WeightedMean((3.0, 1.0))(np.array([[1.0, 0.0]]))
-    array([0.75])
-    """
-
-    weights: tuple[float, ...] | None = attrs.field(default=None, converter=_weights_converter)
-
-    def __attrs_post_init__(self) -> None:
-        if self.weights is not None and sum(self.weights) <= 0:
-            raise InvalidParameterError(
-                f"'weights' must have a positive sum; got {self.weights!r}."
-            )
-
-    def __call__(self, facet_strengths: FloatArray, /) -> FloatArray:
-        """Return the weighted mean along the last axis."""
-        s = np.asarray(facet_strengths, dtype=np.float64)
-        if self.weights is None:
-            if s.shape[-1] == 0:
-                return np.zeros(s.shape[:-1])
-            return np.asarray(s.mean(axis=-1), dtype=np.float64)
-        w = _check_weight_count(self.weights, s, "WeightedMean")
-        return np.asarray(np.clip(s @ (w / w.sum()), 0.0, 1.0), dtype=np.float64)
-
-
-@attrs.frozen
-class Maximum:
-    """The strongest facet alone: ``B = max_k S_k`` (a "weakest link" reading inverted).
-
-    Examples
-    --------
-    >>> Maximum()(np.array([[0.2, 0.7, 0.1]]))
-    array([0.7])
-    """
-
-    def __call__(self, facet_strengths: FloatArray, /) -> FloatArray:
-        """Return the maximum along the last axis (0 for no columns)."""
-        s = np.asarray(facet_strengths, dtype=np.float64)
-        if s.shape[-1] == 0:
-            return np.zeros(s.shape[:-1])
-        return np.asarray(s.max(axis=-1), dtype=np.float64)
-
-
-_DEFAULT: Final = NoisyOr()
 
 
 # --------------------------------------------------------------------------- kernels
@@ -450,6 +290,7 @@ def barrier_index(
     --------
     >>> barrier_index([[0.5, 0.0, 0.2], [0.0, 0.0, 0.0]]).round(3)
     array([0.6, 0. ])
+    >>> from kamcore.switching import WeightedMean
     >>> barrier_index([[0.5, 0.0, 0.2]], aggregator=WeightedMean((2, 1, 1))).round(3)
     array([0.3])
     >>> barrier_index(money=[[20_000.0, 0.0], [100_000.0, 50_000.0]], scale=100_000.0).round(4)
@@ -655,14 +496,13 @@ def barrier_index_of(
     Examples
     --------
     >>> from decimal import Decimal
+    >>> from kamcore.domain import Money, SwitchingCost, SwitchingCostComponent
     >>> cost = SwitchingCost([
     ...     SwitchingCostComponent("learning", "product_technology", strength=0.5),
     ...     SwitchingCostComponent("benefit_loss", "service",
     ...                            money=Money(Decimal(40000), "USD")),
     ... ])
     >>> round(barrier_index_of(cost, scale=Money(Decimal(100000), "USD")), 4)
-    0.6648
-    >>> round(cost.barrier_index(scale=100000), 4)  # the plain-Python twin
     0.6648
     """
     single = isinstance(costs, SwitchingCost)
@@ -679,8 +519,11 @@ def barrier_index_of(
             )
         c = _scale_of(cost, scale)
         for comp in cost.components:
-            if c is None and comp.strength is None:
-                comp.effective_strength(None)  # raises: money-only needs a scale
+            if c is None and comp.strength is None and comp.money is not None:
+                raise InvalidParameterError(
+                    f"'scale' must be given to turn the money of component "
+                    f"({comp.facet.value}, {comp.lever.value}) into a strength; got None."
+                )
             acc.append(n)
             fac.append(comp.facet.code)
             strength.append(0.0 if comp.strength is None else comp.strength)
@@ -697,95 +540,3 @@ def barrier_index_of(
         aggregator=aggregator,
     )
     return float(out[0]) if single else out
-
-
-def _totals(  # noqa: PLR0917
-    accounts: ArrayLike,
-    groups: ArrayLike,
-    money: ArrayLike,
-    n_accounts: int | None,
-    name: str,
-    members: Sequence[Any],
-    to_group: IntArray | None,
-) -> FloatArray:
-    acc, n = _account_codes(accounts, n_accounts)
-    codes = _codes(groups, name, members)
-    m = as_float_array(money, "money", domain=NONNEGATIVE, ndim=1)
-    lengths = {"accounts": acc.shape[0], name: codes.shape[0], "money": m.shape[0]}
-    if len(set(lengths.values())) > 1:
-        desc = ", ".join(f"{k}: {v}" for k, v in lengths.items())
-        raise ShapeMismatchError(f"arrays must have the same length; got {desc}.")
-    if to_group is not None:
-        codes = to_group[codes]
-    k = int(to_group.max()) + 1 if to_group is not None else len(members)
-    sums = np.bincount(acc * k + codes, weights=m, minlength=n * k)
-    return np.asarray(sums, dtype=np.float64).reshape(n, k)
-
-
-def totals_by_kind(
-    accounts: ArrayLike,
-    facets: ArrayLike,
-    money: ArrayLike,
-    *,
-    n_accounts: int | None = None,
-) -> FloatArray:
-    """Monetary switching cost per account and kind, from long-form components.
-
-    Parameters
-    ----------
-    accounts
-        Shape (M,), account codes (see :func:`facet_strengths`).
-    facets
-        Shape (M,), facet codes or names; the kind follows from the facet.
-    money
-        Shape (M,), monetary estimates >= 0 in one currency.
-    n_accounts
-        Number of accounts N (default: the largest code + 1).
-
-    Returns
-    -------
-    numpy.ndarray of float64
-        Shape (N, 3), columns in :data:`KINDS` order; rows sum to each
-        account's total.
-
-    Examples
-    --------
-    >>> totals_by_kind([0, 0, 1], ["setup", "monetary_loss", "learning"], [10.0, 5.0, 2.0])
-    array([[10.,  5.,  0.],
-           [ 2.,  0.,  0.]])
-    """
-    return _totals(accounts, facets, money, n_accounts, "facets", FACETS, FACET_KIND_CODES)
-
-
-def totals_by_lever(
-    accounts: ArrayLike,
-    levers: ArrayLike,
-    money: ArrayLike,
-    *,
-    n_accounts: int | None = None,
-) -> FloatArray:
-    """Monetary switching cost per account and supplier lever, from long-form components.
-
-    Parameters
-    ----------
-    accounts
-        Shape (M,), account codes.
-    levers
-        Shape (M,), lever codes 0..4 or lever values/names.
-    money
-        Shape (M,), monetary estimates >= 0 in one currency.
-    n_accounts
-        Number of accounts N (default: the largest code + 1).
-
-    Returns
-    -------
-    numpy.ndarray of float64
-        Shape (N, 5), columns in :data:`LEVERS` order.
-
-    Examples
-    --------
-    >>> totals_by_lever([0, 1, 1], ["service", "process", "process"], [3.0, 1.0, 2.0])
-    array([[0., 3., 0., 0., 0.],
-           [0., 0., 3., 0., 0.]])
-    """
-    return _totals(accounts, levers, money, n_accounts, "levers", LEVERS, None)

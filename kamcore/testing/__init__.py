@@ -1,20 +1,13 @@
-"""Public testing helpers: hypothesis strategies and the scorer conformance check.
+"""Public testing helpers: the scorer conformance check and hypothesis strategies.
 
-``kamcore.testing.strategies`` needs hypothesis (a test dependency); it is
-imported only when asked for.
+:func:`check_scorer` runs the contract every scorer must keep (the built-ins
+pass it too) on :func:`example_portfolio`. The hypothesis strategies for every
+domain object are in :mod:`kamcore.testing.strategies`, which needs hypothesis
+(a test dependency) and is imported only when asked for.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from kamcore.testing._scorers import check_scorer, example_portfolio
 
-__all__ = ["check_scorer", "strategies"]
-
-
-def __getattr__(name: str) -> Any:
-    if name == "strategies":
-        return importlib.import_module("kamcore.testing.strategies")
-    if name == "check_scorer":
-        return importlib.import_module("kamcore.testing._scorers").check_scorer
-    raise AttributeError(f"module 'kamcore.testing' has no attribute {name!r}")
+__all__ = ["check_scorer", "example_portfolio"]

@@ -1,0 +1,178 @@
+"""Period coding shared by the retention, cohort and period-value calculators (private)."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import attrs
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from kamcore._params import (
+    FloatArray,
+    IntArray,
+    as_int_array,
+    fail_where,
+    same_length,
+)
+from kamcore.errors import InvalidParameterError, ShapeMismatchError
+from kamcore.transactions import _as_ids
+
+#: Period frequencies understood for date inputs (see the module docstring).
+FREQUENCIES: Final[tuple[str, ...]] = ("D", "W", "M", "Q", "Y")
+
+#: Most periods a log may span (from its first to its last period), a guard against
+#: passing timestamps as period numbers.
+MAX_PERIODS: Final = 100_000
+
+# 1970-01-01 (day 0) is a Thursday: shifting by 3 days makes weeks start on Monday.
+_WEEK_SHIFT: Final = 3
+
+
+# --------------------------------------------------------------------- helpers
+
+
+def _day_numbers(values: ArrayLike, name: str) -> IntArray | None:
+    """Day numbers since 1970-01-01 if ``values`` are dates, ``None`` if they are numbers."""
+    raw = np.asarray(values)
+    if raw.dtype.kind in "biuf":
+        return None
+    try:
+        days = np.asarray(values, dtype="datetime64[D]")
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(
+            f"{name!r} must be dates (datetime64, datetime.date or ISO 8601 strings) "
+            f"or integer period numbers; {exc}."
+        ) from None
+    if days.ndim != 1:
+        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {days.shape}.")
+    fail_where(np.isnat(days), days, name, "be a date (no NaT or missing dates)")
+    return days.astype(np.int64)
+
+
+def _period_ordinals(values: ArrayLike, name: str, freq: str | None) -> tuple[IntArray, str | None]:
+    """Integer period ordinals of dates (with ``freq``) or of period numbers (``freq=None``)."""
+    days = _day_numbers(values, name)
+    if days is None:
+        if freq is not None:
+            raise InvalidParameterError(
+                f"'freq' must be None when {name!r} are period numbers; got {freq!r} "
+                "(pass dates to group them by a frequency)."
+            )
+        return as_int_array(values, name, ndim=1), None
+    if freq is None:
+        raise InvalidParameterError(
+            f"'freq' must be one of {', '.join(map(repr, FREQUENCIES))} when {name!r} are dates; "
+            "got None."
+        )
+    if freq not in FREQUENCIES:
+        raise InvalidParameterError(
+            f"'freq' must be one of {', '.join(map(repr, FREQUENCIES))}; got {freq!r}."
+        )
+    if freq == "D":
+        return days, freq
+    if freq == "W":
+        return (days + _WEEK_SHIFT) // 7, freq
+    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    if freq == "M":
+        return months, freq
+    if freq == "Q":
+        return months // 3, freq
+    return months // 12, freq
+
+
+def _period_labels(ordinals: IntArray, freq: str | None) -> NDArray[Any]:
+    """Labels of period ordinals: ints for ``freq=None``, else the period's start date."""
+    if freq is None:
+        return ordinals.astype(np.int64)
+    if freq == "D":
+        return ordinals.astype("datetime64[D]")
+    if freq == "W":
+        return (ordinals * 7 - _WEEK_SHIFT).astype("datetime64[D]")
+    if freq == "M":
+        return ordinals.astype("datetime64[M]")
+    if freq == "Q":
+        return (ordinals * 3).astype("datetime64[M]")
+    return ordinals.astype("datetime64[Y]")
+
+
+def _check_window(active_window: int) -> int:
+    if isinstance(active_window, bool) or not isinstance(active_window, (int, np.integer)):
+        raise InvalidParameterError(
+            f"'active_window' must be a positive integer; got {active_window!r}."
+        )
+    if active_window < 1:
+        raise InvalidParameterError(
+            f"'active_window' must be a positive integer; got {active_window!r}."
+        )
+    return int(active_window)
+
+
+@attrs.frozen
+class _Log:
+    """A validated transaction log coded to dense customer and period indices."""
+
+    ids: NDArray[Any]  # unique customer ids, sorted, shape (n,)
+    cust: IntArray  # customer code per transaction, shape (m,)
+    period: IntArray  # period index 0..P-1 per transaction, shape (m,)
+    n_periods: int
+    labels: NDArray[Any]  # period labels, shape (P,)
+
+
+def _code_log(customer_ids: ArrayLike, dates: ArrayLike, freq: str | None, name: str) -> _Log:
+    ids = _as_ids(customer_ids, "customer_ids")
+    ords, freq = _period_ordinals(dates, name, freq)
+    same_length({"customer_ids": ids, name: ords})
+    if ids.size == 0:
+        raise InvalidParameterError("'customer_ids' must not be empty; got 0 transactions.")
+    uniq, cust = np.unique(ids, return_inverse=True)
+    lo = int(ords.min())
+    period = ords - lo
+    n_periods = int(period.max()) + 1
+    if n_periods > MAX_PERIODS:
+        raise InvalidParameterError(
+            f"{name!r} must span at most {MAX_PERIODS} periods; got {n_periods} "
+            "(are these timestamps? pass dates with a coarser 'freq')."
+        )
+    labels = _period_labels(np.arange(lo, lo + n_periods, dtype=np.int64), freq)
+    return _Log(uniq, cust.astype(np.int64), period, n_periods, labels)
+
+
+def _activity_keys(log: _Log, window: int) -> IntArray:
+    """Sorted unique keys ``customer * P + period`` of the (customer, period) pairs active."""
+    P = log.n_periods
+    keys = np.unique(log.cust * P + log.period)
+    if window > 1:
+        c = keys // P
+        p = keys % P
+        spread = p[:, None] + np.arange(window, dtype=np.int64)
+        ok = spread < P
+        keys = np.unique((c[:, None] * P + spread)[ok])
+    return keys
+
+
+def _retained_mask(keys: IntArray, P: int) -> NDArray[np.bool_]:
+    """Mark position j >= 1 when pair j is (c, p) and pair j-1 is (c, p-1)."""
+    out = np.zeros(keys.shape[0], dtype=bool)
+    if keys.size > 1:
+        out[1:] = (keys[1:] - keys[:-1] == 1) & (keys[1:] % P != 0)
+    return out
+
+
+def _first_period(keys: IntArray, P: int, n_customers: int) -> IntArray:
+    """First active period of each customer (every customer has at least one key)."""
+    c = keys // P
+    starts = np.ones(keys.shape[0], dtype=bool)
+    starts[1:] = c[1:] != c[:-1]
+    first = np.empty(n_customers, dtype=np.int64)
+    first[c[starts]] = keys[starts] % P
+    return first
+
+
+def _safe_ratio(num: ArrayLike, den: ArrayLike) -> FloatArray:
+    """Return num / den as float, NaN where den == 0 (documented undefined cells)."""
+    num_f = np.asarray(num, dtype=np.float64)
+    den_f = np.asarray(den, dtype=np.float64)
+    out = np.full(np.broadcast_shapes(num_f.shape, den_f.shape), np.nan)
+    np.divide(num_f, den_f, out=out, where=den_f != 0)
+    return out
