@@ -422,6 +422,10 @@ class OldTimer:
 def test_version_1_documents_of_unregistered_classes_still_load_with_the_class() -> None:
     text = f'{{"schema_version": 1, "type": "{__name__}.OldTimer", "data": {{"x": 1}}}}'
     assert loads(text, OldTimer) == OldTimer(1)
+    with pytest.raises(
+        SchemaError, match=r"(?s)invalid OldTimer document.*\$\.data\.x: expected an int"
+    ):
+        loads(text.replace('"x": 1', '"x": "1"'), OldTimer)
     with pytest.raises(SchemaError, match="'type' must name a registered type"):
         loads(text)
     with pytest.raises(SchemaError, match="OldTimer has no registered type name"):

@@ -347,7 +347,8 @@ class JsonType:
     ----------
     name : str
         The ``"type"`` written in documents: letters, digits and ``_``, no dots
-        (never a module path, so moving a module never changes a document).
+        (never a module path, so moving a module never changes a document);
+        checked when the entry joins the registry.
     cls : type
         The class.
     version : int
@@ -373,11 +374,6 @@ class JsonType:
     bare: Callable[[dict[str, Any]], Any] | None = None
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.name, str) or not _TYPE_NAME.fullmatch(self.name):
-            raise InvalidParameterError(
-                "'name' must be a short type name (letters, digits and _, starting with "
-                f"a letter; no dots, no module path); got {self.name!r}."
-            )
         if isinstance(self.version, bool) or not isinstance(self.version, int) or self.version < 1:
             raise InvalidParameterError(f"'version' must be an integer >= 1; got {self.version!r}.")
         for alias in self.aliases:
@@ -491,6 +487,11 @@ _BY_TYPE: dict[type[Any], JsonType] = {}
 
 
 def _add(entry: JsonType) -> None:
+    if not isinstance(entry.name, str) or not _TYPE_NAME.fullmatch(entry.name):
+        raise InvalidParameterError(
+            "'name' must be a short type name (letters, digits and _, starting with "
+            f"a letter; no dots, no module path); got {entry.name!r}."
+        )
     previous = _BY_TYPE.get(entry.cls)
     if previous is not None and previous.name != entry.name:
         raise InvalidParameterError(
@@ -730,7 +731,7 @@ def _find_entry(type_name: str, schema_version: int, cls: type[Any] | None) -> J
         # An unregistered class: schema_version 1 wrote it under its qualified name.
         legacy = f"{cls.__module__}.{cls.__qualname__}"
         if schema_version == 1 and type_name == legacy:
-            return JsonType(cls.__name__, cls)
+            return JsonType(cls.__qualname__, cls)  # read-only: never added to the registry
         raise SchemaError(
             f"'type' must name a registered type to load a {cls.__qualname__}; got "
             f"{type_name!r} ({cls.__qualname__} has no registered type name)."
