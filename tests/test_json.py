@@ -151,6 +151,14 @@ GOOD = dumps(Money(1, "EUR"))
             "'type_version' of a Money document .*got True",
         ),
         (
+            '{"schema_version": 2, "type": "Money", "type_version": 1.0, "data": {}}',
+            "'type_version' of a Money document .*got 1.0",
+        ),
+        (
+            '{"schema_version": 1.0, "type": "Money", "data": {}}',
+            "'schema_version' must be 1 or 2.*got 1.0",
+        ),
+        (
             (
                 '{"schema_version": 2, "type": "kamcore.clp.btyd.betageo.BetaGeo", '
                 '"type_version": 1, "data": {}}'

@@ -698,7 +698,7 @@ def _check_envelope(doc: dict[str, Any]) -> int:
             f"keys {sorted(keys)}."
         )
     version = doc["schema_version"]
-    if isinstance(version, bool) or version not in READ_SCHEMA_VERSIONS:
+    if type(version) is not int or version not in READ_SCHEMA_VERSIONS:
         raise SchemaError(
             f"'schema_version' must be {' or '.join(map(str, READ_SCHEMA_VERSIONS))} "
             f"(the versions this kamcore reads); got {version!r}."
@@ -749,7 +749,7 @@ def _upgraded(doc: dict[str, Any], schema_version: int, entry: JsonType) -> dict
     if not isinstance(data, dict):
         raise SchemaError(f"'$.data' must be a JSON object; got {_kind(data)}.")
     type_version = 1 if schema_version == 1 else doc["type_version"]
-    if isinstance(type_version, bool) or type_version not in entry.reads:
+    if type(type_version) is not int or type_version not in entry.reads:
         readable = ", ".join(map(str, entry.reads))
         raise SchemaError(
             f"'type_version' of a {entry.name} document must be one of {readable} "
