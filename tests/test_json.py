@@ -89,8 +89,9 @@ def test_document_layout_and_conventions() -> None:
         credit_record=CreditRecord.HARD_TO_COLLECT,
     )
     doc = _doc(c)
-    assert doc["schema_version"] == SCHEMA_VERSION == 1
+    assert doc["schema_version"] == SCHEMA_VERSION == 2
     assert doc["type"] == "Customer"
+    assert doc["type_version"] == 1
     data = doc["data"]
     assert data["tags"] == ["a", "b", "c"]  # sorted list
     assert data["external_ids"] == {"sap": "9", "crm": "1"}  # object
@@ -130,8 +131,39 @@ GOOD = dumps(Money(1, "EUR"))
         ("not json", "invalid JSON"),
         ("[1, 2]", "'\\$' must be a JSON object"),
         (
+            '{"schema_version": 3, "type": "Money", "data": {"amount": "1", "currency": "EUR"}}',
+            "'schema_version' must be 1 or 2.*got 3",
+        ),
+        (
             '{"schema_version": 2, "type": "Money", "data": {"amount": "1", "currency": "EUR"}}',
-            "'schema_version' must be 1.*got 2",
+            "schema_version 2 must have exactly the keys.*missing \\['type_version'\\]",
+        ),
+        (
+            '{"schema_version": 1, "type": "Money", "type_version": 1, "data": {}}',
+            "schema_version 1 must have exactly the keys.*unknown \\['type_version'\\]",
+        ),
+        (
+            '{"schema_version": 2, "type": "Money", "type_version": 2, "data": {}}',
+            "'type_version' of a Money document must be one of 1 .*got 2",
+        ),
+        (
+            '{"schema_version": 2, "type": "Money", "type_version": true, "data": {}}',
+            "'type_version' of a Money document .*got True",
+        ),
+        (
+            '{"schema_version": 2, "type": "Money", "type_version": 1.0, "data": {}}',
+            "'type_version' of a Money document .*got 1.0",
+        ),
+        (
+            '{"schema_version": 1.0, "type": "Money", "data": {}}',
+            "'schema_version' must be 1 or 2.*got 1.0",
+        ),
+        (
+            (
+                '{"schema_version": 2, "type": "kamcore.clp.btyd.betageo.BetaGeo", '
+                '"type_version": 1, "data": {}}'
+            ),
+            "'type' must name a registered type.*got 'kamcore.clp.btyd.betageo.BetaGeo'",
         ),
         (
             '{"schema_version": "1", "type": "Money", "data": {"amount": "1", "currency": "EUR"}}',
@@ -295,7 +327,7 @@ class Survey:
     tag_list: list[str] = attrs.Factory(list)
 
 
-def test_unregistered_attrs_class_round_trips_under_its_qualified_name() -> None:
+def test_unregistered_attrs_class_is_refused_until_registered() -> None:
     s = Survey(
         "Q1",
         dt.date(2024, 1, 2),
@@ -307,13 +339,15 @@ def test_unregistered_attrs_class_round_trips_under_its_qualified_name() -> None
         dt.datetime(2024, 1, 2, 3, 4, 5),
         ["z", "y"],
     )
+    with pytest.raises(InvalidParameterError, match=r"registered JSON type.*Survey, which has no"):
+        dumps(s)  # no name is invented from the module path
+    register(Survey, name="TestSurvey")
     doc = _doc(s)
-    assert doc["type"] == f"{__name__}.Survey"
+    assert doc["type"] == "TestSurvey"
     assert doc["data"]["colours"] == ["BLUE", "RED"]
     assert doc["data"]["pair"] == [3, "x"]
     assert loads(dumps(s), Survey) == s
-    with pytest.raises(SchemaError, match="'type' must name a registered type"):
-        loads(dumps(s))  # unregistered: the class must be given
+    assert loads(dumps(s)) == s
     doc["data"]["pair"] = [3]
     assert "$.data.pair: expected an array of 2 items" in str(_errors(doc, Survey))
     doc["data"]["pair"] = [3, "x"]
@@ -329,19 +363,83 @@ class Score:
 def test_register_with_name_and_custom_hooks() -> None:
     register(
         Score,
-        name="test.Score",
+        name="TestScore",
         unstructure_hook=lambda s: {"v": s.value},
         structure_hook=lambda d, _: Score(float(d["v"])),
     )
-    assert registered_types()["test.Score"] is Score
+    assert registered_types()["TestScore"] is Score
     text = dumps(Score(0.5))
-    assert json.loads(text) == {"schema_version": 1, "type": "test.Score", "data": {"v": 0.5}}
+    assert json.loads(text) == {
+        "schema_version": 2,
+        "type": "TestScore",
+        "type_version": 1,
+        "data": {"v": 0.5},
+    }
     assert loads(text) == Score(0.5)
-    assert register(Score, name="test.Score") is Score  # idempotent
+    assert register(Score, name="TestScore") is Score  # idempotent
     with pytest.raises(InvalidParameterError, match="'name' must be unique"):
-        register(Survey, name="test.Score")
-    with pytest.raises(InvalidParameterError, match="'name' must be a non-empty string"):
-        register(Survey, name=" ")
+        register(Unnamed, name="TestScore")
+    with pytest.raises(InvalidParameterError, match=r"'cls' must be registered once.*'TestScore'"):
+        register(Score, name="OtherScore")
+    for bad in (" ", "", "test.Score", "kamcore.x.Score", "9Score"):
+        with pytest.raises(InvalidParameterError, match=r"'name' must be a short type name"):
+            register(Unnamed, name=bad)
+    with pytest.raises(InvalidParameterError, match="'version' must be an integer >= 1; got 0"):
+        register(Unnamed, version=0)
+
+
+@attrs.frozen
+class Unnamed:
+    x: int
+
+
+@attrs.frozen
+class Versioned:
+    total: int
+    unit: str
+
+
+def test_older_type_versions_are_upgraded() -> None:
+    register(Versioned, name="TestVersioned", version=3, upgrades={1: _v1_to_v2, 2: _v2_to_v3})
+    v3 = dumps(Versioned(5, "EUR"))
+    assert json.loads(v3)["type_version"] == 3
+    v1 = '{"schema_version": 2, "type": "TestVersioned", "type_version": 1, "data": {"n": 5}}'
+    assert loads(v1) == loads(v3, Versioned) == Versioned(5, "EUR")
+    with pytest.raises(SchemaError, match="'type_version' of a TestVersioned document must be one"):
+        loads(v1.replace('"type_version": 1', '"type_version": 4'))
+    broken = '{"schema_version": 2, "type": "TestVersioned", "type_version": 1, "data": {}}'
+    with pytest.raises(SchemaError, match=r"TestVersioned \(type_version 1\)"):
+        loads(broken)
+    with pytest.raises(InvalidParameterError, match="'upgrades' keys must be versions in"):
+        register(Unnamed, name="TestUnnamed", version=2, upgrades={2: _v2_to_v3})
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    return {"total": data["n"]}
+
+
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    return {**data, "unit": "EUR"}
+
+
+@attrs.frozen
+class OldTimer:
+    x: int
+
+
+def test_version_1_documents_of_unregistered_classes_still_load_with_the_class() -> None:
+    text = f'{{"schema_version": 1, "type": "{__name__}.OldTimer", "data": {{"x": 1}}}}'
+    assert loads(text, OldTimer) == OldTimer(1)
+    with pytest.raises(
+        SchemaError, match=r"(?s)invalid OldTimer document.*\$\.data\.x: expected an int"
+    ):
+        loads(text.replace('"x": 1', '"x": "1"'), OldTimer)
+    with pytest.raises(SchemaError, match="'type' must name a registered type"):
+        loads(text)
+    with pytest.raises(SchemaError, match="OldTimer has no registered type name"):
+        loads(
+            text.replace('"schema_version": 1', '"schema_version": 2, "type_version": 1'), OldTimer
+        )
 
 
 def test_domain_types_are_registered() -> None:
@@ -362,5 +460,6 @@ class Weird:
 
 
 def test_dumps_refuses_nan_instead_of_writing_invalid_json() -> None:
+    register(Weird, name="TestWeird")
     with pytest.raises(SchemaError, match="cannot write"):
         dumps(Weird(float("nan")))

@@ -2,7 +2,14 @@
 
 Every document is an envelope::
 
-    {"schema_version": 1, "type": "Customer", "data": {...}}
+    {"schema_version": 2, "type": "Customer", "type_version": 1, "data": {...}}
+
+``schema_version`` is the layout of the envelope itself (2 is written; 1, the
+same envelope without ``type_version``, is still read). ``type`` is the short,
+stable name of the class in :data:`JSON_TYPES`, the one table of storable
+classes, and ``type_version`` the version of that type's ``data`` layout.
+Module paths never appear in a document; the module-path names that
+schema_version 1 documents used are read as aliases.
 
 ``data`` holds the object's fields by name. Conventions (all exact and
 reversible):
@@ -23,10 +30,9 @@ its path (``$.data.profit_last_year.amount: ...``). The original error is kept
 as ``__cause__``. Nothing is ever executed (no pickle, no eval): documents
 only name registered types.
 
-Other areas add their classes with :func:`register` (any attrs class whose
-fields use supported types works even unregistered, under its qualified
-name); custom hooks can be passed to :func:`register` or added to
-:data:`converter` directly.
+Other areas add their classes with :func:`register`; :func:`dumps` refuses a
+class that has no registered name. Custom hooks can be passed to
+:func:`register` or added to :data:`converter` directly.
 """
 
 from __future__ import annotations
@@ -50,17 +56,59 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from kamcore.domain import Contact, Customer, Money, Relationship, StageChange, Transaction
+from kamcore.clp import (
+    BetaGeo,
+    BetaGeoBetaBinom,
+    FitReport,
+    GammaGamma,
+    ModifiedBetaGeo,
+    ParetoNBD,
+    ShiftedBetaGeometric,
+    StageParameters,
+    StageProfile,
+)
+from kamcore.domain import (
+    Contact,
+    Customer,
+    ExpectationDrivers,
+    Money,
+    Relationship,
+    SatisfactionSummary,
+    StageChange,
+    SwitchingCost,
+    SwitchingCostComponent,
+    Transaction,
+)
 from kamcore.errors import InvalidParameterError, KamcoreError, SchemaError
+from kamcore.loyalty import RetentionModel
+from kamcore.satisfaction import Instrument, LikertScale, SatisfactionModel, WeightDerivation
+from kamcore.scoring import Factor, GradeScale, Rubric
 
-__all__ = ["SCHEMA_VERSION", "converter", "dumps", "loads", "register", "registered_types"]
+__all__ = [
+    "JSON_TYPES",
+    "READ_SCHEMA_VERSIONS",
+    "SCHEMA_VERSION",
+    "JsonType",
+    "converter",
+    "dumps",
+    "loads",
+    "register",
+    "registered_types",
+]
 
 T = TypeVar("T")
 
-#: The version written into, and required from, every document.
-SCHEMA_VERSION: Final = 1
+#: The envelope version written into every document.
+SCHEMA_VERSION: Final = 2
+#: The envelope versions :func:`loads` reads; any other value is refused.
+READ_SCHEMA_VERSIONS: Final = (1, 2)
 
-_ENVELOPE_KEYS: Final = frozenset({"schema_version", "type", "data"})
+#: The exact envelope keys of each schema version.
+_ENVELOPE_KEYS: Final = {
+    1: frozenset({"schema_version", "type", "data"}),
+    2: frozenset({"schema_version", "type", "type_version", "data"}),
+}
+_TYPE_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -283,26 +331,210 @@ def _make_converter() -> cattrs.Converter:
 #: :func:`register`.
 converter: Final[cattrs.Converter] = _make_converter()
 
-_BY_NAME: dict[str, type[Any]] = {}
-_BY_TYPE: dict[type[Any], str] = {}
+#: An upgrade turns the ``data`` of one type version into that of the next.
+Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _as_dict(upgrades: Mapping[int, Upgrade]) -> dict[int, Upgrade]:
+    return dict(upgrades)
+
+
+@attrs.frozen
+class JsonType:
+    """One storable class: its document name, layout version and old names.
+
+    Parameters
+    ----------
+    name : str
+        The ``"type"`` written in documents: letters, digits and ``_``, no dots
+        (never a module path, so moving a module never changes a document);
+        checked when the entry joins the registry.
+    cls : type
+        The class.
+    version : int
+        The ``type_version`` written (>= 1). Bump it when the ``data`` layout
+        changes (a field added without a default, removed or renamed), also
+        when the layout of a nested class changes.
+    aliases : tuple of str
+        Names that schema_version 1 documents used for the class (its module
+        path then); read, never written.
+    upgrades : mapping of int to callable
+        ``k -> f`` turns version ``k`` data into version ``k + 1`` data, so
+        older documents of the type are still read.
+    bare : callable, optional
+        Reads an older stored form that had no envelope at all (only when
+        :func:`loads` is given ``cls``).
+    """
+
+    name: str
+    cls: type[Any]
+    version: int = 1
+    aliases: tuple[str, ...] = ()
+    upgrades: Mapping[int, Upgrade] = attrs.field(factory=dict, converter=_as_dict)
+    bare: Callable[[dict[str, Any]], Any] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.version, bool) or not isinstance(self.version, int) or self.version < 1:
+            raise InvalidParameterError(f"'version' must be an integer >= 1; got {self.version!r}.")
+        for alias in self.aliases:
+            if not isinstance(alias, str) or not alias.strip():
+                raise InvalidParameterError(f"'aliases' must be non-empty strings; got {alias!r}.")
+        for k in self.upgrades:
+            if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k < self.version:
+                raise InvalidParameterError(
+                    f"'upgrades' keys must be versions in [1, {self.version - 1}]; got {k!r}."
+                )
+
+    @property
+    def reads(self) -> tuple[int, ...]:
+        """The type versions :func:`loads` reads (the current one and upgradable ones)."""
+        oldest = self.version
+        while oldest - 1 in self.upgrades:
+            oldest -= 1
+        return tuple(range(oldest, self.version + 1))
+
+
+def _rubric_from_plain(data: dict[str, Any]) -> Rubric:
+    # The rubric's own JSON shape of earlier versions: Rubric.to_dict(), no envelope.
+    return Rubric.from_dict(data)
+
+
+def _legacy(module: str, cls: type[Any]) -> tuple[str, ...]:
+    return (f"{module}.{cls.__name__}",)
+
+
+#: THE table of storable classes: document type name -> class, version, old names.
+#: The aliases are the module-path names written by schema_version 1 documents.
+JSON_TYPES: Final[tuple[JsonType, ...]] = (
+    # kamcore.domain
+    JsonType("Money", Money),
+    JsonType("Customer", Customer),
+    JsonType("Contact", Contact),
+    JsonType("StageChange", StageChange),
+    JsonType("Relationship", Relationship),
+    JsonType("Transaction", Transaction),
+    JsonType(
+        "SwitchingCost", SwitchingCost, aliases=_legacy("kamcore.domain.switching", SwitchingCost)
+    ),
+    JsonType(
+        "SwitchingCostComponent",
+        SwitchingCostComponent,
+        aliases=_legacy("kamcore.domain.switching", SwitchingCostComponent),
+    ),
+    JsonType(
+        "SatisfactionSummary",
+        SatisfactionSummary,
+        aliases=_legacy("kamcore.domain.satisfaction", SatisfactionSummary),
+    ),
+    JsonType(
+        "ExpectationDrivers",
+        ExpectationDrivers,
+        aliases=_legacy("kamcore.domain.satisfaction", ExpectationDrivers),
+    ),
+    # kamcore.clp
+    JsonType("BetaGeo", BetaGeo, aliases=_legacy("kamcore.clp.btyd.betageo", BetaGeo)),
+    JsonType(
+        "ModifiedBetaGeo",
+        ModifiedBetaGeo,
+        aliases=_legacy("kamcore.clp.btyd.modified_betageo", ModifiedBetaGeo),
+    ),
+    JsonType("ParetoNBD", ParetoNBD, aliases=_legacy("kamcore.clp.btyd.pareto_nbd", ParetoNBD)),
+    JsonType(
+        "BetaGeoBetaBinom",
+        BetaGeoBetaBinom,
+        aliases=_legacy("kamcore.clp.btyd.bgbb", BetaGeoBetaBinom),
+    ),
+    JsonType("GammaGamma", GammaGamma, aliases=_legacy("kamcore.clp.btyd.gamma_gamma", GammaGamma)),
+    JsonType(
+        "ShiftedBetaGeometric",
+        ShiftedBetaGeometric,
+        aliases=_legacy("kamcore.clp.btyd.sbg", ShiftedBetaGeometric),
+    ),
+    JsonType("FitReport", FitReport, aliases=_legacy("kamcore.clp.btyd._base", FitReport)),
+    JsonType(
+        "StageParameters", StageParameters, aliases=_legacy("kamcore.clp.stage", StageParameters)
+    ),
+    JsonType("StageProfile", StageProfile, aliases=_legacy("kamcore.clp.stage", StageProfile)),
+    # kamcore.scoring
+    JsonType(
+        "Rubric", Rubric, aliases=_legacy("kamcore.scoring.rubric", Rubric), bare=_rubric_from_plain
+    ),
+    JsonType("Factor", Factor, aliases=_legacy("kamcore.scoring.rubric", Factor)),
+    JsonType("GradeScale", GradeScale, aliases=_legacy("kamcore.scoring.rubric", GradeScale)),
+    # kamcore.loyalty
+    JsonType("RetentionModel", RetentionModel, aliases=_legacy("kamcore.loyalty", RetentionModel)),
+    # kamcore.satisfaction
+    JsonType(
+        "Instrument", Instrument, aliases=_legacy("kamcore.satisfaction.instrument", Instrument)
+    ),
+    JsonType(
+        "LikertScale", LikertScale, aliases=_legacy("kamcore.satisfaction.instrument", LikertScale)
+    ),
+    JsonType(
+        "SatisfactionModel",
+        SatisfactionModel,
+        aliases=_legacy("kamcore.satisfaction.model", SatisfactionModel),
+    ),
+    JsonType(
+        "WeightDerivation",
+        WeightDerivation,
+        aliases=_legacy("kamcore.satisfaction.model", WeightDerivation),
+    ),
+)
+
+_BY_NAME: dict[str, JsonType] = {}  # names and aliases
+_BY_TYPE: dict[type[Any], JsonType] = {}
+
+
+def _add(entry: JsonType) -> None:
+    if not isinstance(entry.name, str) or not _TYPE_NAME.fullmatch(entry.name):
+        raise InvalidParameterError(
+            "'name' must be a short type name (letters, digits and _, starting with "
+            f"a letter; no dots, no module path); got {entry.name!r}."
+        )
+    previous = _BY_TYPE.get(entry.cls)
+    if previous is not None and previous.name != entry.name:
+        raise InvalidParameterError(
+            f"'cls' must be registered once; {entry.cls.__qualname__} is already "
+            f"registered as {previous.name!r}, not {entry.name!r}."
+        )
+    for key in (entry.name, *entry.aliases):
+        existing = _BY_NAME.get(key)
+        if existing is not None and existing.cls is not entry.cls:
+            raise InvalidParameterError(
+                f"'name' must be unique; {key!r} is already registered for {existing.cls!r}."
+            )
+    if previous is not None:
+        for key in (previous.name, *previous.aliases):
+            del _BY_NAME[key]
+    for key in (entry.name, *entry.aliases):
+        _BY_NAME[key] = entry
+    _BY_TYPE[entry.cls] = entry
 
 
 def register(
     cls: type[T],
     *,
     name: str | None = None,
+    version: int = 1,
+    aliases: Sequence[str] = (),
+    upgrades: Mapping[int, Upgrade] | None = None,
     unstructure_hook: Callable[[T], Any] | None = None,
     structure_hook: Callable[[Any, type[T]], T] | None = None,
 ) -> type[T]:
     """Register a class for JSON documents, optionally with custom hooks.
+
+    kamcore's own classes are listed in :data:`JSON_TYPES`; this adds others.
 
     Parameters
     ----------
     cls
         The class (normally a frozen attrs class) to register.
     name
-        The ``"type"`` written in documents; default ``cls.__name__``. Must
-        be unique.
+        The ``"type"`` written in documents; default ``cls.__name__``. Letters,
+        digits and ``_`` only (no module path); unique.
+    version, aliases, upgrades
+        See :class:`JsonType`.
     unstructure_hook, structure_hook
         Optional custom hooks (object -> JSON-ready value, and value -> object)
         installed in :data:`converter`. Without them attrs classes are handled
@@ -316,7 +548,8 @@ def register(
     Raises
     ------
     InvalidParameterError
-        If ``name`` is taken by another class or is empty.
+        If ``name`` (or an alias) is taken by another class, ``cls`` is already
+        registered under another name, or ``name`` is not a short type name.
 
     Examples
     --------
@@ -324,38 +557,32 @@ def register(
     >>> @attrs.frozen
     ... class Note:
     ...     text: str
-    >>> _ = register(Note, name="example.Note")
+    >>> _ = register(Note, name="ExampleNote")
     >>> loads(dumps(Note("hi")))
     Note(text='hi')
     """
-    type_name = cls.__name__ if name is None else name
-    if not isinstance(type_name, str) or not type_name.strip():
-        raise InvalidParameterError(f"'name' must be a non-empty string; got {type_name!r}.")
-    existing = _BY_NAME.get(type_name)
-    if existing is not None and existing is not cls:
-        raise InvalidParameterError(
-            f"'name' must be unique; {type_name!r} is already registered for {existing!r}."
-        )
+    entry = JsonType(
+        cls.__name__ if name is None else name,
+        cls,
+        version,
+        tuple(aliases),
+        {} if upgrades is None else upgrades,
+    )
+    _add(entry)
     if unstructure_hook is not None:
         converter.register_unstructure_hook(cls, unstructure_hook)
     if structure_hook is not None:
         converter.register_structure_hook(cls, structure_hook)
-    _BY_NAME[type_name] = cls
-    _BY_TYPE[cls] = type_name
     return cls
 
 
 def registered_types() -> Mapping[str, type[Any]]:
-    """Return a read-only copy of the registry: document type name -> class."""
-    return dict(_BY_NAME)
+    """Return a read-only copy of the registry: document type name -> class (no aliases)."""
+    return {entry.name: entry.cls for entry in _BY_TYPE.values()}
 
 
-for _cls in (Money, Customer, Contact, StageChange, Relationship, Transaction):
-    register(_cls)
-
-
-def _type_name(cls: type[Any]) -> str:
-    return _BY_TYPE.get(cls) or f"{cls.__module__}.{cls.__qualname__}"
+for _entry in JSON_TYPES:
+    _add(_entry)
 
 
 # ---------------------------------------------------------------- errors
@@ -401,24 +628,26 @@ def _schema_error(what: str, exc: BaseException, path: str) -> tuple[SchemaError
 
 # ---------------------------------------------------------------- public API
 def dumps(obj: Any, *, indent: int | None = None) -> str:
-    """Serialise a kamcore object (or any attrs instance) to a JSON document.
+    """Serialise a kamcore object (of a registered type) to a JSON document.
 
     Parameters
     ----------
     obj
-        An attrs instance, e.g. :class:`~kamcore.domain.Customer`.
+        An instance of a class in :data:`JSON_TYPES` (or added with
+        :func:`register`), e.g. :class:`~kamcore.domain.Customer`.
     indent
         Passed to :func:`json.dumps` (``None`` = compact).
 
     Returns
     -------
     str
-        ``{"schema_version": 1, "type": <name>, "data": {...}}``.
+        ``{"schema_version": 2, "type": <name>, "type_version": <n>, "data": {...}}``.
 
     Raises
     ------
     InvalidParameterError
-        If ``obj`` is not an attrs instance.
+        If ``obj`` is not an attrs instance, or its class has no registered
+        type name (the message names the class).
     SchemaError
         If a field holds a value the converter cannot represent (e.g. NaN).
 
@@ -426,29 +655,127 @@ def dumps(obj: Any, *, indent: int | None = None) -> str:
     --------
     >>> from kamcore.domain import Money
     >>> dumps(Money.of("12.50", "EUR"))
-    '{"schema_version": 1, "type": "Money", "data": {"amount": "12.50", "currency": "EUR"}}'
+    '{"schema_version": 2, "type": "Money", "type_version": 1, "data": {"amount": "12.50", ...}}'
     """
     cls = type(obj)
     if not attrs.has(cls):
         raise InvalidParameterError(f"'obj' must be an attrs instance; got {obj!r}.")
+    entry = _BY_TYPE.get(cls)
+    if entry is None:
+        raise InvalidParameterError(
+            "'obj' must be an instance of a registered JSON type; got a "
+            f"{cls.__module__}.{cls.__qualname__}, which has no type name "
+            "(add it with kamcore.io.json.register(cls, name=...))."
+        )
     try:
         data = converter.unstructure(obj, unstructure_as=cls)
         return _json.dumps(
-            {"schema_version": SCHEMA_VERSION, "type": _type_name(cls), "data": data},
+            {
+                "schema_version": SCHEMA_VERSION,
+                "type": entry.name,
+                "type_version": entry.version,
+                "data": data,
+            },
             indent=indent,
             ensure_ascii=False,
             allow_nan=False,
         )
     except (TypeError, ValueError) as exc:
-        raise SchemaError(f"cannot write {_type_name(cls)} as JSON: {exc}") from exc
+        raise SchemaError(f"cannot write {entry.name} as JSON: {exc}") from exc
 
 
 def _reject_constant(token: str) -> Any:
     raise SchemaError(f"invalid JSON: the literal {token} is not allowed (NaN and infinities).")
 
 
+def _check_envelope(doc: dict[str, Any]) -> int:
+    """Check the envelope keys and ``schema_version``; return the version."""
+    keys = set(doc)
+    if "schema_version" not in keys:
+        raise SchemaError(
+            "the envelope must have a 'schema_version' "
+            f"({' or '.join(map(str, READ_SCHEMA_VERSIONS))}); missing ['schema_version'], "
+            f"keys {sorted(keys)}."
+        )
+    version = doc["schema_version"]
+    if type(version) is not int or version not in READ_SCHEMA_VERSIONS:
+        raise SchemaError(
+            f"'schema_version' must be {' or '.join(map(str, READ_SCHEMA_VERSIONS))} "
+            f"(the versions this kamcore reads); got {version!r}."
+        )
+    expected = _ENVELOPE_KEYS[version]
+    if keys != expected:
+        missing = sorted(expected - keys)
+        extra = sorted(keys - expected)
+        raise SchemaError(
+            f"the envelope of schema_version {version} must have exactly the keys "
+            f"{', '.join(sorted(expected))}; missing {missing}, unknown {extra}."
+        )
+    return int(version)
+
+
+def _find_entry(type_name: str, schema_version: int, cls: type[Any] | None) -> JsonType:
+    """Resolve ``type`` (aliases only in schema_version 1) against ``cls`` if given."""
+    entry = _BY_NAME.get(type_name)
+    if entry is not None and schema_version > 1 and type_name != entry.name:
+        entry = None  # module-path aliases belong to schema_version 1 only
+    if cls is None:
+        if entry is None:
+            raise SchemaError(
+                f"'type' must name a registered type ({', '.join(sorted(registered_types()))}); "
+                f"got {type_name!r}."
+            )
+        return entry
+    wanted = _BY_TYPE.get(cls)
+    if wanted is None:
+        # An unregistered class: schema_version 1 wrote it under its qualified name.
+        legacy = f"{cls.__module__}.{cls.__qualname__}"
+        if schema_version == 1 and type_name == legacy:
+            return JsonType(cls.__qualname__, cls)  # read-only: never added to the registry
+        raise SchemaError(
+            f"'type' must name a registered type to load a {cls.__qualname__}; got "
+            f"{type_name!r} ({cls.__qualname__} has no registered type name)."
+        )
+    if entry is not wanted:
+        raise SchemaError(
+            f"'type' must be {wanted.name!r} to load a {cls.__name__}; got {type_name!r}."
+        )
+    return entry
+
+
+def _upgraded(doc: dict[str, Any], schema_version: int, entry: JsonType) -> dict[str, Any]:
+    """Return the document's data in the current layout of its type."""
+    data: dict[str, Any] = doc["data"]
+    if not isinstance(data, dict):
+        raise SchemaError(f"'$.data' must be a JSON object; got {_kind(data)}.")
+    type_version = 1 if schema_version == 1 else doc["type_version"]
+    if type(type_version) is not int or type_version not in entry.reads:
+        readable = ", ".join(map(str, entry.reads))
+        raise SchemaError(
+            f"'type_version' of a {entry.name} document must be one of {readable} "
+            f"(the layouts this kamcore reads); got {type_version!r}."
+        )
+    for k in range(int(type_version), entry.version):
+        try:
+            data = entry.upgrades[k](data)
+        except Exception as exc:
+            error, cause = _schema_error(f"{entry.name} (type_version {k})", exc, "$.data")
+            raise error from cause
+    return data
+
+
+def _load_bare(doc: dict[str, Any], entry: JsonType) -> Any:
+    assert entry.bare is not None
+    try:
+        return entry.bare(doc)
+    except Exception as exc:
+        raise SchemaError(
+            f"invalid {entry.name} document (its older form without envelope): {_describe(exc)}"
+        ) from exc
+
+
 def loads(text: str | bytes, cls: type[T] | None = None) -> T:
-    """Read a JSON document written by :func:`dumps`.
+    """Read a JSON document written by :func:`dumps` (this or an earlier version).
 
     Parameters
     ----------
@@ -456,7 +783,8 @@ def loads(text: str | bytes, cls: type[T] | None = None) -> T:
         The document.
     cls
         The expected class. If given, the document's ``"type"`` must name it;
-        if omitted, the type is looked up among :func:`registered_types`.
+        if omitted, the type is looked up in the registry (:data:`JSON_TYPES`
+        and :func:`register`).
 
     Returns
     -------
@@ -466,16 +794,16 @@ def loads(text: str | bytes, cls: type[T] | None = None) -> T:
     Raises
     ------
     SchemaError
-        For invalid JSON, a bad envelope, an unsupported ``schema_version``, an
-        unknown or unexpected ``"type"``, and for every field problem
-        (unknown key, missing field, wrong JSON type, invalid value) -- all
-        listed with their paths in one message. A domain validation error is
-        kept as ``__cause__``.
+        For invalid JSON, a bad envelope, an unsupported ``schema_version`` or
+        ``type_version``, an unknown or unexpected ``"type"``, and for every
+        field problem (unknown key, missing field, wrong JSON type, invalid
+        value) -- all listed with their paths in one message. A domain
+        validation error is kept as ``__cause__``.
 
     Examples
     --------
     >>> from kamcore.domain import Money
-    >>> loads('{"schema_version": 1, "type": "Money", '
+    >>> loads('{"schema_version": 2, "type": "Money", "type_version": 1, '
     ...       '"data": {"amount": "0.10", "currency": "USD"}}', Money)
     Money(amount=Decimal('0.10'), currency='USD')
     """
@@ -487,43 +815,20 @@ def loads(text: str | bytes, cls: type[T] | None = None) -> T:
         raise SchemaError(f"invalid JSON: {exc}") from exc
     if not isinstance(doc, dict):
         raise SchemaError(f"'$' must be a JSON object (the envelope); got {_kind(doc)}.")
-    keys = set(doc)
-    if keys != _ENVELOPE_KEYS:
-        missing = sorted(_ENVELOPE_KEYS - keys)
-        extra = sorted(keys - _ENVELOPE_KEYS)
-        raise SchemaError(
-            "the envelope must have exactly the keys data, schema_version, type; "
-            f"missing {missing}, unknown {extra}."
-        )
-    version = doc["schema_version"]
-    if isinstance(version, bool) or version != SCHEMA_VERSION:
-        raise SchemaError(
-            f"'schema_version' must be {SCHEMA_VERSION} (the version this kamcore reads); "
-            f"got {version!r}."
-        )
+    if cls is not None and not _ENVELOPE_KEYS[SCHEMA_VERSION] & set(doc):
+        bare_entry = _BY_TYPE.get(cls)
+        if bare_entry is not None and bare_entry.bare is not None:
+            result: T = _load_bare(doc, bare_entry)
+            return result
+    schema_version = _check_envelope(doc)
     type_name = doc["type"]
     if not isinstance(type_name, str):
         raise SchemaError(f"'type' must be a string; got {_kind(type_name)} {type_name!r}.")
-    if cls is None:
-        found = _BY_NAME.get(type_name)
-        if found is None:
-            raise SchemaError(
-                f"'type' must name a registered type ({', '.join(sorted(_BY_NAME))}); "
-                f"got {type_name!r}."
-            )
-        target: type[Any] = found
-    else:
-        if type_name != _type_name(cls):
-            raise SchemaError(
-                f"'type' must be {_type_name(cls)!r} to load a {cls.__name__}; got {type_name!r}."
-            )
-        target = cls
-    data = doc["data"]
-    if not isinstance(data, dict):
-        raise SchemaError(f"'$.data' must be a JSON object; got {_kind(data)}.")
+    entry = _find_entry(type_name, schema_version, cls)
+    data = _upgraded(doc, schema_version, entry)
     try:
-        result: T = converter.structure(data, target)
+        result = converter.structure(data, entry.cls)
     except Exception as exc:
-        error, cause = _schema_error(type_name, exc, "$.data")
+        error, cause = _schema_error(entry.name, exc, "$.data")
         raise error from cause
     return result

@@ -29,7 +29,6 @@ lowest points (the account is ranked last on that factor).
 from __future__ import annotations
 
 import importlib.resources
-import json
 import math
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -310,7 +309,8 @@ class Rubric:
     """A weighted multi-factor grading rubric (see the module docstring).
 
     Build one with :meth:`create`, :meth:`default`, :meth:`from_dict`,
-    :meth:`from_toml` or :meth:`from_json`; derive variants with
+    :meth:`from_toml` or :meth:`from_file` (stored as JSON through
+    :mod:`kamcore.io.json`); derive variants with
     :meth:`with_weights`, :meth:`with_ahp`, :meth:`with_columns`,
     :meth:`with_grades`.
 
@@ -462,27 +462,16 @@ class Rubric:
         return cls.from_dict(data, normalize=normalize)
 
     @classmethod
-    def from_json_string(cls, text: str, *, normalize: bool = False) -> Rubric:
-        """Build a rubric from JSON text (see :meth:`from_dict` for the layout)."""
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SchemaError(f"rubric JSON is not valid: {exc}.") from None
-        return cls.from_dict(data, normalize=normalize)
-
-    @classmethod
     def from_toml(cls, path: str | Path, *, normalize: bool = False) -> Rubric:
         """Load a rubric from a TOML file."""
         return cls.from_toml_string(Path(path).read_text(encoding="utf-8"), normalize=normalize)
 
     @classmethod
-    def from_json(cls, path: str | Path, *, normalize: bool = False) -> Rubric:
-        """Load a rubric from a JSON file."""
-        return cls.from_json_string(Path(path).read_text(encoding="utf-8"), normalize=normalize)
-
-    @classmethod
     def from_file(cls, path: str | Path, *, normalize: bool = False) -> Rubric:
-        """Load a rubric from ``.toml`` or ``.json`` (by suffix).
+        """Load a rubric from a ``.toml`` file (the hand-written form).
+
+        A rubric stored as JSON is a document of :mod:`kamcore.io.json`
+        (``kamcore.io.json.loads(text, Rubric)``), the one JSON form.
 
         Raises
         ------
@@ -492,9 +481,8 @@ class Rubric:
         suffix = Path(path).suffix.lower()
         if suffix == ".toml":
             return cls.from_toml(path, normalize=normalize)
-        if suffix == ".json":
-            return cls.from_json(path, normalize=normalize)
-        raise SchemaError(f"rubric files must end in .toml or .json; got {str(path)!r}.")
+        hint = " (read JSON rubrics with kamcore.io.json.loads)" if suffix == ".json" else ""
+        raise SchemaError(f"rubric files must end in .toml; got {str(path)!r}{hint}.")
 
     def to_dict(self) -> dict[str, Any]:
         """Return the plain-dict form (weights included); round-trips via :meth:`from_dict`."""
@@ -504,10 +492,6 @@ class Rubric:
             d["weight"] = w
             factors.append(d)
         return {"name": self.name, "grades": self.grades.to_dict(), "factors": factors}
-
-    def to_json(self) -> str:
-        """Return the JSON text of :meth:`to_dict`."""
-        return json.dumps(self.to_dict(), indent=2)
 
     # ----------------------------------------------------------- variants
     @property
@@ -740,7 +724,7 @@ def rubric_scorer(
     rubric : Rubric or mapping, optional
         A rubric or its dict form; default :meth:`Rubric.default`.
     path : str or Path, optional
-        Load the rubric from a ``.toml``/``.json`` file instead.
+        Load the rubric from a ``.toml`` file instead.
     weights : mapping or sequence, optional
         New weights (see :meth:`Rubric.with_weights`).
     ahp : array-like, shape (F, F), optional
