@@ -19,6 +19,7 @@ __all__ = [
     "KamcoreWarning",
     "MissingOptionalDependencyError",
     "SchemaError",
+    "ScorerLoadError",
     "ShapeMismatchError",
     "UnknownNameError",
 ]
@@ -77,6 +78,10 @@ class MissingOptionalDependencyError(KamcoreError, ImportError):
 
     The message says which extra to install, e.g. ``pip install 'kamcore[pandas]'``.
     """
+
+
+class ScorerLoadError(KamcoreError, ImportError):
+    """A plug-in scorer (``kamcore.scorers`` entry point) could not be loaded or built."""
 
 
 class KamcoreWarning(UserWarning):

@@ -18,6 +18,7 @@ from kamcore.errors import (
     KamcoreError,
     KamcoreWarning,
     SchemaError,
+    ScorerLoadError,
     ShapeMismatchError,
     UnknownNameError,
 )
@@ -30,7 +31,6 @@ from kamcore.scoring import (
     RFMScorer,
     Scorer,
     ScoreResult,
-    ScorerLoadError,
     ScorerRegistry,
     ValueClassScorer,
     get_scorer,

@@ -36,7 +36,6 @@ from kamcore.scoring._lifetime import CLPScorer
 from kamcore.scoring._pareto import PYRAMID_PRESETS, ParetoScorer, PyramidScorer
 from kamcore.scoring._registry import (
     ENTRY_POINT_GROUP,
-    ScorerLoadError,
     ScorerRegistry,
     get_scorer,
     register_scorer,
@@ -74,7 +73,6 @@ __all__ = [
     "RubricScorer",
     "ScoreResult",
     "Scorer",
-    "ScorerLoadError",
     "ScorerRegistry",
     "ValueClassScorer",
     "ahp_weights",

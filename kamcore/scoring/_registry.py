@@ -24,7 +24,12 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from kamcore.errors import InvalidParameterError, KamcoreError, KamcoreWarning, UnknownNameError
+from kamcore.errors import (
+    InvalidParameterError,
+    KamcoreWarning,
+    ScorerLoadError,
+    UnknownNameError,
+)
 from kamcore.scoring._base import Scorer
 from kamcore.scoring._churn import ChurnRiskScorer
 from kamcore.scoring._classes import ValueClassScorer
@@ -57,10 +62,6 @@ BUILTIN_SCORERS: Final[Mapping[str, Factory]] = {
     "clp": CLPScorer,
     "churn_risk": ChurnRiskScorer,
 }
-
-
-class ScorerLoadError(KamcoreError, ImportError):
-    """A plug-in scorer could not be loaded or did not build a scorer."""
 
 
 def _check_name(name: Any) -> str:
