@@ -1,6 +1,6 @@
 """Lifecycle stage detection: propose each account's phase from its revenue or profit series.
 
-DOMAIN.md section 3 describes four phases by the shape of the volume curve:
+The KAM model describes four relationship phases by the shape of the volume curve:
 *exploration* (first deals, low volume), *formation* (volume rising),
 *stability* (volume high and flat) and *decline* (volume falling).
 :func:`detect_stages` reads that shape from an accounts x periods matrix, one
@@ -157,7 +157,7 @@ class StageDetection:
     ids : ndarray or None
         Account ids, when given.
     focus : Mapping[LifecycleStage, str]
-        Management focus per stage (DOMAIN.md section 3).
+        Management focus per stage.
     """
 
     codes: NDArray[np.int8]

@@ -8,8 +8,8 @@ customers (numpy rules) and never loops over periods or customers.
 
 Timing conventions
 ------------------
-The three textbook formulas differ only in *when* cash arrives
-(DOMAIN.md section 12). ``timing`` names the choice explicitly:
+The three textbook formulas differ only in *when* cash arrives.
+``timing`` names the choice explicitly:
 
 =================  ==========================  ===============================
 ``timing``          cash flow k = 1, 2, ...     infinite-horizon value

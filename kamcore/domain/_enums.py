@@ -1,6 +1,6 @@
 """Enumerations of the KAM domain (standard library only).
 
-The ten grading facts of the 13-factor rubric (DOMAIN.md section 2.1) are
+The ten grading facts of the 13-factor rubric are
 :class:`Level` enums with four members ordered best to worst: ``.level`` is
 1 for the best level and 4 for the worst, and members compare by that order
 (``CreditRecord.PAYS_PER_CONTRACT < CreditRecord.UNCOLLECTABLE`` means "better
@@ -228,7 +228,7 @@ class Seniority(Level):
 
 
 class RelationshipType(enum.Enum):
-    """How many people and functions the relationship involves (DOMAIN.md section 1)."""
+    """How many people and functions the relationship involves."""
 
     ORDINARY = "ordinary"
     PARTNERSHIP = "partnership"
@@ -236,7 +236,7 @@ class RelationshipType(enum.Enum):
 
 
 class LifecycleStage(enum.Enum):
-    """The four relationship phases plus the terminal ENDED state (DOMAIN.md section 3).
+    """The four relationship phases plus the terminal ENDED state.
 
     The legal moves between them are data: see
     :data:`kamcore.domain.TRANSITIONS`.

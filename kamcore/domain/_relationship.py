@@ -120,7 +120,7 @@ class Relationship(Entity):
     customer_id : str
         The customer's id; every contact must belong to this customer.
     type : RelationshipType
-        ORDINARY, PARTNERSHIP or STRATEGIC (DOMAIN.md section 1).
+        ORDINARY, PARTNERSHIP or STRATEGIC.
     account_manager : str
         Who owns the relationship on our side (non-blank).
     history : tuple of StageChange

@@ -5,8 +5,8 @@
   how many respondents it rests on. A missing figure is ``None`` (never NaN
   and never zero): a dimension nobody answered, or an overall score that
   needs a dimension that is missing.
-- :class:`ExpectationDrivers` - the four drivers of expectation (DOMAIN.md
-  section 4) noted for a survey: service promises, industry level, personal
+- :class:`ExpectationDrivers` - the four drivers of expectation noted
+  for a survey: service promises, industry level, personal
   factors, environmental factors.
 
 The numbers come from :mod:`kamcore.satisfaction`

@@ -12,7 +12,7 @@ financial         benefit loss, monetary loss
 relational        personal relationship loss, brand relationship loss
 ================  ====================================================
 
-and names the supplier lever that built it (DOMAIN.md section 6: product and
+and names the supplier lever that built it (product and
 technology, service, process, dedicated assets, emotional and brand
 dependence). A component carries a monetary estimate (:class:`Money` >= 0),
 a strength in [0, 1], or both.
@@ -102,7 +102,7 @@ class SwitchingCostFacet(enum.Enum):
 
 
 class DependenceLever(enum.Enum):
-    """The five ways a supplier raises switching cost (DOMAIN.md section 6)."""
+    """The five ways a supplier raises switching cost."""
 
     PRODUCT_TECHNOLOGY = "product_technology"
     """Product and technology dependence."""

@@ -1,6 +1,6 @@
 """Relationship lifecycle rules as data: legal stage moves, management focus, KAM stages.
 
-The four phases of DOMAIN.md section 3 plus the terminal ``ENDED`` state. The
+The four relationship phases plus the terminal ``ENDED`` state. The
 legal moves are the table :data:`TRANSITIONS` (rows = from, values = the set of
 stages one may move to):
 
@@ -64,7 +64,7 @@ TERMINAL_STAGES: Final[frozenset[LifecycleStage]] = frozenset(
 #: after the first deal, e.g. when importing an existing account).
 START_STAGES: Final[frozenset[LifecycleStage]] = frozenset(LifecycleStage) - TERMINAL_STAGES
 
-#: What management should focus on in each stage (DOMAIN.md section 3).
+#: What management should focus on in each stage.
 MANAGEMENT_FOCUS: Final[Mapping[LifecycleStage, str]] = MappingProxyType(
     {
         _S.EXPLORATION: (

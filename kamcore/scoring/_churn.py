@@ -1,7 +1,7 @@
 r"""Churn-risk early warning from named warning-signal columns (registry ``"churn_risk"``).
 
 Each signal reads one column and *fires* when its value crosses a threshold
-(DOMAIN.md section 9 warning indicators; defaults in :data:`CHURN_SIGNALS`):
+(the warning indicators of decline; defaults in :data:`CHURN_SIGNALS`):
 
 ==================  ======================  ========  =========================================
 signal              default column          fires if  meaning of the column

@@ -1,4 +1,4 @@
-r"""The five customer classes of DOMAIN.md 2.2 from a current x potential value matrix.
+r"""The five customer classes of the KAM model from a current x potential value matrix.
 
 Two axes: *current* value :math:`c` (e.g. sales or profit last year) and
 *potential* value :math:`p` (e.g. expected sales). Four cut points:
@@ -13,7 +13,7 @@ Two axes: *current* value :math:`c` (e.g. sales or profit last year) and
 Mapping (first match wins; classes listed from most to least valuable):
 
 ============  =========================  ==================  ===========================
-class         current value              potential value     reading (DOMAIN.md 2.2)
+class         current value              potential value     reading
 ============  =========================  ==================  ===========================
 core          :math:`c \ge t_{core}`     any                 highest value now
 important     :math:`t_c \le c < t_{core}`  any              most of the profit

@@ -1,6 +1,6 @@
 """Dated grades, grade history and grade-migration counts.
 
-Grading is redone periodically (DOMAIN.md section 2.1 suggests every fiscal
+Grading is redone periodically (typically every fiscal
 year) and the history is kept: a grade is dated. A :class:`Grading` is one
 re-grading on one date (ids and their grades, levels best first); a
 :class:`GradeHistory` keeps several, sorted by date, one per date; and

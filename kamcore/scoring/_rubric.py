@@ -1,4 +1,4 @@
-r"""The weighted multi-factor grading rubric (DOMAIN.md section 2.1).
+r"""The weighted multi-factor grading rubric.
 
 Each factor f turns an account into a level :math:`\ell_f \in \{1..L_f\}`
 (1 = best) and the level into points :math:`p_f(\ell)`; the score is the
@@ -648,7 +648,7 @@ class RubricScorer:
     Parameters
     ----------
     rubric : Rubric
-        Default: :meth:`Rubric.default` (the 13 factors of DOMAIN.md 2.1).
+        Default: :meth:`Rubric.default` (the 13 factors of the KAM grading model).
     nan_policy : {"raise", "last"}
         Missing values: reject, or score the factor's lowest points.
 
