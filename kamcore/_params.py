@@ -15,15 +15,16 @@ Nothing here coerces, clips or drops data.
 
 from __future__ import annotations
 
+import difflib
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore.errors import InvalidParameterError, ShapeMismatchError
+from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
 
 __all__ = [
     "readonly",
@@ -41,6 +42,7 @@ __all__ = [
     "check_in",
     "fail_where",
     "same_length",
+    "unknown_column",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -355,3 +357,39 @@ def readonly(array: NDArray[Any]) -> NDArray[Any]:
     view = array.view()
     view.flags.writeable = False
     return view
+
+
+def unknown_column(
+    missing: str, available: Iterable[str], *, lead: str | None = None, remedy: str = ""
+) -> UnknownNameError:
+    """Return the one error for "column not present" (the caller raises it).
+
+    Parameters
+    ----------
+    missing
+        The column that was asked for.
+    available
+        The columns that exist, in their natural order.
+    lead
+        The start of the message; default ``"the portfolio has no column 'x'"``.
+    remedy
+        A sentence appended after the list of known columns.
+
+    Returns
+    -------
+    UnknownNameError
+        Its message names the missing column, lists the available ones and
+        suggests the closest one when a name is close (:mod:`difflib`).
+
+    Examples
+    --------
+    >>> print(unknown_column("revenu", ["revenue", "cost"]))
+    the portfolio has no column 'revenu'; known columns: 'revenue', 'cost'. Did you mean 'revenue'?
+    """
+    known = [str(c) for c in available]
+    listed = ", ".join(repr(c) for c in known) or "none"
+    close = difflib.get_close_matches(str(missing), known, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    head = lead if lead is not None else f"the portfolio has no column {missing!r}"
+    tail = f" {remedy}" if remedy else ""
+    return UnknownNameError(f"{head}; known columns: {listed}.{hint}{tail}")

@@ -8,7 +8,8 @@ A Portfolio is the one bridge between the object world (``Customer``,
 
   - numeric: ``bool``, ``int64`` (``int8`` kept for level codes) or ``float64``;
   - categorical: numpy unicode (``U``) strings;
-  - dates: ``datetime64[D]``;
+  - dates and times: ``datetime64`` at the resolution given (days, seconds,
+    microseconds, nanoseconds, ...), never truncated;
 
 - for money columns, the ISO-4217 currency of the column (one currency per
   column: mixed currencies are rejected);
@@ -24,7 +25,6 @@ a :class:`~kamcore.errors.KamcoreError` naming the column.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._params import fail_where, readonly
+from kamcore._params import fail_where, readonly, unknown_column
+from kamcore.domain import check_currency
 from kamcore.errors import (
     CurrencyMismatchError,
     InvalidParameterError,
@@ -45,8 +46,6 @@ if TYPE_CHECKING:
     from kamcore.domain._customer import Customer
 
 __all__ = ["CUSTOMER_FACT_COLUMNS", "CUSTOMER_MONEY_COLUMNS", "Portfolio"]
-
-_CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
 
 #: The rubric facts that :meth:`Portfolio.from_customers` stores as int8 level
 #: codes: 1 (best) .. 4 (worst), 0 = not recorded.
@@ -73,12 +72,13 @@ CUSTOMER_MONEY_COLUMNS: Final[tuple[str, ...]] = (
 
 
 def _check_currency_code(code: Any, field: str) -> str:
-    if not isinstance(code, str) or not _CURRENCY_RE.match(code):
+    """Apply the one currency rule (:func:`kamcore.domain.check_currency`) to a money column."""
+    try:
+        return check_currency(code)
+    except InvalidParameterError as exc:
         raise InvalidParameterError(
-            f"currency of {field!r} must be an ISO-4217 code of three upper-case letters; "
-            f"got {code!r}."
-        )
-    return code
+            f"money column {field!r} needs an ISO-4217 currency: {exc}"
+        ) from None
 
 
 def _column(name: str, values: ArrayLike, n: int, nullable: bool) -> NDArray[Any]:
@@ -113,7 +113,8 @@ def _column(name: str, values: ArrayLike, n: int, nullable: bool) -> NDArray[Any
         fail_where(bad, arr, name, rule)
         return readonly(arr)
     if kind == "M":
-        arr = arr.astype("datetime64[D]")
+        if np.datetime_data(arr.dtype)[0] == "generic":  # e.g. all NaT: no unit to keep
+            arr = arr.astype("datetime64[D]")
         if not nullable:
             fail_where(np.isnat(arr), arr, name, "be a date (no NaT; declare it nullable)")
         return readonly(arr)
@@ -131,6 +132,38 @@ def _column(name: str, values: ArrayLike, n: int, nullable: bool) -> NDArray[Any
         fail_where(nul, arr, name, "not end with a NUL character (numpy text drops it)")
         return readonly(arr.astype(str) if n else np.empty(0, dtype="U1"))
     raise SchemaError(f"column {name!r} has unsupported dtype {arr.dtype}.")
+
+
+def _mapping(value: Any, field: str) -> Mapping[Any, Any]:
+    """Return ``value`` (None as an empty mapping) if it is a mapping, else raise."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidParameterError(
+            f"{field!r} must be a mapping of column names; got {type(value).__name__} {value!r}."
+        )
+    return value
+
+
+def _names(value: Any, field: str) -> frozenset[str]:
+    """Return an iterable of column names as a set; a single string is refused."""
+    if isinstance(value, str):
+        raise InvalidParameterError(
+            f"{field!r} must be an iterable of column names, not one string; got {value!r} "
+            f"(write [{value!r}])."
+        )
+    try:
+        names = frozenset(value)
+    except TypeError:
+        raise InvalidParameterError(
+            f"{field!r} must be an iterable of column names; got {type(value).__name__} {value!r}."
+        ) from None
+    bad = sorted(repr(v) for v in names if not isinstance(v, str))
+    if bad:
+        raise InvalidParameterError(
+            f"{field!r} must hold column names (str); got {len(bad)} others (first: {bad[0]})."
+        )
+    return names
 
 
 def _check_ids(ids: ArrayLike) -> NDArray[np.str_]:
@@ -243,7 +276,8 @@ class Portfolio:
         ids : array-like of str, shape (N,)
             Unique, non-blank customer ids.
         columns : mapping of str to array-like, each shape (N,)
-            Numeric (bool/int/float), text or ``datetime64`` columns.
+            Numeric (bool/int/float), text or ``datetime64`` columns (dates
+            and times keep their resolution).
         currencies : mapping of str to str or sequence of str, optional
             The ISO-4217 currency of each money column; a per-row sequence is
             accepted and must hold a single currency.
@@ -257,28 +291,39 @@ class Portfolio:
         Raises
         ------
         InvalidParameterError
-            Duplicate or blank ids, NaN/inf in a non-nullable column, bad
-            currency codes.
+            Duplicate or blank ids, NaN/inf in a non-nullable column, currency
+            codes that :func:`kamcore.domain.check_currency` refuses, arguments
+            of the wrong type (``columns`` or ``currencies`` not a mapping,
+            ``nullable`` a single string).
         ShapeMismatchError
             A column whose length is not N, or that is not 1-D.
         SchemaError
-            Unsupported column types, unknown columns named in ``currencies``
-            or ``nullable``.
+            Unsupported column types.
+        UnknownNameError
+            ``currencies`` or ``nullable`` naming a column that does not exist.
         CurrencyMismatchError
             A money column with more than one currency.
         """
-        cols = dict(columns or {})
+        cols = dict(_mapping(columns, "columns"))
         id_arr = _check_ids(ids)
         n = id_arr.shape[0]
-        null = frozenset(nullable)
-        unknown = sorted(null - cols.keys())
+        null = _names(nullable, "nullable")
+        unknown = sorted(null - cols.keys(), key=str)
         if unknown:
-            raise SchemaError(f"'nullable' names columns that do not exist: {unknown}.")
+            raise unknown_column(
+                unknown[0],
+                cols,
+                lead=f"'nullable' names columns that do not exist: {unknown}",
+            )
         checked = {name: _column(name, values, n, name in null) for name, values in cols.items()}
         cur: dict[str, str] = {}
-        for name, code in (currencies or {}).items():
+        for name, code in _mapping(currencies, "currencies").items():
             if name not in checked:
-                raise SchemaError(f"'currencies' names a column that does not exist: {name!r}.")
+                raise unknown_column(
+                    name,
+                    checked,
+                    lead=f"'currencies' names a column that does not exist: {name!r}",
+                )
             if checked[name].dtype.kind not in "iuf":
                 raise SchemaError(
                     f"money column {name!r} must be numeric; got dtype {checked[name].dtype}."
@@ -402,21 +447,27 @@ class Portfolio:
         Raises
         ------
         UnknownNameError
-            If there is no such column; the message lists the known ones.
+            If there is no such column; the message lists the known ones and
+            suggests the closest name.
+        InvalidParameterError
+            If ``name`` is not a string.
         """
+        if not isinstance(name, str):
+            raise InvalidParameterError(
+                f"a column name must be a str; got {type(name).__name__} {name!r}."
+            )
         try:
             return self._columns[name]
         except KeyError:
-            known = ", ".join(repr(c) for c in self._columns) or "none"
-            raise UnknownNameError(
-                f"Portfolio has no column {name!r}; known columns: {known}."
+            raise unknown_column(
+                name, self._columns, lead=f"Portfolio has no column {name!r}"
             ) from None
 
     def __getitem__(self, name: str) -> NDArray[Any]:
         return self.column(name)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._columns
+        return isinstance(name, str) and name in self._columns
 
     def __len__(self) -> int:
         return int(self._ids.shape[0])
@@ -521,7 +572,20 @@ class Portfolio:
         )
 
     def select(self, names: Iterable[str]) -> Portfolio:
-        """Return a Portfolio with only the named columns (ids kept)."""
+        """Return a Portfolio with only the named columns (ids kept).
+
+        Raises
+        ------
+        UnknownNameError
+            A name that is not a column.
+        InvalidParameterError
+            ``names`` is a single string or holds non-strings.
+        """
+        if isinstance(names, str):
+            raise InvalidParameterError(
+                f"'names' must be an iterable of column names, not one string; got {names!r} "
+                f"(write [{names!r}])."
+            )
         wanted = list(names)
         cols = {k: self.column(k) for k in wanted}
         return Portfolio._trusted(
@@ -561,6 +625,13 @@ class Portfolio:
             An id present in more than one portfolio.
         """
         parts = list(portfolios)
+        others = [i for i, p in enumerate(parts) if not isinstance(p, Portfolio)]
+        if others:
+            i = others[0]
+            raise InvalidParameterError(
+                f"'portfolios' must hold Portfolio objects; got {len(others)} others "
+                f"(first at index {i}: {type(parts[i]).__name__})."
+            )
         if not parts:
             return cls.from_columns([])
         first = parts[0]

@@ -40,8 +40,9 @@ class ShapeMismatchError(KamcoreError, ValueError):
 class SchemaError(KamcoreError, ValueError):
     """A document or a set of columns does not have the expected structure.
 
-    Raised for missing or unknown keys and columns, wrong types in a JSON
-    document, and unsupported ``schema_version`` values.
+    Raised for missing or unknown keys, wrong types in a JSON document,
+    unsupported column types, and unsupported ``schema_version`` values. A
+    column that is not present is an :class:`UnknownNameError`.
     """
 
 
@@ -54,7 +55,11 @@ class CurrencyMismatchError(KamcoreError, ValueError):
 
 
 class UnknownNameError(KamcoreError, LookupError):
-    """A name (strategy, scorer, factor, level, column) is not registered or not known."""
+    """A name (strategy, scorer, factor, level, column) is not registered or not known.
+
+    This is the one error for "column not present", wherever the column is
+    looked up; the message lists the available columns.
+    """
 
 
 class ConvergenceError(KamcoreError, RuntimeError):

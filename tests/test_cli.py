@@ -64,3 +64,122 @@ def test_bad_input_exits_2_with_a_message(tmp_path, capsys):
 def test_no_command_prints_help(capsys):
     assert main([]) == 0
     assert "usage: kamcore" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- errors: one line, exit 2
+_LOG = "customer_id,date,amount\na,2024-01-01,10\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "extra", "message"),
+    [
+        (_LOG, ["--time-unit", "M"], "'--time-unit' must be D (days), W (weeks) or a positive"),
+        (_LOG, ["--time-unit", "nan"], "'--time-unit' must be D (days)"),
+        (_LOG, ["--time-unit", "-2"], "'time_unit' must be a positive number of days"),
+        (_LOG, ["--observation-end", "2024-13-01"], "'observation_end' must be dates"),
+        ("customer_id,date,amount\na,2024-01-01,ten\n", [], "line 2: 'amount' must be a number"),
+        ("customer_id,date,amount\na,2024-01-xx,1\n", [], "'dates' must be dates"),
+        ("customer_id,date,amount\na,2024-01-01\n", [], "line 2: every row needs"),
+        ("customer_id,date,amout\na,2024-01-01,1\n", [], "Did you mean 'amout'?"),
+        ("", [], "missing columns ['customer_id', 'date', 'amount']"),
+        (b"\xd0\xff\x00garbage", [], "not a UTF-8 text file"),
+    ],
+    ids=[
+        "time-unit-letter",
+        "time-unit-nan",
+        "time-unit-negative",
+        "bad-end",
+        "non-numeric-amount",
+        "bad-date",
+        "short-row",
+        "misspelt-column",
+        "empty-file",
+        "binary-file",
+    ],
+)
+def test_bad_input_is_one_line_on_stderr_and_exit_2(tmp_path, capsys, content, extra, message):
+    log = tmp_path / "log.csv"
+    if isinstance(content, bytes):
+        log.write_bytes(content)
+    else:
+        log.write_text(content, encoding="utf-8")
+    assert main(["summarize", str(log), *extra]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("kamcore: error: ")
+    assert message in lines[0]
+    assert "Traceback" not in captured.err
+
+
+def test_missing_file_and_directory_exit_2(tmp_path, capsys):
+    assert main(["summarize", str(tmp_path / "nope.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"kamcore: error: {tmp_path / 'nope.csv'}: No such file or directory\n"
+    assert main(["summarize", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.startswith("kamcore: error: ")
+
+
+def test_missing_columns_are_unknown_name_errors_under_debug(tmp_path):
+    from kamcore.errors import UnknownNameError
+
+    bad = tmp_path / "cols.csv"
+    bad.write_text("id,when\n", encoding="utf-8")
+    with pytest.raises(UnknownNameError, match="missing columns"):
+        main(["--debug", "summarize", str(bad)])
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    from kamcore.errors import InvalidParameterError
+
+    log = tmp_path / "log.csv"
+    log.write_text(_LOG, encoding="utf-8")
+    with pytest.raises(InvalidParameterError, match="'--time-unit'"):
+        main(["--debug", "summarize", str(log), "--time-unit", "M"])
+
+
+def test_internal_errors_exit_1_with_a_short_message(monkeypatch, tmp_path, capsys):
+    import kamcore.cli as cli
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(cli, "_summarize", broken)
+    assert main(["summarize", str(tmp_path / "x.csv")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kamcore: internal error: ZeroDivisionError: division by zero")
+    assert "--debug" in err
+    assert "Traceback" not in err
+    with pytest.raises(ZeroDivisionError):
+        main(["--debug", "summarize", str(tmp_path / "x.csv")])
+
+
+def test_installed_entry_point_reports_bad_input_without_traceback(tmp_path):
+    import os
+    import shutil
+    from pathlib import Path
+
+    exe = shutil.which("kamcore") or str(Path(sys.executable).with_name("kamcore"))
+    if not Path(exe).exists():
+        pytest.skip("the kamcore console script is not installed")
+    log = tmp_path / "log.csv"
+    log.write_text("customer_id,date,amount\na,2024-01-01,ten\n", encoding="utf-8")
+    # run the entry point against this checkout's package, whatever the install points at
+    env = {**os.environ, "PYTHONPATH": str(Path(kamcore.__file__).resolve().parents[1])}
+    out = subprocess.run(
+        [exe, "summarize", str(log), "--time-unit", "M"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert out.returncode == 2
+    assert out.stdout == ""
+    assert out.stderr.startswith("kamcore: error: '--time-unit' must be D (days)")
+    assert "Traceback" not in out.stderr
+    out = subprocess.run(
+        [exe, "summarize", str(log)], capture_output=True, text=True, env=env, check=False
+    )
+    assert out.returncode == 2
+    assert out.stderr == f"kamcore: error: {log}, line 2: 'amount' must be a number; got 'ten'.\n"

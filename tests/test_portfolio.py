@@ -139,7 +139,13 @@ def test_nullable_columns_allow_nan_only_when_declared():
         (["a", "b"], {"v": [[1.0], [2.0]]}, {}, ShapeMismatchError, "column 'v' must be 1-D"),
         (["a", "b"], {"v": ["x", None]}, {}, SchemaError, "non-string objects"),
         (["a"], {"v": [1.0]}, {"currencies": {"v": "euro"}}, InvalidParameterError, "ISO-4217"),
-        (["a"], {"v": [1.0]}, {"currencies": {"w": "EUR"}}, SchemaError, "does not exist: 'w'"),
+        (
+            ["a"],
+            {"v": [1.0]},
+            {"currencies": {"w": "EUR"}},
+            UnknownNameError,
+            "does not exist: 'w'",
+        ),
         (["a"], {"v": ["x"]}, {"currencies": {"v": "EUR"}}, SchemaError, "must be numeric"),
         (
             ["a", "b"],
@@ -148,7 +154,7 @@ def test_nullable_columns_allow_nan_only_when_declared():
             CurrencyMismatchError,
             "one currency",
         ),
-        (["a"], {"v": [1.0]}, {"nullable": ["w"]}, SchemaError, "'nullable' names columns"),
+        (["a"], {"v": [1.0]}, {"nullable": ["w"]}, UnknownNameError, "'nullable' names columns"),
     ],
 )
 def test_bad_columns_are_rejected_by_name(ids, columns, kwargs, error, match):
@@ -189,3 +195,97 @@ def test_unknown_column_lists_known_ones():
 def test_construction_only_through_builders():
     with pytest.raises(TypeError, match="from_columns"):
         Portfolio()
+
+
+# --------------------------------------------------------------------------- one currency rule
+def test_currency_follows_the_money_rule():
+    with pytest.raises(InvalidParameterError, match=r"'m' needs an ISO-4217.*'ABC'"):
+        Portfolio.from_columns(["a"], {"m": [1.0]}, currencies={"m": "ABC"})
+    with pytest.raises(InvalidParameterError, match="'ABC'"):
+        Portfolio.from_columns(["a", "b"], {"m": [1.0, 2.0]}, currencies={"m": ["ABC", "ABC"]})
+    p = Portfolio.from_columns(["a"], {"m": [1.0]}, currencies={"m": "EUR"})
+    assert p.currency("m") == "EUR"
+
+
+@given(code=st.text(st.characters(min_codepoint=65, max_codepoint=90), min_size=3, max_size=3))
+def test_portfolio_and_money_accept_the_same_codes(code):
+    from kamcore.domain import ISO_4217_CODES, Money
+
+    try:
+        Money(1, code)
+        money_ok = True
+    except InvalidParameterError:
+        money_ok = False
+    try:
+        Portfolio.from_columns(["a"], {"m": [1.0]}, currencies={"m": code})
+        portfolio_ok = True
+    except InvalidParameterError:
+        portfolio_ok = False
+    assert money_ok == portfolio_ok == (code in ISO_4217_CODES)
+
+
+# --------------------------------------------------------------------------- datetimes
+@pytest.mark.parametrize("unit", ["D", "s", "ms", "us", "ns"])
+def test_datetime_columns_keep_their_resolution(unit):
+    at = np.array(["2024-01-01T12:30:00.123456789", "2024-01-02T00:00:00"], f"datetime64[{unit}]")
+    p = Portfolio.from_columns(["a", "b"], {"at": at})
+    assert p["at"].dtype == at.dtype
+    assert np.array_equal(p["at"], at)
+    with pytest.raises(InvalidParameterError, match="'at' must be a date"):
+        Portfolio.from_columns(["a"], {"at": np.array(["NaT"], f"datetime64[{unit}]")})
+
+
+# --------------------------------------------------------------------------- one "column not present" error
+def test_missing_columns_are_unknown_name_errors_everywhere():
+    from kamcore.scoring import ParetoScorer
+
+    p = Portfolio.from_columns(["a"], {"revenue": [1.0], "region": ["n"]})
+    attempts = [
+        lambda: p["revenu"],
+        lambda: p.currency("revenu"),
+        lambda: p.select(["revenu"]),
+        lambda: ParetoScorer(column="revenu").score(p, as_of="2024-01-01"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(UnknownNameError) as info:
+            attempt()
+        message = str(info.value)
+        assert "no column 'revenu'; known columns: 'revenue', 'region'." in message
+        assert "Did you mean 'revenue'?" in message
+    with pytest.raises(UnknownNameError, match=r"\['zzz'\]; known columns: 'revenue', 'region'\.$"):
+        Portfolio.from_columns(["a"], {"revenue": [1.0], "region": ["n"]}, nullable=["zzz"])
+    with pytest.raises(UnknownNameError, match="Did you mean 'revenue'"):
+        Portfolio.from_columns(["a"], {"revenue": [1.0]}, currencies={"Revenue": "EUR"})
+
+
+# --------------------------------------------------------------------------- wrong argument types
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda p: p[["v"]], "a column name must be a str; got list"),
+        (lambda p: p[0], "a column name must be a str; got int"),
+        (lambda p: p.column(None), "a column name must be a str"),
+        (lambda p: p.select("v"), "'names' must be an iterable of column names, not one string"),
+        (lambda p: p.select([1]), "a column name must be a str; got int"),
+        (lambda p: Portfolio.concat([p, {"v": [1.0]}]), "'portfolios' must hold Portfolio"),
+        (lambda p: Portfolio.from_columns(["a"], [("v", [1.0])]), "'columns' must be a mapping"),
+        (lambda p: Portfolio.from_columns(["a"], {"v": [1.0]}, nullable="v"), "not one string"),
+        (lambda p: Portfolio.from_columns(["a"], {"v": [1.0]}, nullable=5), "iterable"),
+        (lambda p: Portfolio.from_columns(["a"], {"v": [1.0]}, nullable=[1]), "names \\(str\\)"),
+        (
+            lambda p: Portfolio.from_columns(["a"], {"v": [1.0]}, currencies=["EUR"]),
+            "'currencies' must be a mapping",
+        ),
+    ],
+)
+def test_wrong_argument_types_raise_invalid_parameter(call, match):
+    p = Portfolio.from_columns(["a"], {"v": [1.0]})
+    with pytest.raises(InvalidParameterError, match=match):
+        call(p)
+
+
+def test_membership_of_unhashable_names_is_false():
+    p = Portfolio.from_columns(["a"], {"v": [1.0]})
+    assert ["v"] not in p
+    assert 1 not in p
+    assert "v" in p

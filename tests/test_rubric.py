@@ -258,9 +258,9 @@ def test_unknown_factor_names_are_rejected() -> None:
         r.factor("charm")
 
 
-def test_missing_column_is_a_schema_error() -> None:
+def test_missing_column_is_an_unknown_name_error() -> None:
     p = Portfolio.from_columns(["a"], {"profit_last_year": [1.0]})
-    with pytest.raises(SchemaError, match="no column 'sales_last_year'"):
+    with pytest.raises(UnknownNameError, match="no column 'sales_last_year'"):
         get_scorer("rubric").score(p, as_of=AS_OF)
 
 

@@ -17,7 +17,6 @@ from kamcore.errors import (
     InvalidParameterError,
     KamcoreError,
     KamcoreWarning,
-    SchemaError,
     ScorerLoadError,
     ShapeMismatchError,
     UnknownNameError,
@@ -427,7 +426,7 @@ def test_churn_skipping_missing_columns_and_bad_weights() -> None:
         ["a", "b"], {"order_volume_change": [-0.3, 0.1], "complaints": [2, 0]}
     )
     with pytest.raises(
-        SchemaError, match=r"'longer_cycle' reads column 'order_cycle_change'.*None"
+        UnknownNameError, match=r"'longer_cycle' reads column 'order_cycle_change'.*None"
     ):
         ChurnRiskScorer().score(p, as_of=AS_OF)
     with pytest.raises(UnknownNameError, match="unknown signals"):

@@ -8,12 +8,21 @@ Sub-commands
 ``kamcore summarize LOG.csv``
     Summarise a transaction log (CSV with ``customer_id,date,amount`` columns)
     into per-customer repeat-buying columns, written as CSV to stdout.
+
+Errors
+------
+Bad input (every :class:`~kamcore.errors.KamcoreError`, a missing or
+unreadable file, a malformed CSV, a value that does not parse) ends with one
+line ``kamcore: error: ...`` on stderr and exit status 2; an unexpected
+internal error ends with a short message and exit status 1. ``--debug`` shows
+the traceback instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -22,8 +31,9 @@ from typing import TextIO
 import numpy as np
 from numpy.typing import NDArray
 
+from kamcore._params import unknown_column
 from kamcore._version import __version__
-from kamcore.errors import KamcoreError
+from kamcore.errors import InvalidParameterError, KamcoreError
 
 __all__ = ["main"]
 
@@ -34,11 +44,16 @@ def _build_parser() -> argparse.ArgumentParser:
         description="kamcore: the key-account-management domain model.",
     )
     parser.add_argument("--version", action="version", version=f"kamcore {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback when an error occurs"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("demo", help="summarise the embedded demo portfolio")
     summ = sub.add_parser("summarize", help="summarise a transaction log CSV per customer")
     summ.add_argument("path", help="CSV file with customer_id,date,amount columns")
-    summ.add_argument("--time-unit", default="D", help="D (days) or W (weeks); default D")
+    summ.add_argument(
+        "--time-unit", default="D", help="D (days), W (weeks) or a number of days; default D"
+    )
     summ.add_argument("--observation-end", default=None, help="ISO date; default: last date")
     return parser
 
@@ -98,19 +113,71 @@ def _demo(out: TextIO) -> int:
     return 0
 
 
+def _time_unit(value: str) -> str | float:
+    """Return ``"D"``, ``"W"`` or a number of days parsed from ``--time-unit``."""
+    if value in ("D", "W"):
+        return value
+    try:
+        days = float(value)
+    except ValueError:
+        days = math.nan
+    if not math.isfinite(days):
+        raise InvalidParameterError(
+            f"'--time-unit' must be D (days), W (weeks) or a positive number of days; "
+            f"got {value!r}."
+        )
+    return days
+
+
+def _read_log(path: str) -> tuple[list[str], list[str], list[float]]:
+    """Read the ``customer_id,date,amount`` columns of a CSV transaction log."""
+    needed = ("customer_id", "date", "amount")
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            header = list(reader.fieldnames or [])
+            missing = [c for c in needed if c not in header]
+            if missing:
+                raise unknown_column(
+                    missing[0],
+                    header,
+                    lead=f"{path}: missing columns {missing}",
+                    remedy="The log needs the columns customer_id, date and amount.",
+                )
+            rows = list(reader)
+    except UnicodeDecodeError as exc:
+        raise InvalidParameterError(f"{path}: not a UTF-8 text file ({exc}).") from None
+    except csv.Error as exc:
+        raise InvalidParameterError(f"{path}: not a readable CSV file ({exc}).") from None
+    ids, dates, amounts = [], [], []
+    for line, row in enumerate(rows, start=2):  # line 1 is the header
+        values = [row.get(c) for c in needed]
+        if any(v is None for v in values):
+            raise InvalidParameterError(
+                f"{path}, line {line}: every row needs customer_id, date and amount; "
+                f"got {list(row.values())!r}."
+            )
+        cid, day, amount = (str(v) for v in values)
+        try:
+            amounts.append(float(amount))
+        except ValueError:
+            raise InvalidParameterError(
+                f"{path}, line {line}: 'amount' must be a number; got {amount!r}."
+            ) from None
+        ids.append(cid)
+        dates.append(day)
+    return ids, dates, amounts
+
+
 def _summarize(path: str, time_unit: str, end: str | None, out: TextIO) -> int:
     from kamcore.transactions import summarize_transactions
 
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    missing = {"customer_id", "date", "amount"} - set(rows[0] if rows else {})
-    if missing:
-        raise KamcoreError(f"{path}: missing columns {sorted(missing)}")
-    unit: str | float = time_unit if time_unit in ("D", "W") else float(time_unit)
+    unit = _time_unit(time_unit)
+    ids, dates, amounts = _read_log(path)
     s = summarize_transactions(
-        [r["customer_id"] for r in rows],
-        [r["date"] for r in rows],
-        [float(r["amount"]) for r in rows],
+        ids,
+        dates,
+        amounts,
         observation_end=end,
         time_unit=unit,
     )
@@ -145,8 +212,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except (KamcoreError, OSError) as exc:
-        print(f"kamcore: error: {exc}", file=sys.stderr)
+    except (KamcoreError, OSError) as exc:  # bad input: one line, no traceback
+        if args.debug:
+            raise
+        print(f"kamcore: error: {_describe(exc)}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a bug in kamcore, not in the input
+        if args.debug:
+            raise
+        print(
+            f"kamcore: internal error: {type(exc).__name__}: {exc} "
+            "(rerun with --debug for the traceback and please report it)",
+            file=sys.stderr,
+        )
+        return 1
     parser.print_help(out)
     return 0
+
+
+def _describe(exc: BaseException) -> str:
+    """Return the one-line message of an input error (files named as the OS reports them)."""
+    if isinstance(exc, OSError) and exc.strerror and exc.filename is not None:
+        return f"{exc.filename}: {exc.strerror}"
+    return str(exc)

@@ -7,23 +7,35 @@ and imported only when a function here is called; a missing one raises
 Conversions never coerce quietly: a null in a text column or a NaN in a float
 column that is not declared nullable is rejected by
 :meth:`Portfolio.from_columns <kamcore.Portfolio.from_columns>`
-with the column named.
+with the column named. Date and datetime columns keep their resolution (a
+``datetime64[ns]`` column keeps its nanoseconds); a column with a time zone is
+refused rather than silently moved to UTC. Every bad input raises a
+:class:`~kamcore.errors.KamcoreError`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 
 from kamcore._optional import require
+from kamcore._params import unknown_column
 from kamcore._portfolio import Portfolio
-from kamcore.errors import SchemaError
+from kamcore.errors import InvalidParameterError, SchemaError
 
 __all__ = ["from_frame", "require", "to_frame"]
 
 Backend = Literal["pandas", "polars", "pyarrow"]
+
+
+def _check_id_column(id_column: Any) -> str:
+    if not isinstance(id_column, str) or not id_column:
+        raise InvalidParameterError(
+            f"'id_column' must be a non-empty str; got {type(id_column).__name__} {id_column!r}."
+        )
+    return id_column
 
 
 def to_frame(portfolio: Portfolio, backend: Backend = "pandas", *, id_column: str = "id") -> Any:
@@ -41,43 +53,140 @@ def to_frame(portfolio: Portfolio, backend: Backend = "pandas", *, id_column: st
     Returns
     -------
     pandas.DataFrame, polars.DataFrame or pyarrow.Table
-        Column-wise copies; money currencies go to the frame's metadata
-        (pandas ``attrs["currencies"]``, Arrow schema metadata) where the
-        library has a place for it.
+        Column-wise copies; date and datetime columns keep their resolution
+        where the library supports it; money currencies go to the frame's
+        metadata (pandas ``attrs["currencies"]``, Arrow schema metadata) where
+        the library has a place for it.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``portfolio`` is not a Portfolio, an unknown ``backend``, or an
+        ``id_column`` that is not a non-empty string.
+    SchemaError
+        ``id_column`` clashes with a portfolio column, or the library cannot
+        hold a column.
     """
+    if not isinstance(portfolio, Portfolio):
+        raise InvalidParameterError(
+            f"'portfolio' must be a kamcore Portfolio; got {type(portfolio).__name__}."
+        )
+    id_column = _check_id_column(id_column)
+    if backend not in ("pandas", "polars", "pyarrow"):
+        raise InvalidParameterError(
+            f"'backend' must be one of 'pandas', 'polars', 'pyarrow'; got {backend!r}."
+        )
     if id_column in portfolio:
         raise SchemaError(f"'id_column' {id_column!r} clashes with a portfolio column.")
-    data: dict[str, Any] = {id_column: portfolio.ids}
-    data.update({name: portfolio[name] for name in portfolio.column_names})
-    if backend == "pandas":
-        pd = require("pandas")
-        frame = pd.DataFrame({k: np.array(v) for k, v in data.items()})
-        frame.attrs["currencies"] = dict(portfolio.currencies)
-        return frame
-    if backend == "polars":
-        pl = require("polars")
-        return pl.DataFrame({k: np.array(v) for k, v in data.items()})
-    if backend == "pyarrow":
-        pa = require("pyarrow")
-        table = pa.table({k: np.array(v) for k, v in data.items()})
+    data: dict[str, Any] = {id_column: np.array(portfolio.ids)}
+    data.update({name: _exact_unit(portfolio[name], backend) for name in portfolio.column_names})
+    lib = require(backend)
+    try:
+        if backend == "pandas":
+            frame = lib.DataFrame(data)
+            frame.attrs["currencies"] = dict(portfolio.currencies)
+            return frame
+        if backend == "polars":
+            return lib.DataFrame(data)
+        table = lib.table(data)
         meta = {f"currency.{k}": v for k, v in portfolio.currencies.items()}
         return table.replace_schema_metadata(meta or None)
-    raise SchemaError(f"'backend' must be one of 'pandas', 'polars', 'pyarrow'; got {backend!r}.")
+    except (TypeError, ValueError, OverflowError, NotImplementedError) as exc:
+        raise SchemaError(f"{backend} cannot hold this portfolio's columns: {exc}") from None
+
+
+#: datetime64 units from coarse to fine, and the ones each library stores
+_UNITS: Final = ("Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as")
+_SUPPORTED: Final = {
+    "pandas": frozenset({"s", "ms", "us", "ns"}),
+    "polars": frozenset({"D", "ms", "us", "ns"}),
+    "pyarrow": frozenset({"D", "s", "ms", "us", "ns"}),
+}
+
+
+def _exact_unit(column: Any, backend: str) -> Any:
+    """Return a copy of ``column``; a datetime column in the nearest finer unit the library has.
+
+    Moving to a finer unit is exact, so no time of day is lost on the way out.
+    """
+    arr = np.array(column)
+    if arr.dtype.kind != "M":
+        return arr
+    unit = np.datetime_data(arr.dtype)[0]
+    finer = _UNITS[_UNITS.index(unit) :] if unit in _UNITS else ()
+    target = next((u for u in finer if u in _SUPPORTED[backend]), unit)
+    return arr.astype(f"datetime64[{target}]")
+
+
+def _frame_kind(frame: Any) -> str:
+    """Return "pandas", "polars" or "pyarrow", or raise for any other object."""
+    mod = type(frame).__module__.split(".")[0]
+    if mod == "pandas" and isinstance(frame, require("pandas").DataFrame):
+        return "pandas"
+    if mod == "polars":
+        pl = require("polars")
+        if isinstance(frame, pl.DataFrame):
+            return "polars"
+        if isinstance(frame, pl.LazyFrame):
+            raise InvalidParameterError(
+                "'frame' must be a polars DataFrame, not a LazyFrame (the rows are not "
+                "computed yet); call .collect() first."
+            )
+    if mod == "pyarrow":
+        pa = require("pyarrow")
+        if isinstance(frame, (pa.Table, pa.RecordBatch)):
+            return "pyarrow"
+    raise InvalidParameterError(
+        "'frame' must be a pandas or polars DataFrame or a pyarrow Table; got "
+        f"{type(frame).__module__}.{type(frame).__qualname__}."
+    )
+
+
+def _time_zone(kind: str, frame: Any, name: str, position: int) -> str | None:
+    """Return the time zone of a datetime column, or None when it has none."""
+    if kind == "pandas":
+        dtype = frame.dtypes.iloc[position]
+        tz = getattr(dtype, "tz", None)
+    elif kind == "polars":
+        tz = getattr(frame.schema[name], "time_zone", None)
+    else:
+        tz = getattr(frame.schema.field(position).type, "tz", None)
+    return None if tz is None else str(tz)
 
 
 def _columns_of(frame: Any) -> dict[str, Any]:
-    mod = type(frame).__module__.split(".")[0]
-    if mod == "pandas":
-        return {str(c): frame[c].to_numpy() for c in frame.columns}
-    if mod == "polars":
-        return {c: frame[c].to_numpy() for c in frame.columns}
-    if mod == "pyarrow":
-        return {
-            name: frame.column(name).to_numpy(zero_copy_only=False) for name in frame.column_names
-        }
-    raise SchemaError(
-        f"'frame' must be a pandas or polars DataFrame or a pyarrow Table; got {type(frame)!r}."
-    )
+    kind = _frame_kind(frame)
+    if kind == "pandas":
+        names = [str(c) for c in frame.columns]
+    elif kind == "polars":
+        names = list(frame.columns)
+    else:
+        names = list(frame.column_names)
+    dup = [n for i, n in enumerate(names) if n in names[:i]]
+    if dup:
+        raise SchemaError(
+            f"frame column names must be unique (as strings); got {len(dup)} repeated "
+            f"(first: {dup[0]!r})."
+        )
+    out: dict[str, Any] = {}
+    for i, name in enumerate(names):
+        tz = _time_zone(kind, frame, name, i)
+        if tz is not None:
+            raise InvalidParameterError(
+                f"column {name!r} must hold naive datetimes; got time zone {tz!r}. Convert it "
+                "to naive UTC first (pandas: .dt.tz_convert(None); polars: "
+                ".dt.convert_time_zone('UTC').dt.replace_time_zone(None))."
+            )
+        try:
+            if kind == "pandas":
+                out[name] = frame.iloc[:, i].to_numpy()
+            elif kind == "polars":
+                out[name] = frame.get_column(name).to_numpy()
+            else:
+                out[name] = frame.column(i).to_numpy(zero_copy_only=False)
+        except (TypeError, ValueError, NotImplementedError) as exc:
+            raise SchemaError(f"column {name!r} cannot be read as a numpy array: {exc}") from None
+    return out
 
 
 def from_frame(
@@ -92,7 +201,7 @@ def from_frame(
     Parameters
     ----------
     frame
-        One row per customer.
+        One row per customer. A polars LazyFrame must be collected first.
     id_column
         The column holding customer ids.
     currencies
@@ -103,13 +212,24 @@ def from_frame(
 
     Raises
     ------
+    InvalidParameterError
+        Unsupported frame type (a polars LazyFrame included), a datetime
+        column with a time zone, an ``id_column`` that is not a string.
+    UnknownNameError
+        No column called ``id_column``.
     SchemaError
-        Unsupported frame type or missing id column; plus everything
-        :meth:`Portfolio.from_columns` raises.
+        Repeated column names, a column the library cannot export; plus
+        everything :meth:`Portfolio.from_columns` raises.
     """
+    id_column = _check_id_column(id_column)
     cols = _columns_of(frame)
     if id_column not in cols:
-        raise SchemaError(f"frame has no id column {id_column!r}; columns: {sorted(cols)}.")
+        raise unknown_column(
+            id_column,
+            cols,
+            lead=f"frame has no id column {id_column!r}",
+            remedy="Pass id_column= to name the column holding customer ids.",
+        )
     ids = cols.pop(id_column)
     if currencies is None:
         currencies = _stored_currencies(frame)

@@ -350,14 +350,6 @@ def check_column_name(value: Any, field: str) -> str:
     return value
 
 
-def read_column(portfolio: Portfolio, name: str) -> NDArray[Any]:
-    """Return column ``name`` or raise :class:`SchemaError` naming the known ones."""
-    if name not in portfolio:
-        known = ", ".join(repr(c) for c in portfolio.column_names) or "none"
-        raise SchemaError(f"the portfolio has no column {name!r}; known columns: {known}.")
-    return portfolio.column(name)
-
-
 def read_values(
     portfolio: Portfolio, name: str, *, nan_policy: str
 ) -> tuple[FloatArray, NDArray[np.bool_] | None]:
@@ -372,12 +364,14 @@ def read_values(
 
     Raises
     ------
+    UnknownNameError
+        No such column (raised by :meth:`Portfolio.column <kamcore.Portfolio.column>`).
     SchemaError
-        No such column, or it is not numeric.
+        The column is not numeric.
     InvalidParameterError
         NaN with ``nan_policy="raise"``.
     """
-    col = read_column(portfolio, name)
+    col = portfolio.column(name)
     if col.dtype.kind not in "biuf":
         raise SchemaError(f"column {name!r} must be numeric; got dtype {col.dtype}.")
     values = col.astype(np.float64, copy=False)

@@ -38,7 +38,8 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import numpy as np
 
-from kamcore.errors import InvalidParameterError, SchemaError, UnknownNameError
+from kamcore._params import unknown_column
+from kamcore.errors import InvalidParameterError, UnknownNameError
 from kamcore.scoring._base import (
     DateLike,
     ScoreResult,
@@ -237,9 +238,13 @@ class ChurnRiskScorer:
         for s in names:
             col = self.column_of(s)
             if col not in portfolio:
-                raise SchemaError(
-                    f"signal {s!r} reads column {col!r}, which the portfolio lacks; pass "
-                    f"columns={{{s!r}: None}} to skip the signal or name another column."
+                raise unknown_column(
+                    col,
+                    portfolio.column_names,
+                    lead=f"signal {s!r} reads column {col!r}, which the portfolio lacks",
+                    remedy=(
+                        f"Pass columns={{{s!r}: None}} to skip the signal or name another column."
+                    ),
                 )
         n = len(portfolio)
         fired = np.empty((n, len(names)), dtype=bool, order="F")

@@ -52,7 +52,6 @@ from kamcore.scoring._base import (
     ScoreResult,
     check_column_name,
     check_nan_policy,
-    read_column,
     read_values,
     resolve_as_of,
 )
@@ -211,7 +210,7 @@ class RFMScorer:
         return {f.name: getattr(self, f.name) for f in attrs.fields(type(self))}
 
     def _days(self, portfolio: Portfolio, day: dt.date) -> tuple[FloatArray, Any]:
-        col = read_column(portfolio, self.recency)
+        col = portfolio.column(self.recency)
         if col.dtype.kind == "M":
             dates = col.astype("datetime64[D]")
             missing = np.isnat(dates)

@@ -47,7 +47,6 @@ from kamcore.scoring._base import (
     ScoreResult,
     check_nan_policy,
     grade_codes_for,
-    read_column,
     resolve_as_of,
 )
 
@@ -691,7 +690,7 @@ class RubricScorer:
     def score(self, portfolio: Portfolio, *, as_of: DateLike | None = None) -> ScoreResult:
         """Grade every account of ``portfolio``."""
         day = resolve_as_of(as_of)
-        cols = {f.column: read_column(portfolio, f.column) for f in self.rubric.factors}
+        cols = {f.column: portfolio.column(f.column) for f in self.rubric.factors}
         scores, levels = self.rubric.evaluate(cols, nan_policy=self.nan_policy)
         return ScoreResult(
             self.name,
