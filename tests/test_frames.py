@@ -70,7 +70,7 @@ def test_missing_id_column_and_wrong_type():
 def test_missing_library_gives_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "polars", None)  # makes `import polars` raise ImportError
     with pytest.raises(MissingOptionalDependencyError, match=r"pip install 'kamcore\[polars\]'"):
-        frames.require("polars")
+        frames.to_frame(Portfolio.from_columns(["a"], {"x": [1.0]}), backend="polars")
 
 
 # --------------------------------------------------------------------------- datetimes keep their time

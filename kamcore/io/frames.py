@@ -25,7 +25,7 @@ from kamcore._params import unknown_column
 from kamcore._portfolio import Portfolio
 from kamcore.errors import InvalidParameterError, SchemaError
 
-__all__ = ["from_frame", "require", "to_frame"]
+__all__ = ["from_frame", "to_frame"]
 
 Backend = Literal["pandas", "polars", "pyarrow"]
 
