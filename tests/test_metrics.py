@@ -245,8 +245,9 @@ def test_period_metrics_does_not_write_inputs():
     ],
 )
 def test_period_metrics_bad_input(kwargs, err, match):
+    ids, dates = kwargs.pop("customer_ids"), kwargs.pop("dates")
     with pytest.raises(err, match=match):
-        period_metrics(**kwargs)
+        period_metrics(ids, dates, **kwargs)
     assert issubclass(err, KamcoreError)
 
 
