@@ -127,6 +127,21 @@ def test_cdnow_sample_reproduces_published_calibration_summary():
 
 
 @pytest.mark.slow
+def test_cdnow_sample_calibration_window_through_a_log():
+    ids, dates, dollars = _load_cdnow_sample()
+    log = TransactionLog(ids, dates, dollars).between(end="1997-09-30")
+    s = summarize_transactions(log, observation_end="1997-09-30", time_unit="W")
+    pub = np.genfromtxt(
+        DATA / "cdnow_customers_summary_with_transactions.csv", delimiter=",", names=True
+    )
+    order = np.argsort(s.ids.astype(int))
+    assert np.array_equal(s.ids.astype(int)[order], pub["ID"].astype(int))
+    np.testing.assert_array_equal(s.frequency[order], pub["x"].astype(int))
+    np.testing.assert_allclose(s.T[order], pub["T"], atol=0.005 + 1e-9)
+    np.testing.assert_allclose(s.monetary_value[order], pub["zbar"], atol=0.005 + 1e-9)
+
+
+@pytest.mark.slow
 def test_cdnow_master_log_totals():
     raw = np.loadtxt(DATA / "CDNOW_master.txt", dtype=str, skiprows=1)
     dates = np.array([f"{d[:4]}-{d[4:6]}-{d[6:]}" for d in raw[:, 1]], dtype="datetime64[D]")

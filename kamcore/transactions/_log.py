@@ -191,12 +191,13 @@ def _frame_names(frame: Any) -> list[Any]:
     return list(names)
 
 
-def _frame_column(frame: Any, name: Any) -> NDArray[Any]:
+def _frame_column(frame: Any, name: Any) -> Any:
+    """One column as numpy (frames) or as given (a mapping's values go to the validators)."""
     if hasattr(frame, "column_names") and hasattr(frame, "column"):  # pyarrow.Table
         return np.asarray(frame.column(name).to_numpy())
     col = frame[name]
     to_numpy = getattr(col, "to_numpy", None)
-    return np.asarray(to_numpy() if callable(to_numpy) else col)
+    return np.asarray(to_numpy()) if callable(to_numpy) else col
 
 
 # ------------------------------------------------------------------ the log
@@ -464,7 +465,7 @@ class TransactionLog:
             "margin": margin,
             "main_business": main_business,
         }
-        cols: dict[str, NDArray[Any] | None] = {}
+        cols: dict[str, Any] = {}
         for param, col in wanted.items():
             if col is None:
                 cols[param] = None
