@@ -25,6 +25,7 @@ from kamcore.metrics import (
     retention_rate,
 )
 from kamcore.satisfaction import satisfaction_index
+from kamcore.transactions import TransactionLog
 
 # ------------------------------------------------------------ strategies
 
@@ -121,6 +122,20 @@ def test_period_metrics_hand_example():
     np.testing.assert_allclose(m.churn[1:], [1 / 3, 3 / 4])
     np.testing.assert_allclose(m.sales, [3, 4, 3])
     np.testing.assert_allclose(m.customer_growth[1:], [1 / 3, -1 / 4])
+
+
+def test_period_metrics_from_a_log_of_periods_and_of_dates():
+    ids = ["a", "b", "c", "a", "b", "d", "e", "a", "c", "f"]
+    yrs = [2023, 2023, 2023, 2024, 2024, 2024, 2024, 2025, 2025, 2025]
+    m = period_metrics(TransactionLog(ids, periods=yrs, amounts=np.ones(10)))
+    assert m.periods.tolist() == [2023, 2024, 2025]
+    assert m.start.tolist() == [0, 3, 4]
+    assert m.active.tolist() == [3, 4, 3]
+    dated = TransactionLog(ids, [f"{y}-06-30" for y in yrs], np.ones(10))
+    y = period_metrics(dated, freq="Y")
+    assert [str(p) for p in y.periods] == ["2023", "2024", "2025"]
+    np.testing.assert_array_equal(y.active, m.active)
+    np.testing.assert_array_equal(y.retained, m.retained)
 
 
 def test_period_metrics_gap_period_is_kept():
@@ -245,8 +260,9 @@ def test_period_metrics_does_not_write_inputs():
     ],
 )
 def test_period_metrics_bad_input(kwargs, err, match):
+    ids, dates = kwargs.pop("customer_ids"), kwargs.pop("dates")
     with pytest.raises(err, match=match):
-        period_metrics(**kwargs)
+        period_metrics(ids, dates, **kwargs)
     assert issubclass(err, KamcoreError)
 
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kamcore.errors import CurrencyMismatchError, InvalidParameterError, ShapeMismatchError
-from kamcore.transactions import summarize_transactions
+from kamcore.transactions import TransactionLog, summarize_transactions
 from tests.conftest import DATA
 
 BASE = dt.date(2024, 1, 1)
@@ -127,6 +127,21 @@ def test_cdnow_sample_reproduces_published_calibration_summary():
 
 
 @pytest.mark.slow
+def test_cdnow_sample_calibration_window_through_a_log():
+    ids, dates, dollars = _load_cdnow_sample()
+    log = TransactionLog(ids, dates, dollars).between(end="1997-09-30")
+    s = summarize_transactions(log, observation_end="1997-09-30", time_unit="W")
+    pub = np.genfromtxt(
+        DATA / "cdnow_customers_summary_with_transactions.csv", delimiter=",", names=True
+    )
+    order = np.argsort(s.ids.astype(int))
+    assert np.array_equal(s.ids.astype(int)[order], pub["ID"].astype(int))
+    np.testing.assert_array_equal(s.frequency[order], pub["x"].astype(int))
+    np.testing.assert_allclose(s.T[order], pub["T"], atol=0.005 + 1e-9)
+    np.testing.assert_allclose(s.monetary_value[order], pub["zbar"], atol=0.005 + 1e-9)
+
+
+@pytest.mark.slow
 def test_cdnow_master_log_totals():
     raw = np.loadtxt(DATA / "CDNOW_master.txt", dtype=str, skiprows=1)
     dates = np.array([f"{d[:4]}-{d[4:6]}-{d[6:]}" for d in raw[:, 1]], dtype="datetime64[D]")
@@ -177,8 +192,9 @@ def test_bad_input_is_named(kwargs, error, match):
         "amounts": [1.0, 2.0],
     }
     args.update(kwargs)
+    ids, dates, amounts = args.pop("customer_ids"), args.pop("dates"), args.pop("amounts")
     with pytest.raises(error, match=match):
-        summarize_transactions(**args)
+        summarize_transactions(ids, dates, amounts, **args)
 
 
 def test_to_portfolio_carries_columns_and_currency():
@@ -194,7 +210,6 @@ def test_to_portfolio_carries_columns_and_currency():
 
 def test_transaction_objects_feed_the_summary():
     from kamcore.domain import Money, Transaction
-    from kamcore.transactions import transactions_to_arrays
 
     log = [
         Transaction("a", dt.date(2024, 1, 1), Money.of("10", "EUR"), cost=Money.of("6", "EUR")),
@@ -207,8 +222,9 @@ def test_transaction_objects_feed_the_summary():
         ),
         Transaction("b", dt.date(2024, 1, 3), Money.of("7", "EUR"), margin=Money.of("-1", "EUR")),
     ]
-    arrays = transactions_to_arrays(log)
-    s = summarize_transactions(**arrays, observation_end="2024-01-15", time_unit="W")
+    s = summarize_transactions(
+        TransactionLog.from_transactions(log), observation_end="2024-01-15", time_unit="W"
+    )
     assert s.frequency.tolist() == [1, 0]
     assert s.total_margin is not None
     assert s.total_margin.tolist() == [9.0, -1.0]
@@ -218,16 +234,17 @@ def test_transaction_objects_feed_the_summary():
 
 def test_refunds_are_rejected_or_excluded_explicitly():
     from kamcore.domain import Money, Transaction
-    from kamcore.transactions import transactions_to_arrays
 
     log = [
         Transaction("a", dt.date(2024, 1, 1), Money.of("10", "EUR")),
         Transaction("a", dt.date(2024, 1, 2), Money.of("4", "EUR"), refund=True),
     ]
     with pytest.raises(InvalidParameterError, match="1 refunds \\(first at index 1\\)"):
-        transactions_to_arrays(log)
-    assert transactions_to_arrays(log, refunds="exclude")["amounts"].tolist() == [10.0]
+        TransactionLog.from_transactions(log)
+    excluded = TransactionLog.from_transactions(log, refunds="exclude")
+    assert excluded.amounts is not None
+    assert excluded.amounts.tolist() == [10.0]
     with pytest.raises(CurrencyMismatchError, match="one currency"):
-        transactions_to_arrays(
+        TransactionLog.from_transactions(
             [*log[:1], Transaction("b", dt.date(2024, 1, 1), Money.of("1", "USD"))]
         )

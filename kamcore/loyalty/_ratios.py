@@ -24,10 +24,10 @@ from kamcore._params import (
     broadcast,
     fail_where,
     readonly,
-    same_length,
 )
 from kamcore.errors import InvalidParameterError
-from kamcore.transactions import _as_ids
+from kamcore.transactions import TransactionLog
+from kamcore.transactions._log import check_columns
 
 
 # --------------------------------------------------------------------------- ratios
@@ -220,44 +220,69 @@ class CrossSell:
         )
 
 
-def cross_sell(customer_ids: ArrayLike, amounts: ArrayLike, main_business: ArrayLike) -> CrossSell:
+def cross_sell(
+    log: TransactionLog | ArrayLike,
+    amounts: ArrayLike | None = None,
+    main_business: ArrayLike | None = None,
+) -> CrossSell:
     """Split each customer's revenue into main business and cross-selling.
 
     Parameters
     ----------
-    customer_ids : array-like of str or int, shape (M,)
-        Customer of each transaction.
-    amounts : array-like of float, shape (M,)
-        Transaction revenue (>= 0).
-    main_business : array-like of bool, shape (M,)
-        Whether each transaction is in one of our main-business lines.
+    log : TransactionLog
+        The transactions, with ``amounts`` (>= 0) and the ``main_business``
+        flags (True for a sale in one of our main-business lines) as columns.
+    amounts, main_business : array-like, shape (M,), optional
+        The raw-array form: pass the customer ids as ``log`` and the amounts
+        and flags here (no dates are needed); they go through the same column
+        validation as a :class:`~kamcore.transactions.TransactionLog`.
 
     Returns
     -------
     CrossSell
         Per-customer sums; ``ratio`` is sales outside the main business over
-        total sales (DOMAIN.md section 5), and ``main`` feeds
-        :func:`share_of_wallet`.
+        total sales, and ``main`` feeds :func:`share_of_wallet`.
 
     Raises
     ------
     InvalidParameterError
-        Empty log, negative or non-finite amounts, non-boolean flags.
+        Empty log, negative amounts, a log without amounts or flags (and, in
+        the raw-array form, non-finite amounts, non-boolean flags, bad ids).
     ShapeMismatchError
-        Inputs of different lengths.
+        Raw columns of different lengths.
 
     Examples
     --------
-    >>> cs = cross_sell(["a", "a", "b"], [80.0, 20.0, 50.0], [True, False, True])
+    >>> from kamcore.transactions import TransactionLog
+    >>> log = TransactionLog(["a", "a", "b"], ["2024-01-02"] * 3, [80.0, 20.0, 50.0],
+    ...                      main_business=[True, False, True])
+    >>> cs = cross_sell(log)
     >>> cs.ratio.tolist(), cs.overall_ratio
     ([0.2, 0.0], 0.13333333333333333)
     """
-    ids = _as_ids(customer_ids, "customer_ids")
-    amt = as_float_array(amounts, "amounts", domain=NONNEGATIVE, ndim=1)
-    flag = np.asarray(main_business)
-    if flag.dtype != np.bool_:
-        raise InvalidParameterError(f"'main_business' must be booleans; got dtype {flag.dtype}.")
-    same_length({"customer_ids": ids, "amounts": amt, "main_business": flag})
+    if isinstance(log, TransactionLog):
+        if amounts is not None or main_business is not None:
+            raise InvalidParameterError(
+                "cross_sell got a TransactionLog and separate columns; amounts and "
+                "main_business belong in the log."
+            )
+        ids = log.customer_ids
+        amt = log.require_amounts("cross_sell")
+        if log.main_business is None:
+            raise InvalidParameterError(
+                "'main_business' flags are needed by cross_sell; this log has none "
+                "(pass main_business= when building it)."
+            )
+        flag = log.main_business
+    else:
+        if amounts is None or main_business is None:
+            raise InvalidParameterError(
+                "cross_sell needs a TransactionLog (or customer ids with 'amounts' and "
+                "'main_business')."
+            )
+        cols = check_columns(log, amounts=amounts, main_business=main_business)
+        ids, amt, flag = cols["customer_ids"], cols["amounts"], cols["main_business"]
+    NONNEGATIVE.check(amt, "amounts")
     if ids.size == 0:
         raise InvalidParameterError("'customer_ids' must not be empty; got 0 transactions.")
     uniq, cust = np.unique(ids, return_inverse=True)

@@ -8,11 +8,12 @@
 - concentration: :func:`lorenz_curve`, :func:`gini`, :func:`top_share`,
   :func:`contribution_share` (:class:`ContributionShare`).
 
-Every calculator is a numpy kernel: customers are grouped with
-``np.unique``/``bincount``/``lexsort``, never looped over in Python, and
-inputs are validated once, at the public function. Calendar buckets are named
-by ``freq`` (:data:`FREQUENCIES`: ``"D"``, ``"W"`` = ISO week, ``"M"``,
-``"Q"``, ``"Y"``); see ``docs/metrics.md`` for the formulas.
+The log-reading calculators take a :class:`kamcore.transactions.TransactionLog`
+(validated once, when it is built). Every calculator is a numpy kernel:
+customers are grouped with ``np.unique``/``bincount``/``lexsort``, never
+looped over in Python. Calendar buckets are named by ``freq``
+(:data:`kamcore.transactions.FREQUENCIES`: ``"D"``, ``"W"`` = ISO week,
+``"M"``, ``"Q"``, ``"Y"``); see ``docs/metrics.md`` for the formulas.
 """
 
 from __future__ import annotations
@@ -28,10 +29,7 @@ from kamcore.metrics._order_cycles import (
     OrderCycles,
     order_cycles,
 )
-from kamcore.metrics._periods import (
-    FREQUENCIES,
-    MAX_PERIODS,
-)
+from kamcore.metrics._periods import MAX_PERIODS
 from kamcore.metrics._retention import (
     CohortRetention,
     PeriodMatrix,
@@ -47,7 +45,6 @@ from kamcore.metrics._retention import (
 __all__ = [
     "CohortRetention",
     "ContributionShare",
-    "FREQUENCIES",
     "MAX_PERIODS",
     "OrderCycles",
     "PeriodMatrix",

@@ -13,13 +13,12 @@ from kamcore._params import (
     FloatArray,
     IntArray,
     as_float_scalar,
-    as_int_array,
     readonly,
-    same_length,
 )
 from kamcore.errors import InvalidParameterError
-from kamcore.metrics._periods import _day_numbers, _safe_ratio
-from kamcore.transactions import _as_ids
+from kamcore.metrics._periods import _safe_ratio, _time_numbers
+from kamcore.transactions import TransactionLog
+from kamcore.transactions._log import as_log
 
 # ------------------------------------------------------------- order cycle
 
@@ -69,8 +68,8 @@ class OrderCycles:
 
 
 def order_cycles(
-    customer_ids: ArrayLike,
-    dates: ArrayLike,
+    log: TransactionLog | ArrayLike,
+    dates: ArrayLike | None = None,
     *,
     min_gaps: int = 3,
     threshold: float = 0.1,
@@ -89,10 +88,13 @@ def order_cycles(
 
     Parameters
     ----------
-    customer_ids : array-like of str or int, shape (M,)
-        Customer of each transaction.
-    dates : array-like, shape (M,)
-        Dates (gaps in days) or integer period numbers (gaps in periods).
+    log : TransactionLog
+        The transactions: dates (gaps in days) or integer period numbers
+        (gaps in periods).
+    dates : array-like, shape (M,), optional
+        The raw-array form: pass the customer ids as ``log`` and the dates (or
+        period numbers) here; they are validated by
+        :class:`~kamcore.transactions.TransactionLog` exactly as a log's columns.
     min_gaps : int
         Gaps needed before judging the trend (>= 2).
     threshold : float
@@ -106,14 +108,17 @@ def order_cycles(
     Raises
     ------
     InvalidParameterError
-        Empty log, blank ids, missing dates, ``min_gaps < 2``, negative or
-        non-finite ``threshold``.
+        Empty log, ``min_gaps < 2``, negative or non-finite ``threshold`` (and,
+        in the raw-array form, anything :class:`~kamcore.transactions.TransactionLog`
+        refuses).
     ShapeMismatchError
-        Inputs of different lengths.
+        Raw columns of different lengths.
 
     Examples
     --------
-    >>> oc = order_cycles(["a"] * 4 + ["b"] * 2, [0, 10, 30, 60, 5, 12])
+    >>> from kamcore.transactions import TransactionLog
+    >>> log = TransactionLog(["a"] * 4 + ["b"] * 2, periods=[0, 10, 30, 60, 5, 12])
+    >>> oc = order_cycles(log)
     >>> oc.mean_gap.tolist(), oc.median_gap.tolist(), oc.trend.tolist()
     ([20.0, 7.0], [20.0, 7.0], [10.0, nan])
     >>> oc.lengthening.tolist()
@@ -122,13 +127,11 @@ def order_cycles(
     if isinstance(min_gaps, bool) or not isinstance(min_gaps, (int, np.integer)) or min_gaps < 2:
         raise InvalidParameterError(f"'min_gaps' must be an integer >= 2; got {min_gaps!r}.")
     thr = as_float_scalar(threshold, "threshold", domain=NONNEGATIVE)
-    ids = _as_ids(customer_ids, "customer_ids")
-    days = _day_numbers(dates, "dates")
-    when = as_int_array(dates, "dates", ndim=1) if days is None else days
-    same_length({"customer_ids": ids, "dates": when})
-    if ids.size == 0:
+    tx = as_log(log, dates, caller="order_cycles", periods_ok=True)
+    if len(tx) == 0:
         raise InvalidParameterError("'customer_ids' must not be empty; got 0 transactions.")
-    uniq, cust = np.unique(ids, return_inverse=True)
+    when = _time_numbers(tx)
+    uniq, cust = np.unique(tx.customer_ids, return_inverse=True)
     n = uniq.shape[0]
     span = int(when.max() - when.min()) + 1
     keys = np.unique(cust.astype(np.int64) * span + (when - when.min()))

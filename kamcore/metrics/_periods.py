@@ -8,18 +8,10 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._params import (
-    FloatArray,
-    IntArray,
-    as_int_array,
-    fail_where,
-    same_length,
-)
-from kamcore.errors import InvalidParameterError, ShapeMismatchError
-from kamcore.transactions import _as_ids
-
-#: Period frequencies understood for date inputs (see the module docstring).
-FREQUENCIES: Final[tuple[str, ...]] = ("D", "W", "M", "Q", "Y")
+from kamcore._params import FloatArray, IntArray
+from kamcore.errors import InvalidParameterError
+from kamcore.transactions import FREQUENCIES, TransactionLog
+from kamcore.transactions._time import check_freq
 
 #: Most periods a log may span (from its first to its last period), a guard against
 #: passing timestamps as period numbers.
@@ -32,48 +24,35 @@ _WEEK_SHIFT: Final = 3
 # --------------------------------------------------------------------- helpers
 
 
-def _day_numbers(values: ArrayLike, name: str) -> IntArray | None:
-    """Day numbers since 1970-01-01 if ``values`` are dates, ``None`` if they are numbers."""
-    raw = np.asarray(values)
-    if raw.dtype.kind in "biuf":
-        return None
-    try:
-        days = np.asarray(values, dtype="datetime64[D]")
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(
-            f"{name!r} must be dates (datetime64, datetime.date or ISO 8601 strings) "
-            f"or integer period numbers; {exc}."
-        ) from None
-    if days.ndim != 1:
-        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {days.shape}.")
-    fail_where(np.isnat(days), days, name, "be a date (no NaT or missing dates)")
-    return days.astype(np.int64)
+def _time_numbers(log: TransactionLog) -> IntArray:
+    """Day numbers since 1970-01-01 of a log of dates, or the period numbers of a log of periods."""
+    if log.dates is not None:
+        return log.dates.astype(np.int64)
+    assert log.periods is not None
+    return log.periods
 
 
-def _period_ordinals(values: ArrayLike, name: str, freq: str | None) -> tuple[IntArray, str | None]:
-    """Integer period ordinals of dates (with ``freq``) or of period numbers (``freq=None``)."""
-    days = _day_numbers(values, name)
-    if days is None:
+def _period_ordinals(log: TransactionLog, freq: str | None) -> tuple[IntArray, str | None]:
+    """Integer period ordinals of a log's dates (with ``freq``) or periods (``freq=None``)."""
+    if log.dates is None:
         if freq is not None:
             raise InvalidParameterError(
-                f"'freq' must be None when {name!r} are period numbers; got {freq!r} "
+                f"'freq' must be None when the log has period numbers; got {freq!r} "
                 "(pass dates to group them by a frequency)."
             )
-        return as_int_array(values, name, ndim=1), None
+        return _time_numbers(log), None
     if freq is None:
         raise InvalidParameterError(
-            f"'freq' must be one of {', '.join(map(repr, FREQUENCIES))} when {name!r} are dates; "
+            f"'freq' must be one of {', '.join(map(repr, FREQUENCIES))} when the log has dates; "
             "got None."
         )
-    if freq not in FREQUENCIES:
-        raise InvalidParameterError(
-            f"'freq' must be one of {', '.join(map(repr, FREQUENCIES))}; got {freq!r}."
-        )
+    freq = check_freq(freq)
+    days = log.dates.astype(np.int64)
     if freq == "D":
         return days, freq
     if freq == "W":
         return (days + _WEEK_SHIFT) // 7, freq
-    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    months = log.dates.astype("datetime64[M]").astype(np.int64)
     if freq == "M":
         return months, freq
     if freq == "Q":
@@ -119,17 +98,17 @@ class _Log:
     labels: NDArray[Any]  # period labels, shape (P,)
 
 
-def _code_log(customer_ids: ArrayLike, dates: ArrayLike, freq: str | None, name: str) -> _Log:
-    ids = _as_ids(customer_ids, "customer_ids")
-    ords, freq = _period_ordinals(dates, name, freq)
-    same_length({"customer_ids": ids, name: ords})
-    if ids.size == 0:
+def _code_log(log: TransactionLog, freq: str | None) -> _Log:
+    """Code a non-empty log to dense customer and period indices."""
+    if len(log) == 0:
         raise InvalidParameterError("'customer_ids' must not be empty; got 0 transactions.")
-    uniq, cust = np.unique(ids, return_inverse=True)
+    ords, freq = _period_ordinals(log, freq)
+    uniq, cust = np.unique(log.customer_ids, return_inverse=True)
     lo = int(ords.min())
     period = ords - lo
     n_periods = int(period.max()) + 1
     if n_periods > MAX_PERIODS:
+        name = "dates" if log.has_dates else "periods"
         raise InvalidParameterError(
             f"{name!r} must span at most {MAX_PERIODS} periods; got {n_periods} "
             "(are these timestamps? pass dates with a coarser 'freq')."

@@ -1,25 +1,18 @@
 """KAM result indicators: retention and churn, growth, order cycle, shares, satisfaction index.
 
-Every calculator here is a numpy kernel over a transaction log (customer ids,
-dates or period numbers, amounts) or over portfolio columns: customers are
-grouped with ``np.unique``/``bincount``/``lexsort``, never looped over in
-Python. Inputs are validated once, at the public function.
+Every calculator here is a numpy kernel over a transaction log
+(:class:`~kamcore.transactions.TransactionLog`) or over portfolio columns:
+customers are grouped with ``np.unique``/``bincount``/``lexsort``, never
+looped over in Python. The log's columns were validated when it was built.
 
 Periods
 -------
-A transaction's period is either given directly as an integer period number
-(``freq=None``; e.g. a fiscal year or a month counter) or derived from a date
-(``datetime64``, ``datetime.date`` or ISO strings) with ``freq``:
-
-==========  ==========================================  =====================
-``freq``    period                                      label
-==========  ==========================================  =====================
-``"D"``     calendar day                                ``datetime64[D]``
-``"W"``     ISO week, Monday to Sunday                  its Monday
-``"M"``     calendar month                              ``datetime64[M]``
-``"Q"``     calendar quarter                            its first month
-``"Y"``     calendar year                               ``datetime64[Y]``
-==========  ==========================================  =====================
+A transaction's period is either the log's integer period number
+(``freq=None``; e.g. a fiscal year or a month counter) or the calendar bucket
+of its date given by ``freq``, one of
+:data:`kamcore.transactions.FREQUENCIES`: ``"D"`` day, ``"W"`` ISO week
+(Monday to Sunday, labelled by its Monday), ``"M"`` month, ``"Q"`` quarter
+(labelled by its first month), ``"Y"`` year.
 
 The period axis of every result runs from the first to the last period seen,
 *including* periods without any transaction (a gap in buying is information).
@@ -57,7 +50,6 @@ from kamcore._params import (
     broadcast,
     fail_where,
     readonly,
-    same_length,
 )
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 from kamcore.metrics._periods import (
@@ -68,6 +60,8 @@ from kamcore.metrics._periods import (
     _retained_mask,
     _safe_ratio,
 )
+from kamcore.transactions import TransactionLog
+from kamcore.transactions._log import as_log
 
 # --------------------------------------------------------- retention formula
 
@@ -252,8 +246,8 @@ class PeriodMetrics:
 
 
 def period_metrics(
-    customer_ids: ArrayLike,
-    dates: ArrayLike,
+    log: TransactionLog | ArrayLike,
+    dates: ArrayLike | None = None,
     amounts: ArrayLike | None = None,
     *,
     freq: str | None = None,
@@ -263,14 +257,17 @@ def period_metrics(
 
     Parameters
     ----------
-    customer_ids : array-like of str or int, shape (M,)
-        Customer of each transaction.
-    dates : array-like, shape (M,)
-        Transaction dates (with ``freq``) or integer period numbers (``freq=None``).
-    amounts : array-like of float, shape (M,), optional
-        Transaction amounts (may be negative for returns); sales are 0 without them.
+    log : TransactionLog
+        The transactions: dates (grouped by ``freq``) or integer period numbers
+        (``freq=None``), and optionally amounts (may be negative for returns;
+        sales are 0 without them).
+    dates, amounts : array-like, shape (M,), optional
+        The raw-array form: pass the customer ids as ``log`` and the columns
+        here; numeric ``dates`` are period numbers. They are validated by
+        :class:`~kamcore.transactions.TransactionLog` exactly as a log's columns.
     freq : {"D", "W", "M", "Q", "Y"}, optional
-        Period length when ``dates`` are dates.
+        Calendar bucket (:data:`~kamcore.transactions.FREQUENCIES`) when the
+        log has dates; None for period numbers.
     active_window : int
         A customer is active in t when they bought in t or the
         ``active_window - 1`` periods before it.
@@ -283,21 +280,23 @@ def period_metrics(
     Raises
     ------
     InvalidParameterError
-        Empty log, blank ids, missing dates, non-finite amounts, bad ``freq``
-        or ``active_window``.
+        Empty log, bad ``freq`` or ``active_window`` (and, in the raw-array
+        form, anything :class:`~kamcore.transactions.TransactionLog` refuses).
     ShapeMismatchError
-        Inputs of different lengths.
+        Raw columns of different lengths.
 
     Examples
     --------
     Year 1: a, b, c buy. Year 2: a, b buy and d, e are new: S = 3, E = 4,
     N = 2, so retention = (4 - 2) / 3.
 
-    >>> m = period_metrics(
+    >>> from kamcore.transactions import TransactionLog
+    >>> log = TransactionLog.from_columns(
     ...     ["a", "b", "c", "a", "b", "d", "e"],
-    ...     [2023, 2023, 2023, 2024, 2024, 2024, 2024],
-    ...     [10, 20, 30, 10, 25, 5, 5],
+    ...     periods=[2023, 2023, 2023, 2024, 2024, 2024, 2024],
+    ...     amounts=[10, 20, 30, 10, 25, 5, 5],
     ... )
+    >>> m = period_metrics(log)
     >>> m.periods.tolist(), m.start.tolist(), m.active.tolist(), m.acquired.tolist()
     ([2023, 2024], [0, 3], [3, 4], [3, 2])
     >>> round(float(m.retention[1]), 4), round(float(m.churn[1]), 4)
@@ -305,29 +304,27 @@ def period_metrics(
     >>> m.sales.tolist(), float(m.sales_growth[1])
     ([60.0, 45.0], -0.25)
     """
+    tx = as_log(log, dates, amounts, caller="period_metrics", periods_ok=True)
     window = _check_window(active_window)
-    log = _code_log(customer_ids, dates, freq, "dates")
-    P = log.n_periods
-    amt = None
-    if amounts is not None:
-        amt = as_float_array(amounts, "amounts", ndim=1)
-        same_length({"customer_ids": log.cust, "amounts": amt})
-    keys = _activity_keys(log, window)
+    coded = _code_log(tx, freq)
+    P = coded.n_periods
+    amt = tx.amounts
+    keys = _activity_keys(coded, window)
     per = keys % P
     active = np.bincount(per, minlength=P)
-    first = _first_period(keys, P, log.ids.shape[0])
+    first = _first_period(keys, P, coded.ids.shape[0])
     acquired = np.bincount(first, minlength=P)
     retained = np.bincount(per[_retained_mask(keys, P)], minlength=P)
     start = np.zeros(P, dtype=np.int64)
     start[1:] = active[:-1]
     reactivated = active - acquired - retained
     sales = (
-        np.bincount(log.period, weights=amt, minlength=P)
+        np.bincount(coded.period, weights=amt, minlength=P)
         if amt is not None
         else np.zeros(P, dtype=np.float64)
     )
     return PeriodMetrics(
-        periods=readonly(log.labels),
+        periods=readonly(coded.labels),
         active=readonly(active.astype(np.int64)),
         start=readonly(start),
         acquired=readonly(acquired.astype(np.int64)),
@@ -393,8 +390,8 @@ class CohortRetention:
 
 
 def cohort_retention(
-    customer_ids: ArrayLike,
-    dates: ArrayLike,
+    log: TransactionLog | ArrayLike,
+    dates: ArrayLike | None = None,
     *,
     freq: str | None = None,
     active_window: int = 1,
@@ -403,12 +400,15 @@ def cohort_retention(
 
     Parameters
     ----------
-    customer_ids : array-like of str or int, shape (M,)
-        Customer of each transaction.
-    dates : array-like, shape (M,)
-        Transaction dates (with ``freq``) or integer period numbers.
+    log : TransactionLog
+        The transactions: dates (grouped by ``freq``) or integer period numbers
+        (``freq=None``).
+    dates : array-like, shape (M,), optional
+        The raw-array form: pass the customer ids as ``log`` and the columns
+        here; numeric ``dates`` are period numbers. They are validated by
+        :class:`~kamcore.transactions.TransactionLog` exactly as a log's columns.
     freq : {"D", "W", "M", "Q", "Y"}, optional
-        Period length when ``dates`` are dates.
+        Calendar bucket when the log has dates; None for period numbers.
     active_window : int
         Look-back defining "active", as in :func:`period_metrics`.
 
@@ -424,7 +424,9 @@ def cohort_retention(
 
     Examples
     --------
-    >>> t = cohort_retention(["a", "b", "a", "c", "c", "a"], [1, 1, 2, 2, 3, 3])
+    >>> from kamcore.transactions import TransactionLog
+    >>> log = TransactionLog(["a", "b", "a", "c", "c", "a"], periods=[1, 1, 2, 2, 3, 3])
+    >>> t = cohort_retention(log)
     >>> t.cohorts.tolist(), t.size.tolist()
     ([1, 2], [2, 1])
     >>> t.active.tolist()
@@ -432,13 +434,14 @@ def cohort_retention(
     >>> t.share_active.round(2).tolist()
     [[1.0, 0.5, 0.5], [1.0, 1.0, nan]]
     """
+    tx = as_log(log, dates, caller="cohort_retention", periods_ok=True)
     window = _check_window(active_window)
-    log = _code_log(customer_ids, dates, freq, "dates")
-    P = log.n_periods
-    keys = _activity_keys(log, window)
+    coded = _code_log(tx, freq)
+    P = coded.n_periods
+    keys = _activity_keys(coded, window)
     cust = keys // P
     per = keys % P
-    first = _first_period(keys, P, log.ids.shape[0])
+    first = _first_period(keys, P, coded.ids.shape[0])
     cohort_per = first[cust]
     age = per - cohort_per
     present = np.bincount(first, minlength=P) > 0
@@ -451,8 +454,8 @@ def cohort_retention(
     cohort_idx = np.flatnonzero(present)
     observed = cohort_idx[:, None] + np.arange(P)[None, :] < P
     return CohortRetention(
-        cohorts=readonly(log.labels[cohort_idx]),
-        periods=readonly(log.labels.copy()),
+        cohorts=readonly(coded.labels[cohort_idx]),
+        periods=readonly(coded.labels.copy()),
         size=readonly(active[:, 0].astype(np.int64)),
         active=readonly(active.astype(np.int64)),
         retained=readonly(retained.astype(np.int64)),
@@ -483,9 +486,9 @@ class PeriodMatrix:
 
 
 def period_values(
-    customer_ids: ArrayLike,
-    dates: ArrayLike,
-    amounts: ArrayLike,
+    log: TransactionLog | ArrayLike,
+    dates: ArrayLike | None = None,
+    amounts: ArrayLike | None = None,
     *,
     freq: str | None = None,
 ) -> PeriodMatrix:
@@ -496,14 +499,15 @@ def period_values(
 
     Parameters
     ----------
-    customer_ids : array-like of str or int, shape (M,)
-        Customer of each transaction.
-    dates : array-like, shape (M,)
-        Dates (with ``freq``) or integer period numbers.
-    amounts : array-like of float, shape (M,)
-        Amounts (revenue, margin...), any sign.
+    log : TransactionLog
+        The transactions: dates (grouped by ``freq``) or integer period numbers
+        (``freq=None``), and amounts (revenue, margin..., any sign) to sum.
+    dates, amounts : array-like, shape (M,), optional
+        The raw-array form: pass the customer ids as ``log`` and the columns
+        here; numeric ``dates`` are period numbers. They are validated by
+        :class:`~kamcore.transactions.TransactionLog` exactly as a log's columns.
     freq : {"D", "W", "M", "Q", "Y"}, optional
-        Period length when ``dates`` are dates.
+        Calendar bucket when the log has dates; None for period numbers.
 
     Returns
     -------
@@ -512,14 +516,18 @@ def period_values(
 
     Examples
     --------
-    >>> m = period_values(["b", "a", "a"], ["2024-01-05", "2024-01-20", "2024-03-01"],
-    ...                   [5.0, 1.0, 2.0], freq="M")
+    >>> from kamcore.transactions import TransactionLog
+    >>> log = TransactionLog(["b", "a", "a"], ["2024-01-05", "2024-01-20", "2024-03-01"],
+    ...                      [5.0, 1.0, 2.0])
+    >>> m = period_values(log, freq="M")
     >>> m.ids.tolist(), [str(p) for p in m.periods], m.values.tolist()
     (['a', 'b'], ['2024-01', '2024-02', '2024-03'], [[1.0, 0.0, 2.0], [5.0, 0.0, 0.0]])
     """
-    log = _code_log(customer_ids, dates, freq, "dates")
-    amt = as_float_array(amounts, "amounts", ndim=1)
-    same_length({"customer_ids": log.cust, "amounts": amt})
-    n, P = log.ids.shape[0], log.n_periods
-    vals = np.bincount(log.cust * P + log.period, weights=amt, minlength=n * P).reshape(n, P)
-    return PeriodMatrix(ids=readonly(log.ids), periods=readonly(log.labels), values=readonly(vals))
+    tx = as_log(log, dates, amounts, caller="period_values", periods_ok=True)
+    amt = tx.require_amounts("period_values")
+    coded = _code_log(tx, freq)
+    n, P = coded.ids.shape[0], coded.n_periods
+    vals = np.bincount(coded.cust * P + coded.period, weights=amt, minlength=n * P).reshape(n, P)
+    return PeriodMatrix(
+        ids=readonly(coded.ids), periods=readonly(coded.labels), values=readonly(vals)
+    )

@@ -24,82 +24,19 @@ Python loop over customers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import Any
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._params import NONNEGATIVE, as_float_array, check_in, fail_where, readonly, same_length
+from kamcore._params import NONNEGATIVE, fail_where, readonly
 from kamcore._portfolio import Portfolio
-from kamcore.errors import InvalidParameterError, SchemaError, ShapeMismatchError
+from kamcore.errors import InvalidParameterError
+from kamcore.transactions._log import TransactionLog, as_log, check_date
+from kamcore.transactions._time import unit_days as _unit_days
 
-if TYPE_CHECKING:
-    from kamcore.domain._transaction import Transaction
-
-__all__ = ["TIME_UNITS", "TransactionSummary", "summarize_transactions", "transactions_to_arrays"]
-
-#: Named time units and their length in days.
-TIME_UNITS: Final[dict[str, float]] = {"D": 1.0, "W": 7.0}
-
-
-def _as_ids(values: ArrayLike, name: str) -> NDArray[Any]:
-    """Return customer ids as a 1-D str or int array (no blanks, no floats, no None)."""
-    try:
-        arr = np.asarray(values)
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(f"{name!r} must be a 1-D array of ids; {exc}.") from None
-    if arr.ndim != 1:
-        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {arr.shape}.")
-    if arr.dtype.kind == "O":
-        not_str = np.fromiter((not isinstance(v, str) for v in arr), bool, count=arr.size)
-        fail_where(not_str, arr, name, "be strings or integers")
-        arr = arr.astype(str) if arr.size else np.empty(0, dtype="U1")
-    if arr.dtype.kind == "U":
-        if arr.size:
-            fail_where(np.strings.strip(arr) == "", arr, name, "be non-empty (not blank)")
-        return arr
-    if arr.dtype.kind in "iu" or arr.size == 0:
-        return arr
-    raise InvalidParameterError(
-        f"{name!r} must be strings or integers; got dtype {arr.dtype} "
-        f"(first value: {arr.ravel()[0]!r})."
-    )
-
-
-def _as_dates(values: ArrayLike, name: str) -> NDArray[np.datetime64]:
-    try:
-        arr = np.asarray(values, dtype="datetime64[D]")
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(
-            f"{name!r} must be dates (datetime64, datetime.date or ISO 8601 strings); {exc}."
-        ) from None
-    raw = np.asarray(values)
-    if raw.dtype.kind in "iuf":
-        raise InvalidParameterError(
-            f"{name!r} must be dates, not numbers; got dtype {raw.dtype} "
-            "(convert e.g. 19970101 with np.datetime64 or pandas.to_datetime first)."
-        )
-    fail_where(np.isnat(arr), arr, name, "be a date (no NaT or missing dates)")
-    return arr
-
-
-def _unit_days(time_unit: str | float) -> float:
-    if isinstance(time_unit, str):
-        try:
-            return TIME_UNITS[time_unit]
-        except KeyError:
-            raise InvalidParameterError(
-                f"'time_unit' must be one of {sorted(TIME_UNITS)} or a positive number of days; "
-                f"got {time_unit!r}."
-            ) from None
-    days = float(time_unit)
-    if not np.isfinite(days) or days <= 0:
-        raise InvalidParameterError(
-            f"'time_unit' must be a positive number of days; got {time_unit!r}."
-        )
-    return days
+__all__ = ["TransactionSummary", "summarize_transactions"]
 
 
 @attrs.frozen(eq=False)
@@ -184,9 +121,9 @@ class TransactionSummary:
 
 
 def summarize_transactions(
-    customer_ids: ArrayLike,
-    dates: ArrayLike,
-    amounts: ArrayLike,
+    log: TransactionLog | ArrayLike,
+    dates: ArrayLike | None = None,
+    amounts: ArrayLike | None = None,
     *,
     margins: ArrayLike | None = None,
     main_business: ArrayLike | None = None,
@@ -197,23 +134,24 @@ def summarize_transactions(
 
     Parameters
     ----------
-    customer_ids : array-like of str, shape (M,)
-        Customer of each transaction.
-    dates : array-like of dates, shape (M,)
-        Transaction dates (``datetime64``, ``datetime.date`` or ISO strings).
-    amounts : array-like of float, shape (M,)
-        Transaction amounts (revenue), >= 0, in one currency.
-    margins : array-like of float, shape (M,), optional
-        Margin of each transaction (may be negative).
-    main_business : array-like of bool, shape (M,), optional
-        Whether each transaction is in our main business (for share of wallet
-        and cross-selling).
+    log : TransactionLog
+        The transactions, with ``dates`` and ``amounts`` (>= 0, one currency);
+        its ``margins`` and ``main_business`` columns, when present, give
+        ``total_margin`` and ``main_business_revenue``.
+    dates, amounts : array-like, shape (M,), optional
+        The raw-array form: pass the customer ids as ``log`` and the columns
+        here (with ``margins=`` and ``main_business=`` if wanted); they are
+        validated by :class:`TransactionLog` exactly as a log's columns.
+    margins, main_business : array-like, shape (M,), optional, keyword-only
+        Raw-array form only: margins (any sign) and main-business flags.
     observation_end : date, optional
         End of the observation window; defaults to the latest transaction date.
         Transactions after it are an error (filter the log explicitly to
         calibrate on a window).
     time_unit : {"D", "W"} or float
-        Unit of ``recency`` and ``T``: days, weeks, or a number of days.
+        Duration unit of ``recency`` and ``T`` (:data:`TIME_UNITS`): "D" days,
+        "W" exactly 7 days (the BTYD convention; not ISO calendar weeks), or a
+        positive number of days.
 
     Returns
     -------
@@ -223,17 +161,22 @@ def summarize_transactions(
     Raises
     ------
     ShapeMismatchError
-        Inputs of different lengths.
+        Raw columns of different lengths.
     InvalidParameterError
-        Negative or non-finite amounts, non-finite margins, missing dates,
-        blank ids, transactions after ``observation_end``.
+        Negative amounts, a log without amounts or with period numbers instead
+        of dates, transactions after ``observation_end``, a bad ``time_unit``
+        (and, in the raw-array form, anything :class:`TransactionLog` refuses).
 
     Examples
     --------
-    >>> s = summarize_transactions(
+    >>> from kamcore.transactions import TransactionLog
+    >>> log = TransactionLog.from_columns(
     ...     ["a", "a", "a", "b"],
     ...     ["2024-01-01", "2024-01-01", "2024-01-15", "2024-01-08"],
     ...     [10.0, 5.0, 20.0, 7.0],
+    ... )
+    >>> s = summarize_transactions(
+    ...     log,
     ...     observation_end="2024-01-29",
     ...     time_unit="W",
     ... )
@@ -242,33 +185,20 @@ def summarize_transactions(
     >>> s.monetary_value.tolist(), s.total_revenue.tolist()
     ([20.0, 0.0], [35.0, 7.0])
     """
-    ids = np.asarray(customer_ids)
-    if ids.ndim != 1:
-        raise ShapeMismatchError(f"'customer_ids' must be 1-D; got shape {ids.shape}.")
-    if ids.dtype.kind == "O":
-        not_str = np.fromiter((not isinstance(v, str) for v in ids), bool, count=ids.size)
-        fail_where(not_str, ids, "customer_ids", "be strings")
-        ids = ids.astype(str)
-    elif ids.size and ids.dtype.kind != "U":
-        raise SchemaError(f"'customer_ids' must be strings; got dtype {ids.dtype}.")
-    if ids.size:
-        fail_where(np.strings.strip(ids) == "", ids, "customer_ids", "be non-empty")
-    date_arr = _as_dates(dates, "dates")
-    amt = as_float_array(amounts, "amounts", domain=NONNEGATIVE, ndim=1)
-    arrays: dict[str, NDArray[Any]] = {"customer_ids": ids, "dates": date_arr, "amounts": amt}
-    mar = None
-    if margins is not None:
-        mar = as_float_array(margins, "margins", ndim=1)
-        arrays["margins"] = mar
-    main = None
-    if main_business is not None:
-        main = np.asarray(main_business)
-        if main.dtype != np.bool_:
-            raise InvalidParameterError(
-                f"'main_business' must be booleans; got dtype {main.dtype}."
-            )
-        arrays["main_business"] = main
-    same_length(arrays)
+    log = as_log(
+        log,
+        dates,
+        amounts,
+        margins=margins,
+        main_business=main_business,
+        caller="summarize_transactions",
+    )
+    ids = log.customer_ids
+    date_arr = log.require_dates("summarize_transactions")
+    amt = log.require_amounts("summarize_transactions")
+    NONNEGATIVE.check(amt, "amounts")
+    mar = log.margins
+    main = log.main_business
     unit_days = _unit_days(time_unit)
     unit_name = time_unit if isinstance(time_unit, str) else f"{unit_days:g}D"
 
@@ -279,7 +209,7 @@ def summarize_transactions(
             )
         end = date_arr.max()
     else:
-        end = _as_dates(np.array([observation_end]), "observation_end")[0]
+        end = check_date(observation_end, "observation_end")
         fail_where(date_arr > end, date_arr, "dates", f"be on or before observation_end {end}")
 
     uniq, codes = np.unique(ids, return_inverse=True)
@@ -335,57 +265,3 @@ def summarize_transactions(
         observation_end=end_date,
         time_unit=unit_name,
     )
-
-
-def transactions_to_arrays(
-    transactions: Iterable[Transaction], *, refunds: Literal["raise", "exclude"] = "raise"
-) -> dict[str, NDArray[Any]]:
-    """Turn :class:`~kamcore.domain.Transaction` objects into log columns.
-
-    Parameters
-    ----------
-    transactions
-        The log, one object per transaction, all in one currency.
-    refunds : {"raise", "exclude"}
-        Refunds are not purchase occasions: by default they are an error;
-        ``"exclude"`` leaves them out explicitly.
-
-    Returns
-    -------
-    dict of str to ndarray
-        ``customer_ids``, ``dates``, ``amounts``, ``main_business`` and, when
-        every transaction carries a margin or a cost, ``margins`` (the gross
-        margin) — ready for ``summarize_transactions(**arrays)``.
-
-    Raises
-    ------
-    CurrencyMismatchError
-        When the transactions are in more than one currency.
-    InvalidParameterError
-        A refund with ``refunds="raise"``.
-    """
-    from kamcore.errors import CurrencyMismatchError
-
-    check_in(refunds, "refunds", ("raise", "exclude"))
-    items = list(transactions)
-    refund_at = [i for i, t in enumerate(items) if t.refund]
-    if refund_at and refunds == "raise":
-        raise InvalidParameterError(
-            f"'transactions' must not contain refunds (they are not purchase occasions; pass "
-            f"refunds='exclude' to leave them out); got {len(refund_at)} refunds "
-            f"(first at index {refund_at[0]})."
-        )
-    items = [t for t in items if not t.refund]
-    currencies = sorted({t.currency for t in items})
-    if len(currencies) > 1:
-        raise CurrencyMismatchError(f"a transaction log must be in one currency; got {currencies}.")
-    out: dict[str, NDArray[Any]] = {
-        "customer_ids": np.array([t.customer_id for t in items], dtype=str),
-        "dates": np.array([t.date for t in items], dtype="datetime64[D]"),
-        "amounts": np.array([float(t.amount.amount) for t in items], dtype=np.float64),
-        "main_business": np.array([t.main_business for t in items], dtype=bool),
-    }
-    margins = [t.gross_margin for t in items]
-    if items and all(m is not None for m in margins):
-        out["margins"] = np.array([float(m.amount) for m in margins if m is not None])
-    return out
