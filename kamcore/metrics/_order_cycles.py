@@ -84,7 +84,7 @@ def order_cycles(
 
     and the cycle is *lengthening* when n >= ``min_gaps`` and
     :math:`\beta_i / \bar g > ` ``threshold`` (each order adds more than that
-    fraction of a typical gap) — a warning sign of decline (DOMAIN.md section 9).
+    fraction of a typical gap) — a warning sign of decline.
 
     Parameters
     ----------

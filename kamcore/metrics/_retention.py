@@ -26,7 +26,7 @@ active at its end and N_t acquired during it,
 
     retention_t = (E_t - N_t) / S_t,    churn_t = 1 - retention_t
 
-(DOMAIN.md section 12). Here N_t counts first-time buyers *and* win-backs
+Here N_t counts first-time buyers *and* win-backs
 (customers inactive in t-1 who buy again in t), so that E_t - N_t is exactly
 the number of period-start customers still active, and the rate never exceeds
 one. The often-quoted (S - E)/S is wrong whenever new customers arrive.
