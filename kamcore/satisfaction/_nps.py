@@ -114,7 +114,7 @@ def _figures(n: Any, promoters: Any, detractors: Any, z: float) -> tuple[Any, An
     diff = p_p - p_d
     var = np.maximum(p_p + p_d - diff * diff, 0.0) / n_f
     se = 100.0 * np.sqrt(var)
-    score = 100.0 * diff
+    score = 100.0 * (np.asarray(promoters) - np.asarray(detractors)) / n_f
     return score, se, np.clip(score - z * se, -100.0, 100.0), np.clip(score + z * se, -100.0, 100.0)
 
 
