@@ -58,7 +58,7 @@ def _ro(value: Any) -> Any:
     return readonly(np.array(value, copy=True))
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class ChurnBreakdown:
     """Counts and shares of churn by type or by cause (read-only arrays).
 

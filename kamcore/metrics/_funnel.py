@@ -75,7 +75,7 @@ def _stages(stage: ArrayLike) -> IntArray:
     return s
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class PipelineValue:
     r"""The value of the open pipeline, per open stage (read-only arrays).
 
@@ -148,7 +148,7 @@ def pipeline_value(stage: ArrayLike, amount: ArrayLike, probability: ArrayLike) 
     )
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class FunnelConversion:
     """Stage-to-stage conversion and the win rate (read-only arrays).
 

@@ -64,7 +64,7 @@ def _dates(values: ArrayLike, name: str, *, allow_missing: bool) -> NDArray[np.d
     return arr
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class ComplaintKpis:
     """Complaint-handling indicators (frozen; arrays read-only).
 

@@ -50,7 +50,7 @@ def _ro(value: Any) -> Any:
     return readonly(np.array(value, copy=True))
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class NpsByCustomer:
     """NPS per customer (read-only arrays, one entry per customer, ids sorted).
 

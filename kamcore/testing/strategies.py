@@ -381,6 +381,10 @@ def relationships(
 ) -> Relationship:
     """:class:`~kamcore.domain.Relationship` entities with legal random histories.
 
+    Some DECLINE and ENDED entries carry a :class:`~kamcore.domain.ChurnRecord`
+    of the same day; about half the relationships carry an
+    :class:`~kamcore.domain.AccountTeam` owned by the account manager.
+
     Parameters
     ----------
     customer_id
