@@ -54,6 +54,7 @@ EXPECTED_FIELDS = (
     "prospects",
     "loss_impact",
     "strategic_fit",
+    "account_type",
 )
 
 

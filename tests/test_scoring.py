@@ -120,7 +120,16 @@ def test_check_scorer_catches_bad_scorers(scorer: Any, match: str) -> None:
 # ----------------------------------------------------------------- registry
 def test_builtin_names_and_unknown_name() -> None:
     assert set(BUILTINS) <= set(scorer_names())
-    assert BUILTINS == ["churn_risk", "classes", "clp", "pareto", "pyramid", "rfm", "rubric"]
+    assert BUILTINS == [
+        "churn_risk",
+        "classes",
+        "clp",
+        "pareto",
+        "pyramid",
+        "rfm",
+        "rubric",
+        "value_matrix",
+    ]
     with pytest.raises(UnknownNameError, match=r"no scorer named 'abc'; known scorers: .*'pareto'"):
         get_scorer("abc")
     with pytest.raises(LookupError):

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Final
 
 import attrs
 
+from kamcore.domain._account_team import Influence
 from kamcore.domain._checks import (
     Entity,
     check_enum,
@@ -109,6 +110,9 @@ class Contact(Entity):
         Id of the customer the person works for.
     role : BuyingRole
         Role in the buying decision.
+    influence : Influence or None, keyword-only
+        Weight of the person in the buying decision (HIGH, MEDIUM, LOW);
+        None when not assessed.
     stance : Stance, keyword-only
         Stance toward us (default ``NEUTRAL``).
     strength : float, keyword-only
@@ -167,6 +171,9 @@ class Contact(Entity):
         validator=check_str_frozenset,
         repr=False,
         metadata=SENSITIVE,
+    )
+    influence: Influence | None = attrs.field(
+        default=None, kw_only=True, validator=check_optional_enum(Influence)
     )
 
     @property

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Final, TypeVar
 
 import attrs
 
+from kamcore.domain._account_team import AccountType
 from kamcore.domain._checks import (
     Entity,
     bad,
@@ -174,6 +175,9 @@ class Customer(Entity):
         stored as an immutable :class:`FrozenMap`.
     parent_id : str or None, keyword-only
         Id of the parent account (must differ from ``id``).
+    account_type : AccountType or None, keyword-only
+        What kind of account the record is (customer, prospect, partner,
+        reseller, competitor, other); None when not recorded.
     profit_last_year, sales_last_year, expected_sales : Money or None, keyword-only
         Rubric factors 1-3. All given figures share one currency
         (:class:`~kamcore.errors.CurrencyMismatchError` otherwise); sales
@@ -254,6 +258,9 @@ supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum o
     )
     strategic_fit: StrategicFit | None = attrs.field(
         default=None, kw_only=True, validator=check_optional_enum(StrategicFit)
+    )
+    account_type: AccountType | None = attrs.field(
+        default=None, kw_only=True, validator=check_optional_enum(AccountType)
     )
 
     def __attrs_post_init__(self) -> None:

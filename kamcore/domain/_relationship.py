@@ -5,6 +5,13 @@ A relationship is an *entity* (equal by ``id``). Its history is a tuple of
 backwards, and every consecutive pair is a legal move of
 :data:`kamcore.domain.TRANSITIONS`. Changes return new objects
 (:meth:`Relationship.move_to`).
+
+When a relationship declines or ends, the analysis is kept with it as dated
+:class:`~kamcore.domain.ChurnRecord` entries (``churn_records``), each tied
+to a DECLINE or ENDED entry of the history; a lost customer won back re-enters
+FORMATION through the explicit :meth:`Relationship.win_back` move. Our side of
+the account can be described by an :class:`~kamcore.domain.AccountTeam`
+(``team``), whose owner is the relationship's account manager.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from kamcore.domain._account_team import AccountTeam
 from kamcore.domain._checks import (
     Entity,
     check_date,
@@ -27,11 +35,18 @@ from kamcore.domain._checks import (
     require_date,
     to_tuple,
 )
+from kamcore.domain._churn import ChurnRecord
 from kamcore.domain._contact import Contact
 from kamcore.domain._enums import BuyingRole, KamStage, LifecycleStage, RelationshipType, Stance
 from kamcore.domain._satisfaction_summary import SatisfactionSummary
 from kamcore.domain._switching_cost import SwitchingCost
-from kamcore.domain._transitions import START_STAGES, TRANSITIONS, is_legal, kam_stages_for
+from kamcore.domain._transitions import (
+    START_STAGES,
+    TRANSITIONS,
+    WIN_BACK,
+    is_legal,
+    kam_stages_for,
+)
 from kamcore.errors import InvalidParameterError, InvalidTransitionError
 
 __all__ = ["Relationship", "StageChange"]
@@ -75,19 +90,29 @@ def _check_history(instance: Any, attribute: attrs.Attribute[Any], value: Any) -
         _check_move(prev, cur, f"{attribute.name!r}: ")
 
 
-def _check_move(prev: StageChange, cur: StageChange, where: str = "") -> None:
+def _check_move(
+    prev: StageChange, cur: StageChange, where: str = "", *, win_back: bool = True
+) -> None:
     if cur.on < prev.on:
         raise InvalidTransitionError(
             f"{where}stage changes must be in date order: {prev.stage.name} on "
             f"{prev.on.isoformat()} "
             f"is followed by {cur.stage.name} on an earlier date {cur.on.isoformat()}."
         )
+    if win_back and (prev.stage, cur.stage) == WIN_BACK:
+        return
     if not is_legal(prev.stage, cur.stage):
+        hint = (
+            " (winning a lost customer back is Relationship.win_back)"
+            if (prev.stage, cur.stage) == WIN_BACK
+            else ""
+        )
         raise InvalidTransitionError(
             f"{where}illegal lifecycle move {prev.stage.name} -> {cur.stage.name} "
             f"(from {prev.on.isoformat()} to {cur.on.isoformat()}); legal from "
             f"{prev.stage.name}: "
-            f"{', '.join(sorted(s.name for s in TRANSITIONS[prev.stage])) or 'none (terminal)'}."
+            f"{', '.join(sorted(s.name for s in TRANSITIONS[prev.stage])) or 'none (terminal)'}"
+            f"{hint}."
         )
 
 
@@ -139,6 +164,14 @@ class Relationship(Entity):
     satisfaction : SatisfactionSummary or None, keyword-only
         The latest satisfaction survey result for the customer; its
         ``customer_id`` must be the relationship's.
+    churn_records : tuple of ChurnRecord, keyword-only
+        Why the relationship declined or ended: every record's ``on`` must be
+        the day of a DECLINE or ENDED entry of ``history``; in date order.
+    team : AccountTeam or None, keyword-only
+        Our account team. Rule: its ``owner`` must equal ``account_manager``
+        (one owner, two views of it); :meth:`with_team` replaces the account
+        manager by the new team's owner, :meth:`with_account_manager` keeps
+        the team's owner in step.
 
     Raises
     ------
@@ -188,6 +221,14 @@ class Relationship(Entity):
         kw_only=True,
         validator=attrs.validators.optional(_check_instance(SatisfactionSummary, "satisfaction")),
     )
+    churn_records: tuple[ChurnRecord, ...] = attrs.field(
+        default=(), kw_only=True, converter=to_tuple, validator=check_tuple_of(ChurnRecord)
+    )
+    team: AccountTeam | None = attrs.field(
+        default=None,
+        kw_only=True,
+        validator=attrs.validators.optional(_check_instance(AccountTeam, "team")),
+    )
 
     def __attrs_post_init__(self) -> None:
         last = self.history[-1]
@@ -214,12 +255,37 @@ class Relationship(Entity):
                 f"'satisfaction' must be about customer {self.customer_id!r}; got a summary for "
                 f"{self.satisfaction.customer_id!r}."
             )
+        if self.team is not None and self.team.owner != self.account_manager:
+            raise InvalidParameterError(
+                f"'team' must be owned by the account manager {self.account_manager!r}; got a "
+                f"team owned by {self.team.owner!r} (use with_team() to hand the account over)."
+            )
+        self._check_churn_records()
         if self.kam_stage is not None and self.kam_stage not in kam_stages_for(self.type):
             allowed = ", ".join(sorted(s.name for s in kam_stages_for(self.type)))
             raise InvalidParameterError(
                 f"'kam_stage' must be consistent with type {self.type.name} ({allowed}); "
                 f"got {self.kam_stage.name}."
             )
+
+    def _check_churn_records(self) -> None:
+        days = {
+            c.on for c in self.history if c.stage in (LifecycleStage.DECLINE, LifecycleStage.ENDED)
+        }
+        previous: ChurnRecord | None = None
+        for index, record in enumerate(self.churn_records):
+            if record.on not in days:
+                shown = ", ".join(sorted(d.isoformat() for d in days)) or "none"
+                raise InvalidParameterError(
+                    f"'churn_records' must explain a move to DECLINE or ENDED (days: {shown}); "
+                    f"got a record on {record.on.isoformat()} at index {index}."
+                )
+            if previous is not None and record.on < previous.on:
+                raise InvalidParameterError(
+                    f"'churn_records' must be in date order; {record.on.isoformat()} at index "
+                    f"{index} follows {previous.on.isoformat()}."
+                )
+            previous = record
 
     # ------------------------------------------------------------ construction
     @classmethod
@@ -285,7 +351,9 @@ class Relationship(Entity):
         """True unless the relationship has ended."""
         return self.stage is not LifecycleStage.ENDED
 
-    def move_to(self, stage: LifecycleStage, *, on: dt.date) -> Relationship:
+    def move_to(
+        self, stage: LifecycleStage, *, on: dt.date, churn: ChurnRecord | None = None
+    ) -> Relationship:
         """Return a new relationship that entered ``stage`` on day ``on``.
 
         Parameters
@@ -294,6 +362,9 @@ class Relationship(Entity):
             The new stage; must be a legal move from the current one.
         on
             Date of the change; not earlier than the last change.
+        churn
+            Why (only for a move to DECLINE or ENDED); its ``on`` must be the
+            day of the move. Added to :attr:`churn_records`.
 
         Returns
         -------
@@ -309,8 +380,89 @@ class Relationship(Entity):
             If ``stage`` is not a LifecycleStage or ``on`` is not a date.
         """
         change = StageChange(stage, on)
+        _check_move(self.history[-1], change, win_back=False)
+        records = self.churn_records
+        if churn is not None:
+            if stage not in (LifecycleStage.DECLINE, LifecycleStage.ENDED):
+                raise InvalidParameterError(
+                    f"'churn' may only be recorded with a move to DECLINE or ENDED; got a move to "
+                    f"{stage.name}."
+                )
+            if not isinstance(churn, ChurnRecord) or churn.on != on:
+                raise InvalidParameterError(
+                    f"'churn' must be a ChurnRecord dated the day of the move ({on}); "
+                    f"got {churn!r}."
+                )
+            records = (*records, churn)
+        return attrs.evolve(
+            self, history=(*self.history, change), stage=stage, churn_records=records
+        )
+
+    def record_churn(self, record: ChurnRecord) -> Relationship:
+        """Return a copy with ``record`` added to :attr:`churn_records`.
+
+        For an analysis made after the move: ``record.on`` must be the day of
+        a DECLINE or ENDED entry of the history (and not before the last record).
+
+        Raises
+        ------
+        InvalidParameterError
+            ``record`` is not a ChurnRecord or matches no such entry.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from kamcore.domain._churn import ChurnRecord, ChurnType
+        >>> r = Relationship.start("r1", "c1", account_manager="amy", on=dt.date(2022, 1, 3))
+        >>> r = r.move_to(LifecycleStage.ENDED, on=dt.date(2024, 2, 1))
+        >>> r = r.record_churn(ChurnRecord(dt.date(2024, 2, 1), churn_type=ChurnType.NATURAL))
+        >>> r.last_churn.churn_type.name
+        'NATURAL'
+        """
+        return attrs.evolve(self, churn_records=(*self.churn_records, record))
+
+    @property
+    def last_churn(self) -> ChurnRecord | None:
+        """The latest churn record, or None."""
+        return self.churn_records[-1] if self.churn_records else None
+
+    def win_back(self, *, on: dt.date) -> Relationship:
+        """Return the relationship won back on ``on``: an ENDED relationship re-enters FORMATION.
+
+        The one move out of ENDED (:data:`~kamcore.domain.WIN_BACK`); the
+        history keeps the dated end and its churn records before it.
+
+        Raises
+        ------
+        InvalidTransitionError
+            The relationship has not ended, or ``on`` is before the end.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> r = Relationship.start("r1", "c1", account_manager="amy", on=dt.date(2022, 1, 3))
+        >>> r = r.move_to(LifecycleStage.ENDED, on=dt.date(2023, 5, 1))
+        >>> r = r.win_back(on=dt.date(2024, 9, 1))
+        >>> r.stage.name, [d.isoformat() for d in r.win_backs]
+        ('FORMATION', ['2024-09-01'])
+        """
+        if self.stage is not LifecycleStage.ENDED:
+            raise InvalidTransitionError(
+                f"only an ENDED relationship can be won back; {self.id!r} is {self.stage.name} "
+                f"(since {self.history[-1].on.isoformat()})."
+            )
+        change = StageChange(WIN_BACK[1], on)
         _check_move(self.history[-1], change)
-        return attrs.evolve(self, history=(*self.history, change), stage=stage)
+        return attrs.evolve(self, history=(*self.history, change), stage=change.stage)
+
+    @property
+    def win_backs(self) -> tuple[dt.date, ...]:
+        """The days the relationship was won back (ENDED -> FORMATION), in order."""
+        return tuple(
+            cur.on
+            for prev, cur in itertools.pairwise(self.history)
+            if (prev.stage, cur.stage) == WIN_BACK
+        )
 
     def stage_on(self, day: dt.date) -> LifecycleStage:
         """Return the stage in force at the end of ``day``.
@@ -366,6 +518,29 @@ class Relationship(Entity):
     def with_satisfaction(self, satisfaction: SatisfactionSummary | None) -> Relationship:
         """Return a copy carrying ``satisfaction`` as the latest survey result (None clears it)."""
         return attrs.evolve(self, satisfaction=satisfaction)
+
+    # ------------------------------------------------------------ account team
+    def with_team(self, team: AccountTeam | None) -> Relationship:
+        """Return a copy with ``team``; its owner becomes the account manager (None clears it).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from kamcore.domain._account_team import AccountTeam
+        >>> r = Relationship.start("r1", "c1", account_manager="amy", on=dt.date(2024, 1, 2))
+        >>> r.with_team(AccountTeam("bo")).account_manager
+        'bo'
+        """
+        if team is None:
+            return attrs.evolve(self, team=None)
+        if not isinstance(team, AccountTeam):
+            raise InvalidParameterError(f"'team' must be an AccountTeam or None; got {team!r}.")
+        return attrs.evolve(self, team=team, account_manager=team.owner)
+
+    def with_account_manager(self, account_manager: str) -> Relationship:
+        """Return a copy owned by ``account_manager`` (the team's owner follows)."""
+        team = None if self.team is None else self.team.with_owner(account_manager)
+        return attrs.evolve(self, account_manager=account_manager, team=team)
 
     # ------------------------------------------------------------ contacts
     def with_contacts(self, contacts: Iterable[Contact]) -> Relationship:

@@ -18,6 +18,13 @@ Growth cannot skip a phase (``EXPLORATION -> STABILITY`` is illegal), decline
 may begin in any phase, a declining relationship either ends or is
 re-developed back into formation, and any live relationship may end. Staying
 in the same stage is not a move.
+
+ENDED is terminal for the ordinary moves. Winning a lost customer back is a
+separate, explicit move, :data:`WIN_BACK` (ENDED -> FORMATION): it is never
+proposed by :func:`legal_moves` and is made only with
+:meth:`Relationship.win_back <kamcore.domain.Relationship.win_back>`, so a
+won-back customer re-enters the lifecycle where a re-developed one does
+(formation), and the history keeps the dated end before it.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ __all__ = [
     "START_STAGES",
     "TERMINAL_STAGES",
     "TRANSITIONS",
+    "WIN_BACK",
     "is_legal",
     "kam_stages_for",
     "legal_moves",
@@ -54,6 +62,10 @@ TRANSITIONS: Final[Mapping[LifecycleStage, frozenset[LifecycleStage]]] = Mapping
         _S.ENDED: frozenset(),
     }
 )
+
+#: The explicit win-back move (from, to): a lost customer re-enters formation.
+#: Not in :data:`TRANSITIONS`; see :meth:`kamcore.domain.Relationship.win_back`.
+WIN_BACK: Final[tuple[LifecycleStage, LifecycleStage]] = (_S.ENDED, _S.FORMATION)
 
 #: Stages with no way out.
 TERMINAL_STAGES: Final[frozenset[LifecycleStage]] = frozenset(
@@ -83,8 +95,10 @@ MANAGEMENT_FOCUS: Final[Mapping[LifecycleStage, str]] = MappingProxyType(
             "retention plan by grade, evaluation"
         ),
         _S.ENDED: (
-            "relationship over: record the churn type and causes, "
-            "evaluate the retention effort, decide on win-back"
+            "relationship over: record the churn type and decline causes "
+            "(ChurnRecord on the ENDED move), evaluate the retention effort against "
+            "the plan for the grade (retention_plan), decide on win-back "
+            "(Relationship.win_back)"
         ),
     }
 )

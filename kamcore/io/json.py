@@ -68,15 +68,21 @@ from kamcore.clp import (
     StageProfile,
 )
 from kamcore.domain import (
+    AccountTeam,
+    ChurnRecord,
+    Complaint,
     Contact,
     Customer,
     ExpectationDrivers,
     Money,
+    Opportunity,
+    OpportunityAssessment,
     Relationship,
     SatisfactionSummary,
     StageChange,
     SwitchingCost,
     SwitchingCostComponent,
+    TeamMember,
     Transaction,
 )
 from kamcore.errors import InvalidParameterError, KamcoreError, SchemaError
@@ -413,6 +419,12 @@ JSON_TYPES: Final[tuple[JsonType, ...]] = (
     JsonType("StageChange", StageChange),
     JsonType("Relationship", Relationship),
     JsonType("Transaction", Transaction),
+    JsonType("ChurnRecord", ChurnRecord),
+    JsonType("Complaint", Complaint),
+    JsonType("TeamMember", TeamMember),
+    JsonType("AccountTeam", AccountTeam),
+    JsonType("OpportunityAssessment", OpportunityAssessment),
+    JsonType("Opportunity", Opportunity),
     JsonType(
         "SwitchingCost", SwitchingCost, aliases=_legacy("kamcore.domain.switching", SwitchingCost)
     ),

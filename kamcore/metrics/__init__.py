@@ -6,7 +6,12 @@
   (:class:`PeriodMatrix`);
 - order cycles: :func:`order_cycles` (:class:`OrderCycles`);
 - concentration: :func:`lorenz_curve`, :func:`gini`, :func:`top_share`,
-  :func:`contribution_share` (:class:`ContributionShare`).
+  :func:`contribution_share` (:class:`ContributionShare`);
+- churn by type and decline cause: :func:`churn_by_type`,
+  :func:`churn_by_cause` (:class:`ChurnBreakdown`), :func:`churn_arrays`;
+- the development funnel: :func:`pipeline_value` (:class:`PipelineValue`),
+  :func:`funnel_conversion` (:class:`FunnelConversion`),
+  :func:`opportunity_arrays`.
 
 The log-reading calculators take a :class:`kamcore.transactions.TransactionLog`
 (validated once, when it is built). Every calculator is a numpy kernel:
@@ -18,12 +23,28 @@ looped over in Python. Calendar buckets are named by ``freq``
 
 from __future__ import annotations
 
+from kamcore.metrics._churn import (
+    CHURN_TYPE_LEVELS,
+    DECLINE_CAUSE_LEVELS,
+    ChurnBreakdown,
+    churn_arrays,
+    churn_by_cause,
+    churn_by_type,
+)
 from kamcore.metrics._concentration import (
     ContributionShare,
     contribution_share,
     gini,
     lorenz_curve,
     top_share,
+)
+from kamcore.metrics._funnel import (
+    FUNNEL_LEVELS,
+    FunnelConversion,
+    PipelineValue,
+    funnel_conversion,
+    opportunity_arrays,
+    pipeline_value,
 )
 from kamcore.metrics._order_cycles import (
     OrderCycles,
@@ -43,6 +64,18 @@ from kamcore.metrics._retention import (
 )
 
 __all__ = [
+    "CHURN_TYPE_LEVELS",
+    "DECLINE_CAUSE_LEVELS",
+    "FUNNEL_LEVELS",
+    "ChurnBreakdown",
+    "FunnelConversion",
+    "PipelineValue",
+    "churn_arrays",
+    "churn_by_cause",
+    "churn_by_type",
+    "funnel_conversion",
+    "opportunity_arrays",
+    "pipeline_value",
     "CohortRetention",
     "ContributionShare",
     "MAX_PERIODS",

@@ -18,12 +18,20 @@
 - :func:`importance_performance`, :class:`IpaQuadrant` - the
   importance-performance grid (Martilla & James 1977).
 - :func:`satisfaction_index` - a 0-100 index of per-account scores.
+- :func:`nps` (:class:`NpsResult`, :class:`NpsByCustomer`) - the Net
+  Promoter Score of 0-10 answers with a confidence interval, overall and per
+  customer.
+- :func:`complaint_kpis` (:class:`ComplaintKpis`), :func:`complaint_arrays` -
+  complaint-handling indicators (counts, share resolved, time to resolve,
+  open complaints per customer) from :class:`~kamcore.domain.Complaint`
+  records or columns.
 
 See ``docs/satisfaction.md`` for the formulas and the missing-data rules.
 """
 
 from __future__ import annotations
 
+from kamcore.satisfaction._complaints import ComplaintKpis, complaint_arrays, complaint_kpis
 from kamcore.satisfaction._index import satisfaction_index
 from kamcore.satisfaction._instrument import SECTIONS, SERVQUAL_DIMENSIONS, Instrument, LikertScale
 from kamcore.satisfaction._ipa import ImportancePerformance, IpaQuadrant, importance_performance
@@ -33,6 +41,7 @@ from kamcore.satisfaction._model import (
     WeightDerivation,
     ZoneOfToleranceResult,
 )
+from kamcore.satisfaction._nps import NpsByCustomer, NpsResult, nps
 from kamcore.satisfaction._reliability import (
     AlphaBand,
     DimensionReliability,
@@ -46,6 +55,12 @@ __all__ = [
     "SECTIONS",
     "SERVQUAL_DIMENSIONS",
     "AlphaBand",
+    "ComplaintKpis",
+    "NpsByCustomer",
+    "NpsResult",
+    "complaint_arrays",
+    "complaint_kpis",
+    "nps",
     "DimensionReliability",
     "ImportancePerformance",
     "Instrument",

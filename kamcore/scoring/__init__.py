@@ -13,7 +13,8 @@ Strategies are looked up by name::
 
 Built-ins: ``rubric`` (13-factor weighted grading, AHP weights), ``pareto``
 (ABC, Lorenz, Gini), ``pyramid``, ``classes`` (current x potential value),
-``rfm``, ``clp`` (lifetime profit) and ``churn_risk``. Third-party scorers
+``rfm``, ``clp`` (lifetime profit), ``churn_risk`` and ``value_matrix``
+(current x potential value quadrants). Third-party scorers
 register through the ``kamcore.scorers`` entry-point group. The conformance
 check is :func:`kamcore.testing.check_scorer`.
 """
@@ -44,6 +45,7 @@ from kamcore.scoring._registry import (
 )
 from kamcore.scoring._rfm import RFM_SEGMENT_GRID, RFM_SEGMENTS, RFMScorer
 from kamcore.scoring._rubric import Factor, GradeScale, Rubric, RubricScorer, rubric_scorer
+from kamcore.scoring._value_matrix import VALUE_QUADRANTS, ValueMatrixScorer
 
 __all__ = [
     "LOST",
@@ -61,6 +63,7 @@ __all__ = [
     "RFM_SEGMENT_GRID",
     "RISK_LEVELS",
     "VALUE_CLASSES",
+    "VALUE_QUADRANTS",
     "AHPResult",
     "CLPScorer",
     "ChurnRiskScorer",
@@ -75,6 +78,7 @@ __all__ = [
     "Scorer",
     "ScorerRegistry",
     "ValueClassScorer",
+    "ValueMatrixScorer",
     "ahp_weights",
     "get_scorer",
     "random_index",

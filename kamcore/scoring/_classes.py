@@ -16,11 +16,19 @@ Mapping (first match wins; classes listed from most to least valuable):
 class         current value              potential value     reading
 ============  =========================  ==================  ===========================
 core          :math:`c \ge t_{core}`     any                 highest value now
-important     :math:`t_c \le c < t_{core}`  any              most of the profit
+core          :math:`c \ge t_c`          :math:`p \ge t_p`   high now and later
+important     :math:`t_c \le c < t_{core}`  :math:`p < t_p`  most of the profit
 potential     :math:`c < t_c`            :math:`p \ge t_p`   valuable, not yet developed
 ordinary      :math:`t_{small} \le c < t_c`  :math:`p < t_p` low profit, low-cost upkeep
 small_medium  :math:`c < t_{small}`      :math:`p < t_p`     kept for presence
 ============  =========================  ==================  ===========================
+
+Against the four quadrants of the ``"value_matrix"`` scorer
+(:class:`~kamcore.scoring.ValueMatrixScorer`, same default cut points
+:math:`t_c, t_p`): high/high -> core; high/low -> core or important;
+low/high -> potential; low/low -> ordinary or small_medium. So the class of a
+high/high account is never below the class of a high/low one: a high current
+value with high potential is core even below :math:`t_{core}`.
 
 Means are taken over the sorted recorded values, so they are the same float
 for any order of the accounts. ``freeze`` fixes the four cut points.
@@ -181,7 +189,7 @@ class ValueClassScorer:
         high_c = cur >= t_c
         codes = np.where(
             high_c,
-            np.where(cur >= t_core, 0, 1),
+            np.where((cur >= t_core) | (pot >= t_p), 0, 1),
             np.where(pot >= t_p, 2, np.where(cur >= t_small, 3, 4)),
         ).astype(np.int8)
         return ScoreResult(

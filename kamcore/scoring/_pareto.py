@@ -16,8 +16,15 @@ Pyramid
 -------
 The same rule on account counts: the fraction of accounts strictly above,
 :math:`q(x) = \#\{y > x\} / N`, against cumulative shares 1 / 19 / 30 / 50 %
-(core, important, medium, small; the sources' pyramid) or Curry's 1 / 4 / 15 /
-80 % (top, big, medium, small; preset ``"curry"``).
+(core, important, medium, small; the sources' pyramid), Curry's 1 / 4 / 15 /
+80 % (top, big, medium, small; preset ``"curry"``) or the platinum / gold /
+iron / lead tiers of Zeithaml, Rust & Lemon's customer pyramid (preset
+``"zeithaml"``). That pyramid defines its tiers by profitability, not by
+fixed shares; the preset's default split 5 / 15 / 30 / 50 % (a small
+platinum tier of the most profitable accounts, gold below it, iron for the
+volume that fills capacity, lead for the half that costs more than it
+brings) is a starting point to replace with ``shares=`` once the tiers are
+set from the company's own profit data.
 
 Both reduce to value thresholds (the lowest value of each class), which
 ``freeze`` fixes so that later accounts or chunks are classed against the
@@ -68,6 +75,7 @@ __all__ = [
 PYRAMID_PRESETS: Final[Mapping[str, tuple[tuple[float, ...], tuple[str, ...]]]] = {
     "seeds": ((0.01, 0.19, 0.30, 0.50), ("core", "important", "medium", "small")),
     "curry": ((0.01, 0.04, 0.15, 0.80), ("top", "big", "medium", "small")),
+    "zeithaml": ((0.05, 0.15, 0.30, 0.50), ("platinum", "gold", "iron", "lead")),
 }
 
 
@@ -238,10 +246,11 @@ class PyramidScorer:
     ----------
     column : str
         Value column; default ``"sales_last_year"``.
-    preset : {"seeds", "curry"}
+    preset : {"seeds", "curry", "zeithaml"}
         Named split (see :data:`PYRAMID_PRESETS`): the sources' 1 / 19 / 30 / 50 %
-        core / important / medium / small (default) or Curry's 1 / 4 / 15 / 80 %
-        top / big / medium / small.
+        core / important / medium / small (default), Curry's 1 / 4 / 15 / 80 %
+        top / big / medium / small, or 5 / 15 / 30 / 50 % platinum / gold /
+        iron / lead (Zeithaml, Rust & Lemon).
     shares, labels : sequence, optional
         Override the preset: share of *accounts* per tier (top first, sum 1) and
         the tier labels.

@@ -1,7 +1,7 @@
 """Scorer registry: look strategies up by name, register new ones, load plug-ins.
 
 Built-in names: ``rubric``, ``pareto``, ``pyramid``, ``classes``, ``rfm``,
-``clp``, ``churn_risk``. Third-party packages add scorers through the
+``clp``, ``churn_risk``, ``value_matrix``. Third-party packages add scorers through the
 entry-point group ``kamcore.scorers``::
 
     [project.entry-points."kamcore.scorers"]
@@ -37,6 +37,7 @@ from kamcore.scoring._lifetime import CLPScorer
 from kamcore.scoring._pareto import ParetoScorer, PyramidScorer
 from kamcore.scoring._rfm import RFMScorer
 from kamcore.scoring._rubric import rubric_scorer
+from kamcore.scoring._value_matrix import ValueMatrixScorer
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -61,6 +62,7 @@ BUILTIN_SCORERS: Final[Mapping[str, Factory]] = {
     "rfm": RFMScorer,
     "clp": CLPScorer,
     "churn_risk": ChurnRiskScorer,
+    "value_matrix": ValueMatrixScorer,
 }
 
 

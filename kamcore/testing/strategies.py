@@ -25,19 +25,36 @@ from hypothesis import strategies as st
 
 from kamcore.domain import (
     ISO_4217_CODES,
+    OPEN_FUNNEL_STAGES,
     RUBRIC_FACTS,
     TRANSITIONS,
+    AccountTeam,
+    AccountTeamRole,
+    AccountType,
     BuyingRole,
+    ChurnRecord,
+    ChurnType,
+    CompetitivePosition,
+    Complaint,
+    ComplaintChannel,
+    ComplaintSeverity,
     Contact,
     Customer,
+    DeclineCause,
+    FunnelStage,
+    Influence,
     KamStage,
     LifecycleStage,
     Money,
+    Opportunity,
+    OpportunityAssessment,
     Relationship,
     RelationshipType,
     Seniority,
     StageChange,
     Stance,
+    StrategicFit,
+    TeamMember,
     Transaction,
     kam_stages_for,
 )
@@ -51,6 +68,12 @@ from kamcore.domain._switching_cost import (
 from kamcore.domain._transitions import START_STAGES
 
 __all__ = [
+    "account_teams",
+    "churn_records",
+    "complaints",
+    "opportunities",
+    "opportunity_assessments",
+    "team_members",
     "satisfaction_summaries",
     "switching_cost_components",
     "switching_costs",
@@ -239,6 +262,7 @@ def customers(
         sales_last_year=draw(_optional(money(code, min_value=0))),
         expected_sales=draw(_optional(money(code, min_value=0))),
         **facts,
+        account_type=draw(_optional(st.sampled_from(list(AccountType)))),
     )
 
 
@@ -285,6 +309,7 @@ def contacts(
         phone=draw(_optional(st.from_regex(r"\+[0-9]{6,12}", fullmatch=True))),
         birthday=draw(_optional(st.dates(dt.date(1930, 1, 1), dt.date(2010, 12, 31)))),
         interests=draw(st.frozensets(_labels(), max_size=3)),
+        influence=draw(_optional(st.sampled_from(list(Influence)))),
     )
 
 
@@ -356,6 +381,10 @@ def relationships(
 ) -> Relationship:
     """:class:`~kamcore.domain.Relationship` entities with legal random histories.
 
+    Some DECLINE and ENDED entries carry a :class:`~kamcore.domain.ChurnRecord`
+    of the same day; about half the relationships carry an
+    :class:`~kamcore.domain.AccountTeam` owned by the account manager.
+
     Parameters
     ----------
     customer_id
@@ -376,16 +405,25 @@ def relationships(
         st.lists(contacts(customer_id=cid), max_size=max_contacts, unique_by=lambda c: c.id)
     )
     kam_stage: KamStage | None = kam
+    manager = draw(_labels())
+    history = draw(stage_histories(max_moves=max_moves))
+    churn_days = sorted(
+        {c.on for c in history if c.stage in (LifecycleStage.DECLINE, LifecycleStage.ENDED)}
+    )
+    records = [draw(churn_records(on=day)) for day in churn_days if draw(st.booleans())]
+    team = draw(_optional(account_teams(owner=manager)))
     return Relationship(
         draw(identifiers()),
         cid,
         rtype,
-        draw(_labels()),
-        draw(stage_histories(max_moves=max_moves)),
+        manager,
+        history,
         contacts=tuple(people),
         kam_stage=kam_stage,
         switching_cost=draw(_optional(switching_costs())),
         satisfaction=draw(_optional(satisfaction_summaries(customer_id=cid))),
+        churn_records=records,
+        team=team,
     )
 
 
@@ -475,4 +513,120 @@ def transactions(
         product_line=draw(_optional(_labels())),
         main_business=draw(st.booleans()),
         refund=draw(st.booleans()),
+    )
+
+
+# ---------------------------------------------------------------- account records
+@st.composite
+def churn_records(draw: st.DrawFn, *, on: dt.date | None = None) -> ChurnRecord:
+    """:class:`~kamcore.domain.ChurnRecord` values: a type, causes or both.
+
+    Parameters
+    ----------
+    on
+        Fixed day (default: any day from :func:`dates`).
+    """
+    kind = draw(st.sampled_from(["type", "causes", "both"]))
+    churn_type = draw(st.sampled_from(list(ChurnType))) if kind != "causes" else None
+    causes = (
+        draw(st.frozensets(st.sampled_from(list(DeclineCause)), min_size=1, max_size=3))
+        if kind != "type"
+        else frozenset()
+    )
+    return ChurnRecord(
+        on if on is not None else draw(dates()),
+        churn_type=churn_type,
+        causes=causes,
+        note=draw(_optional(_labels())),
+    )
+
+
+@st.composite
+def complaints(
+    draw: st.DrawFn, *, customer_id: str | st.SearchStrategy[str] | None = None
+) -> Complaint:
+    """:class:`~kamcore.domain.Complaint` values, open or resolved (never before receipt)."""
+    cid = _draw_id(draw, customer_id)
+    received = draw(dates(max_value=dt.date(2050, 1, 1)))
+    resolved = draw(_optional(st.integers(0, 400).map(lambda d: received + dt.timedelta(days=d))))
+    return Complaint(
+        cid,
+        received,
+        draw(st.sampled_from(list(ComplaintChannel))),
+        draw(_labels()),
+        draw(st.sampled_from(list(ComplaintSeverity))),
+        resolved_on=resolved,
+        recovery_action=draw(_optional(_labels())),
+    )
+
+
+_TEAM_ROLES = [r for r in AccountTeamRole if r is not AccountTeamRole.ACCOUNT_MANAGER]
+
+
+def team_members() -> st.SearchStrategy[TeamMember]:
+    """:class:`~kamcore.domain.TeamMember` values in any role but ACCOUNT_MANAGER."""
+    return st.builds(TeamMember, _labels(), st.sampled_from(_TEAM_ROLES))
+
+
+@st.composite
+def account_teams(
+    draw: st.DrawFn, *, owner: str | st.SearchStrategy[str] | None = None, max_members: int = 5
+) -> AccountTeam:
+    """:class:`~kamcore.domain.AccountTeam` values (no person twice in one role).
+
+    Parameters
+    ----------
+    owner
+        Fixed owner or a strategy (default: a label).
+    max_members
+        Largest number of members.
+    """
+    who = owner if isinstance(owner, str) else draw(owner if owner is not None else _labels())
+    members = draw(st.lists(team_members(), max_size=max_members, unique=True))
+    return AccountTeam(who, members)
+
+
+def opportunity_assessments() -> st.SearchStrategy[OpportunityAssessment]:
+    """:class:`~kamcore.domain.OpportunityAssessment` values, any item possibly unassessed."""
+    flag = _optional(st.booleans())
+    return st.builds(
+        OpportunityAssessment,
+        need=flag,
+        schedule=flag,
+        budget=flag,
+        competitive_position=_optional(st.sampled_from(list(CompetitivePosition))),
+        decision_process=flag,
+        strategic_fit=_optional(st.sampled_from(list(StrategicFit))),
+    )
+
+
+@st.composite
+def opportunities(
+    draw: st.DrawFn,
+    *,
+    customer_id: str | st.SearchStrategy[str] | None = None,
+    currency: str | st.SearchStrategy[str] | None = None,
+) -> Opportunity:
+    """:class:`~kamcore.domain.Opportunity` entities, open, won or lost, consistent fields."""
+    cid = _draw_id(draw, customer_id)
+    stage = draw(st.sampled_from(list(FunnelStage)))
+    code = draw(_currency_strategy(currency))
+    closed = None if stage.is_open else draw(dates())
+    if stage is FunnelStage.WON:
+        probability = 1.0
+    elif stage is FunnelStage.LOST:
+        probability = 0.0
+    else:
+        probability = draw(st.floats(0.0, 1.0, allow_nan=False))
+    return Opportunity(
+        draw(identifiers()),
+        cid,
+        stage,
+        draw(money(code, min_value=0, max_value=10**9)),
+        probability,
+        expected_close=draw(_optional(dates())),
+        closed_on=closed,
+        lost_from=draw(st.sampled_from(OPEN_FUNNEL_STAGES)) if stage is FunnelStage.LOST else None,
+        reason=None if stage.is_open else draw(_optional(_labels())),
+        assessment=draw(_optional(opportunity_assessments())),
     )
