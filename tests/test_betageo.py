@@ -135,8 +135,8 @@ def test_cdnow_fit_reproduces_published_estimates(cdnow_fit):
     assert round(m.b, 3) == 2.426
     assert round(m.fit_report.log_likelihood, 1) == -9582.4
     assert m.fit_report.converged
-    assert m.fit_report.n_customers == 2357
-    assert m.fit_report.n_unique < 2357
+    assert m.fit_report.n == 2357
+    assert m.fit_report.n_rows < 2357
     assert set(m.fit_report.standard_errors) == {"r", "alpha", "a", "b"}
     assert all(0 < v < 1 for v in m.fit_report.standard_errors.values())
 
@@ -155,7 +155,7 @@ def test_log_likelihood_sum_at_published_estimates(cdnow):
 @pytest.mark.slow
 def test_collapsed_fit_equals_uncollapsed(cdnow, cdnow_fit):
     full = BetaGeo.fit(*cdnow, collapse=False)
-    assert full.fit_report.n_unique == 2357
+    assert full.fit_report.n_rows == 2357
     for name in ("r", "alpha", "a", "b"):
         assert getattr(full, name) == pytest.approx(getattr(cdnow_fit, name), rel=1e-5)
     assert full.fit_report.log_likelihood == pytest.approx(
@@ -171,7 +171,7 @@ def test_weights_equal_repeated_rows(cdnow):
     b = BetaGeo.fit(x[rep], tx[rep], T[rep], collapse=False)
     for name in ("r", "alpha", "a", "b"):
         assert getattr(a, name) == pytest.approx(getattr(b, name), rel=1e-4)
-    assert a.fit_report.n_customers == w.sum() == b.fit_report.n_customers
+    assert a.fit_report.n == w.sum() == b.fit_report.n
     assert a.fit_report.log_likelihood == pytest.approx(b.fit_report.log_likelihood, abs=1e-6)
 
 

@@ -86,8 +86,8 @@ def test_fader_hardie_shang_donations_fit() -> None:
     rep = m.fit_report
     assert rep is not None
     assert round(rep.log_likelihood, 1) == -33225.6
-    assert rep.n_customers == 11104
-    assert rep.n_unique == 22
+    assert rep.n == 11104
+    assert rep.n_rows == 22
     assert rep.converged
     assert set(rep.standard_errors) == {"alpha", "beta", "gamma", "delta"}
     assert round(float(PUBLISHED.log_likelihood(x, tx, n) @ w), 0) == -33226
@@ -117,7 +117,7 @@ def test_collapsed_equals_uncollapsed_fit() -> None:
         assert a.fit_report is not None
         assert m.fit_report.log_likelihood == pytest.approx(a.fit_report.log_likelihood, rel=1e-10)
     assert c.fit_report is not None
-    assert c.fit_report.n_unique == 22
+    assert c.fit_report.n_rows == 22
 
 
 @pytest.mark.slow

@@ -55,7 +55,7 @@ def test_fader_hardie_lee_cdnow_fit() -> None:
     rep = gg.fit_report
     assert rep is not None
     assert round(rep.log_likelihood, 1) == -4055.9
-    assert rep.n_customers == 946
+    assert rep.n == 946
     assert "excluded 1411 rows with frequency 0" in rep.message
     assert rep.converged
 
@@ -162,7 +162,7 @@ def test_collapsed_equals_uncollapsed_and_weights_equal_repeats() -> None:
     b = GammaGamma.fit(x, z, collapse=False)
     assert a.fit_report is not None
     assert b.fit_report is not None
-    assert a.fit_report.n_unique < b.fit_report.n_unique == 400
+    assert a.fit_report.n_rows < b.fit_report.n_rows == 400
     for name in ("p", "q", "gamma"):
         assert getattr(a, name) == pytest.approx(getattr(b, name), rel=1e-5)
     assert a.fit_report.log_likelihood == pytest.approx(b.fit_report.log_likelihood, rel=1e-10)
@@ -196,7 +196,7 @@ def test_exclude_zero_frequency_drops_them_and_says_so() -> None:
     assert a == b
     assert a.fit_report is not None
     assert "excluded 2 rows with frequency 0" in a.fit_report.message
-    assert a.fit_report.n_customers == 8
+    assert a.fit_report.n == 8
 
 
 # ----------------------------------------------------------------- bad input

@@ -73,7 +73,7 @@ def test_fader_hardie_2007_survivor_fits(column: str, alpha: float, beta: float)
     rep = m.fit_report
     assert rep is not None
     assert rep.converged
-    assert rep.n_customers == 1000
+    assert rep.n == 1000
     assert set(rep.standard_errors) == {"alpha", "beta"}
     assert all(0 < se < 1 for se in rep.standard_errors.values())
 
@@ -111,7 +111,7 @@ def test_durations_fit_equals_survivors_fit(column: str) -> None:
         assert m.fit_report.log_likelihood == pytest.approx(a.fit_report.log_likelihood, rel=1e-10)
     assert b.fit_report is not None
     assert a.fit_report is not None
-    assert b.fit_report.n_unique == len(counts)
+    assert b.fit_report.n_rows == len(counts)
     assert a.log_likelihood(durations, censored).sum() == pytest.approx(
         a.fit_report.log_likelihood, rel=1e-12
     )

@@ -64,6 +64,9 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike
 
+from kamcore._fitting import (
+    collapse_rows,
+)
 from kamcore._params import (
     NONNEGATIVE,
     POSITIVE,
@@ -77,7 +80,6 @@ from kamcore._params import (
     readonly,
     same_length,
 )
-from kamcore.clp._btyd._base import collapse_rows
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 if TYPE_CHECKING:

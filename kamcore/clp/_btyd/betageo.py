@@ -53,6 +53,16 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special  # type: ignore[import-untyped]
 
+from kamcore._fitting import (
+    FIT_METHODS,
+    FitReport,
+    maximize_likelihood,
+    prepare_fit_data,
+    validate_weights,
+)
+from kamcore._fitting import (
+    weighted_sum as _dot,
+)
 from kamcore._params import (
     NONNEGATIVE,
     POSITIVE,
@@ -65,18 +75,10 @@ from kamcore._params import (
     fail_where,
 )
 from kamcore.clp._btyd._base import (
-    FIT_METHODS,
-    FitReport,
     ParametricModel,
     check_positive_parameter,
-    maximize_likelihood,
-    prepare_fit_data,
     to_float_parameter,
     validate_rfm,
-    validate_weights,
-)
-from kamcore.clp._btyd._base import (
-    weighted_sum as _dot,
 )
 from kamcore.errors import InvalidParameterError
 
@@ -384,7 +386,7 @@ class BetaGeo(ParametricModel):
         >>> truth = BetaGeo(r=0.5, alpha=5.0, a=0.8, b=2.5)
         >>> x, tx, T = truth.simulate(2000, 39.0, rng=np.random.default_rng(7))
         >>> m = BetaGeo.fit(x, tx, T)
-        >>> m.fit_report.converged, m.fit_report.n_customers
+        >>> m.fit_report.converged, m.fit_report.n
         (True, 2000.0)
         >>> bool(abs(m.r - 0.5) < 3 * m.fit_report.standard_errors["r"])
         True
@@ -403,8 +405,8 @@ class BetaGeo(ParametricModel):
             objective,
             [r0, alpha0, 1.0, 1.0],
             cls.PARAMETER_NAMES,
-            n_customers=float(w.sum()),
-            n_unique=int(x.size),
+            n=float(w.sum()),
+            n_rows=int(x.size),
             method=method,
             model="BG/NBD",
         )

@@ -75,6 +75,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special  # type: ignore[import-untyped]
 
+from kamcore._fitting import (
+    FIT_METHODS,
+    FitReport,
+    maximize_likelihood,
+    prepare_fit_data,
+    validate_weights,
+)
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -87,14 +94,9 @@ from kamcore._params import (
     same_length,
 )
 from kamcore.clp._btyd._base import (
-    FIT_METHODS,
-    FitReport,
     ParametricModel,
     check_positive_parameter,
-    maximize_likelihood,
-    prepare_fit_data,
     to_float_parameter,
-    validate_weights,
 )
 from kamcore.errors import InvalidParameterError
 
@@ -275,7 +277,7 @@ class BetaGeoBetaBinom(ParametricModel):
     >>> tx = [0, 1, 4, 6, 6]
     >>> donors = [3464, 1091, 155, 357, 1203]
     >>> m = BetaGeoBetaBinom.fit(x, tx, 6, weights=donors)
-    >>> m.fit_report.converged, m.fit_report.n_customers
+    >>> m.fit_report.converged, m.fit_report.n
     (True, 6270.0)
     >>> m.expected_purchases(5, [0, 6], [0, 6], 6).round(2)      # next 5 drives
     array([0.01, 4.35])
@@ -361,8 +363,8 @@ class BetaGeoBetaBinom(ParametricModel):
             objective,
             start,
             cls.PARAMETER_NAMES,
-            n_customers=float(w.sum()),
-            n_unique=int(x.size),
+            n=float(w.sum()),
+            n_rows=int(x.size),
             method=method,
             model="BG/BB",
         )

@@ -66,6 +66,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special  # type: ignore[import-untyped]
 
+from kamcore._fitting import (
+    FitReport,
+    maximize_likelihood,
+    prepare_fit_data,
+    validate_weights,
+)
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -77,13 +83,9 @@ from kamcore._params import (
     same_length,
 )
 from kamcore.clp._btyd._base import (
-    FitReport,
     ParametricModel,
     check_positive_parameter,
-    maximize_likelihood,
-    prepare_fit_data,
     to_float_parameter,
-    validate_weights,
 )
 from kamcore.errors import InvalidParameterError
 
@@ -182,7 +184,7 @@ class GammaGamma(ParametricModel):
     >>> gg = GammaGamma.fit(x, truth.simulate(x, rng=rng))
     >>> round(gg.p, 1), round(gg.q, 1), round(gg.gamma, 1)
     (6.4, 4.0, 13.7)
-    >>> gg.fit_report.converged, gg.fit_report.n_customers
+    >>> gg.fit_report.converged, gg.fit_report.n
     (True, 5000.0)
     """
 
@@ -331,8 +333,8 @@ class GammaGamma(ParametricModel):
             objective,
             init,
             ("p", "q", "gamma"),
-            n_customers=total,
-            n_unique=int(xu.size),
+            n=total,
+            n_rows=int(xu.size),
             method=method,
             model="GammaGamma",
         )

@@ -34,20 +34,22 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special  # type: ignore[import-untyped]
 
-from kamcore._params import FloatArray, IntArray, broadcast, check_in, fail_where
-from kamcore.clp._btyd._base import (
+from kamcore._fitting import (
     FIT_METHODS,
     FitReport,
-    ParametricModel,
-    check_positive_parameter,
     maximize_likelihood,
     prepare_fit_data,
-    to_float_parameter,
-    validate_rfm,
     validate_weights,
 )
-from kamcore.clp._btyd._base import (
+from kamcore._fitting import (
     weighted_sum as _dot,
+)
+from kamcore._params import FloatArray, IntArray, broadcast, check_in, fail_where
+from kamcore.clp._btyd._base import (
+    ParametricModel,
+    check_positive_parameter,
+    to_float_parameter,
+    validate_rfm,
 )
 from kamcore.clp._btyd.betageo import (
     _as_t,
@@ -198,7 +200,7 @@ class ModifiedBetaGeo(ParametricModel):
         >>> truth = ModifiedBetaGeo(r=0.5, alpha=5.0, a=0.8, b=2.5)
         >>> x, tx, T = truth.simulate(2000, 39.0, rng=np.random.default_rng(7))
         >>> m = ModifiedBetaGeo.fit(x, tx, T)
-        >>> m.fit_report.converged, m.fit_report.n_customers
+        >>> m.fit_report.converged, m.fit_report.n
         (True, 2000.0)
         >>> bool(abs(m.r - 0.5) < 3 * m.fit_report.standard_errors["r"])
         True
@@ -217,8 +219,8 @@ class ModifiedBetaGeo(ParametricModel):
             objective,
             [r0, alpha0, 1.0, 1.0],
             cls.PARAMETER_NAMES,
-            n_customers=float(w.sum()),
-            n_unique=int(x.size),
+            n=float(w.sum()),
+            n_rows=int(x.size),
             method=method,
             model="MBG/NBD",
         )

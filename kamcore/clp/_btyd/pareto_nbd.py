@@ -50,6 +50,16 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special  # type: ignore[import-untyped]
 
+from kamcore._fitting import (
+    FIT_METHODS,
+    FitReport,
+    maximize_likelihood,
+    prepare_fit_data,
+    validate_weights,
+)
+from kamcore._fitting import (
+    weighted_sum as _dot,
+)
 from kamcore._params import (
     NONNEGATIVE,
     POSITIVE,
@@ -61,18 +71,10 @@ from kamcore._params import (
     check_in,
 )
 from kamcore.clp._btyd._base import (
-    FIT_METHODS,
-    FitReport,
     ParametricModel,
     check_positive_parameter,
-    maximize_likelihood,
-    prepare_fit_data,
     to_float_parameter,
     validate_rfm,
-    validate_weights,
-)
-from kamcore.clp._btyd._base import (
-    weighted_sum as _dot,
 )
 from kamcore.errors import InvalidParameterError
 
@@ -330,8 +332,8 @@ class ParetoNBD(ParametricModel):
             objective,
             start,
             cls.PARAMETER_NAMES,
-            n_customers=float(w.sum()),
-            n_unique=int(x.size),
+            n=float(w.sum()),
+            n_rows=int(x.size),
             method=method,
             model="Pareto/NBD",
         )

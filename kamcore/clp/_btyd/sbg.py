@@ -73,6 +73,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special  # type: ignore[import-untyped]
 
+from kamcore._fitting import (
+    FitReport,
+    maximize_likelihood,
+    prepare_fit_data,
+    validate_weights,
+)
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -85,13 +91,9 @@ from kamcore._params import (
     same_length,
 )
 from kamcore.clp._btyd._base import (
-    FitReport,
     ParametricModel,
     check_positive_parameter,
-    maximize_likelihood,
-    prepare_fit_data,
     to_float_parameter,
-    validate_weights,
 )
 from kamcore.errors import ConvergenceError, InvalidParameterError
 
@@ -422,8 +424,8 @@ class ShiftedBetaGeometric(ParametricModel):
             objective,
             start,
             ("alpha", "beta"),
-            n_customers=total,
-            n_unique=int(tu.size),
+            n=total,
+            n_rows=int(tu.size),
             method=method,
             model="ShiftedBetaGeometric",
         )
@@ -451,7 +453,7 @@ class ShiftedBetaGeometric(ParametricModel):
         Returns
         -------
         ShiftedBetaGeometric
-            With ``fit_report``; ``n_customers`` is the cohort size.
+            With ``fit_report``; its ``n`` is the cohort size.
 
         Raises
         ------
