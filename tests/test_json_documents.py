@@ -50,7 +50,7 @@ DOCUMENTS = Path(__file__).parent / "data" / "json_documents"
 
 def _fitted() -> BetaGeo:
     d = np.genfromtxt(DATA / "cdnow_customers_summary.csv", delimiter=",", names=True)
-    return BetaGeo.fit(d["frequency"], d["recency"], d["T"])
+    return BetaGeo.fit(frequency=d["frequency"], recency=d["recency"], T=d["T"])
 
 
 def _expected() -> dict[str, Any]:
