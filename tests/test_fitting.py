@@ -87,6 +87,11 @@ def test_cdnow_bgnbd_covariance_matches_a_finite_difference_hessian(
     assert not rep.covariance.flags.writeable
     # the published standard errors (FHL 2005 report r 0.243 with se about 0.013)
     assert rep.standard_errors["r"] == pytest.approx(0.0126, abs=5e-4)
+    # the delta method from the optimiser's log space gives the same covariance:
+    # Sigma_theta = diag(theta) Sigma_phi diag(theta) at the optimum
+    cov_phi = _fd_covariance(lambda ph: loglik(np.exp(ph)), np.log(theta))
+    delta = cov_phi * np.outer(theta, theta)
+    np.testing.assert_allclose(rep.covariance, delta, rtol=5e-3, atol=1e-6 * se.max() ** 2)
 
 
 def test_retention_covariance_matches_a_finite_difference_hessian() -> None:
