@@ -100,7 +100,7 @@ class Model:
     peer: str  # fitter class name in lifetimes
     names: tuple[str, ...]  # kamcore parameter names
     peer_names: tuple[str, ...]  # the same parameters as lifetimes names them
-    columns: tuple[str, ...]  # data columns, passed positionally to both fits
+    columns: tuple[str, ...]  # data columns: positional for lifetimes, keywords for kamcore
     truth: dict[str, float]  # parameters the simulated data are drawn from
     published: str  # label of the published data set
 
@@ -177,7 +177,7 @@ def _daily_rfm(model: Model, n: int, rng: np.random.Generator) -> dict[str, np.n
 
     age_days = rng.integers(27 * 7, 39 * 7 + 1, size=n)
     truth = getattr(kamcore.clp, model.kamcore)(**model.truth)
-    x, tx, T = truth.simulate(n, age_days / 7.0, rng=rng)
+    x, tx, T = truth.simulate(n_customers=n, T=age_days / 7.0, rng=rng)
     tx = np.floor(tx * 7.0) / 7.0
     tx[x == 0] = 0.0
     return {"frequency": x, "recency": tx, "T": T}
@@ -199,7 +199,7 @@ def make_data(n: int | None, path: Path, model: Model = MODELS["bgnbd"]) -> None
             from kamcore.clp import BetaGeoBetaBinom
 
             rng = np.random.default_rng(20240601 + n)
-            x, tx, periods = BetaGeoBetaBinom(**model.truth).simulate(n, 6, rng=rng)
+            x, tx, periods = BetaGeoBetaBinom(**model.truth).simulate(n_customers=n, T=6, rng=rng)
             cols = {"frequency": x, "recency": tx, "n_periods": periods}
     elif model.key == "gg":
         d = _read(CDNOW_SPEND)
@@ -255,11 +255,17 @@ def _reset_hwm() -> bool:
     return True
 
 
+def _kamcore_columns(model: Model, data: dict[str, Any]) -> dict[str, Any]:
+    """The data columns as kamcore keywords (n_periods is T; monetary_value is average_spend)."""
+    names = {"n_periods": "T", "monetary_value": "average_spend"}
+    return {names.get(c, c): data[c] for c in model.columns}
+
+
 def _fit_kamcore(model: Model, data: dict[str, Any], collapse: bool) -> dict[str, float]:
     import kamcore.clp
 
     cls = getattr(kamcore.clp, model.kamcore)
-    m = cls.fit(*(data[c] for c in model.columns), weights=data["weights"], collapse=collapse)
+    m = cls.fit(**_kamcore_columns(model, data), weights=data["weights"], collapse=collapse)
     return {k: float(getattr(m, k)) for k in model.names}
 
 
@@ -367,7 +373,7 @@ def log_likelihood(model: Model, params: dict[str, float], data: dict[str, Any])
     import kamcore.clp
 
     m = getattr(kamcore.clp, model.kamcore)(**params)
-    ll = np.asarray(m.log_likelihood(*(data[c] for c in model.columns)), dtype=np.float64)
+    ll = np.asarray(m.log_likelihood(**_kamcore_columns(model, data)), dtype=np.float64)
     w = data["weights"]
     return float(ll.sum() if w is None else np.dot(w, ll))
 

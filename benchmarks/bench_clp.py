@@ -61,7 +61,7 @@ def main(argv):
                 margin,
                 retention,
                 0.1,
-                horizon=horizon,
+                n_periods=horizon,
                 timing="start",
                 acquisition_cost=50.0,
                 cost_to_serve=20.0,
@@ -140,7 +140,7 @@ def main(argv):
     )
     print()
     t_inf = best_of(chain.value, 50)
-    t_fin = best_of(lambda: chain.value(horizon=120), 20)
+    t_fin = best_of(lambda: chain.value(n_periods=120), 20)
     print(f"{'Markov value, 5 states, infinite (solve)':<46} {t_inf * 1e6:>21.1f} us")
     print(f"{'Markov value, 5 states, T = 120 (Horner)':<46} {t_fin * 1e6:>21.1f} us")
     grades = rng.choice(np.array(chain.states), n)

@@ -42,7 +42,7 @@ def run(n: int) -> None:
     attraction = rng.uniform(-6, 6, n)
     barrier = rng.uniform(0, 1, n)
     model = RetentionModel()
-    retained = rng.random(n) < model.retention(attraction, barrier)
+    retained = rng.random(n) < model.retention(attraction=attraction, barrier=barrier)
     ours = rng.uniform(0, 100, n)
     category = ours + rng.uniform(0, 100, n)
 
@@ -61,8 +61,10 @@ def run(n: int) -> None:
         "totals_by_kind (3N rows)": lambda: totals_by_kind(
             accounts, facets, money_long, n_accounts=n
         ),
-        "RetentionModel.retention": lambda: model.retention(attraction, barrier),
-        "RetentionModel.fit": lambda: RetentionModel.fit(attraction, barrier, retained),
+        "RetentionModel.retention": lambda: model.retention(attraction=attraction, barrier=barrier),
+        "RetentionModel.fit": lambda: RetentionModel.fit(
+            attraction=attraction, barrier=barrier, retained=retained
+        ),
         "attraction_barrier_matrix": lambda: attraction_barrier_matrix(attraction, barrier),
         "share_of_wallet": lambda: share_of_wallet(ours, category),
     }

@@ -57,9 +57,9 @@ def published() -> None:
     x = np.array([int(r["frequency"]) for r in don])
     tx = np.array([int(r["recency"]) for r in don])
     w = np.array([int(r["weights"]) for r in don])
-    BetaGeoBetaBinom.fit(x, tx, 6, weights=w)  # warm-up
-    sec, m = timed(lambda: BetaGeoBetaBinom.fit(x, tx, 6, weights=w), repeats=3)
-    mib = peak_mib(lambda: BetaGeoBetaBinom.fit(x, tx, 6, weights=w))
+    BetaGeoBetaBinom.fit(frequency=x, recency=tx, T=6, weights=w)  # warm-up
+    sec, m = timed(lambda: BetaGeoBetaBinom.fit(frequency=x, recency=tx, T=6, weights=w), repeats=3)
+    mib = peak_mib(lambda: BetaGeoBetaBinom.fit(frequency=x, recency=tx, T=6, weights=w))
     row(
         "BG/BB donations (22 patterns, 11,104 donors)",
         22,
@@ -70,8 +70,13 @@ def published() -> None:
     cd = read("cdnow_customers_summary_with_transactions.csv")
     fx = np.array([int(r["x"]) for r in cd])
     z = np.array([float(r["zbar"]) for r in cd])
-    sec, g = timed(lambda: GammaGamma.fit(fx, z, exclude_zero_frequency=True), repeats=3)
-    mib = peak_mib(lambda: GammaGamma.fit(fx, z, exclude_zero_frequency=True))
+    sec, g = timed(
+        lambda: GammaGamma.fit(frequency=fx, average_spend=z, exclude_zero_frequency=True),
+        repeats=3,
+    )
+    mib = peak_mib(
+        lambda: GammaGamma.fit(frequency=fx, average_spend=z, exclude_zero_frequency=True)
+    )
     row(
         "Gamma-Gamma CDNOW (946 repeat buyers)",
         2357,
@@ -94,27 +99,39 @@ def simulated(sizes) -> None:
     gg = GammaGamma(p=6.25, q=3.74, gamma=15.44)
     sbg = ShiftedBetaGeometric(alpha=0.7, beta=1.2)
     for n in sizes:
-        x, tx, periods = bgbb.simulate(n, 6, rng=rng)
-        sec, m = timed(lambda x=x, tx=tx, periods=periods: BetaGeoBetaBinom.fit(x, tx, periods))
-        mib = peak_mib(lambda x=x, tx=tx, periods=periods: BetaGeoBetaBinom.fit(x, tx, periods))
-        row("BG/BB, 6 opportunities", n, sec, mib, f"{m.fit_report.n_unique}")
+        x, tx, periods = bgbb.simulate(n_customers=n, T=6, rng=rng)
+        sec, m = timed(
+            lambda x=x, tx=tx, periods=periods: BetaGeoBetaBinom.fit(
+                frequency=x, recency=tx, T=periods
+            )
+        )
+        mib = peak_mib(
+            lambda x=x, tx=tx, periods=periods: BetaGeoBetaBinom.fit(
+                frequency=x, recency=tx, T=periods
+            )
+        )
+        row("BG/BB, 6 opportunities", n, sec, mib, f"{m.fit_report.n_rows}")
         freq = rng.integers(1, 11, n)
         zbar = np.round(gg.simulate(freq, rng=rng), 2)  # spend in cents: real data repeat
-        sec, g = timed(lambda freq=freq, zbar=zbar: GammaGamma.fit(freq, zbar))
-        mib = peak_mib(lambda freq=freq, zbar=zbar: GammaGamma.fit(freq, zbar))
-        row("Gamma-Gamma, spend rounded to cents", n, sec, mib, f"{g.fit_report.n_unique:,}")
-        d, c = sbg.simulate(n, rng=rng, horizon=12)
-        sec, s = timed(lambda d=d, c=c: ShiftedBetaGeometric.fit(d, c))
-        mib = peak_mib(lambda d=d, c=c: ShiftedBetaGeometric.fit(d, c))
-        row("sBG, durations censored at 12", n, sec, mib, f"{s.fit_report.n_unique}")
+        sec, g = timed(
+            lambda freq=freq, zbar=zbar: GammaGamma.fit(frequency=freq, average_spend=zbar)
+        )
+        mib = peak_mib(
+            lambda freq=freq, zbar=zbar: GammaGamma.fit(frequency=freq, average_spend=zbar)
+        )
+        row("Gamma-Gamma, spend rounded to cents", n, sec, mib, f"{g.fit_report.n_rows:,}")
+        d, c = sbg.simulate(n_customers=n, rng=rng, n_periods=12)
+        sec, s = timed(lambda d=d, c=c: ShiftedBetaGeometric.fit(durations=d, censored=c))
+        mib = peak_mib(lambda d=d, c=c: ShiftedBetaGeometric.fit(durations=d, censored=c))
+        row("sBG, durations censored at 12", n, sec, mib, f"{s.fit_report.n_rows}")
     n = sizes[0]
-    x, tx, periods = bgbb.simulate(n, 6, rng=rng)
-    sec, _ = timed(lambda: BetaGeoBetaBinom.fit(x, tx, periods, collapse=False))
+    x, tx, periods = bgbb.simulate(n_customers=n, T=6, rng=rng)
+    sec, _ = timed(lambda: BetaGeoBetaBinom.fit(frequency=x, recency=tx, T=periods, collapse=False))
     row(
         "BG/BB, 6 opportunities, collapse=False",
         n,
         sec,
-        peak_mib(lambda: BetaGeoBetaBinom.fit(x, tx, periods, collapse=False)),
+        peak_mib(lambda: BetaGeoBetaBinom.fit(frequency=x, recency=tx, T=periods, collapse=False)),
         f"{n:,}",
     )
 
@@ -124,22 +141,22 @@ def clp(n) -> None:
     print("| case | customers | time | peak | note |\n|---|---|---|---|---|")
     rng = np.random.default_rng(7)
     bgnbd = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
-    x, tx, T = bgnbd.simulate(n, 39.0, rng=rng)
+    x, tx, T = bgnbd.simulate(n_customers=n, T=39.0, rng=rng)
     spend = rng.gamma(2.0, 20.0, n)
     margin = rng.uniform(-0.1, 0.4, n)
 
     def run_bgnbd():
         return customer_lifetime_profit(
             bgnbd,
-            x,
-            tx,
-            T,
+            frequency=x,
+            recency=tx,
+            T=T,
             spend=spend,
             margin_rate=margin,
             cost_per_period=0.5,
             cost_basis="horizon",
             discount_rate=0.0025,
-            horizon=120,
+            n_periods=120,
             period_length=1.0,
         )
 
@@ -154,22 +171,22 @@ def clp(n) -> None:
     )
 
     bgbb = BetaGeoBetaBinom(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
-    bx, btx, bn = bgbb.simulate(n, 6, rng=rng)
+    bx, btx, bn = bgbb.simulate(n_customers=n, T=6, rng=rng)
     gg = GammaGamma(p=6.25, q=3.74, gamma=15.44)
     z = np.where(bx > 0, gg.simulate(bx, rng=rng), 0.0)
 
     def run_bgbb():
         return customer_lifetime_profit(
             bgbb,
-            bx,
-            btx,
-            bn,
+            frequency=bx,
+            recency=btx,
+            T=bn,
             spend_model=gg,
-            monetary_value=z,
+            average_spend=z,
             margin_rate=margin,
             cost_per_period=0.5,
             discount_rate=0.05,
-            horizon=120,
+            n_periods=120,
         )
 
     sec, _ = timed(run_bgbb)

@@ -33,7 +33,7 @@ def cdnow():
 
 @pytest.fixture(scope="module")
 def cdnow_fit(cdnow):
-    return BetaGeo.fit(*cdnow)
+    return BetaGeo.fit(**dict(zip(("frequency", "recency", "T"), cdnow, strict=True)))
 
 
 # ----------------------------------------------------------------- plain-Python references
@@ -135,27 +135,37 @@ def test_cdnow_fit_reproduces_published_estimates(cdnow_fit):
     assert round(m.b, 3) == 2.426
     assert round(m.fit_report.log_likelihood, 1) == -9582.4
     assert m.fit_report.converged
-    assert m.fit_report.n_customers == 2357
-    assert m.fit_report.n_unique < 2357
+    assert m.fit_report.n == 2357
+    assert m.fit_report.n_rows < 2357
     assert set(m.fit_report.standard_errors) == {"r", "alpha", "a", "b"}
     assert all(0 < v < 1 for v in m.fit_report.standard_errors.values())
 
 
 def test_published_worked_example():
     # FHL (2005): customer with x = 2, t_x = 30.43, T = 38.86 expects 1.226 purchases in 39 weeks
-    assert round(float(PUBLISHED.expected_purchases(39.0, 2, 30.43, 38.86)), 3) == 1.226
+    assert (
+        round(float(PUBLISHED.expected_purchases(t=39.0, frequency=2, recency=30.43, T=38.86)), 3)
+        == 1.226
+    )
 
 
 def test_log_likelihood_sum_at_published_estimates(cdnow):
-    assert round(float(PUBLISHED.log_likelihood(*cdnow).sum()), 1) == pytest.approx(
-        -9582.4, abs=0.1
-    )
+    assert round(
+        float(
+            PUBLISHED.log_likelihood(
+                **dict(zip(("frequency", "recency", "T"), cdnow, strict=True))
+            ).sum()
+        ),
+        1,
+    ) == pytest.approx(-9582.4, abs=0.1)
 
 
 @pytest.mark.slow
 def test_collapsed_fit_equals_uncollapsed(cdnow, cdnow_fit):
-    full = BetaGeo.fit(*cdnow, collapse=False)
-    assert full.fit_report.n_unique == 2357
+    full = BetaGeo.fit(
+        **dict(zip(("frequency", "recency", "T"), cdnow, strict=True)), collapse=False
+    )
+    assert full.fit_report.n_rows == 2357
     for name in ("r", "alpha", "a", "b"):
         assert getattr(full, name) == pytest.approx(getattr(cdnow_fit, name), rel=1e-5)
     assert full.fit_report.log_likelihood == pytest.approx(
@@ -167,17 +177,19 @@ def test_weights_equal_repeated_rows(cdnow):
     x, tx, T = (c[:600] for c in cdnow)
     w = np.random.default_rng(3).integers(1, 4, size=600)
     rep = np.repeat(np.arange(600), w)
-    a = BetaGeo.fit(x, tx, T, weights=w, collapse=False)
-    b = BetaGeo.fit(x[rep], tx[rep], T[rep], collapse=False)
+    a = BetaGeo.fit(frequency=x, recency=tx, T=T, weights=w, collapse=False)
+    b = BetaGeo.fit(frequency=x[rep], recency=tx[rep], T=T[rep], collapse=False)
     for name in ("r", "alpha", "a", "b"):
         assert getattr(a, name) == pytest.approx(getattr(b, name), rel=1e-4)
-    assert a.fit_report.n_customers == w.sum() == b.fit_report.n_customers
+    assert a.fit_report.n == w.sum() == b.fit_report.n
     assert a.fit_report.log_likelihood == pytest.approx(b.fit_report.log_likelihood, abs=1e-6)
 
 
 def test_fit_is_permutation_invariant(cdnow, cdnow_fit):
     perm = np.random.default_rng(0).permutation(len(cdnow[0]))
-    m = BetaGeo.fit(*(c[perm] for c in cdnow))
+    m = BetaGeo.fit(
+        **dict(zip(("frequency", "recency", "T"), (c[perm] for c in cdnow), strict=True))
+    )
     assert m == cdnow_fit
 
 
@@ -186,7 +198,7 @@ def test_fit_accepts_portfolio_columns(cdnow, cdnow_fit):
     p = Portfolio.from_columns(
         [f"c{i}" for i in range(x.size)], {"frequency": x, "recency": tx, "T": T}
     )
-    m = BetaGeo.fit(p["frequency"], p["recency"], p["T"])
+    m = BetaGeo.fit(frequency=p["frequency"], recency=p["recency"], T=p["T"])
     assert m == cdnow_fit
 
 
@@ -196,14 +208,14 @@ def test_fit_accepts_portfolio_columns(cdnow, cdnow_fit):
 @given(params, histories())
 def test_log_likelihood_matches_scalar_reference(par, hist):
     m = BetaGeo(*par)
-    got = float(m.log_likelihood(*hist))
+    got = float(m.log_likelihood(**dict(zip(("frequency", "recency", "T"), hist, strict=True))))
     assert got == pytest.approx(ref_loglik(*par, *hist), rel=1e-9, abs=1e-9)
 
 
 @given(params, histories())
 def test_probability_alive_matches_reference_and_is_a_probability(par, hist):
     m = BetaGeo(*par)
-    got = float(m.probability_alive(*hist))
+    got = float(m.probability_alive(**dict(zip(("frequency", "recency", "T"), hist, strict=True))))
     assert 0.0 <= got <= 1.0
     assert got == pytest.approx(ref_p_alive(*par, *hist), rel=1e-9, abs=1e-12)
 
@@ -211,7 +223,9 @@ def test_probability_alive_matches_reference_and_is_a_probability(par, hist):
 @given(params, histories(), st.floats(0.0, 100.0))
 def test_expected_purchases_matches_quadrature_reference(par, hist, t):
     m = BetaGeo(*par)
-    got = float(m.expected_purchases(t, *hist))
+    got = float(
+        m.expected_purchases(t=t, **dict(zip(("frequency", "recency", "T"), hist, strict=True)))
+    )
     ref = ref_expected_conditional(*par, t, *hist)
     assert got == pytest.approx(ref, rel=1e-6, abs=1e-10)
 
@@ -219,7 +233,7 @@ def test_expected_purchases_matches_quadrature_reference(par, hist, t):
 @given(params, st.integers(0, 15), st.floats(0.01, 80.0))
 def test_probability_of_purchases_matches_reference(par, n, t):
     m = BetaGeo(*par)
-    assert float(m.probability_of_purchases(n, t)) == pytest.approx(
+    assert float(m.probability_of_purchases(n=n, t=t)) == pytest.approx(
         ref_pmf(*par, n, t), rel=1e-8, abs=1e-13
     )
 
@@ -248,8 +262,18 @@ def test_conditional_expectation_increases_with_t(par, hist, t1, t2):
     m = BetaGeo(*par)
     lo, hi = sorted((t1, t2))
     assert (
-        float(m.expected_purchases(lo, *hist))
-        <= float(m.expected_purchases(hi, *hist)) * (1 + 1e-12) + 1e-15
+        float(
+            m.expected_purchases(
+                t=lo, **dict(zip(("frequency", "recency", "T"), hist, strict=True))
+            )
+        )
+        <= float(
+            m.expected_purchases(
+                t=hi, **dict(zip(("frequency", "recency", "T"), hist, strict=True))
+            )
+        )
+        * (1 + 1e-12)
+        + 1e-15
     )
 
 
@@ -257,7 +281,7 @@ def test_conditional_expectation_increases_with_t(par, hist, t1, t2):
 def test_pmf_sums_to_one_and_mean_matches(par, t):
     m = BetaGeo(*par)
     n = np.arange(0, 3000)
-    p = m.probability_of_purchases(n, t)
+    p = m.probability_of_purchases(n=n, t=t)
     assert np.all(p >= 0)
     assert p.sum() == pytest.approx(1.0, abs=1e-6)
     assert (n * p).sum() == pytest.approx(float(m.expected_purchases_new(t)), rel=1e-4, abs=1e-8)
@@ -266,30 +290,35 @@ def test_pmf_sums_to_one_and_mean_matches(par, t):
 def test_vectorised_equals_elementwise_and_chunks(cdnow):
     x, tx, T = (c[:300] for c in cdnow)
     m = PUBLISHED
-    whole = m.expected_purchases(20.0, x, tx, T)
+    whole = m.expected_purchases(t=20.0, frequency=x, recency=tx, T=T)
     parts = np.concatenate(
         [
-            m.expected_purchases(20.0, x[i : i + 70], tx[i : i + 70], T[i : i + 70])
+            m.expected_purchases(
+                t=20.0, frequency=x[i : i + 70], recency=tx[i : i + 70], T=T[i : i + 70]
+            )
             for i in range(0, 300, 70)
         ]
     )
     np.testing.assert_array_equal(whole, parts)
     one = [
-        float(m.expected_purchases(20.0, int(a), float(b), float(c)))
+        float(m.expected_purchases(t=20.0, frequency=int(a), recency=float(b), T=float(c)))
         for a, b, c in zip(x[:20], tx[:20], T[:20], strict=True)
     ]
     np.testing.assert_allclose(whole[:20], one, rtol=1e-13)
     perm = np.random.default_rng(1).permutation(300)
     np.testing.assert_allclose(
-        m.probability_alive(x[perm], tx[perm], T[perm]), m.probability_alive(x, tx, T)[perm]
+        m.probability_alive(frequency=x[perm], recency=tx[perm], T=T[perm]),
+        m.probability_alive(frequency=x, recency=tx, T=T)[perm],
     )
 
 
 def test_broadcasting_shapes():
     m = PUBLISHED
-    out = m.expected_purchases(np.array([[1.0], [10.0], [39.0]]), [0, 2], [0.0, 30.43], 38.86)
+    out = m.expected_purchases(
+        t=np.array([[1.0], [10.0], [39.0]]), frequency=[0, 2], recency=[0.0, 30.43], T=38.86
+    )
     assert out.shape == (3, 2)
-    assert m.probability_of_purchases(np.arange(4)[:, None], [1.0, 2.0]).shape == (4, 2)
+    assert m.probability_of_purchases(n=np.arange(4)[:, None], t=[1.0, 2.0]).shape == (4, 2)
 
 
 def test_kernel_is_continuous_through_a_equal_one():
@@ -305,9 +334,9 @@ def test_kernel_is_continuous_through_a_equal_one():
 def test_heavy_long_lived_customer_is_finite():
     m = PUBLISHED
     for fn in (m.log_likelihood, m.probability_alive):
-        v = fn([5000, 5000], [1990.0, 2000.0], 2000.0)
+        v = fn(frequency=[5000, 5000], recency=[1990.0, 2000.0], T=2000.0)
         assert np.all(np.isfinite(v))
-    e = m.expected_purchases(52.0, 5000, 2000.0, 2000.0)
+    e = m.expected_purchases(t=52.0, frequency=5000, recency=2000.0, T=2000.0)
     # essentially alive for sure, buying at about (r+x)/(alpha+T) per week
     r, alpha, a, b = 0.243, 4.414, 0.793, 2.426
     ref = ref_p_alive(r, alpha, a, b, 5000, 2000.0, 2000.0) * ref_beta_count_heavy(
@@ -321,10 +350,10 @@ def test_fit_recovers_simulated_parameters():
     truth = BetaGeo(r=0.5, alpha=6.0, a=0.8, b=2.5)
     rng = np.random.default_rng(2024)
     T = rng.uniform(20.0, 60.0, size=30_000)
-    x, tx, TT = truth.simulate(30_000, T, rng=rng)
+    x, tx, TT = truth.simulate(n_customers=30_000, T=T, rng=rng)
     assert np.all(tx <= TT)
     assert np.all(tx[x == 0] == 0)
-    m = BetaGeo.fit(x, tx, TT)
+    m = BetaGeo.fit(frequency=x, recency=tx, T=TT)
     se = m.fit_report.standard_errors
     for name in ("r", "alpha", "a", "b"):
         assert abs(getattr(m, name) - getattr(truth, name)) < 4 * se[name], name
@@ -332,16 +361,16 @@ def test_fit_recovers_simulated_parameters():
 
 def test_simulate_is_reproducible_and_validates():
     m = PUBLISHED
-    a = m.simulate(100, 30.0, rng=np.random.default_rng(5))
-    b = m.simulate(100, 30.0, rng=np.random.default_rng(5))
+    a = m.simulate(n_customers=100, T=30.0, rng=np.random.default_rng(5))
+    b = m.simulate(n_customers=100, T=30.0, rng=np.random.default_rng(5))
     for u, v in zip(a, b, strict=True):
         np.testing.assert_array_equal(u, v)
-    with pytest.raises(InvalidParameterError, match="'n'"):
-        m.simulate(0, 30.0, rng=np.random.default_rng(5))
+    with pytest.raises(InvalidParameterError, match="'n_customers'"):
+        m.simulate(n_customers=0, T=30.0, rng=np.random.default_rng(5))
     with pytest.raises(InvalidParameterError, match="'rng'"):
-        m.simulate(5, 30.0, rng=5)  # type: ignore[arg-type]
+        m.simulate(n_customers=5, T=30.0, rng=5)  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="'T'"):
-        m.simulate(5, [1.0, 2.0], rng=np.random.default_rng(5))
+        m.simulate(n_customers=5, T=[1.0, 2.0], rng=np.random.default_rng(5))
 
 
 # ----------------------------------------------------------------- bad input
@@ -364,33 +393,33 @@ def test_bad_parameters(kwargs, match):
 
 def test_bad_fit_inputs():
     with pytest.raises(InvalidParameterError, match="'frequency' must be >= 0"):
-        BetaGeo.fit([-1, 2], [0.0, 1.0], [5.0, 5.0])
+        BetaGeo.fit(frequency=[-1, 2], recency=[0.0, 1.0], T=[5.0, 5.0])
     with pytest.raises(InvalidParameterError, match="'recency' must be <= T"):
-        BetaGeo.fit([1, 2], [6.0, 1.0], [5.0, 5.0])
+        BetaGeo.fit(frequency=[1, 2], recency=[6.0, 1.0], T=[5.0, 5.0])
     with pytest.raises(InvalidParameterError, match="must not be empty"):
-        BetaGeo.fit([], [], [])
+        BetaGeo.fit(frequency=[], recency=[], T=[])
     with pytest.raises(ShapeMismatchError):
-        BetaGeo.fit([1, 2], [1.0, 1.0], [5.0])
+        BetaGeo.fit(frequency=[1, 2], recency=[1.0, 1.0], T=[5.0])
     with pytest.raises(InvalidParameterError, match="'weights'"):
-        BetaGeo.fit([1, 2], [1.0, 1.0], [5.0, 5.0], weights=[1.0, -1.0])
+        BetaGeo.fit(frequency=[1, 2], recency=[1.0, 1.0], T=[5.0, 5.0], weights=[1.0, -1.0])
     with pytest.raises(InvalidParameterError, match="'method'"):
-        BetaGeo.fit([1, 2], [1.0, 1.0], [5.0, 5.0], method="newton")
+        BetaGeo.fit(frequency=[1, 2], recency=[1.0, 1.0], T=[5.0, 5.0], method="newton")
 
 
 def test_bad_prediction_inputs():
     with pytest.raises(InvalidParameterError, match="'t' must be >= 0"):
         PUBLISHED.expected_purchases_new(-1.0)
     with pytest.raises(InvalidParameterError, match="'n' must be a whole number"):
-        PUBLISHED.probability_of_purchases(1.5, 3.0)
+        PUBLISHED.probability_of_purchases(n=1.5, t=3.0)
     with pytest.raises(InvalidParameterError, match="'recency' must be 0 when frequency is 0"):
-        PUBLISHED.probability_alive(0, 1.0, 3.0)
+        PUBLISHED.probability_alive(frequency=0, recency=1.0, T=3.0)
     with pytest.raises(ShapeMismatchError):
-        PUBLISHED.expected_purchases([1.0, 2.0, 3.0], [0, 1], [0.0, 1.0], 3.0)
+        PUBLISHED.expected_purchases(t=[1.0, 2.0, 3.0], frequency=[0, 1], recency=[0.0, 1.0], T=3.0)
 
 
 def test_fit_without_repeat_buying_raises_convergence_error():
     with pytest.raises(ConvergenceError) as info:
-        BetaGeo.fit([0, 0, 0, 0], [0.0, 0.0, 0.0, 0.0], [5.0, 6.0, 7.0, 8.0])
+        BetaGeo.fit(frequency=[0, 0, 0, 0], recency=[0.0, 0.0, 0.0, 0.0], T=[5.0, 6.0, 7.0, 8.0])
     assert isinstance(info.value, KamcoreError)
     assert info.value.optimizer_message is not None
 

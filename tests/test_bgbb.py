@@ -76,7 +76,7 @@ def ref_pmf(a: float, b: float, g: float, d: float, x: int, n: int) -> float:
 # ----------------------------------------------------------------- published numbers
 def test_fader_hardie_shang_donations_fit() -> None:
     x, tx, n, w = _donations()
-    m = BetaGeoBetaBinom.fit(x, tx, n, weights=w)
+    m = BetaGeoBetaBinom.fit(frequency=x, recency=tx, T=n, weights=w)
     assert (round(m.alpha, 3), round(m.beta, 3), round(m.gamma, 3), round(m.delta, 3)) == (
         1.204,
         0.750,
@@ -86,18 +86,18 @@ def test_fader_hardie_shang_donations_fit() -> None:
     rep = m.fit_report
     assert rep is not None
     assert round(rep.log_likelihood, 1) == -33225.6
-    assert rep.n_customers == 11104
-    assert rep.n_unique == 22
+    assert rep.n == 11104
+    assert rep.n_rows == 22
     assert rep.converged
     assert set(rep.standard_errors) == {"alpha", "beta", "gamma", "delta"}
-    assert round(float(PUBLISHED.log_likelihood(x, tx, n) @ w), 0) == -33226
+    assert round(float(PUBLISHED.log_likelihood(frequency=x, recency=tx, T=n) @ w), 0) == -33226
 
 
 def test_published_model_reproduces_the_frequency_histogram() -> None:
     # FHS (2010) figure 3: the fitted P(X(6) = x) tracks the observed shares closely
     x, _, _, w = _donations()
     observed = np.bincount(x, weights=w) / w.sum()
-    fitted = PUBLISHED.probability_of_purchases(np.arange(7), 6)
+    fitted = PUBLISHED.probability_of_purchases(n=np.arange(7), t=6)
     assert np.max(np.abs(fitted - observed)) < 0.01
     assert float(fitted @ np.arange(7)) == pytest.approx(float(observed @ np.arange(7)), abs=0.01)
 
@@ -105,11 +105,11 @@ def test_published_model_reproduces_the_frequency_histogram() -> None:
 @pytest.mark.slow
 def test_collapsed_equals_uncollapsed_fit() -> None:
     x, tx, _, w = _donations()
-    a = BetaGeoBetaBinom.fit(x, tx, 6, weights=w)
+    a = BetaGeoBetaBinom.fit(frequency=x, recency=tx, T=6, weights=w)
     xr, txr = np.repeat(x, w), np.repeat(tx, w)
     perm = np.random.default_rng(0).permutation(xr.size)
-    b = BetaGeoBetaBinom.fit(xr[perm], txr[perm], 6, collapse=False)
-    c = BetaGeoBetaBinom.fit(xr[perm], txr[perm], 6)
+    b = BetaGeoBetaBinom.fit(frequency=xr[perm], recency=txr[perm], T=6, collapse=False)
+    c = BetaGeoBetaBinom.fit(frequency=xr[perm], recency=txr[perm], T=6)
     for m in (b, c):
         for name in a.PARAMETER_NAMES:
             assert getattr(m, name) == pytest.approx(getattr(a, name), rel=1e-5)
@@ -117,14 +117,14 @@ def test_collapsed_equals_uncollapsed_fit() -> None:
         assert a.fit_report is not None
         assert m.fit_report.log_likelihood == pytest.approx(a.fit_report.log_likelihood, rel=1e-10)
     assert c.fit_report is not None
-    assert c.fit_report.n_unique == 22
+    assert c.fit_report.n_rows == 22
 
 
 @pytest.mark.slow
 def test_fit_recovers_simulated_parameters() -> None:
     truth = BetaGeoBetaBinom(alpha=1.2, beta=0.75, gamma=0.66, delta=2.8)
-    x, tx, n = truth.simulate(30_000, 8, rng=np.random.default_rng(5))
-    m = BetaGeoBetaBinom.fit(x, tx, n)
+    x, tx, n = truth.simulate(n_customers=30_000, T=8, rng=np.random.default_rng(5))
+    m = BetaGeoBetaBinom.fit(frequency=x, recency=tx, T=n)
     assert m.fit_report is not None
     se = m.fit_report.standard_errors
     for name in truth.PARAMETER_NAMES:
@@ -133,13 +133,13 @@ def test_fit_recovers_simulated_parameters() -> None:
 
 def test_simulation_matches_pmf_and_is_reproducible() -> None:
     m = PUBLISHED
-    x, tx, n = m.simulate(20_000, 6, rng=np.random.default_rng(1))
-    x2, _, _ = m.simulate(20_000, 6, rng=np.random.default_rng(1))
+    x, tx, n = m.simulate(n_customers=20_000, T=6, rng=np.random.default_rng(1))
+    x2, _, _ = m.simulate(n_customers=20_000, T=6, rng=np.random.default_rng(1))
     assert np.array_equal(x, x2)
     assert np.all((x <= tx) & (tx <= n) & ((x == 0) == (tx == 0)))
     shares = np.bincount(x, minlength=7) / x.size
-    np.testing.assert_allclose(shares, m.probability_of_purchases(np.arange(7), 6), atol=0.015)
-    per_customer = m.simulate(5, [1, 2, 3, 4, 5], rng=np.random.default_rng(2))
+    np.testing.assert_allclose(shares, m.probability_of_purchases(n=np.arange(7), t=6), atol=0.015)
+    per_customer = m.simulate(n_customers=5, T=[1, 2, 3, 4, 5], rng=np.random.default_rng(2))
     assert np.all(per_customer[1] <= np.arange(1, 6))
 
 
@@ -151,7 +151,9 @@ def test_loglik_matches_scalar_reference(
     m = BetaGeoBetaBinom(alpha=a, beta=b, gamma=g, delta=d)
     x, tx, n = (np.array(c) for c in zip(*rows, strict=True))
     expected = [math.log(ref_lik(a, b, g, d, *r)) for r in rows]
-    np.testing.assert_allclose(m.log_likelihood(x, tx, n), expected, rtol=1e-9, atol=1e-10)
+    np.testing.assert_allclose(
+        m.log_likelihood(frequency=x, recency=tx, T=n), expected, rtol=1e-9, atol=1e-10
+    )
 
 
 @given(positive, positive, positive, positive)
@@ -181,17 +183,23 @@ def test_expected_purchases_and_alive_match_reference(
 ) -> None:
     m = BetaGeoBetaBinom(alpha=a, beta=b, gamma=g, delta=d)
     x, tx, n = hist
-    got = float(m.expected_purchases(t, x, tx, n))
+    got = float(m.expected_purchases(t=t, frequency=x, recency=tx, T=n))
     assert got == pytest.approx(ref_expected(a, b, g, d, t, x, tx, n), rel=1e-8, abs=1e-14)
-    alive = m.probability_alive(x, tx, n, periods_ahead=np.arange(6))
+    alive = m.probability_alive_at(t=np.arange(6), frequency=x, recency=tx, T=n)
     assert np.all((alive >= 0) & (alive <= 1))
     assert np.all(np.diff(alive) <= 1e-15)
     ref_alive = math.exp(
         lbeta(a + x, b + n - x) - lbeta(a, b) + lbeta(g, d + n + 1) - lbeta(g, d)
     ) / ref_lik(a, b, g, d, x, tx, n)
-    assert float(m.probability_alive(x, tx, n)) == pytest.approx(ref_alive, rel=1e-9)
-    assert float(m.probability_alive_at(1, x, tx, n)) == float(m.probability_alive(x, tx, n))
-    e = m.expected_purchases(np.arange(8), x, tx, n)
+    # FHS eq. 11, P(alive in period n + 1)
+    assert float(m.probability_alive_at(t=1, frequency=x, recency=tx, T=n)) == pytest.approx(
+        ref_alive, rel=1e-9
+    )
+    # probability_alive is alive at T, as in the other models
+    assert float(m.probability_alive_at(t=0, frequency=x, recency=tx, T=n)) == float(
+        m.probability_alive(frequency=x, recency=tx, T=n)
+    )
+    e = m.expected_purchases(t=np.arange(8), frequency=x, recency=tx, T=n)
     assert e[0] == 0.0
     assert np.all(np.diff(e) > 0)  # more opportunities, more expected transactions
 
@@ -202,7 +210,7 @@ def test_pmf_matches_reference_sums_to_one_and_gives_the_mean(
 ) -> None:
     m = BetaGeoBetaBinom(alpha=a, beta=b, gamma=g, delta=d)
     xs = np.arange(n + 3)
-    pmf = m.probability_of_purchases(xs, n)
+    pmf = m.probability_of_purchases(n=xs, t=n)
     np.testing.assert_allclose(
         pmf, [ref_pmf(a, b, g, d, int(k), n) for k in xs], rtol=1e-9, atol=1e-15
     )
@@ -220,8 +228,8 @@ def test_gamma_equal_to_one_is_continuous() -> None:
     near = BetaGeoBetaBinom(alpha=1.0, beta=2.0, gamma=1.0 + 1e-4, delta=3.0)
     args = (np.array([0, 3, 10]), np.array([0, 3, 5]), np.array([0, 4, 6]))
     np.testing.assert_allclose(
-        at_one.expected_purchases(args[0], args[1], args[2], 6),
-        near.expected_purchases(args[0], args[1], args[2], 6),
+        at_one.expected_purchases(t=args[0], frequency=args[1], recency=args[2], T=6),
+        near.expected_purchases(t=args[0], frequency=args[1], recency=args[2], T=6),
         rtol=1e-3,
     )
     np.testing.assert_allclose(
@@ -235,26 +243,30 @@ def test_gamma_equal_to_one_is_continuous() -> None:
 
 def test_predictions_broadcast_and_are_permutation_equivariant() -> None:
     x, tx, n, _ = _donations()
-    e = PUBLISHED.expected_purchases(5, x, tx, n)
+    e = PUBLISHED.expected_purchases(t=5, frequency=x, recency=tx, T=n)
     perm = np.random.default_rng(3).permutation(x.size)
     np.testing.assert_array_equal(
-        PUBLISHED.expected_purchases(5, x[perm], tx[perm], n[perm]), e[perm]
+        PUBLISHED.expected_purchases(t=5, frequency=x[perm], recency=tx[perm], T=n[perm]), e[perm]
     )
-    grid = PUBLISHED.expected_purchases(np.arange(1, 4)[:, None], x, tx, 6)
+    grid = PUBLISHED.expected_purchases(t=np.arange(1, 4)[:, None], frequency=x, recency=tx, T=6)
     assert grid.shape == (3, x.size)
-    np.testing.assert_allclose(grid[-1], PUBLISHED.expected_purchases(3, x, tx, n))
-    assert PUBLISHED.log_likelihood(x.reshape(2, 11), tx.reshape(2, 11), 6).shape == (2, 11)
+    np.testing.assert_allclose(
+        grid[-1], PUBLISHED.expected_purchases(t=3, frequency=x, recency=tx, T=n)
+    )
+    assert PUBLISHED.log_likelihood(
+        frequency=x.reshape(2, 11), recency=tx.reshape(2, 11), T=6
+    ).shape == (2, 11)
 
 
 # ----------------------------------------------------------------- bad input
 @pytest.mark.parametrize(
     ("x", "tx", "n", "error", "match"),
     [
-        ([1, 2], [1, 7], 6, InvalidParameterError, "'recency' must be <= n_periods"),
+        ([1, 2], [1, 7], 6, InvalidParameterError, "'recency' must be <= T"),
         ([3, 1], [2, 1], 6, InvalidParameterError, "'frequency' must be <= recency"),
         ([-1, 1], [0, 1], 6, InvalidParameterError, "'frequency' must be >= 0"),
         ([0, 1], [2, 1], 6, InvalidParameterError, "'recency' must be 0 when frequency is 0"),
-        ([0, 1], [0, 1], 0, InvalidParameterError, "'n_periods' must be >= 1"),
+        ([0, 1], [0, 1], 0, InvalidParameterError, "'T' must be >= 1"),
         ([], [], 6, InvalidParameterError, "must not be empty"),
         ([0, 1], [0], 6, ShapeMismatchError, "same length"),
         ([0, 1], [0, 1], [6, 6, 6], ShapeMismatchError, "same length"),
@@ -265,26 +277,26 @@ def test_bad_fit_input(
     x: list[float], tx: list[int], n: object, error: type[Exception], match: str
 ) -> None:
     with pytest.raises(error, match=match):
-        BetaGeoBetaBinom.fit(x, tx, n)  # type: ignore[arg-type]
+        BetaGeoBetaBinom.fit(frequency=x, recency=tx, T=n)  # type: ignore[arg-type]
 
 
 def test_bad_weights_parameters_and_arguments() -> None:
     with pytest.raises(InvalidParameterError, match="'weights' must be >= 0"):
-        BetaGeoBetaBinom.fit([0, 1], [0, 1], 6, weights=[1, -1])
+        BetaGeoBetaBinom.fit(frequency=[0, 1], recency=[0, 1], T=6, weights=[1, -1])
     with pytest.raises(InvalidParameterError, match="'delta' must be > 0"):
         BetaGeoBetaBinom(alpha=1, beta=1, gamma=1, delta=0)
     with pytest.raises(InvalidParameterError, match="'t' must be >= 0"):
-        PUBLISHED.expected_purchases(-1, 1, 1, 6)
+        PUBLISHED.expected_purchases(t=-1, frequency=1, recency=1, T=6)
     with pytest.raises(InvalidParameterError, match="'t' must be a whole number"):
-        PUBLISHED.expected_purchases(1.5, 1, 1, 6)
-    with pytest.raises(InvalidParameterError, match="'periods_ahead' must be >= 0"):
-        PUBLISHED.probability_alive(1, 1, 6, periods_ahead=-1)
+        PUBLISHED.expected_purchases(t=1.5, frequency=1, recency=1, T=6)
+    with pytest.raises(InvalidParameterError, match="'t' must be >= 0"):
+        PUBLISHED.probability_alive_at(t=-1, frequency=1, recency=1, T=6)
     with pytest.raises(KamcoreError, match="'rng' must be"):
-        PUBLISHED.simulate(3, 6, rng=np.random.RandomState(0))  # type: ignore[arg-type]
+        PUBLISHED.simulate(n_customers=3, T=6, rng=np.random.RandomState(0))  # type: ignore[arg-type]
     with pytest.raises(ShapeMismatchError):
-        PUBLISHED.simulate(3, [6, 6], rng=np.random.default_rng(0))
+        PUBLISHED.simulate(n_customers=3, T=[6, 6], rng=np.random.default_rng(0))
     with pytest.raises(InvalidParameterError, match="'method' must be one of"):
-        BetaGeoBetaBinom.fit([0, 1], [0, 1], 6, method="nelder")
+        BetaGeoBetaBinom.fit(frequency=[0, 1], recency=[0, 1], T=6, method="nelder")
 
 
 @pytest.mark.parametrize("g", [0.9, 0.99, 0.99999, 1.0, 1.00001, 1.01, 1.1])

@@ -26,7 +26,9 @@ def test_without_threadpoolctl_it_is_a_no_op(monkeypatch):
         with _optional.single_threaded_blas() as ctx:
             assert ctx is None
         rng = np.random.default_rng(3)
-        x, tx, T = BetaGeo(r=0.5, alpha=5.0, a=0.8, b=2.5).simulate(500, 39.0, rng=rng)
-        assert BetaGeo.fit(x, tx, T).fit_report.converged
+        x, tx, T = BetaGeo(r=0.5, alpha=5.0, a=0.8, b=2.5).simulate(
+            n_customers=500, T=39.0, rng=rng
+        )
+        assert BetaGeo.fit(frequency=x, recency=tx, T=T).fit_report.converged
     finally:
         _optional._blas_controller.cache_clear()

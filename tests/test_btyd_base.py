@@ -1,4 +1,4 @@
-"""Tests for the shared BTYD fitting infrastructure (kamcore.clp._btyd._base)."""
+"""Tests for the shared fitting infrastructure (kamcore._fitting) and the BTYD helpers."""
 
 from __future__ import annotations
 
@@ -10,16 +10,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamcore.clp import FitReport
-from kamcore.clp._btyd._base import (
-    check_positive_parameter,
+from kamcore._fitting import (
     collapse_rows,
     maximize_likelihood,
     numerical_hessian,
     prepare_fit_data,
+    validate_weights,
+)
+from kamcore.clp import FitReport
+from kamcore.clp._btyd._base import (
+    check_positive_parameter,
     to_float_parameter,
     validate_rfm,
-    validate_weights,
 )
 from kamcore.errors import (
     ConvergenceError,
@@ -155,7 +157,18 @@ def test_parameter_field_validates_and_converts():
         _Toy(True)
     with pytest.raises(InvalidParameterError, match="finite"):
         _Toy(math.inf)
-    report = FitReport(-1.0, {"rate": 0.1}, True, 3, 10, 4, "ok", "BFGS")
+    report = FitReport(
+        log_likelihood=-1.0,
+        n=10,
+        n_rows=4,
+        standard_errors={"rate": 0.1},
+        correlation=[[1.0]],
+        estimates={"rate": 2.0},
+        converged=True,
+        iterations=3,
+        message="ok",
+        method="BFGS",
+    )
     assert _Toy(2.0, fit_report=report) == _Toy(2.0)
     assert hash(_Toy(2.0, fit_report=report)) == hash(_Toy(2.0))
     assert "fit_report" not in repr(_Toy(2.0))
@@ -179,9 +192,7 @@ def _exp_nll(y, w=None):
 @pytest.mark.parametrize("method", ["L-BFGS-B", "BFGS"])
 def test_driver_recovers_closed_form_mle_and_standard_error(method):
     y = np.array([0.2, 0.7, 1.1, 2.5, 0.4])
-    params, rep = maximize_likelihood(
-        _exp_nll(y), [5.0], ["rate"], n_customers=5, n_unique=5, method=method
-    )
+    params, rep = maximize_likelihood(_exp_nll(y), [5.0], ["rate"], n=5, n_rows=5, method=method)
     lam = y.size / y.sum()
     assert params["rate"] == pytest.approx(lam, rel=1e-7)
     # Fisher information n / lambda^2 -> se = lambda / sqrt(n)
@@ -189,7 +200,7 @@ def test_driver_recovers_closed_form_mle_and_standard_error(method):
     assert rep.log_likelihood == pytest.approx(y.size * math.log(lam) - lam * y.sum())
     assert rep.converged
     assert rep.method == method
-    assert rep.n_customers == 5.0
+    assert rep.n == 5.0
     assert rep.n_parameters == 1
     assert rep.bic == pytest.approx(math.log(5) - 2 * rep.log_likelihood)
 
@@ -199,16 +210,14 @@ def test_driver_raises_when_mle_is_at_infinity():
         return float(1.0 / theta[0]), np.array([-1.0 / theta[0] ** 2])
 
     with pytest.raises(ConvergenceError, match="edge of the search space") as info:
-        maximize_likelihood(nll, [1.0], ["k"], n_customers=1, n_unique=1, model="Toy")
+        maximize_likelihood(nll, [1.0], ["k"], n=1, n_rows=1, model="Toy")
     assert info.value.optimizer_message is not None
 
 
 def test_driver_raises_with_optimizer_message_when_not_converged():
     y = np.array([0.2, 0.7, 1.1])
     with pytest.raises(ConvergenceError, match="did not converge") as info:
-        maximize_likelihood(
-            _exp_nll(y), [500.0], ["rate"], n_customers=3, n_unique=3, max_iterations=1
-        )
+        maximize_likelihood(_exp_nll(y), [500.0], ["rate"], n=3, n_rows=3, max_iterations=1)
     assert isinstance(info.value, KamcoreError)
     assert info.value.optimizer_message
 
@@ -216,11 +225,9 @@ def test_driver_raises_with_optimizer_message_when_not_converged():
 def test_driver_rejects_bad_method_and_start():
     y = np.array([1.0])
     with pytest.raises(InvalidParameterError, match="'method' must be one of"):
-        maximize_likelihood(
-            _exp_nll(y), [1.0], ["rate"], n_customers=1, n_unique=1, method="nelder"
-        )
+        maximize_likelihood(_exp_nll(y), [1.0], ["rate"], n=1, n_rows=1, method="nelder")
     with pytest.raises(InvalidParameterError, match="'start' must be > 0"):
-        maximize_likelihood(_exp_nll(y), [-1.0], ["rate"], n_customers=1, n_unique=1)
+        maximize_likelihood(_exp_nll(y), [-1.0], ["rate"], n=1, n_rows=1)
 
 
 def test_numerical_hessian_of_quadratic():
@@ -234,12 +241,23 @@ def test_driver_raises_when_a_parameter_is_not_identified():
         return float((theta[0] - 2.0) ** 2), np.array([2.0 * (theta[0] - 2.0), 0.0])
 
     with pytest.raises(ConvergenceError, match="not positive definite") as info:
-        maximize_likelihood(nll, [1.0, 1.0], ["k", "unused"], n_customers=1, n_unique=1)
+        maximize_likelihood(nll, [1.0, 1.0], ["k", "unused"], n=1, n_rows=1)
     assert info.value.optimizer_message is not None
 
 
 def test_fit_report_is_frozen_and_mapping_is_read_only():
-    rep = FitReport(-1.0, {"r": 0.1}, True, 3, 10, 4, "ok", "BFGS")
+    rep = FitReport(
+        log_likelihood=-1.0,
+        n=10,
+        n_rows=4,
+        standard_errors={"r": 0.1},
+        correlation=[[1.0]],
+        estimates={"r": 1.0},
+        converged=True,
+        iterations=3,
+        message="ok",
+        method="BFGS",
+    )
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         rep.converged = False  # type: ignore[misc]
     with pytest.raises(TypeError):

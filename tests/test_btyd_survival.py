@@ -37,23 +37,23 @@ def beta_reference(model, extra, t, x, tx, T):
         )
 
     value, _ = integrate.quad(integrand, 0.0, 1.0, limit=200, epsabs=1e-13)
-    return float(model.probability_alive(x, tx, T)) * value
+    return float(model.probability_alive(frequency=x, recency=tx, T=T)) * value
 
 
 @given(p=params, h=histories())
 def test_bgnbd_survival_matches_quadrature(p, h):
     m = BetaGeo(*p)
-    assert float(m.probability_alive_at(*h)) == pytest.approx(
-        beta_reference(m, 0, *h), rel=1e-6, abs=1e-10
-    )
+    assert float(
+        m.probability_alive_at(**dict(zip(("t", "frequency", "recency", "T"), h, strict=True)))
+    ) == pytest.approx(beta_reference(m, 0, *h), rel=1e-6, abs=1e-10)
 
 
 @given(p=params, h=histories())
 def test_mbgnbd_survival_matches_quadrature(p, h):
     m = ModifiedBetaGeo(*p)
-    assert float(m.probability_alive_at(*h)) == pytest.approx(
-        beta_reference(m, 1, *h), rel=1e-6, abs=1e-10
-    )
+    assert float(
+        m.probability_alive_at(**dict(zip(("t", "frequency", "recency", "T"), h, strict=True)))
+    ) == pytest.approx(beta_reference(m, 1, *h), rel=1e-6, abs=1e-10)
 
 
 @given(p=params, h=histories())
@@ -62,8 +62,10 @@ def test_pareto_survival_matches_quadrature(p, h):
     t, x, tx, T = h
     gamma = stats.gamma(a=m.s, scale=1.0 / (m.beta + T))
     later, _ = integrate.quad(lambda mu: gamma.pdf(mu) * math.exp(-mu * t), 0.0, np.inf, limit=200)
-    expected = float(m.probability_alive(x, tx, T)) * later
-    assert float(m.probability_alive_at(*h)) == pytest.approx(expected, rel=1e-6, abs=1e-10)
+    expected = float(m.probability_alive(frequency=x, recency=tx, T=T)) * later
+    assert float(
+        m.probability_alive_at(**dict(zip(("t", "frequency", "recency", "T"), h, strict=True)))
+    ) == pytest.approx(expected, rel=1e-6, abs=1e-10)
 
 
 @pytest.mark.parametrize(
@@ -78,10 +80,10 @@ def test_survival_starts_at_p_alive_and_decreases(model):
     t = np.array([0.0, 1.0, 10.0, 100.0, 1e4, 1e7])
     x = np.array([0, 1, 2, 7, 30])[:, None]
     tx = np.array([0.0, 5.0, 30.43, 35.0, 38.0])[:, None]
-    s = model.probability_alive_at(t, x, tx, 38.86)
+    s = model.probability_alive_at(t=t, frequency=x, recency=tx, T=38.86)
     assert s.shape == (5, 6)
     np.testing.assert_allclose(
-        s[:, 0], model.probability_alive(x[:, 0], tx[:, 0], 38.86), rtol=1e-12
+        s[:, 0], model.probability_alive(frequency=x[:, 0], recency=tx[:, 0], T=38.86), rtol=1e-12
     )
     assert np.all(np.diff(s, axis=1) <= 1e-15)
     assert np.all((s >= 0) & (s <= 1))
@@ -91,7 +93,9 @@ def test_survival_starts_at_p_alive_and_decreases(model):
 
 def test_negative_horizon_is_rejected():
     with pytest.raises(InvalidParameterError, match="'t' must be >= 0"):
-        BetaGeo(r=1, alpha=1, a=1, b=1).probability_alive_at(-1.0, 1, 1.0, 2.0)
+        BetaGeo(r=1, alpha=1, a=1, b=1).probability_alive_at(
+            t=-1.0, frequency=1, recency=1.0, T=2.0
+        )
 
 
 def test_clp_charges_the_cost_to_serve_while_alive_with_bgnbd():
@@ -100,29 +104,30 @@ def test_clp_charges_the_cost_to_serve_while_alive_with_bgnbd():
     d, H, cost = 0.01, 24, 5.0
     with_cost = customer_lifetime_profit(
         m,
-        x,
-        tx,
-        T,
+        frequency=x,
+        recency=tx,
+        T=T,
         margin_rate=0.3,
         spend=np.full(3, 40.0),
         discount_rate=d,
-        horizon=H,
+        n_periods=H,
         cost_per_period=cost,
         period_length=4.0,
     )
     without = customer_lifetime_profit(
         m,
-        x,
-        tx,
-        T,
+        frequency=x,
+        recency=tx,
+        T=T,
         margin_rate=0.3,
         spend=np.full(3, 40.0),
         discount_rate=d,
-        horizon=H,
+        n_periods=H,
         period_length=4.0,
     )
     # reference: the cost of period k is paid at its end while the customer is alive then
     expected_cost = sum(
-        cost * m.probability_alive_at(4.0 * k, x, tx, T) / (1 + d) ** k for k in range(1, H + 1)
+        cost * m.probability_alive_at(t=4.0 * k, frequency=x, recency=tx, T=T) / (1 + d) ** k
+        for k in range(1, H + 1)
     )
     np.testing.assert_allclose(without.clp - with_cost.clp, expected_cost, rtol=1e-9)

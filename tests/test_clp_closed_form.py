@@ -68,7 +68,7 @@ def test_three_timings_hand_values():
 def test_finite_horizon_hand_value_with_costs():
     # two end-of-period cash flows of (100-10): 90*0.8/1.1 + 90*0.64/1.21 - 50
     expected = 90 * 0.8 / 1.1 + 90 * 0.64 / 1.21 - 50
-    got = lifetime_profit(100.0, 0.8, 0.1, horizon=2, acquisition_cost=50.0, cost_to_serve=10.0)
+    got = lifetime_profit(100.0, 0.8, 0.1, n_periods=2, acquisition_cost=50.0, cost_to_serve=10.0)
     assert got == pytest.approx(expected, rel=1e-12)
 
 
@@ -80,24 +80,24 @@ def test_scalar_inputs_return_float_and_arrays_return_arrays():
 
 
 def test_broadcasting_shapes():
-    out = lifetime_profit(np.ones((3, 1)), np.array([0.1, 0.5]), 0.1, horizon=[[1], [2], [3]])
+    out = lifetime_profit(np.ones((3, 1)), np.array([0.1, 0.5]), 0.1, n_periods=[[1], [2], [3]])
     assert np.shape(out) == (3, 2)
 
 
 def test_horizon_zero_is_minus_acquisition_cost():
-    assert lifetime_profit(100.0, 0.9, 0.1, horizon=0, acquisition_cost=7.0) == -7.0
+    assert lifetime_profit(100.0, 0.9, 0.1, n_periods=0, acquisition_cost=7.0) == -7.0
 
 
 def test_retention_one_finite_horizon_is_discounted_annuity():
     # q = 1 exactly (r = 1, d = 0): T cash flows of m
-    assert lifetime_profit(5.0, 1.0, 0.0, horizon=12) == pytest.approx(60.0)
+    assert lifetime_profit(5.0, 1.0, 0.0, n_periods=12) == pytest.approx(60.0)
 
 
 def test_retention_zero():
     assert lifetime_profit(5.0, 0.0, 0.1) == 0.0
     assert lifetime_profit(5.0, 0.0, 0.1, timing="start") == 5.0
-    assert lifetime_profit(5.0, 0.0, 0.1, horizon=3, timing="start") == 5.0
-    assert lifetime_profit(5.0, 0.0, 0.1, horizon=0, timing="start") == 0.0
+    assert lifetime_profit(5.0, 0.0, 0.1, n_periods=3, timing="start") == 5.0
+    assert lifetime_profit(5.0, 0.0, 0.1, n_periods=0, timing="start") == 0.0
 
 
 def test_expected_lifetime():
@@ -111,7 +111,7 @@ def test_inputs_not_mutated():
     m = np.array([1.0, 2.0])
     r = np.array([0.5, 0.6])
     m0, r0 = m.copy(), r.copy()
-    lifetime_profit(m, r, 0.1, horizon=4, acquisition_cost=1.0)
+    lifetime_profit(m, r, 0.1, n_periods=4, acquisition_cost=1.0)
     np.testing.assert_array_equal(m, m0)
     np.testing.assert_array_equal(r, r0)
 
@@ -125,8 +125,8 @@ def test_inputs_not_mutated():
         ({"margin": math.nan}, InvalidParameterError, "'margin' must be finite"),
         ({"discount_rate": -1.0}, InvalidParameterError, "'discount_rate' must be > -1"),
         ({"retention": 1.0, "discount_rate": 0.0}, InvalidParameterError, "diverges"),
-        ({"horizon": -1}, InvalidParameterError, "'horizon'"),
-        ({"horizon": 1.5}, InvalidParameterError, "whole number"),
+        ({"n_periods": -1}, InvalidParameterError, "'n_periods'"),
+        ({"n_periods": 1.5}, InvalidParameterError, "whole number"),
         ({"acquisition_cost": -1.0}, InvalidParameterError, "'acquisition_cost'"),
         ({"cost_to_serve": -1.0}, InvalidParameterError, "'cost_to_serve'"),
         ({"timing": "middle"}, InvalidParameterError, "'timing' must be one of"),
@@ -144,7 +144,7 @@ def test_bad_input(kwargs, err, match):
 
 
 def test_divergence_is_fine_for_finite_horizon():
-    assert lifetime_profit(1.0, 1.0, 0.0, horizon=3) == pytest.approx(3.0)
+    assert lifetime_profit(1.0, 1.0, 0.0, n_periods=3) == pytest.approx(3.0)
 
 
 def test_negative_discount_rate_allowed_when_convergent():
@@ -159,7 +159,7 @@ def test_negative_discount_rate_allowed_when_convergent():
 @given(margins, retentions, rates, horizons, timings)
 def test_vectorised_equals_scalar_reference_finite(m, r, d, T, timing):
     got = lifetime_profit(
-        m, r, d, horizon=T, timing=timing, acquisition_cost=3.0, cost_to_serve=1.0
+        m, r, d, n_periods=T, timing=timing, acquisition_cost=3.0, cost_to_serve=1.0
     )
     ref = scalar_reference(m, r, d, T, timing, a=3.0, c=1.0)
     assert got == pytest.approx(ref, rel=1e-9, abs=1e-7)
@@ -181,15 +181,15 @@ def test_array_equals_elementwise_scalar_calls(m, data):
     r = data.draw(hnp.arrays(np.float64, n, elements=retentions))
     d = data.draw(hnp.arrays(np.float64, n, elements=rates))
     T = data.draw(hnp.arrays(np.int64, n, elements=horizons))
-    got = lifetime_profit(m, r, d, horizon=T)
+    got = lifetime_profit(m, r, d, n_periods=T)
     ref = [
-        lifetime_profit(float(a), float(b), float(c), horizon=int(t))
+        lifetime_profit(float(a), float(b), float(c), n_periods=int(t))
         for a, b, c, t in zip(m, r, d, T, strict=True)
     ]
     np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
     perm = data.draw(st.permutations(range(n)))
     np.testing.assert_allclose(
-        lifetime_profit(m[perm], r[perm], d[perm], horizon=T[perm]), got[perm], rtol=1e-12
+        lifetime_profit(m[perm], r[perm], d[perm], n_periods=T[perm]), got[perm], rtol=1e-12
     )
 
 
@@ -202,23 +202,23 @@ def test_increasing_in_retention(m, r1, r2, d, timing):
 @given(st.floats(0.0, 1e4), st.floats(0.0, 1e4), retentions, rates, horizons, timings)
 def test_increasing_in_margin(m1, m2, r, d, T, timing):
     lo, hi = sorted((m1, m2))
-    a = lifetime_profit(lo, r, d, horizon=T, timing=timing)
-    b = lifetime_profit(hi, r, d, horizon=T, timing=timing)
+    a = lifetime_profit(lo, r, d, n_periods=T, timing=timing)
+    b = lifetime_profit(hi, r, d, n_periods=T, timing=timing)
     assert a <= b
 
 
 @given(st.floats(1.0, 1e4), retentions, rates, rates, horizons, timings)
 def test_decreasing_in_discount_rate(m, r, d1, d2, T, timing):
     lo, hi = sorted((d1, d2))
-    a = lifetime_profit(m, r, lo, horizon=T, timing=timing)
-    b = lifetime_profit(m, r, hi, horizon=T, timing=timing)
+    a = lifetime_profit(m, r, lo, n_periods=T, timing=timing)
+    b = lifetime_profit(m, r, hi, n_periods=T, timing=timing)
     assert b <= a * (1 + 1e-12)
 
 
 @given(st.floats(1.0, 1e4), st.floats(0.0, 0.95), rates, timings)
 def test_finite_horizon_converges_to_infinite(m, r, d, timing):
     inf = lifetime_profit(m, r, d, timing=timing)
-    values = lifetime_profit(m, r, d, horizon=[1, 10, 100, 2000], timing=timing)
+    values = lifetime_profit(m, r, d, n_periods=[1, 10, 100, 2000], timing=timing)
     assert np.all(np.diff(values) >= -1e-9 * inf)
     assert values[-1] == pytest.approx(inf, rel=1e-9)
     assert np.all(values <= inf * (1 + 1e-12))
@@ -226,9 +226,9 @@ def test_finite_horizon_converges_to_infinite(m, r, d, timing):
 
 @given(margins, retentions, rates, st.one_of(st.none(), horizons))
 def test_timing_conventions_relate_by_factors(m, r, d, T):
-    end = lifetime_profit(m, r, d, horizon=T, timing="end")
-    start = lifetime_profit(m, r, d, horizon=T, timing="start")
-    certain = lifetime_profit(m, r, d, horizon=T, timing="end_certain")
+    end = lifetime_profit(m, r, d, n_periods=T, timing="end")
+    start = lifetime_profit(m, r, d, n_periods=T, timing="start")
+    certain = lifetime_profit(m, r, d, n_periods=T, timing="end_certain")
     assert certain == pytest.approx(start / (1 + d), rel=1e-12, abs=1e-9)
     assert end == pytest.approx(r * certain, rel=1e-12, abs=1e-9)
     if T is None:
@@ -245,7 +245,7 @@ def test_precision_near_q_equal_one(eps, T):
     # r = 1 - eps, d = 0: S_T = (1 - r^T) / eps, compare with log-space reference
     r = 1.0 - eps
     assume(r < 1.0)
-    got = lifetime_profit(1.0, r, 0.0, horizon=T, timing="start")
+    got = lifetime_profit(1.0, r, 0.0, n_periods=T, timing="start")
     ref = -math.expm1(T * math.log(r)) / (1.0 - r)
     assert got == pytest.approx(ref, rel=1e-9)
 
@@ -311,4 +311,4 @@ def test_customer_equity_matches_loop_and_is_permutation_invariant(values, data)
 def test_overflow_is_an_error_not_inf():
     # q = 1 / 0.01 = 100 with a long finite horizon overflows float64
     with pytest.raises(InvalidParameterError, match="overflows"):
-        lifetime_profit(1.0, 1.0, -0.99, horizon=1000)
+        lifetime_profit(1.0, 1.0, -0.99, n_periods=1000)

@@ -63,16 +63,16 @@ def test_grades_with_lost_state_hand_solution():
     va = (10 * 0.6 + 0.08 * 4) / det
     vb = (0.28 * 4 + 0.16 * 10) / det
     np.testing.assert_allclose(chain.value(), [va, vb, 0.0], rtol=1e-12)
-    np.testing.assert_allclose(chain.value(horizon=0), [10.0, 4.0, 0.0])
-    np.testing.assert_allclose(chain.value(horizon=1), [10 + 0.8 * 9.4, 4 + 0.8 * 4.0, 0.0])
+    np.testing.assert_allclose(chain.value(n_periods=0), [10.0, 4.0, 0.0])
+    np.testing.assert_allclose(chain.value(n_periods=1), [10 + 0.8 * 9.4, 4 + 0.8 * 4.0, 0.0])
 
 
 def test_customer_value_and_state_index():
     chain = MarkovChain([[0.8, 0.2], [0.0, 1.0]], [100.0, 0.0], 0.1, states=("active", "lost"))
     codes = chain.state_index(np.array([["lost", "active"], ["active", "active"]]))
     np.testing.assert_array_equal(codes, [[1, 0], [0, 0]])
-    v = chain.customer_value(["active", "lost"], horizon=3)
-    np.testing.assert_allclose(v, chain.value(horizon=3)[[0, 1]])
+    v = chain.customer_value(["active", "lost"], n_periods=3)
+    np.testing.assert_allclose(v, chain.value(n_periods=3)[[0, 1]])
     with pytest.raises(InvalidParameterError, match=r"got 2 bad values .*'gone'"):
         chain.customer_value(["active", "gone", "x"])
     with pytest.raises(InvalidParameterError, match="must not be empty"):
@@ -150,16 +150,16 @@ def test_infinite_horizon_needs_positive_discount():
     chain = MarkovChain([[1.0]], [1.0], 0.0)
     with pytest.raises(InvalidParameterError, match="diverges"):
         chain.value()
-    assert chain.value(horizon=4)[0] == pytest.approx(5.0)
-    with pytest.raises(KamcoreError, match="horizon"):
-        chain.value(horizon=-1)
+    assert chain.value(n_periods=4)[0] == pytest.approx(5.0)
+    with pytest.raises(KamcoreError, match="n_periods"):
+        chain.value(n_periods=-1)
 
 
 # ------------------------------------------------------------------ properties
 @given(chains(), st.integers(0, 25))
 def test_finite_value_equals_explicit_sum(chain_args, horizon):
     p, r, d = chain_args
-    got = MarkovChain(p, r, d).value(horizon=horizon)
+    got = MarkovChain(p, r, d).value(n_periods=horizon)
     ref = finite_reference(p.tolist(), r.tolist(), d, horizon)
     np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-8)
 
@@ -168,7 +168,7 @@ def test_finite_value_equals_explicit_sum(chain_args, horizon):
 def test_closed_form_equals_long_finite_sum(chain_args):
     p, r, d = chain_args
     chain = MarkovChain(p, r, d)
-    np.testing.assert_allclose(chain.value(), chain.value(horizon=3000), rtol=1e-8, atol=1e-8)
+    np.testing.assert_allclose(chain.value(), chain.value(n_periods=3000), rtol=1e-8, atol=1e-8)
     # and it solves the Bellman equation V = R + P V / (1+d)
     v = chain.value()
     np.testing.assert_allclose(v, r + p @ v / (1 + d), rtol=1e-9, atol=1e-8)
@@ -187,12 +187,12 @@ def test_permutation_equivariance_of_states(chain_args, data):
 @given(chains(), st.floats(0.0, 100.0), st.integers(0, 10))
 def test_value_increases_with_rewards_and_decreases_with_discount(chain_args, bump, horizon):
     p, r, d = chain_args
-    base = MarkovChain(p, r, d).value(horizon=horizon)
-    more = MarkovChain(p, r + bump, d).value(horizon=horizon)
+    base = MarkovChain(p, r, d).value(n_periods=horizon)
+    more = MarkovChain(p, r + bump, d).value(n_periods=horizon)
     assert np.all(more >= base - 1e-9)
     positive = np.abs(r)
-    lo = MarkovChain(p, positive, d).value(horizon=horizon)
-    hi_rate = MarkovChain(p, positive, d + 0.1).value(horizon=horizon)
+    lo = MarkovChain(p, positive, d).value(n_periods=horizon)
+    hi_rate = MarkovChain(p, positive, d + 0.1).value(n_periods=horizon)
     assert np.all(hi_rate <= lo + 1e-9)
 
 
@@ -302,4 +302,4 @@ def test_estimation_matches_loop_and_is_permutation_invariant(data, s, n):
 
 def test_overflow_is_an_error_not_inf():
     with pytest.raises(InvalidParameterError, match="overflows"):
-        MarkovChain([[1.0]], [1.0], -0.99).value(horizon=400)
+        MarkovChain([[1.0]], [1.0], -0.99).value(n_periods=400)

@@ -150,7 +150,7 @@ def test_divergent_infinite_horizon_is_rejected():
     forever = StageProfile.constant(margin=1.0, retention=1.0)
     with pytest.raises(InvalidParameterError, match="diverges"):
         forever.values(0.0)
-    assert forever.values(0.0, horizon=5, timing="start")[0] == pytest.approx(5.0)
+    assert forever.values(0.0, n_periods=5, timing="start")[0] == pytest.approx(5.0)
 
 
 def test_hand_value_single_stage_path():
@@ -170,15 +170,15 @@ def test_hand_value_single_stage_path():
 )
 def test_constant_profile_equals_closed_form(m, r, d, timing, horizon):
     p = StageProfile.constant(margin=m, retention=r)
-    v = p.values(d, timing=timing, horizon=horizon)
-    ref = lifetime_profit(m, r, d, timing=timing, horizon=horizon)
+    v = p.values(d, timing=timing, n_periods=horizon)
+    ref = lifetime_profit(m, r, d, timing=timing, n_periods=horizon)
     np.testing.assert_allclose(v[:4], ref, rtol=1e-9, atol=1e-9)
     assert v[4] == 0.0
 
 
 @given(profiles, st.integers(0, 3), rates, timings, st.integers(0, 30))
 def test_finite_values_equal_explicit_sum(profile, s, d, timing, periods):
-    got = profile.values(d, timing=timing, horizon=periods)[s]
+    got = profile.values(d, timing=timing, n_periods=periods)[s]
     ref = stage_reference(profile, s, d, timing, periods)
     assert got == pytest.approx(ref, rel=1e-9, abs=1e-8)
 
@@ -186,7 +186,7 @@ def test_finite_values_equal_explicit_sum(profile, s, d, timing, periods):
 @given(profiles, st.integers(0, 3), st.floats(0.05, 0.5), timings)
 def test_finite_horizon_tends_to_infinite(profile, s, d, timing):
     inf = profile.values(d, timing=timing)[s]
-    far = profile.values(d, timing=timing, horizon=1500)[s]
+    far = profile.values(d, timing=timing, n_periods=1500)[s]
     assert far == pytest.approx(inf, rel=1e-7, abs=1e-7)
 
 
@@ -330,7 +330,7 @@ def test_matrix_permutation_equivariance(problem, d, data):
 @given(st.floats(-100, 1000), st.floats(0, 1), rates, st.integers(1, 30), timings)
 def test_constant_matrix_equals_closed_form(m, r, d, t, timing):
     got = matrix_lifetime_profit(np.full((2, t), m), r, d, timing=timing, acquisition_cost=1.0)
-    ref = lifetime_profit(m, r, d, horizon=t, timing=timing, acquisition_cost=1.0)
+    ref = lifetime_profit(m, r, d, n_periods=t, timing=timing, acquisition_cost=1.0)
     np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-9)
 
 
@@ -357,7 +357,7 @@ def test_matrix_accepts_broadcast_views_without_copy():
     view = np.broadcast_to(level[:, None], (5, 4))
     np.testing.assert_allclose(
         matrix_lifetime_profit(view, 0.9, 0.1, chunk_size=2),
-        lifetime_profit(level, 0.9, 0.1, horizon=4),
+        lifetime_profit(level, 0.9, 0.1, n_periods=4),
     )
 
 
@@ -428,4 +428,4 @@ def test_overflow_is_an_error_not_inf():
     with pytest.raises(InvalidParameterError, match="overflows"):
         curve_lifetime_profit([1.0], np.ones(400), 1.0, -0.99)
     with pytest.raises(InvalidParameterError, match="overflows"):
-        StageProfile.constant(margin=1.0, retention=1.0).values(-0.99, horizon=400)
+        StageProfile.constant(margin=1.0, retention=1.0).values(-0.99, n_periods=400)

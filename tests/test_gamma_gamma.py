@@ -47,7 +47,7 @@ def ref_conditional(p: float, q: float, g: float, x: int, z: float) -> float:
 @pytest.mark.slow
 def test_fader_hardie_lee_cdnow_fit() -> None:
     x, z = _cdnow()
-    gg = GammaGamma.fit(x, z, exclude_zero_frequency=True)
+    gg = GammaGamma.fit(frequency=x, average_spend=z, exclude_zero_frequency=True)
     assert (round(gg.p, 2), round(gg.q, 2)) == (6.25, 3.74)
     # the exact MLE of gamma is 15.448 (lifetimes prints 15.45); the paper's 15.44 is an
     # optimiser stopping one unit short in the last digit, with the same LL to 0.1
@@ -55,7 +55,7 @@ def test_fader_hardie_lee_cdnow_fit() -> None:
     rep = gg.fit_report
     assert rep is not None
     assert round(rep.log_likelihood, 1) == -4055.9
-    assert rep.n_customers == 946
+    assert rep.n == 946
     assert "excluded 1411 rows with frequency 0" in rep.message
     assert rep.converged
 
@@ -65,9 +65,12 @@ def test_published_log_likelihood_convention() -> None:
     x, z = _cdnow()
     buyers = x > 0
     gg = GammaGamma(p=6.25, q=3.74, gamma=15.44)
-    assert round(float(gg.log_likelihood(x[buyers], z[buyers]).sum()), 1) == -4055.9
+    assert (
+        round(float(gg.log_likelihood(frequency=x[buyers], average_spend=z[buyers]).sum()), 1)
+        == -4055.9
+    )
     with pytest.raises(InvalidParameterError, match="'frequency' must be >= 1"):
-        gg.log_likelihood(x, z)
+        gg.log_likelihood(frequency=x, average_spend=z)
 
 
 def test_zero_frequency_rows_rejected_by_default() -> None:
@@ -75,7 +78,7 @@ def test_zero_frequency_rows_rejected_by_default() -> None:
     with pytest.raises(
         InvalidParameterError, match=r"'frequency' must be >= 1 .* got 1411 bad values"
     ):
-        GammaGamma.fit(x, z)
+        GammaGamma.fit(frequency=x, average_spend=z)
 
 
 # ----------------------------------------------------------------- properties
@@ -92,7 +95,9 @@ def test_loglik_matches_scalar_reference(
     z = np.array([r[1] for r in rows])
     gg = GammaGamma(p=p, q=q, gamma=g)
     expected = sum(ref_loglik(p, q, g, xi, zi) for xi, zi in rows)
-    assert float(gg.log_likelihood(x, z).sum()) == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    assert float(gg.log_likelihood(frequency=x, average_spend=z).sum()) == pytest.approx(
+        expected, rel=1e-9, abs=1e-9
+    )
     assert gg.params == {"p": p, "q": q, "gamma": g}
 
 
@@ -132,7 +137,7 @@ def test_conditional_spend_matches_reference_and_shrinks(
     gg = GammaGamma(p=p, q=q, gamma=g)
     x = np.array([r[0] for r in rows])
     z = np.array([r[1] for r in rows])
-    got = gg.conditional_expected_average_spend(x, z)
+    got = gg.conditional_expected_average_spend(frequency=x, average_spend=z)
     np.testing.assert_allclose(
         got, [ref_conditional(p, q, g, xi, zi) for xi, zi in rows], rtol=1e-9
     )
@@ -143,12 +148,14 @@ def test_conditional_spend_matches_reference_and_shrinks(
     )  # between zbar and the mean
     np.testing.assert_allclose(got[x == 0], pop, rtol=1e-12)
     perm = np.arange(x.size)[::-1]
-    np.testing.assert_allclose(gg.conditional_expected_average_spend(x[perm], z[perm]), got[perm])
+    np.testing.assert_allclose(
+        gg.conditional_expected_average_spend(frequency=x[perm], average_spend=z[perm]), got[perm]
+    )
 
 
 def test_conditional_spend_tends_to_own_average() -> None:
     gg = GammaGamma(p=6.25, q=3.74, gamma=15.44)
-    got = gg.conditional_expected_average_spend([1, 10, 100, 100_000], 50.0)
+    got = gg.conditional_expected_average_spend(frequency=[1, 10, 100, 100_000], average_spend=50.0)
     assert np.all(np.diff(np.abs(got - 50.0)) < 0)
     assert got[-1] == pytest.approx(50.0, rel=1e-4)
 
@@ -158,11 +165,11 @@ def test_collapsed_equals_uncollapsed_and_weights_equal_repeats() -> None:
     rng = np.random.default_rng(11)
     x = rng.integers(1, 5, 400)
     z = np.round(truth.simulate(x, rng=rng), 0) + 1.0  # rounded spend repeats a lot
-    a = GammaGamma.fit(x, z)
-    b = GammaGamma.fit(x, z, collapse=False)
+    a = GammaGamma.fit(frequency=x, average_spend=z)
+    b = GammaGamma.fit(frequency=x, average_spend=z, collapse=False)
     assert a.fit_report is not None
     assert b.fit_report is not None
-    assert a.fit_report.n_unique < b.fit_report.n_unique == 400
+    assert a.fit_report.n_rows < b.fit_report.n_rows == 400
     for name in ("p", "q", "gamma"):
         assert getattr(a, name) == pytest.approx(getattr(b, name), rel=1e-5)
     assert a.fit_report.log_likelihood == pytest.approx(b.fit_report.log_likelihood, rel=1e-10)
@@ -173,7 +180,7 @@ def test_fit_recovers_simulated_parameters() -> None:
     truth = GammaGamma(p=3.0, q=5.0, gamma=40.0)
     rng = np.random.default_rng(2024)
     x = rng.integers(1, 10, 20_000)
-    gg = GammaGamma.fit(x, truth.simulate(x, rng=rng))
+    gg = GammaGamma.fit(frequency=x, average_spend=truth.simulate(x, rng=rng))
     se = gg.fit_report.standard_errors if gg.fit_report else {}
     for name in ("p", "q", "gamma"):
         assert abs(getattr(gg, name) - getattr(truth, name)) < 4 * se[name]
@@ -191,12 +198,14 @@ def test_simulate_zero_frequency_gives_zero_and_is_reproducible() -> None:
 def test_exclude_zero_frequency_drops_them_and_says_so() -> None:
     x = np.array([0, 0, 1, 2, 3, 1, 4, 2, 5, 1])
     z = np.array([0.0, 0.0, 10.0, 25.0, 12.0, 40.0, 18.0, 30.0, 22.0, 15.0])
-    a = GammaGamma.fit(x, z, exclude_zero_frequency=True, start=(2.0, 3.0, 20.0))
-    b = GammaGamma.fit(x[2:], z[2:], start=(2.0, 3.0, 20.0))
+    a = GammaGamma.fit(
+        frequency=x, average_spend=z, exclude_zero_frequency=True, start=(2.0, 3.0, 20.0)
+    )
+    b = GammaGamma.fit(frequency=x[2:], average_spend=z[2:], start=(2.0, 3.0, 20.0))
     assert a == b
     assert a.fit_report is not None
     assert "excluded 2 rows with frequency 0" in a.fit_report.message
-    assert a.fit_report.n_customers == 8
+    assert a.fit_report.n == 8
 
 
 # ----------------------------------------------------------------- bad input
@@ -207,24 +216,24 @@ def test_exclude_zero_frequency_drops_them_and_says_so() -> None:
             [1, 2],
             [10.0, 0.0],
             InvalidParameterError,
-            "'monetary_value' must be > 0 for repeat buyers",
+            "'average_spend' must be > 0 for repeat buyers",
         ),
         ([1, -2], [10.0, 5.0], InvalidParameterError, "'frequency' must be >= 0"),
-        ([1, 2], [10.0, -5.0], InvalidParameterError, "'monetary_value' must be >= 0"),
+        ([1, 2], [10.0, -5.0], InvalidParameterError, "'average_spend' must be >= 0"),
         ([1, 2], [10.0], ShapeMismatchError, "same length"),
         ([], [], InvalidParameterError, "must not be empty"),
-        ([1, 2], [10.0, float("nan")], InvalidParameterError, "'monetary_value' must be finite"),
+        ([1, 2], [10.0, float("nan")], InvalidParameterError, "'average_spend' must be finite"),
         ([0, 0], [0.0, 0.0], InvalidParameterError, "'frequency' must be >= 1"),
     ],
 )
 def test_bad_fit_input(x: list[int], z: list[float], error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
-        GammaGamma.fit(x, z)
+        GammaGamma.fit(frequency=x, average_spend=z)
 
 
 def test_all_zero_frequency_excluded_leaves_nothing() -> None:
     with pytest.raises(InvalidParameterError, match="at least one value >= 1"):
-        GammaGamma.fit([0, 0], [0.0, 0.0], exclude_zero_frequency=True)
+        GammaGamma.fit(frequency=[0, 0], average_spend=[0.0, 0.0], exclude_zero_frequency=True)
 
 
 def test_infinite_expectations_are_rejected() -> None:
@@ -234,9 +243,9 @@ def test_infinite_expectations_are_rejected() -> None:
     with pytest.raises(
         InvalidParameterError, match=r"'frequency' must satisfy p\*frequency \+ q > 1"
     ):
-        gg.conditional_expected_average_spend([0, 5], [0.0, 10.0])
+        gg.conditional_expected_average_spend(frequency=[0, 5], average_spend=[0.0, 10.0])
     # fine for customers whose own history makes the expectation finite
-    assert gg.conditional_expected_average_spend(5, 10.0) > 0
+    assert gg.conditional_expected_average_spend(frequency=5, average_spend=10.0) > 0
 
 
 def test_bad_parameters() -> None:

@@ -38,7 +38,7 @@ def test_published_models_round_trip(model):
 
 def test_a_fitted_model_keeps_its_fit_report():
     d = np.genfromtxt(DATA / "cdnow_customers_summary.csv", delimiter=",", names=True)
-    fitted = BetaGeo.fit(d["frequency"], d["recency"], d["T"])
+    fitted = BetaGeo.fit(frequency=d["frequency"], recency=d["recency"], T=d["T"])
     back = kjson.loads(kjson.dumps(fitted), BetaGeo)
     assert back.params == fitted.params  # floats written with repr: exact
     assert back.fit_report == fitted.fit_report

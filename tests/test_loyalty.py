@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from kamcore.clp import FitReport
 from kamcore.errors import (
     ConvergenceError,
     InvalidParameterError,
@@ -158,7 +160,7 @@ def test_retention_never_decreases(model: RetentionModel, data: st.DataObject) -
     lo, hi = model.attraction_range
     a = np.sort(data.draw(hnp.arrays(np.float64, 8, elements=st.floats(lo, hi))))
     s = np.sort(data.draw(hnp.arrays(np.float64, 8, elements=st.floats(0, 1))))
-    grid = model.retention(a[:, None], s[None, :])
+    grid = model.retention(attraction=a[:, None], barrier=s[None, :])
     assert grid.shape == (8, 8)
     assert np.all((grid >= 0) & (grid <= 1))
     assert np.all(np.diff(grid, axis=0) >= -1e-12)  # in attraction
@@ -170,7 +172,7 @@ def test_retention_vectorised_equals_scalar(model: RetentionModel, data: st.Data
     lo, hi = model.attraction_range
     a = data.draw(hnp.arrays(np.float64, 5, elements=st.floats(lo, hi)))
     s = data.draw(hnp.arrays(np.float64, 5, elements=st.floats(0, 1)))
-    got = model.retention(a, s)
+    got = model.retention(attraction=a, barrier=s)
     ref = [scalar_retention(model.coefficients, x, y) for x, y in zip(a, s, strict=True)]
     np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-15)
 
@@ -179,7 +181,9 @@ def test_retention_default_coefficients_documented_values() -> None:
     m = RetentionModel()
     assert m.coefficients == (0.5, 0.5, 2.0, -0.25)
     # barriers matter most when satisfaction is low (JMB 2000): the barrier's logit effect
-    gap = m.logit([-6.0, 0.0, 6.0], 1.0) - m.logit([-6.0, 0.0, 6.0], 0.0)
+    gap = m.logit(attraction=[-6.0, 0.0, 6.0], barrier=1.0) - m.logit(
+        attraction=[-6.0, 0.0, 6.0], barrier=0.0
+    )
     np.testing.assert_allclose(gap, [3.5, 2.0, 0.5])
 
 
@@ -199,11 +203,11 @@ def test_retention_rejects_non_monotone_coefficients() -> None:
 def test_retention_rejects_inputs_outside_declared_domain() -> None:
     m = RetentionModel()
     with pytest.raises(InvalidParameterError, match="'attraction' must be in"):
-        m.retention([7.0], [0.5])
+        m.retention(attraction=[7.0], barrier=[0.5])
     with pytest.raises(InvalidParameterError, match="'barrier' must be in"):
-        m.retention([0.0], [1.5])
+        m.retention(attraction=[0.0], barrier=[1.5])
     with pytest.raises(InvalidParameterError, match="'barrier' must be finite"):
-        m.retention([0.0], [math.nan])
+        m.retention(attraction=[0.0], barrier=[math.nan])
 
 
 # ------------------------------------------------------------------ fit
@@ -213,7 +217,7 @@ def _simulate(
     rng = np.random.default_rng(seed)
     a = rng.uniform(*model.attraction_range, n)
     s = rng.uniform(0.0, 1.0, n)
-    y = (rng.random(n) < model.retention(a, s)).astype(np.int64)
+    y = (rng.random(n) < model.retention(attraction=a, barrier=s)).astype(np.int64)
     return a, s, y
 
 
@@ -225,27 +229,39 @@ def _loglik(b: tuple[float, ...], a: np.ndarray, s: np.ndarray, y: np.ndarray) -
     return total
 
 
+def _fit(a: np.ndarray, s: np.ndarray, y: np.ndarray, **kw: Any) -> RetentionModel:
+    return RetentionModel.fit(attraction=a, barrier=s, retained=y, **kw)
+
+
+def _report(model: RetentionModel) -> FitReport:
+    assert model.fit_report is not None
+    return model.fit_report
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_fit_recovers_known_coefficients(seed: int) -> None:
     truth = RetentionModel(-0.3, 0.35, 1.8, -0.2)
     a, s, y = _simulate(truth, 20_000, seed)
-    fit = RetentionModel.fit(a, s, y)
+    model = _fit(a, s, y)
+    fit = _report(model)
+    assert isinstance(model, RetentionModel)
     assert fit.converged
-    assert fit.n_obs == 20_000
+    assert fit.n == 20_000
     for name, true_value in zip(fit.parameter_names, truth.coefficients, strict=True):
-        est = getattr(fit.model, name)
-        assert abs(est - true_value) < 4.5 * fit.standard_error(name), name
+        est = getattr(model, name)
+        assert abs(est - true_value) < 4.5 * fit.standard_errors[name], name
     # the MLE is at least as likely as the truth, and log-likelihood matches a scalar reference
     assert fit.log_likelihood >= _loglik(truth.coefficients, a, s, y) - 1e-6
-    assert fit.log_likelihood == pytest.approx(_loglik(fit.model.coefficients, a, s, y), rel=1e-10)
+    assert fit.log_likelihood == pytest.approx(_loglik(model.coefficients, a, s, y), rel=1e-10)
     assert fit.active_constraints == ()
 
 
 def test_fit_standard_errors_match_numerical_hessian() -> None:
     truth = RetentionModel(0.1, 0.3, 1.0, -0.1)
     a, s, y = _simulate(truth, 3000, 3)
-    fit = RetentionModel.fit(a, s, y)
-    b = np.array(fit.model.coefficients)
+    model = _fit(a, s, y)
+    fit = _report(model)
+    b = np.array(model.coefficients)
     h = 1e-4
     hess = np.zeros((4, 4))
     for i in range(4):
@@ -257,21 +273,29 @@ def test_fit_standard_errors_match_numerical_hessian() -> None:
                 - _loglik(tuple(b - e_i + e_j), a, s, y)
                 + _loglik(tuple(b - e_i - e_j), a, s, y)
             ) / (4 * h * h)
-    se_numeric = np.sqrt(np.diag(np.linalg.inv(-hess)))
-    np.testing.assert_allclose(fit.standard_errors, se_numeric, rtol=1e-3)
-    np.testing.assert_allclose(np.sqrt(np.diag(fit.covariance)), fit.standard_errors)
+    cov_numeric = np.linalg.inv(-hess)
+    se_numeric = np.sqrt(np.diag(cov_numeric))
+    np.testing.assert_allclose(list(fit.standard_errors.values()), se_numeric, rtol=1e-3)
+    np.testing.assert_allclose(np.sqrt(np.diag(fit.covariance)), list(fit.standard_errors.values()))
+    # the whole covariance, off-diagonal terms included
+    np.testing.assert_allclose(
+        fit.covariance, cov_numeric, rtol=2e-3, atol=1e-3 * se_numeric.max() ** 2
+    )
 
 
 def test_fit_without_interaction_and_with_weights() -> None:
     truth = RetentionModel(0.0, 0.4, 1.2, 0.0)
     a, s, y = _simulate(truth, 4000, 5)
-    fit = RetentionModel.fit(a, s, y, interaction=False)
+    model = _fit(a, s, y, interaction=False)
+    fit = _report(model)
     assert fit.parameter_names == ("b0", "b1", "b2")
-    assert fit.model.b3 == 0.0
+    assert model.b3 == 0.0
     # duplicating every row == weight 2: same estimates
-    fit2 = RetentionModel.fit(a, s, y, weights=np.full(a.size, 2.0), interaction=False)
-    np.testing.assert_allclose(fit2.model.coefficients, fit.model.coefficients, atol=1e-5)
+    model2 = _fit(a, s, y, weights=np.full(a.size, 2.0), interaction=False)
+    fit2 = _report(model2)
+    np.testing.assert_allclose(model2.coefficients, model.coefficients, atol=1e-5)
     assert fit2.log_likelihood == pytest.approx(2 * fit.log_likelihood, rel=1e-6)
+    assert fit2.n == 2 * fit.n == 8000
 
 
 def test_fit_hits_monotonicity_constraint_and_reports_it() -> None:
@@ -280,16 +304,15 @@ def test_fit_hits_monotonicity_constraint_and_reports_it() -> None:
     a = rng.uniform(-6, 6, 5000)
     s = rng.uniform(0, 1, 5000)
     y = rng.random(5000) < 1 / (1 + np.exp(0.3 * a - 1.0 * s))
-    fit = RetentionModel.fit(a, s, y)
-    assert fit.active_constraints
-    m = fit.model  # constructor accepted it, so it is monotone over the box
+    m = _fit(a, s, y)  # constructor accepted it, so it is monotone over the box
+    assert _report(m).active_constraints
     assert min(m.b1, m.b1 + m.b3) >= 0
 
 
 def test_fit_output_is_a_clp_retention_input() -> None:
     truth = RetentionModel()
     a, s, y = _simulate(truth, 2000, 9)
-    r = RetentionModel.fit(a, s, y).model.retention(a, s)
+    r = _fit(a, s, y).retention(attraction=a, barrier=s)
     assert r.dtype == np.float64
     assert r.shape == a.shape
     assert np.all((r >= 0) & (r <= 1))
@@ -299,31 +322,50 @@ def test_fit_bad_inputs() -> None:
     a = np.linspace(-5, 5, 50)
     s = np.linspace(0, 1, 50)
     with pytest.raises(InvalidParameterError, match="both retained and lost"):
-        RetentionModel.fit(a, s, np.ones(50))
+        _fit(a, s, np.ones(50))
     with pytest.raises(InvalidParameterError, match="'retained' must be in"):
-        RetentionModel.fit(a, s, np.full(50, 2.0))
+        _fit(a, s, np.full(50, 2.0))
     with pytest.raises(ShapeMismatchError, match="same length"):
-        RetentionModel.fit(a, s[:-1], np.ones(50))
+        _fit(a, s[:-1], np.ones(50))
     with pytest.raises(InvalidParameterError, match="'attraction' must be in"):
-        RetentionModel.fit(a * 10, s, np.ones(50))
+        _fit(a * 10, s, np.ones(50))
     with pytest.raises(InvalidParameterError, match="'weights' must be >= 0"):
-        RetentionModel.fit(a, s, np.ones(50), weights=-np.ones(50))
-    with pytest.raises(InvalidParameterError, match="'maxiter'"):
-        RetentionModel.fit(a, s, a > 0, maxiter=0)
+        _fit(a, s, np.ones(50), weights=-np.ones(50))
+    with pytest.raises(InvalidParameterError, match="'max_iterations'"):
+        _fit(a, s, a > 0, max_iterations=0)
+
+
+def test_fit_and_predictions_take_keywords_only() -> None:
+    a = np.linspace(-5, 5, 50)
+    s = np.linspace(0, 1, 50)
+    with pytest.raises(TypeError):
+        RetentionModel.fit(a, s, a > 0)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        RetentionModel().retention(a, s)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        RetentionModel().logit(a, s)  # type: ignore[misc]
 
 
 def test_fit_separated_outcomes_raise_convergence_error() -> None:
     a = np.linspace(-5, 5, 200)
     s = np.tile([0.2, 0.8], 100)
     with pytest.raises(ConvergenceError):
-        RetentionModel.fit(a, s, a > 0)
+        _fit(a, s, a > 0)
 
 
 def test_fit_constant_input_is_not_identified() -> None:
     rng = np.random.default_rng(0)
     a = rng.uniform(-3, 3, 500)
     with pytest.raises(ConvergenceError, match="not identified"):
-        RetentionModel.fit(a, np.full(500, 0.5), rng.random(500) < 0.6)
+        _fit(a, np.full(500, 0.5), rng.random(500) < 0.6)
+
+
+def test_a_model_built_from_coefficients_has_no_fit_report() -> None:
+    assert RetentionModel().fit_report is None
+    a, s, y = _simulate(RetentionModel(), 1000, 4)
+    fitted = _fit(a, s, y)
+    # the report is not part of equality
+    assert fitted == RetentionModel(*fitted.coefficients)
 
 
 # ------------------------------------------------------------------ loyalty matrices

@@ -85,14 +85,20 @@ def histories(draw):
 
 @given(params, histories())
 def test_log_likelihood_matches_reference(par, hist):
-    assert float(ModifiedBetaGeo(*par).log_likelihood(*hist)) == pytest.approx(
-        ref_loglik(*par, *hist), rel=1e-9, abs=1e-9
-    )
+    assert float(
+        ModifiedBetaGeo(*par).log_likelihood(
+            **dict(zip(("frequency", "recency", "T"), hist, strict=True))
+        )
+    ) == pytest.approx(ref_loglik(*par, *hist), rel=1e-9, abs=1e-9)
 
 
 @given(params, histories())
 def test_probability_alive_matches_reference(par, hist):
-    got = float(ModifiedBetaGeo(*par).probability_alive(*hist))
+    got = float(
+        ModifiedBetaGeo(*par).probability_alive(
+            **dict(zip(("frequency", "recency", "T"), hist, strict=True))
+        )
+    )
     assert 0.0 <= got <= 1.0
     assert got == pytest.approx(ref_p_alive(*par, *hist), rel=1e-9, abs=1e-12)
 
@@ -102,9 +108,11 @@ def test_expected_purchases_matches_quadrature(par, hist, t):
     r, alpha, a, b = par
     x, _tx, T = hist
     ref = ref_p_alive(*par, *hist) * ref_beta_count(a, b + x + 1, r + x, alpha + T, t)
-    assert float(ModifiedBetaGeo(*par).expected_purchases(t, *hist)) == pytest.approx(
-        ref, rel=1e-6, abs=1e-10
-    )
+    assert float(
+        ModifiedBetaGeo(*par).expected_purchases(
+            t=t, **dict(zip(("frequency", "recency", "T"), hist, strict=True))
+        )
+    ) == pytest.approx(ref, rel=1e-6, abs=1e-10)
 
 
 @given(params, st.floats(0.0, 80.0))
@@ -118,7 +126,7 @@ def test_expected_new_matches_quadrature(par, t):
 
 @given(params, st.integers(0, 15), st.floats(0.01, 80.0))
 def test_pmf_matches_reference(par, n, t):
-    got = float(ModifiedBetaGeo(*par).probability_of_purchases(n, t))
+    got = float(ModifiedBetaGeo(*par).probability_of_purchases(n=n, t=t))
     assert got == pytest.approx(ref_pmf(*par, n, t), rel=1e-8, abs=1e-13)
 
 
@@ -126,7 +134,7 @@ def test_pmf_matches_reference(par, n, t):
 def test_pmf_sums_to_one_and_mean_matches(par, t):
     m = ModifiedBetaGeo(*par)
     n = np.arange(0, 3000)
-    p = m.probability_of_purchases(n, t)
+    p = m.probability_of_purchases(n=n, t=t)
     assert np.all(p >= 0)
     assert p.sum() == pytest.approx(1.0, abs=1e-6)
     assert (n * p).sum() == pytest.approx(float(m.expected_purchases_new(t)), rel=1e-4, abs=1e-8)
@@ -139,29 +147,39 @@ def test_expected_new_increases_with_t(par, ts):
 
 
 def test_zero_repeat_customers_may_be_dead_unlike_bgnbd():
-    assert float(MODEL.probability_alive(0, 0.0, 38.86)) < 1.0
-    assert float(BetaGeo(0.243, 4.414, 0.793, 2.426).probability_alive(0, 0.0, 38.86)) == 1.0
+    assert float(MODEL.probability_alive(frequency=0, recency=0.0, T=38.86)) < 1.0
+    assert (
+        float(
+            BetaGeo(0.243, 4.414, 0.793, 2.426).probability_alive(frequency=0, recency=0.0, T=38.86)
+        )
+        == 1.0
+    )
 
 
 def test_heavy_customer_is_finite():
-    v = MODEL.log_likelihood(5000, 1990.0, 2000.0)
+    v = MODEL.log_likelihood(frequency=5000, recency=1990.0, T=2000.0)
     assert np.isfinite(v)
-    e = MODEL.expected_purchases(52.0, [5000, 5000], [1990.0, 2000.0], 2000.0)
+    e = MODEL.expected_purchases(t=52.0, frequency=[5000, 5000], recency=[1990.0, 2000.0], T=2000.0)
     assert np.all(np.isfinite(e))
     assert e[1] > e[0] > 0
 
 
 @pytest.mark.slow
 def test_cdnow_collapsed_fit_equals_uncollapsed(cdnow):
-    a = ModifiedBetaGeo.fit(*cdnow)
-    b = ModifiedBetaGeo.fit(*cdnow, collapse=False)
+    a = ModifiedBetaGeo.fit(**dict(zip(("frequency", "recency", "T"), cdnow, strict=True)))
+    b = ModifiedBetaGeo.fit(
+        **dict(zip(("frequency", "recency", "T"), cdnow, strict=True)), collapse=False
+    )
     assert a.fit_report.converged
-    assert a.fit_report.n_unique < b.fit_report.n_unique == 2357
+    assert a.fit_report.n_rows < b.fit_report.n_rows == 2357
     for name in ("r", "alpha", "a", "b"):
         assert getattr(a, name) == pytest.approx(getattr(b, name), rel=1e-5)
     assert a.fit_report.log_likelihood == pytest.approx(b.fit_report.log_likelihood, abs=1e-6)
     assert a.fit_report.log_likelihood == pytest.approx(
-        float(a.log_likelihood(*cdnow).sum()), abs=1e-8
+        float(
+            a.log_likelihood(**dict(zip(("frequency", "recency", "T"), cdnow, strict=True))).sum()
+        ),
+        abs=1e-8,
     )
 
 
@@ -169,8 +187,8 @@ def test_cdnow_collapsed_fit_equals_uncollapsed(cdnow):
 def test_fit_recovers_simulated_parameters():
     truth = ModifiedBetaGeo(r=0.6, alpha=5.0, a=1.2, b=3.0)
     rng = np.random.default_rng(11)
-    x, tx, T = truth.simulate(30_000, rng.uniform(20.0, 60.0, 30_000), rng=rng)
-    m = ModifiedBetaGeo.fit(x, tx, T)
+    x, tx, T = truth.simulate(n_customers=30_000, T=rng.uniform(20.0, 60.0, 30_000), rng=rng)
+    m = ModifiedBetaGeo.fit(frequency=x, recency=tx, T=T)
     for name in ("r", "alpha", "a", "b"):
         assert (
             abs(getattr(m, name) - getattr(truth, name)) < 4 * m.fit_report.standard_errors[name]
@@ -181,20 +199,20 @@ def test_bad_inputs():
     with pytest.raises(InvalidParameterError, match="'b' must be > 0"):
         ModifiedBetaGeo(0.5, 5.0, 1.0, -2.0)
     with pytest.raises(InvalidParameterError, match="'recency' must be <= T"):
-        ModifiedBetaGeo.fit([1], [3.0], [2.0])
+        ModifiedBetaGeo.fit(frequency=[1], recency=[3.0], T=[2.0])
     with pytest.raises(InvalidParameterError, match="must not be empty"):
-        ModifiedBetaGeo.fit([], [], [])
+        ModifiedBetaGeo.fit(frequency=[], recency=[], T=[])
     with pytest.raises(ShapeMismatchError):
-        ModifiedBetaGeo.fit([1, 2], [1.0], [3.0, 3.0])
+        ModifiedBetaGeo.fit(frequency=[1, 2], recency=[1.0], T=[3.0, 3.0])
     with pytest.raises(InvalidParameterError, match="'frequency' must be >= 0"):
-        MODEL.log_likelihood(-1, 0.0, 3.0)
+        MODEL.log_likelihood(frequency=-1, recency=0.0, T=3.0)
     with pytest.raises(ConvergenceError):
-        ModifiedBetaGeo.fit([0, 0, 0], [0.0, 0.0, 0.0], [4.0, 5.0, 6.0])
+        ModifiedBetaGeo.fit(frequency=[0, 0, 0], recency=[0.0, 0.0, 0.0], T=[4.0, 5.0, 6.0])
 
 
 def test_fit_report_excluded_from_equality():
-    x, tx, T = MODEL.simulate(3000, 39.0, rng=np.random.default_rng(1))
-    m = ModifiedBetaGeo.fit(x, tx, T)
+    x, tx, T = MODEL.simulate(n_customers=3000, T=39.0, rng=np.random.default_rng(1))
+    m = ModifiedBetaGeo.fit(frequency=x, recency=tx, T=T)
     assert m == ModifiedBetaGeo(m.r, m.alpha, m.a, m.b)
     assert m.fit_report is not None
     assert "fit_report" not in repr(m)

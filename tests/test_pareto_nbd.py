@@ -120,7 +120,7 @@ def histories(draw):
 
 @pytest.mark.slow
 def test_cdnow_fit_reproduces_published_estimates(cdnow):
-    m = ParetoNBD.fit(*cdnow)
+    m = ParetoNBD.fit(**dict(zip(("frequency", "recency", "T"), cdnow, strict=True)))
     rep = m.fit_report
     # Published: r 0.553, alpha 10.578, s 0.606, beta 11.669, LL -9595.0
     assert round(m.r, 3) == 0.553
@@ -130,17 +130,33 @@ def test_cdnow_fit_reproduces_published_estimates(cdnow):
     # prints as 11.668 -- within one unit of the last published digit.
     assert m.beta == pytest.approx(11.669, abs=1.5e-3)
     assert round(rep.log_likelihood, 1) == -9595.0
-    assert rep.log_likelihood >= float(PUBLISHED.log_likelihood(*cdnow).sum())
+    assert rep.log_likelihood >= float(
+        PUBLISHED.log_likelihood(
+            **dict(zip(("frequency", "recency", "T"), cdnow, strict=True))
+        ).sum()
+    )
     assert rep.converged
     # collapsed == uncollapsed
-    full = ParetoNBD.fit(*cdnow, collapse=False)
+    full = ParetoNBD.fit(
+        **dict(zip(("frequency", "recency", "T"), cdnow, strict=True)), collapse=False
+    )
     for name in ("r", "alpha", "s", "beta"):
         assert getattr(full, name) == pytest.approx(getattr(m, name), rel=1e-4)
     assert full.fit_report.log_likelihood == pytest.approx(rep.log_likelihood, abs=1e-6)
 
 
 def test_log_likelihood_at_published_estimates(cdnow):
-    assert round(float(PUBLISHED.log_likelihood(*cdnow).sum()), 1) == -9595.0
+    assert (
+        round(
+            float(
+                PUBLISHED.log_likelihood(
+                    **dict(zip(("frequency", "recency", "T"), cdnow, strict=True))
+                ).sum()
+            ),
+            1,
+        )
+        == -9595.0
+    )
 
 
 # ----------------------------------------------------------------- kernels vs references
@@ -148,26 +164,38 @@ def test_log_likelihood_at_published_estimates(cdnow):
 
 @given(params, histories())
 def test_log_likelihood_matches_quadrature_reference(par, hist):
-    got = float(ParetoNBD(*par).log_likelihood(*hist))
+    got = float(
+        ParetoNBD(*par).log_likelihood(
+            **dict(zip(("frequency", "recency", "T"), hist, strict=True))
+        )
+    )
     assert got == pytest.approx(ref_loglik(*par, *hist), rel=1e-9, abs=1e-9)
 
 
 @given(params, histories())
 def test_probability_alive_matches_reference(par, hist):
-    got = float(ParetoNBD(*par).probability_alive(*hist))
+    got = float(
+        ParetoNBD(*par).probability_alive(
+            **dict(zip(("frequency", "recency", "T"), hist, strict=True))
+        )
+    )
     assert 0.0 <= got <= 1.0
     assert got == pytest.approx(ref_p_alive(*par, *hist), rel=1e-8, abs=1e-12)
 
 
 @given(params, histories(), st.floats(0.0, 100.0))
 def test_expected_purchases_matches_reference(par, hist, t):
-    got = float(ParetoNBD(*par).expected_purchases(t, *hist))
+    got = float(
+        ParetoNBD(*par).expected_purchases(
+            t=t, **dict(zip(("frequency", "recency", "T"), hist, strict=True))
+        )
+    )
     assert got == pytest.approx(ref_expected(*par, t, *hist), rel=1e-8, abs=1e-12)
 
 
 @given(params, st.integers(0, 12), st.floats(0.01, 80.0))
 def test_pmf_matches_quadrature_reference(par, n, t):
-    got = float(ParetoNBD(*par).probability_of_purchases(n, t))
+    got = float(ParetoNBD(*par).probability_of_purchases(n=n, t=t))
     assert got == pytest.approx(ref_pmf(*par, n, t), rel=1e-7, abs=1e-11)
 
 
@@ -175,7 +203,7 @@ def test_pmf_matches_quadrature_reference(par, n, t):
 def test_pmf_sums_to_one_and_mean_matches(par, t):
     m = ParetoNBD(*par)
     n = np.arange(0, 3000)
-    p = m.probability_of_purchases(n, t)
+    p = m.probability_of_purchases(n=n, t=t)
     assert np.all(p >= 0)
     assert p.sum() == pytest.approx(1.0, abs=1e-6)
     assert (n * p).sum() == pytest.approx(float(m.expected_purchases_new(t)), rel=1e-5, abs=1e-8)
@@ -212,9 +240,9 @@ def test_heavy_long_lived_customers_x5000_T2000():
     x = np.array([5000, 5000, 5000, 1000, 0])
     tx = np.array([1999.0, 1990.0, 2000.0, 500.0, 0.0])
     T = 2000.0
-    ll = m.log_likelihood(x, tx, T)
-    pa = m.probability_alive(x, tx, T)
-    e = m.expected_purchases(52.0, x, tx, T)
+    ll = m.log_likelihood(frequency=x, recency=tx, T=T)
+    pa = m.probability_alive(frequency=x, recency=tx, T=T)
+    e = m.expected_purchases(t=52.0, frequency=x, recency=tx, T=T)
     for v in (ll, pa, e):
         assert np.all(np.isfinite(v))
     assert np.all((pa >= 0) & (pa <= 1))
@@ -252,7 +280,7 @@ def test_fit_with_heavy_buyers_added(cdnow):
     x2 = np.concatenate([x, [5000, 4000]])
     tx2 = np.concatenate([tx, [38.0, 38.5]])
     T2 = np.concatenate([T, [39.0, 39.0]])
-    m = ParetoNBD.fit(x2, tx2, T2)
+    m = ParetoNBD.fit(frequency=x2, recency=tx2, T=T2)
     assert m.fit_report.converged
     assert np.isfinite(m.fit_report.log_likelihood)
 
@@ -277,16 +305,18 @@ def test_s_equal_one_is_continuous():
 
 def test_vectorised_equals_elementwise_and_chunks(cdnow):
     x, tx, T = (c[:200] for c in cdnow)
-    whole = PUBLISHED.probability_alive(x, tx, T)
+    whole = PUBLISHED.probability_alive(frequency=x, recency=tx, T=T)
     parts = np.concatenate(
         [
-            PUBLISHED.probability_alive(x[i : i + 64], tx[i : i + 64], T[i : i + 64])
+            PUBLISHED.probability_alive(
+                frequency=x[i : i + 64], recency=tx[i : i + 64], T=T[i : i + 64]
+            )
             for i in range(0, 200, 64)
         ]
     )
     np.testing.assert_allclose(whole, parts, rtol=1e-14)
     one = [
-        float(PUBLISHED.probability_alive(int(a), float(b), float(c)))
+        float(PUBLISHED.probability_alive(frequency=int(a), recency=float(b), T=float(c)))
         for a, b, c in zip(x[:15], tx[:15], T[:15], strict=True)
     ]
     np.testing.assert_allclose(whole[:15], one, rtol=1e-13)
@@ -296,9 +326,9 @@ def test_vectorised_equals_elementwise_and_chunks(cdnow):
 def test_fit_recovers_simulated_parameters():
     truth = ParetoNBD(r=0.6, alpha=8.0, s=0.8, beta=10.0)
     rng = np.random.default_rng(7)
-    x, tx, T = truth.simulate(8000, np.round(rng.uniform(30.0, 80.0, 8000)), rng=rng)
+    x, tx, T = truth.simulate(n_customers=8000, T=np.round(rng.uniform(30.0, 80.0, 8000)), rng=rng)
     assert np.all(tx <= T)
-    m = ParetoNBD.fit(x, tx, T)
+    m = ParetoNBD.fit(frequency=x, recency=tx, T=T)
     for name in ("r", "alpha", "s", "beta"):
         assert (
             abs(getattr(m, name) - getattr(truth, name)) < 4 * m.fit_report.standard_errors[name]
@@ -312,17 +342,17 @@ def test_bad_inputs():
     with pytest.raises(InvalidParameterError, match=r"'s' must be > 0; got 0\.0"):
         ParetoNBD(0.5, 10.0, 0.0, 12.0)
     with pytest.raises(InvalidParameterError, match="'frequency' must be >= 0"):
-        ParetoNBD.fit([-2, 1], [0.0, 1.0], [3.0, 3.0])
+        ParetoNBD.fit(frequency=[-2, 1], recency=[0.0, 1.0], T=[3.0, 3.0])
     with pytest.raises(InvalidParameterError, match="'recency' must be <= T"):
-        PUBLISHED.probability_alive(1, 5.0, 3.0)
+        PUBLISHED.probability_alive(frequency=1, recency=5.0, T=3.0)
     with pytest.raises(InvalidParameterError, match="must not be empty"):
-        ParetoNBD.fit([], [], [])
+        ParetoNBD.fit(frequency=[], recency=[], T=[])
     with pytest.raises(ShapeMismatchError):
-        ParetoNBD.fit([1, 2], [1.0, 1.0], [3.0])
+        ParetoNBD.fit(frequency=[1, 2], recency=[1.0, 1.0], T=[3.0])
     with pytest.raises(InvalidParameterError, match="'t' must be >= 0"):
-        PUBLISHED.expected_purchases(-1.0, 1, 1.0, 3.0)
+        PUBLISHED.expected_purchases(t=-1.0, frequency=1, recency=1.0, T=3.0)
     with pytest.raises(InvalidParameterError, match="'rng'"):
-        PUBLISHED.simulate(3, 5.0, rng=None)  # type: ignore[arg-type]
+        PUBLISHED.simulate(n_customers=3, T=5.0, rng=None)  # type: ignore[arg-type]
     with pytest.raises(ConvergenceError) as info:
-        ParetoNBD.fit([0, 0, 0], [0.0, 0.0, 0.0], [4.0, 5.0, 6.0])
+        ParetoNBD.fit(frequency=[0, 0, 0], recency=[0.0, 0.0, 0.0], T=[4.0, 5.0, 6.0])
     assert info.value.optimizer_message is not None

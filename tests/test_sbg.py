@@ -73,7 +73,7 @@ def test_fader_hardie_2007_survivor_fits(column: str, alpha: float, beta: float)
     rep = m.fit_report
     assert rep is not None
     assert rep.converged
-    assert rep.n_customers == 1000
+    assert rep.n == 1000
     assert set(rep.standard_errors) == {"alpha", "beta"}
     assert all(0 < se < 1 for se in rep.standard_errors.values())
 
@@ -101,8 +101,8 @@ def test_durations_fit_equals_survivors_fit(column: str) -> None:
     a = ShiftedBetaGeometric.fit_survivors(counts)
     durations, censored = _expand(counts)
     perm = np.random.default_rng(1).permutation(durations.size)
-    b = ShiftedBetaGeometric.fit(durations[perm], censored[perm])
-    c = ShiftedBetaGeometric.fit(durations, censored, collapse=False)
+    b = ShiftedBetaGeometric.fit(durations=durations[perm], censored=censored[perm])
+    c = ShiftedBetaGeometric.fit(durations=durations, censored=censored, collapse=False)
     for m in (b, c):
         assert m.alpha == pytest.approx(a.alpha, rel=1e-6)
         assert m.beta == pytest.approx(a.beta, rel=1e-6)
@@ -111,8 +111,8 @@ def test_durations_fit_equals_survivors_fit(column: str) -> None:
         assert m.fit_report.log_likelihood == pytest.approx(a.fit_report.log_likelihood, rel=1e-10)
     assert b.fit_report is not None
     assert a.fit_report is not None
-    assert b.fit_report.n_unique == len(counts)
-    assert a.log_likelihood(durations, censored).sum() == pytest.approx(
+    assert b.fit_report.n_rows == len(counts)
+    assert a.log_likelihood(durations=durations, censored=censored).sum() == pytest.approx(
         a.fit_report.log_likelihood, rel=1e-12
     )
 
@@ -121,24 +121,28 @@ def test_weighted_fit_equals_repeated_rows() -> None:
     d = np.array([1, 2, 3, 5, 8])
     c = np.array([False, False, False, False, True])
     w = np.array([50, 15, 8, 5, 30])
-    a = ShiftedBetaGeometric.fit(d, c, weights=w)
-    b = ShiftedBetaGeometric.fit(np.repeat(d, w), np.repeat(c, w), collapse=False)
+    a = ShiftedBetaGeometric.fit(durations=d, censored=c, weights=w)
+    b = ShiftedBetaGeometric.fit(
+        durations=np.repeat(d, w), censored=np.repeat(c, w), collapse=False
+    )
     assert a.alpha == pytest.approx(b.alpha, rel=1e-6)
     assert a.beta == pytest.approx(b.beta, rel=1e-6)
 
 
 def test_censored_given_as_zero_one() -> None:
     d = [1, 2, 3, 4, 4]
-    a = ShiftedBetaGeometric.fit(d, [0, 0, 0, 1, 1])
-    b = ShiftedBetaGeometric.fit(d, [False, False, False, True, True])
+    a = ShiftedBetaGeometric.fit(durations=d, censored=[0, 0, 0, 1, 1])
+    b = ShiftedBetaGeometric.fit(durations=d, censored=[False, False, False, True, True])
     assert a == b
 
 
 @pytest.mark.slow
 def test_fit_recovers_simulated_parameters() -> None:
     truth = ShiftedBetaGeometric(alpha=0.9, beta=2.5)
-    durations, censored = truth.simulate(40_000, rng=np.random.default_rng(7), horizon=15)
-    m = ShiftedBetaGeometric.fit(durations, censored)
+    durations, censored = truth.simulate(
+        n_customers=40_000, rng=np.random.default_rng(7), n_periods=15
+    )
+    m = ShiftedBetaGeometric.fit(durations=durations, censored=censored)
     assert m.fit_report is not None
     se = m.fit_report.standard_errors
     assert abs(m.alpha - truth.alpha) < 4 * se["alpha"]
@@ -149,7 +153,7 @@ def test_fit_recovers_simulated_parameters() -> None:
 
 def test_simulated_survivors_fit() -> None:
     truth = ShiftedBetaGeometric(alpha=0.7, beta=1.2)
-    counts = truth.simulate_survivors(20_000, 8, rng=np.random.default_rng(3))
+    counts = truth.simulate_survivors(n_customers=20_000, n_periods=8, rng=np.random.default_rng(3))
     assert counts[0] == 20_000
     assert np.all(np.diff(counts) <= 0)
     m = ShiftedBetaGeometric.fit_survivors(counts)
@@ -159,8 +163,8 @@ def test_simulated_survivors_fit() -> None:
 
 def test_simulation_is_reproducible_and_uncensored_without_horizon() -> None:
     m = ShiftedBetaGeometric(alpha=2.0, beta=3.0)
-    a = m.simulate(500, rng=np.random.default_rng(5))
-    b = m.simulate(500, rng=np.random.default_rng(5))
+    a = m.simulate(n_customers=500, rng=np.random.default_rng(5))
+    b = m.simulate(n_customers=500, rng=np.random.default_rng(5))
     assert np.array_equal(a[0], b[0])
     assert not a[1].any()
     assert a[0].min() >= 1
@@ -263,7 +267,7 @@ def test_degenerate_data_do_not_converge() -> None:
     with pytest.raises(ConvergenceError, match="no customer ever renewed"):
         ShiftedBetaGeometric.fit_survivors([100, 0, 0])
     with pytest.raises(ConvergenceError, match="no customer ever renewed"):
-        ShiftedBetaGeometric.fit([1, 1, 0], [False, False, True])
+        ShiftedBetaGeometric.fit(durations=[1, 1, 0], censored=[False, False, True])
 
 
 @pytest.mark.parametrize(
@@ -286,7 +290,7 @@ def test_bad_durations(
     durations: list[float], censored: list[int] | None, error: type[Exception], match: str
 ) -> None:
     with pytest.raises(error, match=match):
-        ShiftedBetaGeometric.fit(durations, censored)
+        ShiftedBetaGeometric.fit(durations=durations, censored=censored)
 
 
 @pytest.mark.parametrize(
@@ -313,13 +317,13 @@ def test_bad_arguments_of_methods() -> None:
     with pytest.raises(InvalidParameterError, match="'renewals' must be >= 0"):
         m.discounted_expected_residual_lifetime(0.1, renewals=-1)
     with pytest.raises(InvalidParameterError, match=r"'rng' must be a numpy\.random\.Generator"):
-        m.simulate(10, rng=42)  # type: ignore[arg-type]
+        m.simulate(n_customers=10, rng=42)  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="'weights' must be >= 0"):
-        ShiftedBetaGeometric.fit([1, 2], weights=[1, -1])
+        ShiftedBetaGeometric.fit(durations=[1, 2], weights=[1, -1])
     with pytest.raises(
         InvalidParameterError, match="'durations' must be >= 1 for customers who churned"
     ):
-        m.log_likelihood(0)
-    assert m.log_likelihood(0, True) == 0.0  # S(0) = 1
-    assert m.log_likelihood([[1], [2]], [False, True]).shape == (2, 2)
+        m.log_likelihood(durations=0)
+    assert m.log_likelihood(durations=0, censored=True) == 0.0  # S(0) = 1
+    assert m.log_likelihood(durations=[[1], [2]], censored=[False, True]).shape == (2, 2)
     assert m.params == {"alpha": 1.0, "beta": 2.0}

@@ -9,7 +9,7 @@ from here (the modules behind it are private).
 
 from __future__ import annotations
 
-from kamcore.clp._btyd._base import (
+from kamcore._fitting import (
     FitReport,
 )
 from kamcore.clp._btyd.betageo import (

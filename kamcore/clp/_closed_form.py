@@ -108,7 +108,7 @@ def _timing_factor(timing: str, q: FloatArray, discount_rate: FloatArray) -> Flo
 def _geometric_sum(
     retention: FloatArray,
     discount_rate: FloatArray,
-    horizon: NDArray[Any] | None,
+    n_periods: NDArray[Any] | None,
 ) -> FloatArray:
     """``S_T = sum_{k=0}^{T-1} q^k`` with ``q = r / (1 + d)``; ``T = None`` for infinity.
 
@@ -117,9 +117,9 @@ def _geometric_sum(
     values of ``q`` near 1 keep full precision.
     """
     one_minus_q = ((1.0 - retention) + discount_rate) / (1.0 + discount_rate)
-    if horizon is None:
+    if n_periods is None:
         return 1.0 / one_minus_q
-    t = horizon.astype(np.float64)
+    t = n_periods.astype(np.float64)
     positive = retention > 0.0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         log_q = np.log(np.where(positive, retention, 1.0)) - np.log1p(discount_rate)
@@ -134,7 +134,7 @@ def lifetime_profit(
     retention: ArrayLike,
     discount_rate: ArrayLike,
     *,
-    horizon: ArrayLike | None = None,
+    n_periods: ArrayLike | None = None,
     timing: Timing = "end",
     acquisition_cost: ArrayLike = 0.0,
     cost_to_serve: ArrayLike = 0.0,
@@ -162,7 +162,7 @@ def lifetime_profit(
         Probability ``r`` in [0, 1] that a customer renews from one period to the next.
     discount_rate
         Discount rate ``d > -1`` per period (e.g. 0.1 for 10 %).
-    horizon
+    n_periods
         Number ``T >= 0`` of cash flows counted (whole periods), scalar or array;
         ``None`` (default) for an infinite horizon.
     timing
@@ -194,7 +194,7 @@ def lifetime_profit(
     266.667
     >>> lifetime_profit(100.0, 0.8, 0.1, timing="start")   # 100 * 1.1 / 0.3
     366.667
-    >>> lifetime_profit([100.0, 50.0], 0.8, 0.1, horizon=1, acquisition_cost=20.0)
+    >>> lifetime_profit([100.0, 50.0], 0.8, 0.1, n_periods=1, acquisition_cost=20.0)
     array([52.727, 16.364])
     """
     _check_timing(timing)
@@ -211,9 +211,9 @@ def lifetime_profit(
         "cost_to_serve": c,
     }
     h: NDArray[Any] | None = None
-    if horizon is not None:
-        h = as_int_array(horizon, "horizon", domain=NONNEGATIVE)
-        arrays["horizon"] = h
+    if n_periods is not None:
+        h = as_int_array(n_periods, "n_periods", domain=NONNEGATIVE)
+        arrays["n_periods"] = h
     parts = broadcast(arrays)
     m, r, d, a, c = parts[:5]
     if h is None:

@@ -48,8 +48,9 @@ Examples
 >>> bgbb = BetaGeoBetaBinom(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
 >>> gg = GammaGamma(p=6.25, q=3.74, gamma=15.44)
 >>> res = customer_lifetime_profit(
-...     bgbb, [6, 3, 0], [6, 6, 0], 6, spend_model=gg, monetary_value=[50.0, 30.0, 0.0],
-...     margin_rate=0.3, cost_per_period=2.0, discount_rate=0.1, horizon=10)
+...     bgbb, frequency=[6, 3, 0], recency=[6, 6, 0], T=6, spend_model=gg,
+...     average_spend=[50.0, 30.0, 0.0], margin_rate=0.3, cost_per_period=2.0,
+...     discount_rate=0.1, n_periods=10)
 >>> res.clp.round(2)
 array([53.41, 13.52, -0.22])
 >>> res.purchases.round(2)
@@ -64,6 +65,9 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike
 
+from kamcore._fitting import (
+    collapse_rows,
+)
 from kamcore._params import (
     NONNEGATIVE,
     POSITIVE,
@@ -77,7 +81,6 @@ from kamcore._params import (
     readonly,
     same_length,
 )
-from kamcore.clp._btyd._base import collapse_rows
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 if TYPE_CHECKING:
@@ -110,11 +113,12 @@ class TransactionModel(Protocol):
 
     Implemented by :class:`~kamcore.clp.BetaGeo`,
     :class:`~kamcore.clp.BetaGeoBetaBinom` and the other BTYD models.
-    Arguments are passed positionally; the return value must broadcast like the
-    inputs, be finite and non-decreasing in ``t``.
+    Arguments are passed by keyword (``t``, ``frequency``, ``recency``, ``T``);
+    the return value must broadcast like the inputs, be finite and
+    non-decreasing in ``t``.
     """
 
-    def expected_purchases(self, t: Any, frequency: Any, recency: Any, T: Any, /) -> FloatArray:
+    def expected_purchases(self, *, t: Any, frequency: Any, recency: Any, T: Any) -> FloatArray:
         """Return the expected purchases in ``(T, T + t]`` for each customer."""
         ...
 
@@ -123,7 +127,7 @@ class TransactionModel(Protocol):
 class SurvivalModel(Protocol):
     """Optional: a model that knows the probability of being alive at ``T + t``."""
 
-    def probability_alive_at(self, t: Any, frequency: Any, recency: Any, T: Any, /) -> FloatArray:
+    def probability_alive_at(self, *, t: Any, frequency: Any, recency: Any, T: Any) -> FloatArray:
         """Return the probability that each customer is alive at ``T + t``."""
         ...
 
@@ -132,7 +136,7 @@ class SpendModel(Protocol):
     """A spend model, e.g. :class:`~kamcore.clp.GammaGamma`."""
 
     def conditional_expected_average_spend(
-        self, frequency: Any, monetary_value: Any, /
+        self, *, frequency: Any, average_spend: Any
     ) -> FloatArray:
         """Return the expected spend per purchase of each customer."""
         ...
@@ -206,7 +210,7 @@ def _model_output(value: Any, name: str, n: int) -> FloatArray:
 def _spend(
     spend: ArrayLike | None,
     spend_model: SpendModel | None,
-    monetary_value: ArrayLike | None,
+    average_spend: ArrayLike | None,
     frequency: ArrayLike,
     n: int,
 ) -> FloatArray:
@@ -216,39 +220,41 @@ def _spend(
             f"(e.g. a fitted GammaGamma); got {'both' if spend is not None else 'neither'}."
         )
     if spend is not None:
-        if monetary_value is not None:
+        if average_spend is not None:
             raise InvalidParameterError(
-                "'monetary_value' is only used with 'spend_model'; got it together with 'spend'."
+                "'average_spend' is only used with 'spend_model'; got it together with 'spend'."
             )
         return _per_customer(spend, "spend", n, NONNEGATIVE)
-    if monetary_value is None:
+    if average_spend is None:
         raise InvalidParameterError(
-            "'monetary_value' (average spend per past purchase) is required with 'spend_model'."
+            "'average_spend' (average spend per past purchase) is required with 'spend_model'."
         )
     assert spend_model is not None
-    out = spend_model.conditional_expected_average_spend(frequency, monetary_value)
+    out = spend_model.conditional_expected_average_spend(
+        frequency=frequency, average_spend=average_spend
+    )
     return _model_output(out, "spend", n)
 
 
 # ----------------------------------------------------------------- the calculator
 def customer_lifetime_profit(
     model: TransactionModel,
+    *,
     frequency: ArrayLike,
     recency: ArrayLike,
     T: ArrayLike,
-    *,
     margin_rate: ArrayLike,
     discount_rate: float,
-    horizon: int,
+    n_periods: int,
     spend: ArrayLike | None = None,
     spend_model: SpendModel | None = None,
-    monetary_value: ArrayLike | None = None,
+    average_spend: ArrayLike | None = None,
     cost_per_period: ArrayLike = 0.0,
     cost_basis: CostBasis = "alive",
     period_length: float = 1.0,
     collapse: bool = True,
 ) -> CustomerProfit:
-    r"""Return the expected discounted lifetime profit of each customer over ``horizon`` periods.
+    r"""Return the expected discounted lifetime profit of each customer over ``n_periods`` periods.
 
     See the module documentation for the formula and the cost conventions.
 
@@ -259,20 +265,21 @@ def customer_lifetime_profit(
         ``cost_basis="alive"`` and a positive cost it must also implement
         :class:`SurvivalModel`.
     frequency, recency, T
-        Customer histories as the model expects them, 1-D of one length ``n``.
+        Customer histories as the model expects them, 1-D of one length ``n``;
+        keyword-only.
     margin_rate
         Profit per unit of revenue, in [-1, 1]; scalar or shape ``(n,)``.
     discount_rate
         Discount rate per period (> -1; e.g. 0.01 per month).
-    horizon
-        Number of periods ``H`` (whole number >= 1).
+    n_periods
+        Number of periods ``H`` valued (whole number >= 1).
     spend
         Expected spend per purchase, >= 0; scalar or shape ``(n,)``. Exclusive
         with ``spend_model``.
-    spend_model, monetary_value
+    spend_model, average_spend
         A spend model (e.g. a fitted GammaGamma) and each customer's average
-        past spend; the expected spend is
-        ``spend_model.conditional_expected_average_spend(frequency, monetary_value)``.
+        past spend per purchase; the expected spend is
+        ``spend_model.conditional_expected_average_spend(frequency=..., average_spend=...)``.
     cost_per_period
         Cost to serve per period, >= 0; scalar or shape ``(n,)``.
     cost_basis
@@ -301,8 +308,8 @@ def customer_lifetime_profit(
     --------
     >>> from kamcore.clp import BetaGeoBetaBinom
     >>> m = BetaGeoBetaBinom(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
-    >>> res = customer_lifetime_profit(m, [6, 1], [6, 1], 6, spend=100.0, margin_rate=0.25,
-    ...                                discount_rate=0.1, horizon=5)
+    >>> res = customer_lifetime_profit(m, frequency=[6, 1], recency=[6, 1], T=6, spend=100.0,
+    ...                                margin_rate=0.25, discount_rate=0.1, n_periods=5)
     >>> res.clp.round(2), res.discounted_revenue.round(2)
     (array([71.89,  1.64]), array([287.57,   6.56]))
     """
@@ -313,10 +320,10 @@ def customer_lifetime_profit(
     margin = _per_customer(margin_rate, "margin_rate", n, MARGIN_RATE)
     cost = _per_customer(cost_per_period, "cost_per_period", n, NONNEGATIVE)
     d = as_float_scalar(discount_rate, "discount_rate", domain=_DISCOUNT)
-    h = int(as_int_array(horizon, "horizon", domain=_AT_LEAST_ONE, ndim=0))
+    h = int(as_int_array(n_periods, "n_periods", domain=_AT_LEAST_ONE, ndim=0))
     step = as_float_scalar(period_length, "period_length", domain=POSITIVE)
     check_in(cost_basis, "cost_basis", COST_BASES)
-    s = _spend(spend, spend_model, monetary_value, x, n)
+    s = _spend(spend, spend_model, average_spend, x, n)
     charge = bool(cost.any())
     if charge and cost_basis == "alive" and not isinstance(model, SurvivalModel):
         raise InvalidParameterError(
@@ -342,7 +349,11 @@ def customer_lifetime_profit(
         factor /= 1.0 + d
         annuity += factor
         t_k = k * step
-        cum = _model_output(model.expected_purchases(t_k, xu, txu, ageu), "expected_purchases", m)
+        cum = _model_output(
+            model.expected_purchases(t=t_k, frequency=xu, recency=txu, T=ageu),
+            "expected_purchases",
+            m,
+        )
         increment = cum - previous
         fail_where(
             increment < -_TOLERANCE * (1.0 + np.abs(cum)),
@@ -356,7 +367,9 @@ def customer_lifetime_profit(
         if charge and cost_basis == "alive":
             assert isinstance(model, SurvivalModel)
             alive = _model_output(
-                model.probability_alive_at(t_k, xu, txu, ageu), "probability_alive_at", m
+                model.probability_alive_at(t=t_k, frequency=xu, recency=txu, T=ageu),
+                "probability_alive_at",
+                m,
             )
             fail_where(
                 (alive < 0) | (alive > 1),
@@ -394,13 +407,13 @@ def portfolio_lifetime_profit(
     *,
     margin_rate: ArrayLike | str,
     discount_rate: float,
-    horizon: int,
+    n_periods: int,
     frequency: str = "frequency",
     recency: str = "recency",
     T: str = "T",
     spend: ArrayLike | str | None = None,
     spend_model: SpendModel | None = None,
-    monetary_value: str | None = None,
+    average_spend: str | None = None,
     cost_per_period: ArrayLike | str = 0.0,
     cost_basis: CostBasis = "alive",
     period_length: float = 1.0,
@@ -408,7 +421,7 @@ def portfolio_lifetime_profit(
 ) -> CustomerProfit:
     """:func:`customer_lifetime_profit` reading its per-customer inputs from a Portfolio.
 
-    ``frequency``, ``recency``, ``T`` and ``monetary_value`` name columns; ``spend``,
+    ``frequency``, ``recency``, ``T`` and ``average_spend`` name columns; ``spend``,
     ``margin_rate`` and ``cost_per_period`` are either column names or values.
     Unknown columns raise :class:`~kamcore.errors.UnknownNameError`.
 
@@ -423,15 +436,15 @@ def portfolio_lifetime_profit(
 
     return customer_lifetime_profit(
         model,
-        portfolio.column(frequency),
-        portfolio.column(recency),
-        portfolio.column(T),
+        frequency=portfolio.column(frequency),
+        recency=portfolio.column(recency),
+        T=portfolio.column(T),
         margin_rate=col(margin_rate),
         discount_rate=discount_rate,
-        horizon=horizon,
+        n_periods=n_periods,
         spend=col(spend),
         spend_model=spend_model,
-        monetary_value=None if monetary_value is None else portfolio.column(monetary_value),
+        average_spend=None if average_spend is None else portfolio.column(average_spend),
         cost_per_period=col(cost_per_period),
         cost_basis=cost_basis,
         period_length=period_length,

@@ -236,7 +236,7 @@ def matrix_lifetime_profit(
     ========================  ===========================  ===========
 
     so constant inputs give exactly :func:`~kamcore.clp.lifetime_profit`
-    with ``horizon=T``. Under ``"start"``/``"end_certain"`` the last retention
+    with ``n_periods=T``. Under ``"start"``/``"end_certain"`` the last retention
     column is not used.
 
     Rows are processed ``chunk_size`` at a time (scalar or per-period retention:

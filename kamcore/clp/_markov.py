@@ -176,7 +176,7 @@ class MarkovChain:
     ...                     states=("active", "lost"))
     >>> chain.value()
     array([366.667,   0.   ])
-    >>> chain.value(horizon=1)                      # 100 + 0.8 * 100 / 1.1
+    >>> chain.value(n_periods=1)                    # 100 + 0.8 * 100 / 1.1
     array([172.727,   0.   ])
     >>> chain.customer_value(["lost", "active", "active"])
     array([  0.   , 366.667, 366.667])
@@ -224,7 +224,7 @@ class MarkovChain:
         """Number of states ``S``."""
         return int(self.transition.shape[0])
 
-    def value(self, horizon: int | None = None) -> FloatArray:
+    def value(self, n_periods: int | None = None) -> FloatArray:
         r"""Return the expected discounted value per starting state, shape ``(S,)``.
 
         .. math:: V_T = \sum_{t=0}^{T} (P/(1+d))^t R \quad\text{(Horner: } V \leftarrow
@@ -232,18 +232,18 @@ class MarkovChain:
 
         Parameters
         ----------
-        horizon
+        n_periods
             Last period ``T >= 0`` counted (``T + 1`` rewards, ``t = 0..T``); ``None``
             for an infinite horizon.
 
         Raises
         ------
         InvalidParameterError
-            A negative or non-integral horizon, or an infinite horizon with
+            A negative or non-integral n_periods, or an infinite horizon with
             ``discount_rate <= 0`` (``P`` has spectral radius 1, the sum diverges).
         """
         d = self.discount_rate
-        if horizon is None:
+        if n_periods is None:
             if d <= 0.0:
                 raise InvalidParameterError(
                     "'discount_rate' must be > 0 for an infinite horizon (a stochastic matrix "
@@ -251,7 +251,7 @@ class MarkovChain:
                 )
             v = np.linalg.solve(np.eye(self.size) - self.transition / (1.0 + d), self.rewards)
             return readonly(v)
-        h = int(as_int_array(horizon, "horizon", ndim=0, domain=NONNEGATIVE))
+        h = int(as_int_array(n_periods, "n_periods", ndim=0, domain=NONNEGATIVE))
         pd = self.transition / (1.0 + d)
         v = np.array(self.rewards)
         with np.errstate(over="ignore", invalid="ignore"):
@@ -271,7 +271,7 @@ class MarkovChain:
         return _codes(states, self.states, "current_states")
 
     def customer_value(
-        self, current_states: ArrayLike, *, horizon: int | None = None
+        self, current_states: ArrayLike, *, n_periods: int | None = None
     ) -> FloatArray:
         """Return each customer's value from its current state: ``V[state_i]``.
 
@@ -279,7 +279,7 @@ class MarkovChain:
         ----------
         current_states
             State name per customer, any shape.
-        horizon
+        n_periods
             As in :meth:`value`.
 
         Returns
@@ -288,7 +288,7 @@ class MarkovChain:
             Same shape as ``current_states``.
         """
         codes = self.state_index(current_states)
-        out: FloatArray = self.value(horizon)[codes]
+        out: FloatArray = self.value(n_periods)[codes]
         return out
 
 

@@ -258,7 +258,7 @@ class StageProfile:
         return readonly(np.array([self[s].margin for s in LIVE_STAGES]))
 
     def values(
-        self, discount_rate: float, *, timing: Timing = "end", horizon: int | None = None
+        self, discount_rate: float, *, timing: Timing = "end", n_periods: int | None = None
     ) -> FloatArray:
         r"""Return the expected discounted profit from each stage, shape ``(5,)``.
 
@@ -275,31 +275,31 @@ class StageProfile:
             ``d > -1`` per period.
         timing
             ``"end"`` (default), ``"start"`` or ``"end_certain"``.
-        horizon
+        n_periods
             Number of cash flows counted, ``None`` for an infinite horizon.
 
         Raises
         ------
         InvalidParameterError
-            Bad discount rate, timing or horizon, or a divergent infinite-horizon value
+            Bad discount rate, timing or n_periods, or a divergent infinite-horizon value
             (spectral radius of ``Q`` at least ``1 + d``).
         """
         _check_timing(timing)
         d = as_float_scalar(discount_rate, "discount_rate", domain=DISCOUNT_RATE)
         h = (
             None
-            if horizon is None
-            else int(as_int_array(horizon, "horizon", domain=NONNEGATIVE, ndim=0))
+            if n_periods is None
+            else int(as_int_array(n_periods, "n_periods", domain=NONNEGATIVE, ndim=0))
         )
         return readonly(_stage_values(self.transition_matrix(), self.margins(), d, timing, h))
 
 
 def _stage_values(
-    q: FloatArray, m: FloatArray, d: float, timing: str, horizon: int | None
+    q: FloatArray, m: FloatArray, d: float, timing: str, n_periods: int | None
 ) -> FloatArray:
     """Kernel of :meth:`StageProfile.values` (inputs trusted)."""
     qd = q / (1.0 + d)
-    if horizon is None:
+    if n_periods is None:
         radius = float(np.max(np.abs(np.linalg.eigvals(q))))
         if radius >= 1.0 + d:
             raise InvalidParameterError(
@@ -312,7 +312,7 @@ def _stage_values(
         # V_T(start) = sum_{t<T} qd^t m, V_T(end) = sum_{1<=t<=T} qd^t m; Horner over t.
         v_start = np.zeros(4)
         with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(horizon):
+            for _ in range(n_periods):
                 v_start = m + qd @ v_start
             v_end = qd @ v_start
         _finite_result(np.concatenate((v_start, v_end)), "stage values")
@@ -396,7 +396,7 @@ def stage_lifetime_profit(
     profile: StageProfile = DEFAULT_STAGE_PROFILE,
     scale: ArrayLike = 1.0,
     timing: Timing = "end",
-    horizon: int | None = None,
+    n_periods: int | None = None,
 ) -> FloatArray:
     r"""Return the expected discounted profit of the remaining lifecycle path per customer.
 
@@ -419,7 +419,7 @@ def stage_lifetime_profit(
         stability-level margin in currency units), broadcast against ``stages``.
     timing
         ``"end"`` (default), ``"start"`` or ``"end_certain"``.
-    horizon
+    n_periods
         Number of cash flows counted, ``None`` for an infinite horizon.
 
     Returns
@@ -430,7 +430,7 @@ def stage_lifetime_profit(
     Raises
     ------
     InvalidParameterError
-        Unknown stages, non-finite scales, bad rate/timing/horizon, divergence.
+        Unknown stages, non-finite scales, bad rate/timing/n_periods, divergence.
     ShapeMismatchError
         ``scale`` does not broadcast with ``stages``.
 
@@ -447,5 +447,5 @@ def stage_lifetime_profit(
         raise ShapeMismatchError(
             f"arrays cannot be broadcast together; got stages: {codes.shape}, scale: {s.shape}."
         ) from None
-    values = profile.values(discount_rate, timing=timing, horizon=horizon)
+    values = profile.values(discount_rate, timing=timing, n_periods=n_periods)
     return np.broadcast_to(values[codes] * s, shape).astype(np.float64)

@@ -55,6 +55,7 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from kamcore.clp import (
     BetaGeo,
@@ -336,6 +337,12 @@ def _make_converter() -> cattrs.Converter:
 #: field types here (``converter.register_structure_hook(...)``) or through
 #: :func:`register`.
 converter: Final[cattrs.Converter] = _make_converter()
+# A RetentionModel built from chosen coefficients is written without its (absent)
+# fit report, so its data keep the layout they had before models carried one.
+converter.register_unstructure_hook(
+    RetentionModel,
+    make_dict_unstructure_fn(RetentionModel, converter, fit_report=override(omit_if_default=True)),
+)
 
 #: An upgrade turns the ``data`` of one type version into that of the next.
 Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
@@ -405,6 +412,30 @@ def _rubric_from_plain(data: dict[str, Any]) -> Rubric:
     return Rubric.from_dict(data)
 
 
+def _fit_report_v1(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 1 stored the standard errors alone, as n_customers / n_unique.
+    new = dict(data)
+    new["n"] = new.pop("n_customers")
+    new["n_rows"] = new.pop("n_unique")
+    new["correlation"] = None
+    new["estimates"] = None
+    return new
+
+
+def _fitted_model_v1(data: dict[str, Any]) -> dict[str, Any]:
+    # The nested FitReport changed its layout (FitReport version 2).
+    report = data.get("fit_report")
+    if report is None:
+        return data
+    return {**data, "fit_report": _fit_report_v1(report)}
+
+
+def _fitted(name: str, cls: type[Any], module: str) -> JsonType:
+    return JsonType(
+        name, cls, version=2, aliases=_legacy(module, cls), upgrades={1: _fitted_model_v1}
+    )
+
+
 def _legacy(module: str, cls: type[Any]) -> tuple[str, ...]:
     return (f"{module}.{cls.__name__}",)
 
@@ -444,25 +475,19 @@ JSON_TYPES: Final[tuple[JsonType, ...]] = (
         aliases=_legacy("kamcore.domain.satisfaction", ExpectationDrivers),
     ),
     # kamcore.clp
-    JsonType("BetaGeo", BetaGeo, aliases=_legacy("kamcore.clp.btyd.betageo", BetaGeo)),
+    _fitted("BetaGeo", BetaGeo, "kamcore.clp.btyd.betageo"),
+    _fitted("ModifiedBetaGeo", ModifiedBetaGeo, "kamcore.clp.btyd.modified_betageo"),
+    _fitted("ParetoNBD", ParetoNBD, "kamcore.clp.btyd.pareto_nbd"),
+    _fitted("BetaGeoBetaBinom", BetaGeoBetaBinom, "kamcore.clp.btyd.bgbb"),
+    _fitted("GammaGamma", GammaGamma, "kamcore.clp.btyd.gamma_gamma"),
+    _fitted("ShiftedBetaGeometric", ShiftedBetaGeometric, "kamcore.clp.btyd.sbg"),
     JsonType(
-        "ModifiedBetaGeo",
-        ModifiedBetaGeo,
-        aliases=_legacy("kamcore.clp.btyd.modified_betageo", ModifiedBetaGeo),
+        "FitReport",
+        FitReport,
+        version=2,
+        aliases=_legacy("kamcore.clp.btyd._base", FitReport),
+        upgrades={1: _fit_report_v1},
     ),
-    JsonType("ParetoNBD", ParetoNBD, aliases=_legacy("kamcore.clp.btyd.pareto_nbd", ParetoNBD)),
-    JsonType(
-        "BetaGeoBetaBinom",
-        BetaGeoBetaBinom,
-        aliases=_legacy("kamcore.clp.btyd.bgbb", BetaGeoBetaBinom),
-    ),
-    JsonType("GammaGamma", GammaGamma, aliases=_legacy("kamcore.clp.btyd.gamma_gamma", GammaGamma)),
-    JsonType(
-        "ShiftedBetaGeometric",
-        ShiftedBetaGeometric,
-        aliases=_legacy("kamcore.clp.btyd.sbg", ShiftedBetaGeometric),
-    ),
-    JsonType("FitReport", FitReport, aliases=_legacy("kamcore.clp.btyd._base", FitReport)),
     JsonType(
         "StageParameters", StageParameters, aliases=_legacy("kamcore.clp.stage", StageParameters)
     ),

@@ -41,7 +41,6 @@ from kamcore.loyalty._ratios import (
     share_of_wallet,
 )
 from kamcore.loyalty._retention_model import (
-    RetentionFit,
     RetentionModel,
 )
 
@@ -50,7 +49,6 @@ __all__ = [
     "DickBasu",
     "JonesSasser",
     "LoyaltyMatrix",
-    "RetentionFit",
     "RetentionModel",
     "attitude_behaviour_matrix",
     "attraction_barrier_matrix",

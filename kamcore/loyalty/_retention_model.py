@@ -11,10 +11,10 @@ from typing import Any, Final
 
 import attrs
 import numpy as np
-import scipy.optimize  # type: ignore[import-untyped]
 import scipy.special  # type: ignore[import-untyped]
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from kamcore._fitting import FitReport, LinearConstraints, maximize_likelihood, prepare_fit_data
 from kamcore._params import (
     NONNEGATIVE,
     PROBABILITY,
@@ -23,10 +23,8 @@ from kamcore._params import (
     as_float_array,
     as_float_scalar,
     broadcast,
-    check_in,
-    readonly,
 )
-from kamcore.errors import ConvergenceError, InvalidParameterError, ShapeMismatchError
+from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 # --------------------------------------------------------------------------- retention model
 _COEF_NAMES: Final = ("b0", "b1", "b2", "b3")
@@ -126,6 +124,9 @@ class RetentionModel:
     attraction_range, barrier_range
         The declared domains ``(low, high)`` of the two inputs; finite. Inputs
         outside them are rejected (monotonicity is only promised inside).
+    fit_report
+        Keyword-only; the :class:`~kamcore.clp.FitReport` of :meth:`fit`, None
+        for a model built from chosen coefficients. Not part of equality.
 
     Raises
     ------
@@ -136,14 +137,14 @@ class RetentionModel:
     Examples
     --------
     >>> model = RetentionModel()
-    >>> model.retention([-3.0, 0.0, 3.0], [0.8, 0.5, 0.2]).round(3)
+    >>> model.retention(attraction=[-3.0, 0.0, 3.0], barrier=[0.8, 0.5, 0.2]).round(3)
     array([0.769, 0.818, 0.905])
 
     The retention array is the CLP input as is, e.g. Gupta & Lehmann's margin
     multiple m r / (1 + d - r) with margin 100 and discount rate 0.1:
 
     >>> from kamcore.clp._closed_form import margin_multiple
-    >>> r = model.retention([0.0, 2.0], [0.5, 0.9])
+    >>> r = model.retention(attraction=[0.0, 2.0], barrier=[0.5, 0.9])
     >>> margin_multiple(100.0, r, 0.1).round(1)
     array([289.5, 611.1])
     """
@@ -157,6 +158,9 @@ class RetentionModel:
     )
     barrier_range: tuple[float, float] = attrs.field(
         default=(0.0, 1.0), kw_only=True, converter=_range_converter, validator=_check_range
+    )
+    fit_report: FitReport | None = attrs.field(
+        default=None, eq=False, hash=False, repr=False, kw_only=True
     )
 
     def __attrs_post_init__(self) -> None:
@@ -181,12 +185,12 @@ class RetentionModel:
         a, s = broadcast({"attraction": a, "barrier": s})
         return a, s
 
-    def logit(self, attraction: ArrayLike, barrier: ArrayLike) -> FloatArray:
+    def logit(self, *, attraction: ArrayLike, barrier: ArrayLike) -> FloatArray:
         """Return the log-odds of retention, broadcast over the inputs (see class formula)."""
         a, s = self._inputs(attraction, barrier)
         return _logit_kernel(self.coefficients, a, s)
 
-    def retention(self, attraction: ArrayLike, barrier: ArrayLike) -> FloatArray:
+    def retention(self, *, attraction: ArrayLike, barrier: ArrayLike) -> FloatArray:
         """Return the retention probability for each account.
 
         Parameters
@@ -215,17 +219,18 @@ class RetentionModel:
     @classmethod
     def fit(
         cls,
+        *,
         attraction: ArrayLike,
         barrier: ArrayLike,
         retained: ArrayLike,
-        *,
         weights: ArrayLike | None = None,
         attraction_range: tuple[float, float] = (-6.0, 6.0),
         barrier_range: tuple[float, float] = (0.0, 1.0),
         interaction: bool = True,
-        maxiter: int = 500,
-    ) -> RetentionFit:
-        r"""Fit the coefficients to observed outcomes by constrained maximum likelihood.
+        collapse: bool = True,
+        max_iterations: int = 500,
+    ) -> RetentionModel:
+        r"""Fit the coefficients to observed outcomes; return the fitted model.
 
         Maximises the (weighted) Bernoulli log-likelihood
 
@@ -233,33 +238,39 @@ class RetentionModel:
             \qquad \eta_i = b_0 + b_1 a_i + b_2 s_i + b_3 a_i s_i
 
         subject to the linear monotonicity constraints of the class, with
-        SLSQP and the analytic gradient :math:`X^\top w (y - p)`. Standard
-        errors come from the observed information
-        :math:`X^\top \operatorname{diag}(w p (1 - p)) X`; they are the usual
-        asymptotic ones when no constraint is active (see
-        :attr:`RetentionFit.active_constraints`).
+        SLSQP and the analytic gradient :math:`X^\top w (y - p)`, through the
+        maximum-likelihood driver shared by every fitted model of kamcore.
+        The covariance in the fit report is the inverse of the observed
+        information :math:`X^\top \operatorname{diag}(w p (1 - p)) X`; it is
+        the usual asymptotic one when no constraint is active (see
+        ``fit_report.active_constraints``).
 
         Parameters
         ----------
         attraction, barrier
-            Shape (N,); values within the declared ranges.
+            Shape (N,); values within the declared ranges. Keyword-only.
         retained
             Shape (N,); 1/True = retained, 0/False = lost. Proportions in
             [0, 1] are accepted with ``weights`` = number of accounts behind
-            each row (grouped data).
+            each row (grouped data). Keyword-only.
         weights
             Shape (N,); frequency weights >= 0 (default 1).
         attraction_range, barrier_range
             Declared domains, as in the class.
         interaction
             Whether to estimate ``b3``; if false, ``b3`` is fixed at 0.
-        maxiter
+        collapse
+            Collapse identical rows into weights first (same estimates).
+        max_iterations
             Iteration limit of the optimiser.
 
         Returns
         -------
-        RetentionFit
-            The fitted model with log-likelihood, standard errors and covariance.
+        RetentionModel
+            With :attr:`fit_report` (a :class:`~kamcore.clp.FitReport`:
+            log-likelihood, ``n`` = total weight, covariance, standard errors,
+            confidence intervals, binding constraints); ``b3 = 0`` when fitted
+            without interaction.
 
         Raises
         ------
@@ -277,11 +288,11 @@ class RetentionModel:
         >>> a = rng.uniform(-6, 6, 4000)
         >>> s = rng.uniform(0, 1, 4000)
         >>> truth = RetentionModel(0.2, 0.4, 1.5, -0.15)
-        >>> y = rng.random(4000) < truth.retention(a, s)
-        >>> result = RetentionModel.fit(a, s, y)
-        >>> result.converged, len(result.standard_errors)
+        >>> y = rng.random(4000) < truth.retention(attraction=a, barrier=s)
+        >>> model = RetentionModel.fit(attraction=a, barrier=s, retained=y)
+        >>> model.fit_report.converged, model.fit_report.n_parameters
         (True, 4)
-        >>> bool(abs(result.model.b1 - 0.4) < 4 * result.standard_errors[1])
+        >>> bool(abs(model.b1 - 0.4) < 4 * model.fit_report.standard_errors["b1"])
         True
         """
         probe = cls(
@@ -302,8 +313,14 @@ class RetentionModel:
         if len(set(lengths.values())) > 1:
             desc = ", ".join(f"{k}: {n}" for k, n in lengths.items())
             raise ShapeMismatchError(f"arrays must have the same length; got {desc}.")
-        if not isinstance(maxiter, int) or isinstance(maxiter, bool) or maxiter < 1:
-            raise InvalidParameterError(f"'maxiter' must be an integer >= 1; got {maxiter!r}.")
+        if (
+            not isinstance(max_iterations, int)
+            or isinstance(max_iterations, bool)
+            or max_iterations < 1
+        ):
+            raise InvalidParameterError(
+                f"'max_iterations' must be an integer >= 1; got {max_iterations!r}."
+            )
         total = float(w.sum())
         if total <= 0:
             raise InvalidParameterError(
@@ -315,7 +332,10 @@ class RetentionModel:
                 "'retained' must contain both retained and lost outcomes (with positive "
                 f"weight); got a weighted retained share of {ybar!r}."
             )
-        return _fit(probe, a, s, y, w, ybar, interaction=bool(interaction), maxiter=maxiter)
+        (a, s, y), w = prepare_fit_data(a, s, y, weights=w, collapse=bool(collapse))
+        return _fit(
+            probe, a, s, y, w, ybar, interaction=bool(interaction), max_iterations=max_iterations
+        )
 
 
 def _logit_kernel(
@@ -334,8 +354,8 @@ def _fit(  # noqa: PLR0917
     ybar: float,
     *,
     interaction: bool,
-    maxiter: int,
-) -> RetentionFit:
+    max_iterations: int,
+) -> RetentionModel:
     a_lo, a_hi = probe.attraction_range
     s_lo, s_hi = probe.barrier_range
     cols = [np.ones_like(a), a, s, a * s] if interaction else [np.ones_like(a), a, s]
@@ -359,118 +379,44 @@ def _fit(  # noqa: PLR0917
     else:
         A = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
         labels = ("b1 >= 0", "b2 >= 0")
-    total = float(w.sum())
     wy = w * y
 
     def nll(beta: FloatArray) -> tuple[float, FloatArray]:
         eta = X @ beta
-        val = float(np.dot(w, np.logaddexp(0.0, eta)) - np.dot(wy, eta)) / total
-        grad = X.T @ (w * scipy.special.expit(eta) - wy) / total
+        val = float(np.dot(w, np.logaddexp(0.0, eta)) - np.dot(wy, eta))
+        grad = X.T @ (w * scipy.special.expit(eta) - wy)
         return val, np.asarray(grad, dtype=np.float64)
+
+    def information(beta: FloatArray) -> FloatArray:
+        p = scipy.special.expit(X @ beta)
+        return np.asarray((X * (w * p * (1.0 - p))[:, None]).T @ X, dtype=np.float64)
+
+    def repair(beta: FloatArray) -> FloatArray:
+        # Repair rounding-level constraint slack so the model validates exactly.
+        full = np.zeros(4)
+        full[:k] = beta
+        full[1] = max(full[1], -(full[3] * s_lo), -(full[3] * s_hi))
+        full[2] = max(full[2], -(full[3] * a_lo), -(full[3] * a_hi))
+        return full[:k]
 
     x0 = np.zeros(k)
     x0[0] = math.log(ybar / (1.0 - ybar))
-    with np.errstate(all="ignore"):
-        res = scipy.optimize.minimize(
-            nll,
-            x0,
-            jac=True,
-            method="SLSQP",
-            constraints=[{"type": "ineq", "fun": lambda b: A @ b, "jac": lambda _b: A}],
-            options={"maxiter": maxiter, "ftol": 1e-13},
-        )
-    beta = np.asarray(res.x, dtype=np.float64)
-    if not res.success or not np.all(np.isfinite(beta)):
-        raise ConvergenceError(
-            f"RetentionModel.fit did not converge after {res.nit} iterations: {res.message}",
-            optimizer_message=str(res.message),
-        )
-    full = np.zeros(4)
-    full[:k] = beta
-    # Repair rounding-level constraint slack so the model validates exactly.
-    full[1] = max(full[1], -(full[3] * s_lo), -(full[3] * s_hi))
-    full[2] = max(full[2], -(full[3] * a_lo), -(full[3] * a_hi))
-    beta = full[:k]
-    eta = X @ beta
-    p = scipy.special.expit(eta)
-    info = (X * (w * p * (1.0 - p))[:, None]).T @ X
-    try:
-        chol = np.linalg.cholesky(info)
-        cond = np.linalg.cond(info)
-    except np.linalg.LinAlgError:
-        chol, cond = None, math.inf
-    if chol is None or not math.isfinite(cond) or cond > 1e12:
-        raise ConvergenceError(
-            "RetentionModel.fit: the information matrix is singular (condition number "
-            f"{cond:.3g}); the coefficients are not identified (constant inputs, too few "
-            "accounts, or outcomes perfectly separated by attraction and barrier)."
-        )
-    cov = np.linalg.solve(info, np.eye(k))
-    se = np.sqrt(np.diag(cov))
-    loglik = -float(np.dot(w, np.logaddexp(0.0, eta)) - np.dot(wy, eta))
-    slack = A @ beta
-    tol = 1e-7 * (1.0 + np.abs(beta).max())
-    active = tuple(lab for lab, sl in zip(labels, slack, strict=True) if sl <= tol)
-    model = RetentionModel(
-        *full, attraction_range=probe.attraction_range, barrier_range=probe.barrier_range
+    params, report = maximize_likelihood(
+        nll,
+        x0,
+        _COEF_NAMES[:k],
+        n=float(w.sum()),
+        n_rows=int(a.shape[0]),
+        max_iterations=max_iterations,
+        model="RetentionModel",
+        constraints=LinearConstraints(A, labels),
+        hessian=information,
+        adjust=repair,
     )
-    names = _COEF_NAMES[:k]
-    cov = readonly(cov)
-    return RetentionFit(
-        model=model,
-        parameter_names=names,
-        standard_errors=tuple(float(v) for v in se),
-        covariance=cov,
-        log_likelihood=loglik,
-        n_obs=int(a.shape[0]),
-        n_iter=int(res.nit),
-        converged=True,
-        active_constraints=active,
-        message=str(res.message),
+    coefficients = [params.get(name, 0.0) for name in _COEF_NAMES]
+    return RetentionModel(
+        *coefficients,
+        attraction_range=probe.attraction_range,
+        barrier_range=probe.barrier_range,
+        fit_report=report,
     )
-
-
-@attrs.frozen(eq=False)
-class RetentionFit:
-    """The result of :meth:`RetentionModel.fit`.
-
-    Parameters
-    ----------
-    model
-        The fitted :class:`RetentionModel` (``b3 = 0`` when fitted without interaction).
-    parameter_names
-        Names of the estimated coefficients, e.g. ``("b0", "b1", "b2", "b3")``.
-    standard_errors
-        Asymptotic standard errors, aligned with ``parameter_names``.
-    covariance
-        Shape (k, k) read-only covariance matrix of the estimates.
-    log_likelihood
-        Maximised (weighted) log-likelihood, natural log.
-    n_obs
-        Number of rows fitted.
-    n_iter
-        Optimiser iterations.
-    converged
-        Always true (failures raise :class:`~kamcore.errors.ConvergenceError`).
-    active_constraints
-        Monotonicity constraints binding at the optimum; when non-empty the
-        standard errors of the coefficients involved are not reliable.
-    message
-        The optimiser's message.
-    """
-
-    model: RetentionModel
-    parameter_names: tuple[str, ...]
-    standard_errors: tuple[float, ...]
-    covariance: NDArray[np.float64] = attrs.field(repr=False)
-    log_likelihood: float
-    n_obs: int
-    n_iter: int
-    converged: bool
-    active_constraints: tuple[str, ...]
-    message: str
-
-    def standard_error(self, name: str) -> float:
-        """Return the standard error of coefficient ``name`` (``'b0'`` .. ``'b3'``)."""
-        check_in(name, "name", self.parameter_names)
-        return self.standard_errors[self.parameter_names.index(name)]

@@ -53,6 +53,16 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special  # type: ignore[import-untyped]
 
+from kamcore._fitting import (
+    FIT_METHODS,
+    FitReport,
+    maximize_likelihood,
+    prepare_fit_data,
+    validate_weights,
+)
+from kamcore._fitting import (
+    weighted_sum as _dot,
+)
 from kamcore._params import (
     NONNEGATIVE,
     POSITIVE,
@@ -65,18 +75,10 @@ from kamcore._params import (
     fail_where,
 )
 from kamcore.clp._btyd._base import (
-    FIT_METHODS,
-    FitReport,
     ParametricModel,
     check_positive_parameter,
-    maximize_likelihood,
-    prepare_fit_data,
     to_float_parameter,
     validate_rfm,
-    validate_weights,
-)
-from kamcore.clp._btyd._base import (
-    weighted_sum as _dot,
 )
 from kamcore.errors import InvalidParameterError
 
@@ -313,13 +315,13 @@ class BetaGeo(ParametricModel):
     >>> m = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
     >>> m.expected_purchases_new([39.0, 78.0]).round(4)
     array([1.1967, 1.8605])
-    >>> m.probability_alive([0, 2], [0.0, 30.43], 38.86).round(4)
+    >>> m.probability_alive(frequency=[0, 2], recency=[0.0, 30.43], T=38.86).round(4)
     array([1.    , 0.7266])
 
     FHL's worked example, a customer with 2 repeat purchases (the last at week
     30.43) observed for 38.86 weeks, expects 1.226 purchases in the next 39 weeks:
 
-    >>> round(float(m.expected_purchases(39.0, 2, 30.43, 38.86)), 3)
+    >>> round(float(m.expected_purchases(t=39.0, frequency=2, recency=30.43, T=38.86)), 3)
     1.226
     """
 
@@ -341,10 +343,10 @@ class BetaGeo(ParametricModel):
     @classmethod
     def fit(
         cls,
+        *,
         frequency: ArrayLike,
         recency: ArrayLike,
         T: ArrayLike,
-        *,
         weights: ArrayLike | None = None,
         collapse: bool = True,
         method: str = "L-BFGS-B",
@@ -382,9 +384,9 @@ class BetaGeo(ParametricModel):
         Recover known parameters from 2,000 simulated customers:
 
         >>> truth = BetaGeo(r=0.5, alpha=5.0, a=0.8, b=2.5)
-        >>> x, tx, T = truth.simulate(2000, 39.0, rng=np.random.default_rng(7))
-        >>> m = BetaGeo.fit(x, tx, T)
-        >>> m.fit_report.converged, m.fit_report.n_customers
+        >>> x, tx, T = truth.simulate(n_customers=2000, T=39.0, rng=np.random.default_rng(7))
+        >>> m = BetaGeo.fit(frequency=x, recency=tx, T=T)
+        >>> m.fit_report.converged, m.fit_report.n
         (True, 2000.0)
         >>> bool(abs(m.r - 0.5) < 3 * m.fit_report.standard_errors["r"])
         True
@@ -403,22 +405,24 @@ class BetaGeo(ParametricModel):
             objective,
             [r0, alpha0, 1.0, 1.0],
             cls.PARAMETER_NAMES,
-            n_customers=float(w.sum()),
-            n_unique=int(x.size),
+            n=float(w.sum()),
+            n_rows=int(x.size),
             method=method,
             model="BG/NBD",
         )
         return cls(**params, fit_report=report)
 
     # ------------------------------------------------------------- per customer
-    def log_likelihood(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> FloatArray:
+    def log_likelihood(
+        self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> FloatArray:
         """Log-likelihood of each customer's (frequency, recency, T); shape = broadcast shape."""
         x, tx, age = validate_rfm(frequency, recency, T)
         A, D = _bgnbd_log_parts(self._tuple, x, tx, age)
         return np.asarray(A + np.logaddexp(0.0, D), dtype=np.float64)
 
     def probability_alive(
-        self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+        self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
         r"""Probability that a customer with this history is still alive at ``T``.
 
@@ -430,7 +434,7 @@ class BetaGeo(ParametricModel):
         return np.asarray(special.expit(-D), dtype=np.float64)
 
     def probability_alive_at(
-        self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+        self, *, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
         r"""Probability that a customer with this history is still alive at ``T + t``.
 
@@ -456,13 +460,13 @@ class BetaGeo(ParametricModel):
         Examples
         --------
         >>> m = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
-        >>> m.probability_alive_at([0.0, 52.0], 2, 30.43, 38.86).round(4)
+        >>> m.probability_alive_at(t=[0.0, 52.0], frequency=2, recency=30.43, T=38.86).round(4)
         array([0.7266, 0.5316])
         """
         tt = _as_t(t)
         x, tx, age = validate_rfm(frequency, recency, T)
         tt, x, tx, age = broadcast({"t": tt, "frequency": x, "recency": tx, "T": age})
-        now = self.probability_alive(x, tx, age)
+        now = self.probability_alive(frequency=x, recency=tx, T=age)
         r, alpha, a, b = self._tuple
         u = tt / (alpha + age)
         later = pfaff_survival(a, a + b - r, a + b + x, u)
@@ -470,7 +474,7 @@ class BetaGeo(ParametricModel):
         return np.asarray(now * later, dtype=np.float64)
 
     def expected_purchases(
-        self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+        self, *, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
         r"""Return the expected repeat purchases in :math:`(T, T+t]` given the history (FHL eq. 10).
 
@@ -495,7 +499,7 @@ class BetaGeo(ParametricModel):
         tt = _as_t(t)
         return beta_count_kernel(self.a, self.b, self.r, self.alpha, tt)
 
-    def probability_of_purchases(self, n: ArrayLike, t: ArrayLike) -> FloatArray:
+    def probability_of_purchases(self, *, n: ArrayLike, t: ArrayLike) -> FloatArray:
         r"""Probability that a new customer makes exactly ``n`` repeat purchases in ``(0, t]``.
 
         FHL eq. 8, with the negative-binomial tail written as a regularised
@@ -515,9 +519,9 @@ class BetaGeo(ParametricModel):
 
     # ------------------------------------------------------------- simulation
     def simulate(
-        self, n: int, T: ArrayLike, *, rng: np.random.Generator
+        self, *, n_customers: int, T: ArrayLike, rng: np.random.Generator
     ) -> tuple[IntArray, FloatArray, FloatArray]:
-        r"""Draw ``n`` customers' (frequency, recency, T) from the model.
+        r"""Draw ``n_customers`` customers' (frequency, recency, T) from the model.
 
         Each customer draws :math:`\\lambda \\sim \\mathrm{Gamma}(r, \\alpha)` and
         :math:`p \\sim \\mathrm{Beta}(a, b)`; it would drop out after its K-th repeat
@@ -528,19 +532,19 @@ class BetaGeo(ParametricModel):
 
         Parameters
         ----------
-        n
+        n_customers
             Number of customers (>= 1).
         T
-            Observation length per customer: scalar or shape ``(n,)``, > 0.
+            Observation length per customer: scalar or shape ``(n_customers,)``, > 0.
         rng
             Random generator (no global state is used).
 
         Returns
         -------
         (frequency, recency, T)
-            Arrays of shape ``(n,)``: int64, float64, float64.
+            Arrays of shape ``(n_customers,)``: int64, float64, float64.
         """
-        lam, p, age = _draw_population(self._tuple, n, T, rng)
+        lam, p, age = _draw_population(self._tuple, n_customers, T, rng)
         k = rng.geometric(p)
         return _observe(lam, k, age, rng)
 
@@ -583,7 +587,7 @@ def _draw_population(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     r, alpha, a, b = params
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise InvalidParameterError(f"'n' must be a whole number >= 1; got {n!r}.")
+        raise InvalidParameterError(f"'n_customers' must be a whole number >= 1; got {n!r}.")
     if not isinstance(rng, np.random.Generator):
         raise InvalidParameterError(
             f"'rng' must be a numpy.random.Generator; got {type(rng).__name__}."

@@ -14,7 +14,8 @@ alive customer dies with probability :math:`\theta`. Across customers
 
 A customer's history over ``n`` opportunities is ``frequency`` :math:`x`
 (transactions), ``recency`` :math:`t_x` (the opportunity of the last one, 0
-when :math:`x = 0`) and ``n_periods`` :math:`n`. With :math:`B` the beta
+when :math:`x = 0`) and ``T`` :math:`= n` (opportunities observed; the
+argument names are those of the other repeat-buying models). With :math:`B` the beta
 function, the likelihood (FHS eq. 5) is
 
 .. math::
@@ -61,7 +62,7 @@ The published donation estimates (FHS 2010, 6 annual opportunities):
 >>> m = BetaGeoBetaBinom(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
 >>> m.expected_purchases_new([6, 11]).round(3)
 array([2.22 , 3.388])
->>> m.probability_alive([6, 3, 0], [6, 6, 0], 6).round(3)
+>>> m.probability_alive_at(t=1, frequency=[6, 3, 0], recency=[6, 6, 0], T=6).round(3)
 array([0.93 , 0.93 , 0.108])
 """
 
@@ -75,6 +76,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special  # type: ignore[import-untyped]
 
+from kamcore._fitting import (
+    FIT_METHODS,
+    FitReport,
+    maximize_likelihood,
+    prepare_fit_data,
+    validate_weights,
+)
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -87,14 +95,9 @@ from kamcore._params import (
     same_length,
 )
 from kamcore.clp._btyd._base import (
-    FIT_METHODS,
-    FitReport,
     ParametricModel,
     check_positive_parameter,
-    maximize_likelihood,
-    prepare_fit_data,
     to_float_parameter,
-    validate_weights,
 )
 from kamcore.errors import InvalidParameterError
 
@@ -118,19 +121,19 @@ def _check_rng(rng: Any) -> np.random.Generator:
 
 # ----------------------------------------------------------------- validation
 def _validate_history(
-    frequency: ArrayLike, recency: ArrayLike, n_periods: ArrayLike, *, for_fit: bool
+    frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *, for_fit: bool
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """Check (frequency, recency, n_periods); broadcast unless fitting (1-D, equal lengths)."""
+    """Check (frequency, recency, T); broadcast unless fitting (1-D, equal lengths)."""
     ndim = 1 if for_fit else None
     empty = not for_fit
     x = as_int_array(frequency, "frequency", domain=NONNEGATIVE, ndim=ndim, allow_empty=empty)
     tx = as_int_array(recency, "recency", domain=NONNEGATIVE, ndim=ndim, allow_empty=empty)
-    n = as_int_array(n_periods, "n_periods", domain=_AT_LEAST_ONE, ndim=ndim, allow_empty=empty)
+    n = as_int_array(T, "T", domain=_AT_LEAST_ONE, ndim=ndim, allow_empty=empty)
     if for_fit:
-        same_length({"frequency": x, "recency": tx, "n_periods": n})
+        same_length({"frequency": x, "recency": tx, "T": n})
     else:
-        x, tx, n = broadcast({"frequency": x, "recency": tx, "n_periods": n})
-    fail_where(tx > n, tx, "recency", "be <= n_periods")
+        x, tx, n = broadcast({"frequency": x, "recency": tx, "T": n})
+    fail_where(tx > n, tx, "recency", "be <= T (the opportunities observed)")
     fail_where(
         x > tx,
         x,
@@ -274,10 +277,10 @@ class BetaGeoBetaBinom(ParametricModel):
     >>> x = [0, 1, 2, 3, 6]
     >>> tx = [0, 1, 4, 6, 6]
     >>> donors = [3464, 1091, 155, 357, 1203]
-    >>> m = BetaGeoBetaBinom.fit(x, tx, 6, weights=donors)
-    >>> m.fit_report.converged, m.fit_report.n_customers
+    >>> m = BetaGeoBetaBinom.fit(frequency=x, recency=tx, T=6, weights=donors)
+    >>> m.fit_report.converged, m.fit_report.n
     (True, 6270.0)
-    >>> m.expected_purchases(5, [0, 6], [0, 6], 6).round(2)      # next 5 drives
+    >>> m.expected_purchases(t=5, frequency=[0, 6], recency=[0, 6], T=6).round(2)  # next 5
     array([0.01, 4.35])
     """
 
@@ -299,10 +302,10 @@ class BetaGeoBetaBinom(ParametricModel):
     @classmethod
     def fit(
         cls,
+        *,
         frequency: ArrayLike,
         recency: ArrayLike,
-        n_periods: ArrayLike,
-        *,
+        T: ArrayLike,
         weights: ArrayLike | None = None,
         collapse: bool = True,
         start: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0),
@@ -315,9 +318,9 @@ class BetaGeoBetaBinom(ParametricModel):
         frequency, recency
             Shape ``(n,)``: transactions (whole numbers >= 0) and the opportunity
             of the last one (0 when there is none; ``frequency <= recency``).
-        n_periods
-            Opportunities observed: scalar (one cohort) or shape ``(n,)``, >= 1,
-            ``>= recency``.
+        T
+            Opportunities observed (FHS's :math:`n`): scalar (one cohort) or
+            shape ``(n,)``, whole numbers >= 1, ``>= recency``.
         weights
             Optional shape ``(n,)`` non-negative weights (customers per row), e.g.
             the counts of a pattern table.
@@ -337,16 +340,16 @@ class BetaGeoBetaBinom(ParametricModel):
         Raises
         ------
         InvalidParameterError, ShapeMismatchError
-            Bad inputs (negative or inconsistent counts, recency > n_periods,
+            Bad inputs (negative or inconsistent counts, recency > T,
             empty, lengths differ).
         ConvergenceError
             The optimiser failed, or an estimate ran to 0 or infinity.
         """
         check_in(method, "method", FIT_METHODS)
-        periods: ArrayLike = n_periods
-        if np.ndim(n_periods) == 0:  # one cohort: the same n for every row
+        periods: ArrayLike = T
+        if np.ndim(T) == 0:  # one cohort: the same n for every row
             size = as_int_array(frequency, "frequency", ndim=1).shape[0]
-            periods = np.full(size, as_int_array(n_periods, "n_periods", ndim=0))
+            periods = np.full(size, as_int_array(T, "T", ndim=0))
         x, tx, n = _validate_history(frequency, recency, periods, for_fit=True)
         w_in = validate_weights(weights, x.size)
         (x, tx, n), w = prepare_fit_data(x, tx, n, weights=w_in, collapse=collapse)
@@ -361,50 +364,57 @@ class BetaGeoBetaBinom(ParametricModel):
             objective,
             start,
             cls.PARAMETER_NAMES,
-            n_customers=float(w.sum()),
-            n_unique=int(x.size),
+            n=float(w.sum()),
+            n_rows=int(x.size),
             method=method,
             model="BG/BB",
         )
         return cls(**params, fit_report=report)
 
     def log_likelihood(
-        self, frequency: ArrayLike, recency: ArrayLike, n_periods: ArrayLike
+        self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
         """Log-likelihood of each customer's history (FHS eq. 5); broadcast shape."""
-        x, tx, n = _validate_history(frequency, recency, n_periods, for_fit=False)
+        x, tx, n = _validate_history(frequency, recency, T, for_fit=False)
         flat = _loglik(self._tuple, x.ravel(), tx.ravel(), n.ravel(), grad=False)[0]
         return flat.reshape(x.shape)
 
     # ------------------------------------------------------------- per customer
     def probability_alive(
-        self,
-        frequency: ArrayLike,
-        recency: ArrayLike,
-        n_periods: ArrayLike,
-        *,
-        periods_ahead: ArrayLike = 1,
+        self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
-        r"""Probability of being alive at opportunity ``n_periods + periods_ahead``.
+        """Probability of being alive at the last observed opportunity ``T``.
 
-        The default ``periods_ahead = 1`` is FHS's P(alive in period n + 1) (eq. 11);
-        ``periods_ahead = 0`` is the probability of being alive at the last observed
-        opportunity. Values lie in [0, 1] and decrease with ``periods_ahead``.
+        ``probability_alive_at(t=0, ...)``; FHS's P(alive in period n + 1)
+        (eq. 11) is ``probability_alive_at(t=1, ...)``.
+        """
+        return self.probability_alive_at(t=0, frequency=frequency, recency=recency, T=T)
+
+    def probability_alive_at(
+        self, *, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> FloatArray:
+        r"""Probability of being alive at opportunity ``T + t``.
+
+        ``t = 1`` is FHS's P(alive in period n + 1) (eq. 11); ``t = 0`` the
+        probability of being alive at the last observed opportunity. Values lie
+        in [0, 1] and decrease with ``t``. The survival hook of
+        :func:`kamcore.clp.customer_lifetime_profit`.
 
         Parameters
         ----------
-        frequency, recency, n_periods
-            Customer histories (broadcast).
-        periods_ahead
-            Whole numbers >= 0 (broadcast).
+        t
+            Opportunities after ``T``, whole numbers >= 0.
+        frequency, recency, T
+            Customer histories; ``T`` is the number of opportunities observed.
 
         Returns
         -------
         numpy.ndarray of float64
+            Broadcast shape.
         """
-        k = as_int_array(periods_ahead, "periods_ahead", domain=NONNEGATIVE)
-        x, tx, n = _validate_history(frequency, recency, n_periods, for_fit=False)
-        x, tx, n, k = broadcast({"frequency": x, "recency": tx, "n_periods": n, "periods_ahead": k})
+        k = as_int_array(t, "t", domain=NONNEGATIVE)
+        x, tx, n = _validate_history(frequency, recency, T, for_fit=False)
+        x, tx, n, k = broadcast({"frequency": x, "recency": tx, "T": n, "t": k})
         a, b, g, d = self._tuple
         xf, nf, kf = x.astype(float), n.astype(float), k.astype(float)
         ll = _loglik(self._tuple, x.ravel(), tx.ravel(), n.ravel(), grad=False)[0].reshape(x.shape)
@@ -416,22 +426,12 @@ class BetaGeoBetaBinom(ParametricModel):
         )
         return np.asarray(np.minimum(np.exp(log_num - ll), 1.0), dtype=np.float64)
 
-    def probability_alive_at(
-        self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
-    ) -> FloatArray:
-        """Probability of being alive ``t`` opportunities after the last observed one.
-
-        The survival hook of :func:`kamcore.clp.customer_lifetime_profit`:
-        ``probability_alive(frequency, recency, T, periods_ahead=t)``.
-        """
-        return self.probability_alive(frequency, recency, T, periods_ahead=t)
-
     def expected_purchases(
-        self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+        self, *, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
         r"""Return the expected transactions at the next ``t`` opportunities (FHS eq. 13).
 
-        :math:`E[X(n, n+t) \mid x, t_x, n]` with ``T = n`` (``n_periods``); the
+        :math:`E[X(n, n+t) \mid x, t_x, n]` with ``T = n``; the
         signature matches the transaction-model protocol of
         :mod:`kamcore.clp._customer`.
 
@@ -440,7 +440,7 @@ class BetaGeoBetaBinom(ParametricModel):
         t
             Future opportunities, whole numbers >= 0.
         frequency, recency, T
-            Histories; ``T`` is the number of opportunities observed (``n_periods``).
+            Histories; ``T`` is the number of opportunities observed.
 
         Returns
         -------
@@ -459,27 +459,27 @@ class BetaGeoBetaBinom(ParametricModel):
         return np.asarray(np.where(pos, np.exp(log_e), 0.0), dtype=np.float64)
 
     # ------------------------------------------------------------- new customer
-    def expected_purchases_new(self, n: ArrayLike) -> FloatArray:
-        r"""Return the expected transactions of a new customer over ``n`` opportunities.
+    def expected_purchases_new(self, t: ArrayLike) -> FloatArray:
+        r"""Return the expected transactions of a new customer over ``t`` opportunities.
 
         :math:`E[X(n)] = \frac{\alpha}{\alpha+\beta}\,A(0, n)` (FHS eq. 8);
         ``n`` whole numbers >= 0, 0 at ``n = 0``.
         """
-        nn = as_int_array(n, "n", domain=NONNEGATIVE).astype(np.float64)
+        nn = as_int_array(t, "t", domain=NONNEGATIVE).astype(np.float64)
         pos = nn > 0
         log_a = _log_alive_sum(self.gamma, self.delta, np.zeros_like(nn), np.where(pos, nn, 1.0))
         mean_p = self.alpha / (self.alpha + self.beta)
         return np.asarray(np.where(pos, mean_p * np.exp(log_a), 0.0), dtype=np.float64)
 
-    def probability_of_purchases(self, x: ArrayLike, n: ArrayLike) -> FloatArray:
-        r"""Probability that a new customer makes exactly ``x`` transactions in ``n`` opportunities.
+    def probability_of_purchases(self, *, n: ArrayLike, t: ArrayLike) -> FloatArray:
+        r"""Probability that a new customer makes exactly ``n`` transactions in ``t`` opportunities.
 
         FHS eq. 7 (see the module docstring); ``x`` and ``n`` whole numbers >= 0,
         broadcast; 0 where ``x > n``; sums to 1 over ``x = 0 .. n``.
         """
-        xx = as_int_array(x, "x", domain=NONNEGATIVE)
-        nn = as_int_array(n, "n", domain=NONNEGATIVE)
-        xx, nn = broadcast({"x": xx, "n": nn})
+        xx = as_int_array(n, "n", domain=NONNEGATIVE)
+        nn = as_int_array(t, "t", domain=NONNEGATIVE)
+        xx, nn = broadcast({"n": xx, "t": nn})
         shape = xx.shape
         a, b, g, d = self._tuple
         xf, nf = xx.astype(float).ravel(), nn.astype(float).ravel()
@@ -523,9 +523,9 @@ class BetaGeoBetaBinom(ParametricModel):
 
     # ------------------------------------------------------------- simulation
     def simulate(
-        self, n: int, n_periods: ArrayLike, *, rng: np.random.Generator
+        self, *, n_customers: int, T: ArrayLike, rng: np.random.Generator
     ) -> tuple[IntArray, IntArray, IntArray]:
-        r"""Draw ``n`` customers' (frequency, recency, n_periods) from the model.
+        r"""Draw ``n_customers`` customers' (frequency, recency, T) from the model.
 
         Each customer draws :math:`p \sim \mathrm{Beta}(\alpha, \beta)` and
         :math:`\theta \sim \mathrm{Beta}(\gamma, \delta)`; at every opportunity it
@@ -535,26 +535,26 @@ class BetaGeoBetaBinom(ParametricModel):
 
         Parameters
         ----------
-        n
+        n_customers
             Number of customers, >= 1.
-        n_periods
-            Opportunities per customer: scalar or shape ``(n,)``, >= 1.
+        T
+            Opportunities per customer: scalar or shape ``(n_customers,)``, >= 1.
         rng
             Random generator (no global state is used).
 
         Returns
         -------
-        (frequency, recency, n_periods)
-            int64 arrays of shape ``(n,)``.
+        (frequency, recency, T)
+            int64 arrays of shape ``(n_customers,)``.
         """
         gen = _check_rng(rng)
-        size = int(as_int_array(n, "n", domain=_AT_LEAST_ONE, ndim=0))
-        periods = as_int_array(n_periods, "n_periods", domain=_AT_LEAST_ONE)
+        size = int(as_int_array(n_customers, "n_customers", domain=_AT_LEAST_ONE, ndim=0))
+        periods = as_int_array(T, "T", domain=_AT_LEAST_ONE)
         if periods.ndim == 0:
             periods = np.full(size, int(periods), dtype=np.int64)
         elif periods.ndim != 1:
-            same_length({"customers": np.empty(size), "n_periods": periods.ravel()})
-        same_length({"customers": np.empty(size), "n_periods": periods})
+            same_length({"customers": np.empty(size), "T": periods.ravel()})
+        same_length({"customers": np.empty(size), "T": periods})
         p = gen.beta(self.alpha, self.beta, size)
         theta = gen.beta(self.gamma, self.delta, size)
         alive = np.ones(size, dtype=bool)

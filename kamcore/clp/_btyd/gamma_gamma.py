@@ -40,20 +40,22 @@ Predictions. The population mean spend is :math:`E[Z] = p\gamma/(q - 1)`
 Data conventions
 ----------------
 ``frequency`` is the number of *repeat* transactions :math:`x` and
-``monetary_value`` their mean value :math:`\bar z` (the CDNOW convention: the
+``average_spend`` their mean value :math:`\bar z` (the CDNOW convention: the
 first purchase is left out). Only customers with ``x >= 1`` carry information
 about spend: :meth:`GammaGamma.fit` **rejects** rows with ``x = 0`` unless
 ``exclude_zero_frequency=True``, in which case they are dropped and the number
 dropped is written into the fit report's message. Repeat buyers must have a
 spend > 0. For prediction a customer with ``x = 0`` gets the population mean
-(their ``monetary_value`` is not used, and must be >= 0).
+(their ``average_spend`` is not used, and must be >= 0).
 
 Examples
 --------
 >>> gg = GammaGamma(p=6.25, q=3.74, gamma=15.44)       # Fader, Hardie & Lee (2005)
 >>> round(gg.expected_average_spend(), 2)
 35.22
->>> gg.conditional_expected_average_spend([0, 2, 10], [0.0, 22.35, 22.35]).round(2)
+>>> gg.conditional_expected_average_spend(
+...     frequency=[0, 2, 10], average_spend=[0.0, 22.35, 22.35]
+... ).round(2)
 array([35.22, 24.66, 22.89])
 """
 
@@ -66,6 +68,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special  # type: ignore[import-untyped]
 
+from kamcore._fitting import (
+    FitReport,
+    maximize_likelihood,
+    prepare_fit_data,
+    validate_weights,
+)
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -77,13 +85,9 @@ from kamcore._params import (
     same_length,
 )
 from kamcore.clp._btyd._base import (
-    FitReport,
     ParametricModel,
     check_positive_parameter,
-    maximize_likelihood,
-    prepare_fit_data,
     to_float_parameter,
-    validate_weights,
 )
 from kamcore.errors import InvalidParameterError
 
@@ -126,18 +130,18 @@ def _gg_loglik_terms(
 
 
 def _validate_spend(
-    frequency: ArrayLike, monetary_value: ArrayLike, *, for_fit: bool
+    frequency: ArrayLike, average_spend: ArrayLike, *, for_fit: bool
 ) -> tuple[IntArray, FloatArray]:
     ndim = 1 if for_fit else None
     x = as_int_array(frequency, "frequency", domain=NONNEGATIVE, ndim=ndim, allow_empty=not for_fit)
     z = as_float_array(
-        monetary_value, "monetary_value", domain=NONNEGATIVE, ndim=ndim, allow_empty=not for_fit
+        average_spend, "average_spend", domain=NONNEGATIVE, ndim=ndim, allow_empty=not for_fit
     )
     if for_fit:
-        same_length({"frequency": x, "monetary_value": z})
+        same_length({"frequency": x, "average_spend": z})
     else:
-        x, z = broadcast({"frequency": x, "monetary_value": z})
-    fail_where((x > 0) & (z <= 0), z, "monetary_value", "be > 0 for repeat buyers (frequency > 0)")
+        x, z = broadcast({"frequency": x, "average_spend": z})
+    fail_where((x > 0) & (z <= 0), z, "average_spend", "be > 0 for repeat buyers (frequency > 0)")
     return x, z
 
 
@@ -179,10 +183,10 @@ class GammaGamma(ParametricModel):
     >>> truth = GammaGamma(p=6.0, q=4.0, gamma=15.0)
     >>> rng = np.random.default_rng(0)
     >>> x = rng.integers(1, 8, 5000)
-    >>> gg = GammaGamma.fit(x, truth.simulate(x, rng=rng))
+    >>> gg = GammaGamma.fit(frequency=x, average_spend=truth.simulate(x, rng=rng))
     >>> round(gg.p, 1), round(gg.q, 1), round(gg.gamma, 1)
     (6.4, 4.0, 13.7)
-    >>> gg.fit_report.converged, gg.fit_report.n_customers
+    >>> gg.fit_report.converged, gg.fit_report.n
     (True, 5000.0)
     """
 
@@ -209,7 +213,7 @@ class GammaGamma(ParametricModel):
         return self.p * self.gamma / (self.q - 1.0)
 
     def conditional_expected_average_spend(
-        self, frequency: ArrayLike, monetary_value: ArrayLike
+        self, *, frequency: ArrayLike, average_spend: ArrayLike
     ) -> FloatArray:
         r"""Return each customer's expected spend per transaction given their history.
 
@@ -220,14 +224,14 @@ class GammaGamma(ParametricModel):
         ----------
         frequency
             Repeat transactions ``x``, whole numbers >= 0.
-        monetary_value
+        average_spend
             Their mean value ``zbar`` (> 0 where ``x > 0``; >= 0 and unused where
             ``x = 0``). Broadcast against ``frequency``.
 
         Returns
         -------
         numpy.ndarray of float64
-            Broadcast shape, in the money unit of ``monetary_value``.
+            Broadcast shape, in the money unit of ``average_spend``.
 
         Raises
         ------
@@ -235,7 +239,7 @@ class GammaGamma(ParametricModel):
             Bad inputs, or :math:`px + q \le 1` for some customer (infinite
             expectation; always the case for ``x = 0`` when ``q <= 1``).
         """
-        x, z = _validate_spend(frequency, monetary_value, for_fit=False)
+        x, z = _validate_spend(frequency, average_spend, for_fit=False)
         px = self.p * x.astype(np.float64)
         denom = px + self.q - 1.0
         fail_where(
@@ -247,7 +251,7 @@ class GammaGamma(ParametricModel):
         return np.asarray(self.p * (self.gamma + x * z) / denom, dtype=np.float64)
 
     # ------------------------------------------------------------ likelihood
-    def log_likelihood(self, frequency: ArrayLike, monetary_value: ArrayLike) -> FloatArray:
+    def log_likelihood(self, *, frequency: ArrayLike, average_spend: ArrayLike) -> FloatArray:
         r"""Log density of each repeat buyer's average spend (broadcast shape).
 
         Uses the density of :math:`\bar z` given in the module documentation
@@ -258,7 +262,7 @@ class GammaGamma(ParametricModel):
         -------
         numpy.ndarray of float64
         """
-        x, z = _validate_spend(frequency, monetary_value, for_fit=False)
+        x, z = _validate_spend(frequency, average_spend, for_fit=False)
         fail_where(
             x == 0, x, "frequency", "be >= 1 (the spend density is defined for repeat buyers only)"
         )
@@ -267,9 +271,9 @@ class GammaGamma(ParametricModel):
     @classmethod
     def fit(
         cls,
-        frequency: ArrayLike,
-        monetary_value: ArrayLike,
         *,
+        frequency: ArrayLike,
+        average_spend: ArrayLike,
         weights: ArrayLike | None = None,
         exclude_zero_frequency: bool = False,
         collapse: bool = True,
@@ -282,7 +286,7 @@ class GammaGamma(ParametricModel):
         ----------
         frequency
             Shape ``(n,)``: repeat transactions ``x`` (whole numbers).
-        monetary_value
+        average_spend
             Shape ``(n,)``: mean value of those transactions, > 0 where ``x > 0``.
         weights
             Optional shape ``(n,)`` non-negative weights.
@@ -311,7 +315,7 @@ class GammaGamma(ParametricModel):
             The optimiser failed or an estimate ran to 0 or infinity.
         """
         x, z, w, dropped = _fit_rows(
-            frequency, monetary_value, weights, exclude_zero=exclude_zero_frequency
+            frequency, average_spend, weights, exclude_zero=exclude_zero_frequency
         )
         (xu, zu), wu = prepare_fit_data(x, z, weights=w, collapse=collapse)
         if wu.size == 0:
@@ -331,8 +335,8 @@ class GammaGamma(ParametricModel):
             objective,
             init,
             ("p", "q", "gamma"),
-            n_customers=total,
-            n_unique=int(xu.size),
+            n=total,
+            n_rows=int(xu.size),
             method=method,
             model="GammaGamma",
         )
@@ -374,12 +378,12 @@ class GammaGamma(ParametricModel):
 
 def _fit_rows(
     frequency: ArrayLike,
-    monetary_value: ArrayLike,
+    average_spend: ArrayLike,
     weights: ArrayLike | None,
     *,
     exclude_zero: bool,
 ) -> tuple[IntArray, FloatArray, FloatArray | None, int]:
-    x, z = _validate_spend(frequency, monetary_value, for_fit=True)
+    x, z = _validate_spend(frequency, average_spend, for_fit=True)
     w = validate_weights(weights, x.shape[0])
     zero = x == 0
     dropped = 0

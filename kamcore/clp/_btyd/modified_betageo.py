@@ -34,20 +34,22 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special  # type: ignore[import-untyped]
 
-from kamcore._params import FloatArray, IntArray, broadcast, check_in, fail_where
-from kamcore.clp._btyd._base import (
+from kamcore._fitting import (
     FIT_METHODS,
     FitReport,
-    ParametricModel,
-    check_positive_parameter,
     maximize_likelihood,
     prepare_fit_data,
-    to_float_parameter,
-    validate_rfm,
     validate_weights,
 )
-from kamcore.clp._btyd._base import (
+from kamcore._fitting import (
     weighted_sum as _dot,
+)
+from kamcore._params import FloatArray, IntArray, broadcast, check_in, fail_where
+from kamcore.clp._btyd._base import (
+    ParametricModel,
+    check_positive_parameter,
+    to_float_parameter,
+    validate_rfm,
 )
 from kamcore.clp._btyd.betageo import (
     _as_t,
@@ -153,7 +155,7 @@ class ModifiedBetaGeo(ParametricModel):
     Examples
     --------
     >>> m = ModifiedBetaGeo(r=0.525, alpha=6.183, a=0.891, b=1.614)
-    >>> m.probability_alive([0, 2], [0.0, 30.43], 38.86).round(3)
+    >>> m.probability_alive(frequency=[0, 2], recency=[0.0, 30.43], T=38.86).round(3)
     array([0.39 , 0.706])
     >>> bool(m.expected_purchases_new(39.0) > m.expected_purchases_new(10.0))
     True
@@ -176,10 +178,10 @@ class ModifiedBetaGeo(ParametricModel):
     @classmethod
     def fit(
         cls,
+        *,
         frequency: ArrayLike,
         recency: ArrayLike,
         T: ArrayLike,
-        *,
         weights: ArrayLike | None = None,
         collapse: bool = True,
         method: str = "L-BFGS-B",
@@ -196,9 +198,9 @@ class ModifiedBetaGeo(ParametricModel):
         Recover known parameters from 2,000 simulated customers:
 
         >>> truth = ModifiedBetaGeo(r=0.5, alpha=5.0, a=0.8, b=2.5)
-        >>> x, tx, T = truth.simulate(2000, 39.0, rng=np.random.default_rng(7))
-        >>> m = ModifiedBetaGeo.fit(x, tx, T)
-        >>> m.fit_report.converged, m.fit_report.n_customers
+        >>> x, tx, T = truth.simulate(n_customers=2000, T=39.0, rng=np.random.default_rng(7))
+        >>> m = ModifiedBetaGeo.fit(frequency=x, recency=tx, T=T)
+        >>> m.fit_report.converged, m.fit_report.n
         (True, 2000.0)
         >>> bool(abs(m.r - 0.5) < 3 * m.fit_report.standard_errors["r"])
         True
@@ -217,21 +219,23 @@ class ModifiedBetaGeo(ParametricModel):
             objective,
             [r0, alpha0, 1.0, 1.0],
             cls.PARAMETER_NAMES,
-            n_customers=float(w.sum()),
-            n_unique=int(x.size),
+            n=float(w.sum()),
+            n_rows=int(x.size),
             method=method,
             model="MBG/NBD",
         )
         return cls(**params, fit_report=report)
 
-    def log_likelihood(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> FloatArray:
+    def log_likelihood(
+        self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> FloatArray:
         """Log-likelihood of each customer's (frequency, recency, T); broadcast shape."""
         x, tx, age = validate_rfm(frequency, recency, T)
         A, D = _mbg_log_parts(self._tuple, x, tx, age)
         return np.asarray(A + np.logaddexp(0.0, D), dtype=np.float64)
 
     def probability_alive(
-        self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+        self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
         r"""Probability of being alive at ``T``: :math:`1/(1 + \frac{a}{b+x}(\frac{\alpha+T}{\alpha+t_x})^{r+x})`."""  # noqa: E501
         x, tx, age = validate_rfm(frequency, recency, T)
@@ -239,7 +243,7 @@ class ModifiedBetaGeo(ParametricModel):
         return np.asarray(special.expit(-D), dtype=np.float64)
 
     def probability_alive_at(
-        self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+        self, *, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
         r"""Probability that a customer with this history is still alive at ``T + t``.
 
@@ -255,14 +259,14 @@ class ModifiedBetaGeo(ParametricModel):
         tt = _as_t(t)
         x, tx, age = validate_rfm(frequency, recency, T)
         tt, x, tx, age = broadcast({"t": tt, "frequency": x, "recency": tx, "T": age})
-        now = self.probability_alive(x, tx, age)
+        now = self.probability_alive(frequency=x, recency=tx, T=age)
         r, alpha, a, b = self._tuple
         later = pfaff_survival(a, a + b + 1.0 - r, a + b + x + 1.0, tt / (alpha + age))
         fail_where(~np.isfinite(later), tt, "t", "give a finite survival factor (2F1 overflowed)")
         return np.asarray(now * later, dtype=np.float64)
 
     def expected_purchases(
-        self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+        self, *, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
         r"""Return expected repeat purchases in :math:`(T, T+t]` given the history.
 
@@ -285,7 +289,7 @@ class ModifiedBetaGeo(ParametricModel):
         k = beta_count_kernel(self.a, self.b + 1.0, self.r, self.alpha, tt)
         return np.asarray(self.b / (self.a + self.b) * k, dtype=np.float64)
 
-    def probability_of_purchases(self, n: ArrayLike, t: ArrayLike) -> FloatArray:
+    def probability_of_purchases(self, *, n: ArrayLike, t: ArrayLike) -> FloatArray:
         r"""Probability that a new customer makes exactly ``n`` repeat purchases in ``(0, t]``.
 
         .. math::
@@ -301,14 +305,14 @@ class ModifiedBetaGeo(ParametricModel):
         return _bg_pmf(self._tuple, nn, tt, modified=True)
 
     def simulate(
-        self, n: int, T: ArrayLike, *, rng: np.random.Generator
+        self, *, n_customers: int, T: ArrayLike, rng: np.random.Generator
     ) -> tuple[IntArray, FloatArray, FloatArray]:
-        r"""Draw ``n`` customers' (frequency, recency, T) from the model.
+        r"""Draw ``n_customers`` customers' (frequency, recency, T) from the model.
 
         As :meth:`BetaGeo.simulate`, except that the number of repeat purchases
         before drop-out is :math:`K \sim \mathrm{Geometric}(p)` on 0, 1, 2, ...
         (a customer can drop out right after its first purchase).
         """
-        lam, p, age = _draw_population(self._tuple, n, T, rng)
+        lam, p, age = _draw_population(self._tuple, n_customers, T, rng)
         k = rng.geometric(p) - 1
         return _observe(lam, k, age, rng)

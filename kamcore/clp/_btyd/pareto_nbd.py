@@ -50,6 +50,16 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special  # type: ignore[import-untyped]
 
+from kamcore._fitting import (
+    FIT_METHODS,
+    FitReport,
+    maximize_likelihood,
+    prepare_fit_data,
+    validate_weights,
+)
+from kamcore._fitting import (
+    weighted_sum as _dot,
+)
 from kamcore._params import (
     NONNEGATIVE,
     POSITIVE,
@@ -61,18 +71,10 @@ from kamcore._params import (
     check_in,
 )
 from kamcore.clp._btyd._base import (
-    FIT_METHODS,
-    FitReport,
     ParametricModel,
     check_positive_parameter,
-    maximize_likelihood,
-    prepare_fit_data,
     to_float_parameter,
     validate_rfm,
-    validate_weights,
-)
-from kamcore.clp._btyd._base import (
-    weighted_sum as _dot,
 )
 from kamcore.errors import InvalidParameterError
 
@@ -264,14 +266,14 @@ class ParetoNBD(ParametricModel):
     The published CDNOW estimates (time in weeks):
 
     >>> m = ParetoNBD(r=0.553, alpha=10.578, s=0.606, beta=11.669)
-    >>> m.probability_alive([0, 2], [0.0, 30.43], 38.86).round(3)
+    >>> m.probability_alive(frequency=[0, 2], recency=[0.0, 30.43], T=38.86).round(3)
     array([0.295, 0.869])
     >>> m.expected_purchases_new([39.0, 78.0]).round(3)
     array([1.213, 1.909])
 
     A customer with 5,000 purchases over 2,000 weeks is handled without overflow:
 
-    >>> bool(np.isfinite(m.log_likelihood(5000, 1990.0, 2000.0)))
+    >>> bool(np.isfinite(m.log_likelihood(frequency=5000, recency=1990.0, T=2000.0)))
     True
     """
 
@@ -292,10 +294,10 @@ class ParetoNBD(ParametricModel):
     @classmethod
     def fit(
         cls,
+        *,
         frequency: ArrayLike,
         recency: ArrayLike,
         T: ArrayLike,
-        *,
         weights: ArrayLike | None = None,
         collapse: bool = True,
         method: str = "L-BFGS-B",
@@ -310,8 +312,8 @@ class ParetoNBD(ParametricModel):
         Examples
         --------
         >>> truth = ParetoNBD(r=0.6, alpha=10.0, s=0.8, beta=12.0)
-        >>> x, tx, T = truth.simulate(2000, 39.0, rng=np.random.default_rng(3))
-        >>> m = ParetoNBD.fit(x, tx, T)
+        >>> x, tx, T = truth.simulate(n_customers=2000, T=39.0, rng=np.random.default_rng(3))
+        >>> m = ParetoNBD.fit(frequency=x, recency=tx, T=T)
         >>> m.fit_report.converged
         True
         """
@@ -330,21 +332,23 @@ class ParetoNBD(ParametricModel):
             objective,
             start,
             cls.PARAMETER_NAMES,
-            n_customers=float(w.sum()),
-            n_unique=int(x.size),
+            n=float(w.sum()),
+            n_rows=int(x.size),
             method=method,
             model="Pareto/NBD",
         )
         return cls(**params, fit_report=report)
 
-    def log_likelihood(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> FloatArray:
+    def log_likelihood(
+        self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> FloatArray:
         """Log-likelihood of each customer's (frequency, recency, T); broadcast shape."""
         x, tx, age = validate_rfm(frequency, recency, T)
         const, log_e1, log_si = _log_parts(self._tuple, x, tx, age)
         return np.asarray(const + np.logaddexp(log_e1, log_si), dtype=np.float64)
 
     def probability_alive(
-        self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+        self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
         r"""Probability of being alive at ``T``: :math:`E_1 / (E_1 + s I)`, in [0, 1]."""
         x, tx, age = validate_rfm(frequency, recency, T)
@@ -352,7 +356,7 @@ class ParetoNBD(ParametricModel):
         return np.asarray(np.exp(log_e1 - np.logaddexp(log_e1, log_si)), dtype=np.float64)
 
     def probability_alive_at(
-        self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+        self, *, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
         r"""Probability that a customer with this history is still alive at ``T + t``.
 
@@ -368,19 +372,19 @@ class ParetoNBD(ParametricModel):
         Examples
         --------
         >>> m = ParetoNBD(r=0.553, alpha=10.578, s=0.606, beta=11.669)
-        >>> now = m.probability_alive(2, 30.43, 38.86)
-        >>> bool(m.probability_alive_at(0.0, 2, 30.43, 38.86) == now)
+        >>> now = m.probability_alive(frequency=2, recency=30.43, T=38.86)
+        >>> bool(m.probability_alive_at(t=0.0, frequency=2, recency=30.43, T=38.86) == now)
         True
         """
         tt = as_float_array(t, "t", domain=NONNEGATIVE)
         x, tx, age = validate_rfm(frequency, recency, T)
         tt, x, tx, age = broadcast({"t": tt, "frequency": x, "recency": tx, "T": age})
-        now = self.probability_alive(x, tx, age)
+        now = self.probability_alive(frequency=x, recency=tx, T=age)
         _, _, s, beta = self._tuple
         return np.asarray(now * np.exp(-s * np.log1p(tt / (beta + age))), dtype=np.float64)
 
     def expected_purchases(
-        self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+        self, *, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
         r"""Return expected purchases in :math:`(T, T+t]` given the history.
 
@@ -408,7 +412,7 @@ class ParetoNBD(ParametricModel):
         tt = as_float_array(t, "t", domain=NONNEGATIVE)
         return _growth(self.r / self.alpha, np.full_like(tt, self.beta), tt, self.s)
 
-    def probability_of_purchases(self, n: ArrayLike, t: ArrayLike) -> FloatArray:
+    def probability_of_purchases(self, *, n: ArrayLike, t: ArrayLike) -> FloatArray:
         r"""Probability that a new customer makes exactly ``n`` purchases in ``(0, t]``.
 
         .. math::
@@ -429,9 +433,9 @@ class ParetoNBD(ParametricModel):
         return _pnbd_pmf(self._tuple, nn, tt)
 
     def simulate(
-        self, n: int, T: ArrayLike, *, rng: np.random.Generator
+        self, *, n_customers: int, T: ArrayLike, rng: np.random.Generator
     ) -> tuple[IntArray, FloatArray, FloatArray]:
-        r"""Draw ``n`` customers' (frequency, recency, T) from the model.
+        r"""Draw ``n_customers`` customers' (frequency, recency, T) from the model.
 
         :math:`\lambda \sim \mathrm{Gamma}(r, \alpha)`, :math:`\mu \sim \mathrm{Gamma}(s,
         \beta)`, lifetime :math:`\tau \sim \mathrm{Exp}(\mu)`; purchases
@@ -440,25 +444,31 @@ class ParetoNBD(ParametricModel):
 
         Parameters
         ----------
-        n
+        n_customers
             Number of customers (>= 1).
         T
-            Observation length: scalar or shape ``(n,)``, > 0.
+            Observation length: scalar or shape ``(n_customers,)``, > 0.
         rng
             Random generator.
 
         Returns
         -------
         (frequency, recency, T)
-            Arrays of shape ``(n,)``.
+            Arrays of shape ``(n_customers,)``.
         """
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise InvalidParameterError(f"'n' must be a whole number >= 1; got {n!r}.")
+        if (
+            isinstance(n_customers, bool)
+            or not isinstance(n_customers, (int, np.integer))
+            or n_customers < 1
+        ):
+            raise InvalidParameterError(
+                f"'n_customers' must be a whole number >= 1; got {n_customers!r}."
+            )
         if not isinstance(rng, np.random.Generator):
             raise InvalidParameterError(
                 f"'rng' must be a numpy.random.Generator; got {type(rng).__name__}."
             )
-        size = int(n)
+        size = int(n_customers)
         age = as_float_array(T, "T", domain=POSITIVE)
         if age.ndim == 0:
             age = np.full(size, float(age))
@@ -491,10 +501,10 @@ def _pnbd_pmf(params: tuple[float, float, float, float], n: IntArray, t: FloatAr
     )
     first = np.exp(log_nb + s * (math.log(beta) - np.log(beta + t)))
     # Second term (death at tau < t): with u = tau / (alpha + tau) and xi = -ln(1 - u),
-    #   s alpha / beta * Gamma(r+n) / (Gamma(r) n!) *
-    #   int_0^{xi_t} u^n (1-u)^(r+s) (1 + k u)^-(s+1) dxi,  k = (alpha - beta) / beta,
+    #   s alpha / beta * Gamma(r+n_customers) / (Gamma(r) n_customers!) *
+    #   int_0^{xi_t} u^n_customers (1-u)^(r+s) (1 + k u)^-(s+1) dxi,  k = (alpha - beta) / beta,
     # an integrand analytic in a strip of half-width pi around the real xi axis.
-    # Below xi_lo, u^n < e^-45 (u_t)^n, so the rule is applied on [xi_lo, xi_t].
+    # Below xi_lo, u^n_customers < e^-45 (u_t)^n_customers, so the rule is applied on [xi_lo, xi_t].
     nodes, wts = np.polynomial.legendre.leggauss(_GL_NODES)
     u_t = t / (alpha + t)
     k = (alpha - beta) / beta

@@ -73,6 +73,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special  # type: ignore[import-untyped]
 
+from kamcore._fitting import (
+    FitReport,
+    maximize_likelihood,
+    prepare_fit_data,
+    validate_weights,
+)
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -85,13 +91,9 @@ from kamcore._params import (
     same_length,
 )
 from kamcore.clp._btyd._base import (
-    FitReport,
     ParametricModel,
     check_positive_parameter,
-    maximize_likelihood,
-    prepare_fit_data,
     to_float_parameter,
-    validate_weights,
 )
 from kamcore.errors import ConvergenceError, InvalidParameterError
 
@@ -340,7 +342,9 @@ class ShiftedBetaGeometric(ParametricModel):
         return _finite(out, "discounted_expected_residual_lifetime")
 
     # ------------------------------------------------------------ likelihood
-    def log_likelihood(self, durations: ArrayLike, censored: ArrayLike | None = None) -> FloatArray:
+    def log_likelihood(
+        self, *, durations: ArrayLike, censored: ArrayLike | None = None
+    ) -> FloatArray:
         r"""Log-likelihood of each customer's duration; see :meth:`fit` for the data rules.
 
         :math:`\ln P(T = t_i)` for churned customers, :math:`\ln S(t_i)` for censored
@@ -357,9 +361,9 @@ class ShiftedBetaGeometric(ParametricModel):
     @classmethod
     def fit(
         cls,
+        *,
         durations: ArrayLike,
         censored: ArrayLike | None = None,
-        *,
         weights: ArrayLike | None = None,
         collapse: bool = True,
         start: tuple[float, float] = (1.0, 1.0),
@@ -422,8 +426,8 @@ class ShiftedBetaGeometric(ParametricModel):
             objective,
             start,
             ("alpha", "beta"),
-            n_customers=total,
-            n_unique=int(tu.size),
+            n=total,
+            n_rows=int(tu.size),
             method=method,
             model="ShiftedBetaGeometric",
         )
@@ -451,7 +455,7 @@ class ShiftedBetaGeometric(ParametricModel):
         Returns
         -------
         ShiftedBetaGeometric
-            With ``fit_report``; ``n_customers`` is the cohort size.
+            With ``fit_report``; its ``n`` is the cohort size.
 
         Raises
         ------
@@ -463,54 +467,59 @@ class ShiftedBetaGeometric(ParametricModel):
         """
         churned, durations, censored = _survivor_rows(counts)
         return cls.fit(
-            durations, censored, weights=churned, collapse=False, start=start, method=method
+            durations=durations,
+            censored=censored,
+            weights=churned,
+            collapse=False,
+            start=start,
+            method=method,
         )
 
     # ------------------------------------------------------------ simulation
     def simulate(
-        self, n: int, *, rng: np.random.Generator, horizon: int | None = None
+        self, *, n_customers: int, rng: np.random.Generator, n_periods: int | None = None
     ) -> tuple[IntArray, NDArray[np.bool_]]:
-        """Draw lifetimes of ``n`` new customers, optionally censored at ``horizon``.
+        """Draw lifetimes of ``n_customers`` new customers, optionally censored at ``n_periods``.
 
         Parameters
         ----------
-        n
+        n_customers
             Number of customers, >= 0.
         rng
             Source of randomness.
-        horizon
+        n_periods
             Observation length in periods (>= 0); lifetimes beyond it are reported
-            as ``(horizon, censored=True)``. ``None``: no censoring.
+            as ``(n_periods, censored=True)``. ``None``: no censoring.
 
         Returns
         -------
-        durations : numpy.ndarray of int64, shape (n,)
-        censored : numpy.ndarray of bool, shape (n,)
+        durations : numpy.ndarray of int64, shape (n_customers,)
+        censored : numpy.ndarray of bool, shape (n_customers,)
         """
         gen = _check_rng(rng)
-        size = int(as_int_array(n, "n", domain=NONNEGATIVE, ndim=0))
+        size = int(as_int_array(n_customers, "n_customers", domain=NONNEGATIVE, ndim=0))
         theta = gen.beta(self.alpha, self.beta, size)
         # a churn probability that underflows to 0 means "never churns"
         never = theta <= 0.0
         life = gen.geometric(np.where(never, 0.5, theta)).astype(np.int64)
         life[never] = np.iinfo(np.int64).max
-        if horizon is None:
+        if n_periods is None:
             if never.any():
                 raise InvalidParameterError(
-                    "'horizon' must be given for these parameters; a simulated churn "
+                    "'n_periods' must be given for these parameters; a simulated churn "
                     "probability underflowed to 0 (an infinite lifetime)."
                 )
             return life, np.zeros(size, dtype=bool)
-        h = int(as_int_array(horizon, "horizon", domain=NONNEGATIVE, ndim=0))
+        h = int(as_int_array(n_periods, "n_periods", domain=NONNEGATIVE, ndim=0))
         cens = life > h
         return np.where(cens, h, life), cens
 
     def simulate_survivors(
-        self, cohort_size: int, n_periods: int, *, rng: np.random.Generator
+        self, *, n_customers: int, n_periods: int, rng: np.random.Generator
     ) -> IntArray:
-        """Simulate a cohort's survivor counts: shape ``(n_periods + 1,)``, first = cohort size."""
+        """Simulate a cohort's survivor counts, shape ``(n_periods + 1,)``, from n_customers."""
         k = int(as_int_array(n_periods, "n_periods", domain=_AT_LEAST_ONE, ndim=0))
-        durations, censored = self.simulate(cohort_size, rng=rng, horizon=k)
+        durations, censored = self.simulate(n_customers=n_customers, rng=rng, n_periods=k)
         churned_in = np.bincount(durations[~censored], minlength=k + 1)[1:]
         size = durations.shape[0]
         return np.concatenate(([size], size - np.cumsum(churned_in))).astype(np.int64)
