@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import math
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Final, TypeVar
 
 import attrs
 
@@ -34,6 +34,7 @@ __all__ = [
     "check_text",
     "check_tuple_of",
     "require_date",
+    "shown",
     "to_str_frozenset",
     "to_tuple",
 ]
@@ -41,12 +42,29 @@ __all__ = [
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
 
+#: Longest value representation echoed in an error message.
+SHOWN_MAX: Final = 60
+
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
+def shown(value: Any, *, secret: bool = False) -> str:
+    """Return ``repr(value)`` cut to at most 60 characters (ending in ``...``).
+
+    A 1 MB string in a document must not make a 1 MB message. With ``secret``
+    (a field marked sensitive) only the value's type is shown.
+    """
+    if secret:
+        return f"a {type(value).__name__} (not shown: the field is personal data)"
+    text = repr(value)
+    if len(text) > SHOWN_MAX:
+        return text[: SHOWN_MAX - 3] + "..."
+    return text
+
+
 def bad(name: str, rule: str, value: Any) -> InvalidParameterError:
-    """Build the standard error: "'name' must <rule>; got <value!r>."."""
-    return InvalidParameterError(f"{name!r} must {rule}; got {value!r}.")
+    """Build the standard error: "'name' must <rule>; got <value!r>." (value cut to 60 chars)."""
+    return InvalidParameterError(f"{name!r} must {rule}; got {shown(value)}.")
 
 
 def _is_clean_text(value: Any) -> bool:

@@ -14,16 +14,14 @@ import attrs
 
 from kamcore.domain._checks import (
     Entity,
-    check_enum,
     check_finite_unit,
     check_id,
-    check_optional_date,
-    check_optional_enum,
     check_optional_text,
     check_str,
     check_str_frozenset,
     to_str_frozenset,
 )
+from kamcore.domain._coerce import date_converter, enum_converter
 from kamcore.domain._enums import BuyingRole, Seniority, Stance
 from kamcore.errors import InvalidParameterError
 
@@ -138,13 +136,19 @@ class Contact(Entity):
     id: str = attrs.field(validator=check_id)
     name: str = attrs.field(validator=check_str)
     customer_id: str = attrs.field(validator=check_id)
-    role: BuyingRole = attrs.field(validator=check_enum(BuyingRole))
-    stance: Stance = attrs.field(default=Stance.NEUTRAL, kw_only=True, validator=check_enum(Stance))
+    role: BuyingRole = attrs.field(converter=enum_converter(BuyingRole))  # type: ignore[misc]
+    stance: Stance = attrs.field(
+        default=Stance.NEUTRAL,
+        kw_only=True,
+        converter=enum_converter(Stance),  # type: ignore[misc]
+    )
     strength: float = attrs.field(
         default=0.0, kw_only=True, converter=_to_strength, validator=check_finite_unit
     )
     seniority: Seniority | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(Seniority)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(Seniority, optional=True),  # type: ignore[misc]
     )
     title: str | None = attrs.field(default=None, kw_only=True, validator=check_optional_text)
     email: str | None = attrs.field(
@@ -156,7 +160,7 @@ class Contact(Entity):
     birthday: dt.date | None = attrs.field(
         default=None,
         kw_only=True,
-        validator=check_optional_date,
+        converter=date_converter(optional=True),  # type: ignore[misc]
         repr=False,
         metadata=SENSITIVE,
     )

@@ -18,13 +18,13 @@ from kamcore.domain._checks import (
     Entity,
     bad,
     check_id,
-    check_optional_enum,
     check_optional_id,
     check_optional_text,
     check_str,
     check_str_frozenset,
     to_str_frozenset,
 )
+from kamcore.domain._coerce import enum_converter, money_converter
 from kamcore.domain._enums import (
     CooperationLength,
     CreditRecord,
@@ -116,12 +116,6 @@ def _check_external_ids(instance: Any, attribute: attrs.Attribute[Any], value: A
                 f"{attribute.name!r} must map each system to a non-empty id without "
                 f"surrounding whitespace; got {ident!r} for {system!r}."
             )
-
-
-def _check_optional_money(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    del instance
-    if value is not None and not isinstance(value, Money):
-        raise bad(attribute.name, "be a Money value or None", value)
 
 
 #: The yearly money figures of a customer (rubric factors 1-3), in one currency.
@@ -217,43 +211,69 @@ supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum o
     )
     parent_id: str | None = attrs.field(default=None, kw_only=True, validator=check_optional_id)
     profit_last_year: Money | None = attrs.field(
-        default=None, kw_only=True, validator=_check_optional_money
+        default=None,
+        kw_only=True,
+        converter=money_converter(optional=True),  # type: ignore[misc]
     )
     sales_last_year: Money | None = attrs.field(
-        default=None, kw_only=True, validator=_check_optional_money
+        default=None,
+        kw_only=True,
+        converter=money_converter(optional=True),  # type: ignore[misc]
     )
     expected_sales: Money | None = attrs.field(
-        default=None, kw_only=True, validator=_check_optional_money
+        default=None,
+        kw_only=True,
+        converter=money_converter(optional=True),  # type: ignore[misc]
     )
     credit_record: CreditRecord | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(CreditRecord)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(CreditRecord, optional=True),  # type: ignore[misc]
     )
     loyalty: LoyaltyLevel | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(LoyaltyLevel)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(LoyaltyLevel, optional=True),  # type: ignore[misc]
     )
     product_importance: ProductImportance | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(ProductImportance)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(ProductImportance, optional=True),  # type: ignore[misc]
     )
     industry_standing: IndustryStanding | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(IndustryStanding)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(IndustryStanding, optional=True),  # type: ignore[misc]
     )
     cooperation: CooperationLength | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(CooperationLength)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(CooperationLength, optional=True),  # type: ignore[misc]
     )
     supply_share: SupplyShare | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(SupplyShare)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(SupplyShare, optional=True),  # type: ignore[misc]
     )
     relationship_depth: RelationshipDepth | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(RelationshipDepth)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(RelationshipDepth, optional=True),  # type: ignore[misc]
     )
     prospects: Prospects | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(Prospects)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(Prospects, optional=True),  # type: ignore[misc]
     )
     loss_impact: LossImpact | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(LossImpact)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(LossImpact, optional=True),  # type: ignore[misc]
     )
     strategic_fit: StrategicFit | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(StrategicFit)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(StrategicFit, optional=True),  # type: ignore[misc]
     )
 
     def __attrs_post_init__(self) -> None:

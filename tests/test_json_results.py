@@ -1,0 +1,109 @@
+"""JSON documents for what a CRM stores: score results, gradings, histories, portfolios."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from kamcore import Portfolio
+from kamcore.errors import SchemaError
+from kamcore.io import json as kjson
+from kamcore.scoring import GradeHistory, Grading, RubricScorer, ScoreResult
+from kamcore.testing.strategies import customers
+
+
+def _same_result(a: ScoreResult, b: ScoreResult) -> None:
+    assert a.strategy == b.strategy
+    np.testing.assert_array_equal(a.ids, b.ids)
+    np.testing.assert_array_equal(a.scores, b.scores)
+    assert a.grade_levels == b.grade_levels
+    assert (a.grade_codes is None) == (b.grade_codes is None)
+    if a.grade_codes is not None:
+        np.testing.assert_array_equal(a.grade_codes, b.grade_codes)
+    assert a.as_of == b.as_of
+    assert (
+        json.loads(kjson.dumps(a))["data"]["params"] == json.loads(kjson.dumps(b))["data"]["params"]
+    )
+
+
+def test_a_rubric_score_result_round_trips_with_its_arrays() -> None:
+    from kamcore._portfolio import CUSTOMER_FACT_COLUMNS
+
+    cols: dict[str, object] = {
+        "profit_last_year": [400_000.0, 20_000.0],
+        "sales_last_year": [2e6, 40_000.0],
+        "expected_sales": [2e6, 60_000.0],
+    }
+    cols.update({c: np.array([1, 4], dtype=np.int8) for c in CUSTOMER_FACT_COLUMNS})
+    r = RubricScorer().score(Portfolio.from_columns(["big", "small"], cols), as_of="2025-01-01")
+    back = kjson.loads(kjson.dumps(r), ScoreResult)
+    _same_result(r, back)
+    assert back.extras["levels"].dtype == np.int8
+    np.testing.assert_array_equal(back.extras["levels"], r.extras["levels"])
+
+
+def test_minus_infinity_scores_are_null_and_nan_is_refused() -> None:
+    r = ScoreResult("demo", ["a", "b"], [1.0, float("-inf")])
+    doc = json.loads(kjson.dumps(r))
+    assert doc["data"]["scores"] == [1.0, None]
+    _same_result(kjson.loads(kjson.dumps(r)), r)
+    doc["data"]["ids"] = ["a", 2]
+    with pytest.raises(SchemaError, match="strings in ids"):
+        kjson.loads(json.dumps(doc))
+    doc["data"]["ids"] = ["a", "b"]
+    doc["data"]["colour"] = "red"
+    with pytest.raises(SchemaError, match="unknown field"):
+        kjson.loads(json.dumps(doc))
+    with pytest.raises(SchemaError, match="NaN"):
+        kjson.loads(kjson.dumps(r).replace("null", "NaN"))
+
+
+@given(
+    st.lists(st.sampled_from("ABCD"), min_size=1, max_size=8),
+    st.dates(),
+)
+def test_gradings_and_histories_round_trip(grades: list[str], day: object) -> None:
+    ids = [f"c{i}" for i in range(len(grades))]
+    g = Grading(day, ids, grades, levels=("A", "B", "C", "D"), strategy="rubric")
+    assert kjson.loads(kjson.dumps(g)) == g
+    h = GradeHistory([g])
+    assert kjson.loads(kjson.dumps(h), GradeHistory) == h
+
+
+def test_grading_wrong_types_are_refused_with_short_messages() -> None:
+    g = Grading("2024-12-31", ["a"], ["A"], levels=("A", "B"))
+    doc = json.loads(kjson.dumps(g))
+    doc["data"]["grades"] = ["Z" * 1_000_000]
+    with pytest.raises(SchemaError) as info:
+        kjson.loads(json.dumps(doc))
+    assert len(str(info.value)) < 1000
+    doc["data"]["grades"] = [1]
+    with pytest.raises(SchemaError, match="strings in grades"):
+        kjson.loads(json.dumps(doc))
+
+
+@settings(max_examples=30)
+@given(st.lists(customers(currency="EUR"), min_size=1, max_size=5, unique_by=lambda c: c.id))
+def test_portfolios_round_trip_with_dtypes_and_currencies(cs: list[object]) -> None:
+    assume(not any("\x00" in c.name for c in cs))  # type: ignore[attr-defined]
+    p = Portfolio.from_customers(cs)  # type: ignore[arg-type]
+    back = kjson.loads(kjson.dumps(p), Portfolio)
+    assert back == p
+    for name in p.column_names:
+        assert back.column(name).dtype == p.column(name).dtype
+
+
+def test_portfolio_nan_only_in_nullable_columns() -> None:
+    p = Portfolio.from_columns(
+        ["a", "b"], {"x": [1.0, float("nan")]}, nullable=["x"], currencies={"x": "EUR"}
+    )
+    doc = json.loads(kjson.dumps(p))
+    assert doc["data"]["columns"]["x"] == {"dtype": "<f8", "values": [1.0, None]}
+    assert kjson.loads(json.dumps(doc)) == p
+    doc["data"]["nullable"] = []
+    with pytest.raises(SchemaError, match=r"numbers in columns\.x\.values"):
+        kjson.loads(json.dumps(doc))
