@@ -133,7 +133,7 @@ def _expected() -> dict[str, Any]:
 
 
 EXPECTED = _expected()
-NEW_TYPES = {ScoreResult, Grading, GradeHistory, Portfolio}
+NEW_TYPES = {ScoreResult, Grading, GradeHistory, Portfolio, kjson.Collection}
 ENVELOPED = sorted(p.stem for p in DOCUMENTS.glob("*.json") if p.stem != "Rubric_plain_shape")
 
 

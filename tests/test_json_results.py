@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -10,10 +11,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from kamcore import Portfolio
-from kamcore.errors import SchemaError
+from kamcore.domain import Customer, Money, Relationship
+from kamcore.errors import InvalidParameterError, SchemaError
 from kamcore.io import json as kjson
 from kamcore.scoring import GradeHistory, Grading, RubricScorer, ScoreResult
-from kamcore.testing.strategies import customers
+from kamcore.testing.strategies import customers, relationships
 
 
 def _same_result(a: ScoreResult, b: ScoreResult) -> None:
@@ -106,4 +108,62 @@ def test_portfolio_nan_only_in_nullable_columns() -> None:
     assert kjson.loads(json.dumps(doc)) == p
     doc["data"]["nullable"] = []
     with pytest.raises(SchemaError, match=r"numbers in columns\.x\.values"):
+        kjson.loads(json.dumps(doc))
+
+
+# ------------------------------------------------------------------ collections
+@settings(max_examples=25)
+@given(st.lists(customers(), max_size=5))
+def test_a_list_of_customers_round_trips(cs: list[Customer]) -> None:
+    c = kjson.Collection(cs, item_type="Customer")
+    back = kjson.loads(kjson.dumps(c), kjson.Collection)
+    assert back == c
+    assert [vars_of(x) for x in back.items] == [vars_of(x) for x in cs]  # fields, not just ids
+
+
+def vars_of(obj: object) -> dict[str, object]:
+    import attrs
+
+    return attrs.asdict(obj, recurse=False)  # type: ignore[arg-type]
+
+
+@settings(max_examples=25)
+@given(st.lists(relationships(), min_size=1, max_size=3))
+def test_a_list_of_relationships_round_trips(rs: list[Relationship]) -> None:
+    c = kjson.Collection(rs)
+    assert c.item_type == "Relationship"
+    back = kjson.loads(kjson.dumps(c))
+    assert [vars_of(x) for x in back.items] == [vars_of(x) for x in rs]
+
+
+def test_a_survey_result_is_stored_as_its_summaries() -> None:
+    from kamcore.satisfaction import Instrument, SatisfactionModel, SurveyResponses
+
+    inst = Instrument(["a", "b", "c"], ["x", "x", "y"], dimensions=["x", "y"])
+    p = np.array([[5, 4, 3], [4, 4, 2], [6, 5, 5]], dtype=float)
+    e = np.array([[4, 4, 4], [5, 5, 5], [6, 6, 6]], dtype=float)
+    result = SatisfactionModel().evaluate(SurveyResponses(inst, ["A", "A", "B"], p, expectation=e))
+    stored = kjson.Collection(result.summaries(as_of=dt.date(2024, 6, 30)))
+    back = kjson.loads(kjson.dumps(stored), kjson.Collection)
+    assert back == stored
+    assert back.item_type == "SatisfactionSummary"
+    assert [s.customer_id for s in back.items] == ["A", "B"]
+
+
+def test_collection_rules_and_errors_with_index() -> None:
+    eur = Money.of("1", "EUR")
+    with pytest.raises(InvalidParameterError, match=r"all be Money objects.*index 1"):
+        kjson.Collection([eur, Customer("c1", "A")])
+    with pytest.raises(InvalidParameterError, match="'item_type' must be given"):
+        kjson.Collection([])
+    with pytest.raises(InvalidParameterError, match="'item_type' must be one of"):
+        kjson.Collection([], item_type="Collection")
+    empty = kjson.Collection([], item_type="Customer")
+    assert kjson.loads(kjson.dumps(empty)) == empty
+    doc = json.loads(kjson.dumps(kjson.Collection([eur, eur])))
+    doc["data"]["items"][1]["amount"] = 1.5
+    with pytest.raises(SchemaError, match=r"\$\.data\[1\]\.amount|items.*\[1\]"):
+        kjson.loads(json.dumps(doc))
+    doc["data"]["item_type"] = "kamcore.domain.Money"
+    with pytest.raises(SchemaError, match="registered item_type"):
         kjson.loads(json.dumps(doc))

@@ -97,6 +97,7 @@ from kamcore.scoring import (
 
 __all__ = [
     "JSON_TYPES",
+    "Collection",
     "READ_SCHEMA_VERSIONS",
     "SCHEMA_VERSION",
     "JsonType",
@@ -675,6 +676,94 @@ class JsonType:
         return tuple(range(oldest, self.version + 1))
 
 
+# ---------------------------------------------------------------- Collection
+@attrs.frozen
+class Collection:
+    """A list of storable objects of one registered type (what a CRM export holds).
+
+    Stored as ``{"item_type": "Customer", "items": [{...}, ...]}``; every item
+    is read with the rules of its type, and a problem is reported with its
+    index (``$.data.items[3].name: ...``). A survey result is stored this way
+    too, as its per-customer summaries: ``Collection(result.summaries())``.
+
+    Parameters
+    ----------
+    items : sequence
+        Instances of one registered type (not collections themselves).
+    item_type : str, optional
+        The items' document type name; inferred from the first item, required
+        for an empty collection.
+
+    Raises
+    ------
+    InvalidParameterError
+        Items of mixed or unregistered types, or an empty collection without
+        ``item_type``.
+
+    Examples
+    --------
+    >>> from kamcore.domain import Money
+    >>> c = Collection([Money.of("1", "EUR"), Money.of("2.50", "EUR")])
+    >>> c.item_type, len(c.items)
+    ('Money', 2)
+    >>> loads(dumps(c)) == c
+    True
+    """
+
+    items: tuple[Any, ...] = attrs.field(converter=tuple)
+    item_type: str = attrs.field(default="", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        name = self.item_type
+        if not isinstance(name, str):
+            raise InvalidParameterError(f"'item_type' must be a type name; got {name!r}.")
+        if not name:
+            if not self.items:
+                raise InvalidParameterError(
+                    "'item_type' must be given for an empty collection; got none."
+                )
+            first = _BY_TYPE.get(type(self.items[0]))
+            if first is None:
+                raise InvalidParameterError(
+                    "'items' must be instances of a registered JSON type; got a "
+                    f"{type(self.items[0]).__qualname__} at index 0."
+                )
+            name = first.name
+            object.__setattr__(self, "item_type", name)
+        entry = _BY_NAME.get(name)
+        if entry is None or entry.name != name or entry.cls is Collection:
+            known = ", ".join(sorted(n for n in registered_types() if n != "Collection"))
+            raise InvalidParameterError(f"'item_type' must be one of {known}; got {name!r}.")
+        for index, item in enumerate(self.items):
+            if type(item) is not entry.cls:
+                raise InvalidParameterError(
+                    f"'items' must all be {name} objects; got a {type(item).__qualname__} "
+                    f"at index {index}."
+                )
+
+
+def _unstructure_collection(c: Collection) -> dict[str, Any]:
+    cls = _BY_NAME[c.item_type].cls
+    return {
+        "item_type": c.item_type,
+        "items": [converter.unstructure(item, unstructure_as=cls) for item in c.items],
+    }
+
+
+def _structure_collection(value: Any, _: Any) -> Collection:
+    d = _obj(value, ("item_type", "items"), (), "collection")
+    name = _structure_str(d["item_type"], None)
+    entry = _BY_NAME.get(name)
+    if entry is None or entry.name != name or entry.cls is Collection:
+        raise _WrongJsonTypeError(f"expected a registered item_type; got {_kind(name)} {name!r}")
+    items = _items_hook(converter, tuple[Any, ...], lambda i: entry.cls, None)(d["items"], None)
+    return Collection(items, item_type=name)
+
+
+converter.register_unstructure_hook(Collection, _unstructure_collection)
+converter.register_structure_hook(Collection, _structure_collection)
+
+
 def _rubric_from_plain(data: dict[str, Any]) -> Rubric:
     # The rubric's own JSON shape of earlier versions: Rubric.to_dict(), no envelope.
     return Rubric.from_dict(data)
@@ -747,6 +836,8 @@ JSON_TYPES: Final[tuple[JsonType, ...]] = (
     JsonType("GradeHistory", GradeHistory),
     # the columnar portfolio (its JSON hooks live here, not in kamcore._portfolio)
     JsonType("Portfolio", Portfolio),
+    # kamcore.io.json: a list of objects of one registered type
+    JsonType("Collection", Collection),
     # kamcore.loyalty
     JsonType("RetentionModel", RetentionModel, aliases=_legacy("kamcore.loyalty", RetentionModel)),
     # kamcore.satisfaction
