@@ -167,3 +167,34 @@ def test_collection_rules_and_errors_with_index() -> None:
     doc["data"]["item_type"] = "kamcore.domain.Money"
     with pytest.raises(SchemaError, match="registered item_type"):
         kjson.loads(json.dumps(doc))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(allow_nan=False, allow_infinity=False) | st.just(float("-inf")),
+            st.integers(0, 2),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.none() | st.dates(),
+)
+def test_score_results_round_trip(rows: list[tuple[float, int]], day: dt.date | None) -> None:
+    ids = [f"a{i}" for i in range(len(rows))]
+    r = ScoreResult(
+        "demo",
+        ids,
+        [s for s, _ in rows],
+        grade_codes=[c for _, c in rows],
+        grade_levels=("A", "B", "C"),
+        params={"k": 3, "cuts": [0.5, 0.25], "name": "x"},
+        as_of=day,
+        extras={"mask": np.array([c == 0 for _, c in rows]), "codes": np.arange(3, dtype=np.int8)},
+    )
+    back = kjson.loads(kjson.dumps(r), ScoreResult)
+    _same_result(r, back)
+    assert back.extras["mask"].dtype == np.bool_
+    np.testing.assert_array_equal(back.extras["mask"], r.extras["mask"])
+    assert back.extras["codes"].dtype == np.int8
+    assert kjson.dumps(back) == kjson.dumps(r)

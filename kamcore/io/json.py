@@ -20,7 +20,11 @@ reversible):
 * enums -> member NAME (``"PAYS_PER_CONTRACT"``), never the value;
 * ``frozenset``/``set`` -> sorted list; tuples and lists -> list;
   mappings -> objects;
-* ``None`` -> ``null``.
+* ``None`` -> ``null``;
+* numpy arrays (score results, gradings, portfolios) -> JSON lists, each
+  array field with one dtype family checked item by item on load; ``null``
+  only where documented (NaN in a portfolio's nullable columns, ``-inf`` in
+  ``ScoreResult.scores``).
 
 Reading is strict: unknown keys, missing required fields, wrong JSON types
 (``3`` for a string, ``"3"`` for a number, ``"abc"`` for a list), NaN or
