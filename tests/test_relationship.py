@@ -137,7 +137,10 @@ def test_stage_on_before_start_and_bad_day() -> None:
     with pytest.raises(InvalidParameterError, match="'day' must be on or after"):
         r.stage_on(dt.date(2019, 12, 31))
     with pytest.raises(InvalidParameterError, match=r"'day' must be a datetime\.date"):
-        r.stage_on("2020-01-01")  # type: ignore[arg-type]
+        r.stage_on("2020/01/01")
+    with pytest.raises(InvalidParameterError, match=r"'until' must be a datetime\.date"):
+        r.days_in_stages(dt.datetime(2021, 1, 1))
+    assert r.stage_on("2020-01-01") is r.stage_on(dt.date(2020, 1, 1))  # the domain's date rule
 
 
 def test_days_in_stages() -> None:

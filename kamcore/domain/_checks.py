@@ -7,7 +7,6 @@ offending value, completing the sentence "'field' must ...; got <value>.".
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import math
 from collections.abc import Callable, Iterable
@@ -20,12 +19,9 @@ from kamcore.errors import InvalidParameterError
 __all__ = [
     "Entity",
     "bad",
-    "check_date",
     "check_enum",
     "check_finite_unit",
     "check_id",
-    "check_optional_date",
-    "check_optional_enum",
     "check_optional_id",
     "check_optional_text",
     "check_str",
@@ -33,7 +29,6 @@ __all__ = [
     "check_str_frozenset",
     "check_text",
     "check_tuple_of",
-    "require_date",
     "shown",
     "to_str_frozenset",
     "to_tuple",
@@ -109,24 +104,6 @@ def check_strict_bool(instance: Any, attribute: attrs.Attribute[Any], value: Any
         raise bad(attribute.name, "be True or False", value)
 
 
-def require_date(value: Any, name: str) -> None:
-    """Raise unless ``value`` is a :class:`datetime.date` and not a :class:`datetime.datetime`."""
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise bad(name, "be a datetime.date (not a datetime or a string)", value)
-
-
-def check_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Require a calendar day: a ``date`` that is not a ``datetime``."""
-    del instance
-    require_date(value, attribute.name)
-
-
-def check_optional_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Require ``None`` or a calendar day."""
-    if value is not None:
-        check_date(instance, attribute, value)
-
-
 def check_finite_unit(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Require a strength: a real number in [0, 1] (bools, NaN and infinities rejected)."""
     del instance
@@ -144,17 +121,6 @@ def check_enum(enum_cls: type[E]) -> Validator:
         if not isinstance(value, enum_cls):
             names = ", ".join(m.name for m in enum_cls)
             raise bad(attribute.name, f"be a {enum_cls.__name__} member ({names})", value)
-
-    return _check
-
-
-def check_optional_enum(enum_cls: type[E]) -> Validator:
-    """Return a validator requiring ``None`` or a member of ``enum_cls``."""
-    inner = check_enum(enum_cls)
-
-    def _check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is not None:
-            inner(instance, attribute, value)
 
     return _check
 

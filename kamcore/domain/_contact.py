@@ -106,7 +106,8 @@ class Contact(Entity):
     customer_id : str
         Id of the customer the person works for.
     role : BuyingRole
-        Role in the buying decision.
+        Role in the buying decision; like every enum field it also takes the
+        member's value or name as a string, any case (``"decision_maker"``).
     stance : Stance, keyword-only
         Stance toward us (default ``NEUTRAL``).
     strength : float, keyword-only
@@ -118,7 +119,8 @@ class Contact(Entity):
     email, phone : str or None, keyword-only
         Sensitive; hidden from ``repr`` and never echoed in error messages.
     birthday : datetime.date or None, keyword-only
-        Sensitive; hidden from ``repr``.
+        Sensitive; hidden from ``repr`` and not echoed in error messages. A
+        ``"YYYY-MM-DD"`` string is accepted, a ``datetime`` refused.
     interests : frozenset of str, keyword-only
         Sensitive; hidden from ``repr``.
 

@@ -175,7 +175,10 @@ class Customer(Entity):
     credit_record, loyalty, product_importance, industry_standing, cooperation, \
 supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum or None
         Rubric factors 4-13, keyword-only, each a member of its
-        :mod:`kamcore.domain._enums` level enum (see :data:`RUBRIC_FACTS`).
+        :mod:`kamcore.domain._enums` level enum (see :data:`RUBRIC_FACTS`), or
+        what a CRM sends for it: the level number (``2``), or the member's
+        name or level written as a string, any case (``"late_but_collectable"``,
+        ``"2"``); see :mod:`kamcore.domain._coerce`.
 
     Examples
     --------

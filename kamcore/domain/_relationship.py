@@ -22,10 +22,9 @@ from kamcore.domain._checks import (
     check_id,
     check_text,
     check_tuple_of,
-    require_date,
     to_tuple,
 )
-from kamcore.domain._coerce import date_converter, enum_converter
+from kamcore.domain._coerce import coerce_date, date_converter, enum_converter
 from kamcore.domain._contact import Contact
 from kamcore.domain._enums import BuyingRole, KamStage, LifecycleStage, RelationshipType, Stance
 from kamcore.domain._satisfaction_summary import SatisfactionSummary
@@ -322,9 +321,10 @@ class Relationship(Entity):
         Raises
         ------
         InvalidParameterError
-            If ``day`` is not a date or falls before the relationship started.
+            If ``day`` is not a date (a ``date`` or ``"YYYY-MM-DD"``) or falls
+            before the relationship started.
         """
-        require_date(day, "day")
+        day = coerce_date(day, "day")
         if day < self.started_on:
             raise InvalidParameterError(
                 f"'day' must be on or after the relationship start {self.started_on.isoformat()}; "
@@ -348,7 +348,7 @@ class Relationship(Entity):
         InvalidParameterError
             If ``until`` is before the last change.
         """
-        require_date(until, "until")
+        until = coerce_date(until, "until")
         if until < self.history[-1].on:
             raise InvalidParameterError(
                 f"'until' must be on or after the last change {self.history[-1].on.isoformat()}; "
