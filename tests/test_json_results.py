@@ -198,3 +198,23 @@ def test_score_results_round_trip(rows: list[tuple[float, int]], day: dt.date | 
     np.testing.assert_array_equal(back.extras["mask"], r.extras["mask"])
     assert back.extras["codes"].dtype == np.int8
     assert kjson.dumps(back) == kjson.dumps(r)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "values", "shown"),
+    [("|i1", [1, 300], "300"), ("<U2", ["ab", "abc"], "'abc'"), ("<f4", [0.1], "0.1")],
+)
+def test_values_that_do_not_fit_the_stored_dtype_are_refused(
+    dtype: str, values: list[object], shown: str
+) -> None:
+    p = Portfolio.from_columns(["a", "b"], {"x": np.array([1, 2], dtype=np.int8)})
+    doc = json.loads(kjson.dumps(p))
+    doc["data"]["ids"] = ["a", "b"][: len(values)] if len(values) == 2 else ["a"]
+    doc["data"]["columns"]["x"] = {"dtype": dtype, "values": values}
+    with pytest.raises(SchemaError, match=f"must fit dtype {dtype}.*{shown}"):
+        kjson.loads(json.dumps(doc))
+    r = ScoreResult("demo", ["a"], [1.0], extras={"v": np.array([1], dtype=np.int8)})
+    doc = json.loads(kjson.dumps(r))
+    doc["data"]["extras"]["v"] = {"dtype": dtype, "shape": [len(values)], "values": values}
+    with pytest.raises(SchemaError, match="must fit dtype"):
+        kjson.loads(json.dumps(doc))

@@ -87,6 +87,7 @@ from kamcore.domain import (
     SwitchingCostComponent,
     Transaction,
 )
+from kamcore.domain._checks import shown
 from kamcore.errors import InvalidParameterError, KamcoreError, SchemaError
 from kamcore.loyalty import RetentionModel
 from kamcore.satisfaction import Instrument, LikertScale, SatisfactionModel, WeightDerivation
@@ -385,6 +386,26 @@ def _array_in(value: Any, kind: str, where: str, null: float | None = None) -> n
     return np.array(value, dtype=np.int64)
 
 
+def _exact_cast(arr: np.ndarray[Any, Any], dtype: np.dtype[Any], where: str) -> Any:
+    """Cast to the stored dtype, refusing any value the cast would change.
+
+    ``astype`` wraps integers (300 as int8 is 44) and cuts strings (``"abc"``
+    as ``<U2``) silently; a document must not.
+    """
+    cast = arr.astype(dtype)
+    back = cast.astype(arr.dtype)
+    changed = back != arr
+    if arr.dtype.kind == "f":
+        changed &= ~(np.isnan(back) & np.isnan(arr))
+    if changed.any():
+        i = int(np.flatnonzero(changed)[0])
+        raise _WrongJsonTypeError(
+            f"{where}: values must fit dtype {dtype.str}; "
+            f"got {shown(arr.reshape(-1)[i].item())} at index {i}"
+        )
+    return cast
+
+
 def _optional(value: Any, read: Callable[[Any], Any]) -> Any:
     return None if value is None else read(value)
 
@@ -468,7 +489,7 @@ def _unplain(value: Any, where: str) -> Any:
         shape = tuple(int(x) for x in _array_in(value["shape"], "i", f"{where}.shape"))
         arr = _array_in(value["values"], kind, f"{where}.values")
         try:
-            return arr.astype(dtype).reshape(shape)
+            return _exact_cast(arr, dtype, f"{where}.values").reshape(shape)
         except ValueError:
             raise _WrongJsonTypeError(f"{where}: values do not fit shape {shape}") from None
     if isinstance(value, dict):
@@ -567,7 +588,7 @@ def _structure_portfolio(value: Any, _: Any) -> Portfolio:
             raise _wrong(f"a bool, integer, float or string dtype at columns.{name}", c["dtype"])
         null = _NAN if name in nullable and kind == "f" else None
         arr = _array_in(c["values"], kind, f"columns.{name}.values", null=null)
-        columns[name] = arr.astype(dtype)
+        columns[name] = _exact_cast(arr, dtype, f"columns.{name}.values")
     return Portfolio.from_columns(
         _array_in(d["ids"], "s", "ids"), columns, currencies=currencies, nullable=sorted(nullable)
     )
