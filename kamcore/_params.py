@@ -23,7 +23,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore.domain._checks import shown
+from kamcore.domain._coerce import shown
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = [

@@ -7,21 +7,26 @@ offending value, completing the sentence "'field' must ...; got <value>.".
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar, Final, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
+from kamcore.domain._coerce import shown
 from kamcore.errors import InvalidParameterError
 
 __all__ = [
     "Entity",
     "bad",
+    "check_date",
     "check_enum",
     "check_finite_unit",
     "check_id",
+    "check_optional_date",
+    "check_optional_enum",
     "check_optional_id",
     "check_optional_text",
     "check_str",
@@ -29,7 +34,7 @@ __all__ = [
     "check_str_frozenset",
     "check_text",
     "check_tuple_of",
-    "shown",
+    "require_date",
     "to_str_frozenset",
     "to_tuple",
 ]
@@ -37,24 +42,7 @@ __all__ = [
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
 
-#: Longest value representation echoed in an error message.
-SHOWN_MAX: Final = 60
-
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
-
-
-def shown(value: Any, *, secret: bool = False) -> str:
-    """Return ``repr(value)`` cut to at most 60 characters (ending in ``...``).
-
-    A 1 MB string in a document must not make a 1 MB message. With ``secret``
-    (a field marked sensitive) only the value's type is shown.
-    """
-    if secret:
-        return f"a {type(value).__name__} (not shown: the field is personal data)"
-    text = repr(value)
-    if len(text) > SHOWN_MAX:
-        return text[: SHOWN_MAX - 3] + "..."
-    return text
 
 
 def bad(name: str, rule: str, value: Any) -> InvalidParameterError:
@@ -104,6 +92,28 @@ def check_strict_bool(instance: Any, attribute: attrs.Attribute[Any], value: Any
         raise bad(attribute.name, "be True or False", value)
 
 
+def require_date(value: Any, name: str) -> None:
+    """Raise unless ``value`` is a ``date`` object that is not a ``datetime`` (no conversion).
+
+    For arguments and fields that do not use the date converter of
+    :mod:`kamcore.domain._coerce` (which also takes ``"YYYY-MM-DD"``).
+    """
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise bad(name, "be a datetime.date (not a datetime or a string)", value)
+
+
+def check_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Require a calendar day object: :func:`require_date` as a validator."""
+    del instance
+    require_date(value, attribute.name)
+
+
+def check_optional_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Require ``None`` or a calendar day object."""
+    if value is not None:
+        check_date(instance, attribute, value)
+
+
 def check_finite_unit(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Require a strength: a real number in [0, 1] (bools, NaN and infinities rejected)."""
     del instance
@@ -114,13 +124,28 @@ def check_finite_unit(instance: Any, attribute: attrs.Attribute[Any], value: Any
 
 
 def check_enum(enum_cls: type[E]) -> Validator:
-    """Return a validator requiring a member of ``enum_cls``."""
+    """Return a validator requiring a member of ``enum_cls`` (no conversion)."""
 
     def _check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         del instance
         if not isinstance(value, enum_cls):
             names = ", ".join(m.name for m in enum_cls)
             raise bad(attribute.name, f"be a {enum_cls.__name__} member ({names})", value)
+
+    return _check
+
+
+def check_optional_enum(enum_cls: type[E]) -> Validator:
+    """Return a validator requiring ``None`` or a member of ``enum_cls`` (no conversion).
+
+    Fields that take what a CRM sends use ``enum_converter`` of
+    :mod:`kamcore.domain._coerce` instead; this form only checks.
+    """
+    inner = check_enum(enum_cls)
+
+    def _check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            inner(instance, attribute, value)
 
     return _check
 

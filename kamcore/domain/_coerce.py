@@ -42,21 +42,40 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from kamcore.domain._checks import shown
 from kamcore.domain._money import Money
 from kamcore.errors import InvalidParameterError, UnknownNameError
 
 __all__ = [
+    "SHOWN_MAX",
     "coerce_date",
     "coerce_enum",
     "coerce_money",
     "date_converter",
     "enum_converter",
     "money_converter",
+    "shown",
     "spellings",
 ]
 
 E = TypeVar("E", bound=enum.Enum)
+
+#: Longest value representation echoed in an error message.
+SHOWN_MAX: Final = 60
+
+
+def shown(value: Any, *, secret: bool = False) -> str:
+    """Return ``repr(value)`` cut to at most 60 characters (ending in ``...``).
+
+    A 1 MB string in a document must not make a 1 MB message. With ``secret``
+    (a field marked sensitive) only the value's type is shown.
+    """
+    if secret:
+        return f"a {type(value).__name__} (not shown: the field is personal data)"
+    text = repr(value)
+    if len(text) > SHOWN_MAX:
+        return text[: SHOWN_MAX - 3] + "..."
+    return text
+
 
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

@@ -87,7 +87,7 @@ from kamcore.domain import (
     SwitchingCostComponent,
     Transaction,
 )
-from kamcore.domain._checks import shown
+from kamcore.domain._coerce import shown
 from kamcore.errors import InvalidParameterError, KamcoreError, SchemaError
 from kamcore.loyalty import RetentionModel
 from kamcore.satisfaction import Instrument, LikertScale, SatisfactionModel, WeightDerivation
