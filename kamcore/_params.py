@@ -24,6 +24,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore.domain._coerce import shown
 from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
 
 __all__ = [
@@ -50,11 +51,14 @@ IntArray = NDArray[np.int64]
 
 
 def _fmt(value: Any) -> str:
+    """Show a value as the domain does: its repr, cut to 60 characters."""
     if isinstance(value, (float, np.floating)):
         return repr(float(value))
     if isinstance(value, (np.integer, np.bool_)):
         return repr(value.item())
-    return repr(value)
+    if isinstance(value, np.str_):
+        value = str(value)
+    return shown(value)
 
 
 def fail_where(

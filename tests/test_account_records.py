@@ -79,8 +79,8 @@ def test_churn_record_freezes_causes_and_needs_content() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"on": "2024-01-01"}, r"'on' must be a datetime.date .*got '2024-01-01'"),
-        ({"churn_type": "natural"}, r"'churn_type' must be a ChurnType member .*got 'natural'"),
+        ({"on": "2024/01/01"}, r"'on' must be a datetime.date .*got '2024/01/01'"),
+        ({"churn_type": 1.5}, r"'churn_type' must be a ChurnType member .*got 1.5"),
         ({"causes": ["price"]}, r"'causes' must contain only DeclineCause members .*got 'price'"),
         ({"causes": "price"}, r"'causes' must be a set of DeclineCause members; got 'price'"),
         ({"note": " x"}, r"'note' must be a non-empty string .*got ' x'"),
@@ -222,7 +222,8 @@ def test_account_team_rules() -> None:
     with pytest.raises(InvalidParameterError, match=r"'owner' must be a non-empty string .*got ''"):
         AccountTeam("")
     with pytest.raises(InvalidParameterError, match=r"'role' must be a AccountTeamRole member"):
-        TeamMember("bo", "sales")  # type: ignore[arg-type]
+        TeamMember("bo", 2.5)  # type: ignore[arg-type]
+    assert TeamMember("bo", "Sales").role is AccountTeamRole.SALES
     with pytest.raises(InvalidParameterError, match="'members' must contain only TeamMember"):
         AccountTeam("amy", ["bo"])  # type: ignore[list-item]
 
@@ -233,11 +234,14 @@ def test_customer_account_type_and_contact_influence() -> None:
         AccountType.RESELLER
     )
     with pytest.raises(InvalidParameterError, match=r"'account_type' must be a AccountType member"):
-        Customer("c1", "Acme", account_type="reseller")  # type: ignore[arg-type]
+        Customer("c1", "Acme", account_type=3.5)  # type: ignore[arg-type]
+    # CRM spellings are accepted: the member's name or value, any case
+    assert Customer("c1", "Acme", account_type="Reseller").account_type is AccountType.RESELLER
     c = Contact("p1", "Li", "c1", BuyingRole.DECISION_MAKER, influence=Influence.HIGH)
     assert c.influence is Influence.HIGH
     with pytest.raises(InvalidParameterError, match=r"'influence' must be a Influence member"):
-        Contact("p1", "Li", "c1", BuyingRole.USER, influence=3)  # type: ignore[arg-type]
+        Contact("p1", "Li", "c1", BuyingRole.USER, influence=3.5)  # type: ignore[arg-type]
+    assert Contact("p1", "Li", "c1", "user", influence="high").influence is Influence.HIGH
 
 
 # ------------------------------------------------------------------ funnel
@@ -277,7 +281,7 @@ def test_opportunity_moves_through_the_funnel() -> None:
     ("kwargs", "match"),
     [
         ({"id": ""}, r"'id' must be a non-empty string"),
-        ({"stage": "lead"}, r"'stage' must be a FunnelStage member .*got 'lead'"),
+        ({"stage": 2.5}, r"'stage' must be a FunnelStage member .*got 2.5"),
         ({"amount": Money.of("-1", "EUR")}, r"'amount' must be a Money amount >= 0; got Money"),
         ({"amount": 5}, r"'amount' must be a Money amount >= 0; got 5"),
         ({"probability": 1.5}, r"'probability' must be a real number in \[0, 1\]; got 1.5"),
@@ -324,7 +328,7 @@ def test_opportunity_assessment() -> None:
     ):
         OpportunityAssessment(budget=1)  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match=r"'strategic_fit' must be a StrategicFit"):
-        OpportunityAssessment(strategic_fit=1)  # type: ignore[arg-type]
+        OpportunityAssessment(strategic_fit=1.5)  # type: ignore[arg-type]
 
 
 @given(opportunities())
@@ -347,11 +351,12 @@ def test_complaint_record() -> None:
     ):
         c.resolve(on=D(2025, 1, 1))
     with pytest.raises(InvalidParameterError, match=r"'channel' must be a ComplaintChannel member"):
-        Complaint("c1", D(2025, 1, 6), "email", "x", ComplaintSeverity.LOW)  # type: ignore[arg-type]
+        Complaint("c1", D(2025, 1, 6), 2.5, "x", ComplaintSeverity.LOW)  # type: ignore[arg-type]
+    assert Complaint("c1", "2025-01-06", "email", "x", "low").channel is ComplaintChannel.EMAIL
     with pytest.raises(InvalidParameterError, match=r"'topic' must be a non-empty string"):
         Complaint("c1", D(2025, 1, 6), ComplaintChannel.WEB, "", ComplaintSeverity.LOW)
     with pytest.raises(KamcoreError, match=r"'severity' must be a ComplaintSeverity member"):
-        Complaint("c1", D(2025, 1, 6), ComplaintChannel.WEB, "x", 2)  # type: ignore[arg-type]
+        Complaint("c1", D(2025, 1, 6), ComplaintChannel.WEB, "x", 2.5)  # type: ignore[arg-type]
 
 
 @given(st.integers(0, 1000))

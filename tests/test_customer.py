@@ -164,9 +164,10 @@ def test_with_yearly_figures() -> None:
         ("profit_last_year", 100.0, "'profit_last_year' must be a Money value"),
         ("sales_last_year", Money(-1, "EUR"), "'sales_last_year' must be >= 0"),
         ("expected_sales", Money(-1, "EUR"), "'expected_sales' must be >= 0"),
-        ("credit_record", 1, "'credit_record' must be a CreditRecord member"),
+        ("credit_record", 5, "'credit_record' must be a CreditRecord member"),
+        ("credit_record", 1.0, "'credit_record' must be a CreditRecord member"),
         ("loyalty", CreditRecord.PAYS_PER_CONTRACT, "'loyalty' must be a LoyaltyLevel member"),
-        ("strategic_fit", "SUPPORTS_GROWTH", "'strategic_fit'"),
+        ("strategic_fit", True, "'strategic_fit'"),
     ],
 )
 def test_bad_fields_raise_naming_the_field(field: str, value: Any, pattern: str) -> None:
@@ -234,7 +235,7 @@ def test_transaction_bad_inputs(
     ("args", "pattern"),
     [
         (("", DAY, Money(1, "EUR")), "'customer_id'"),
-        (("c1", "2024-05-02", Money(1, "EUR")), "'date' must be a datetime.date"),
+        (("c1", "2024/05/02", Money(1, "EUR")), "'date' must be a datetime.date"),
         (("c1", dt.datetime(2024, 5, 2, 10), Money(1, "EUR")), "'date'"),
         (("c1", DAY, 1), "'amount' must be a Money value"),
     ],

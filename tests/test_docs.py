@@ -34,3 +34,15 @@ def test_readme_has_the_two_setup_commands():
 def test_relative_links_resolve(doc):
     for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", doc.read_text(encoding="utf-8")):
         assert (doc.parent / target).exists(), f"{doc.name} links to missing {target}"
+
+
+@pytest.mark.parametrize("name", ["domain.md", "json.md"])
+def test_docs_examples_run(name):
+    import doctest
+
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testfile(
+        str(ROOT / "docs" / name), module_relative=False, optionflags=flags, verbose=False
+    )
+    assert result.attempted > 0
+    assert result.failed == 0

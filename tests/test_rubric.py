@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -26,7 +27,14 @@ from kamcore.domain import (
     StrategicFit,
     SupplyShare,
 )
-from kamcore.errors import InvalidParameterError, SchemaError, ShapeMismatchError, UnknownNameError
+from kamcore.errors import (
+    CurrencyMismatchError,
+    InvalidParameterError,
+    SchemaError,
+    ShapeMismatchError,
+    UnknownNameError,
+)
+from kamcore.io import json as kjson
 from kamcore.scoring import Factor, GradeScale, Rubric, RubricScorer, get_scorer, rubric_scorer
 from kamcore.testing import check_scorer
 
@@ -353,5 +361,98 @@ def test_rubric_dict_is_plain() -> None:
         "name": "profit_last_year",
         "points": [4.0, 3.0, 2.0, 1.0],
         "bands": [300000.0, 100000.0, 30000.0],
+        "currency": "CNY",
         "weight": 1 / 13,
     }
+
+
+# ------------------------------------------------------------------ band currency and edges
+def _band_rubric(edges: str = "lower", currency: str | None = "EUR") -> Rubric:
+    f = Factor("sales", (3, 2, 1), bands=(100.0, 10.0), currency=currency)
+    g = Factor("profit", (2, 1), bands=(0.0,), currency=currency)
+    return Rubric.create([f, g], grades=GradeScale(("A", "B"), (2.0,)), edges=edges)
+
+
+@pytest.mark.parametrize(
+    ("edges", "sales_levels", "profit_levels"),
+    [
+        ("lower", [1, 2, 2, 3, 3], [1, 2, 2, 2, 2]),
+        ("upper", [1, 1, 2, 2, 3], [1, 1, 2, 2, 2]),
+    ],
+)
+def test_the_edge_rule_is_one_choice_applied_to_every_band_factor(
+    edges: str, sales_levels: list[int], profit_levels: list[int]
+) -> None:
+    # values: above, exactly at the top edge, between, exactly at the low edge, below
+    sales = [100.5, 100.0, 50.0, 10.0, 9.0]
+    profit = [0.5, 0.0, -1.0, -10.0, -0.5]
+    _, levels = _band_rubric(edges).evaluate({"sales": sales, "profit": profit})
+    assert levels[:, 0].tolist() == sales_levels
+    assert levels[:, 1].tolist() == profit_levels
+    r = _band_rubric(edges)
+    assert Rubric.from_dict(r.to_dict()) == r
+    assert kjson.loads(kjson.dumps(r), Rubric) == r
+
+
+def test_edges_must_be_lower_or_upper() -> None:
+    with pytest.raises(InvalidParameterError, match="'edges' must be 'lower'"):
+        _band_rubric("left")
+    with pytest.raises(InvalidParameterError, match="'edges'"):
+        Factor("s", (2, 1), bands=(1.0,)).levels([1.0], edges="right")
+
+
+def test_a_band_currency_refuses_a_column_in_another_currency() -> None:
+    r = _band_rubric()
+    cols = {"sales": [50.0], "profit": [1.0]}
+    with pytest.raises(CurrencyMismatchError) as info:
+        r.evaluate(cols, currencies={"sales": "USD", "profit": "EUR"})
+    message = str(info.value)
+    assert "'sales'" in message
+    assert "EUR" in message
+    assert "USD" in message
+    # same currency, or a column without one: taken as is
+    assert r.evaluate(cols, currencies={"sales": "EUR"})[1].tolist() == [[2, 1]]
+    # a rate table converts (1 USD = 2.5 EUR: 50 USD = 125 EUR -> level 1)
+    _, levels = r.evaluate(cols, currencies={"sales": "USD"}, rates={"USD": 2.5})
+    assert levels.tolist() == [[1, 1]]
+    # a factor without a currency does not check
+    assert _band_rubric(currency=None).evaluate(cols, currencies={"sales": "JPY"})[1].tolist() == [
+        [2, 1]
+    ]
+
+
+@pytest.mark.parametrize(
+    "rates", [{"USD": 0}, {"USD": -1.0}, {"USD": float("nan")}, {"usd": 1.0}, {"USD": True}, [1]]
+)
+def test_bad_rate_tables_are_refused(rates: Any) -> None:
+    with pytest.raises(InvalidParameterError, match="'rates'"):
+        _band_rubric().evaluate({"sales": [1.0], "profit": [1.0]}, rates=rates)
+
+
+def test_the_default_rubric_bands_are_yuan_and_the_scorer_converts() -> None:
+    assert {f.currency for f in Rubric.default().factors if f.bands is not None} == {"CNY"}
+    ids = ["a"]
+    cols: dict[str, Any] = {
+        "profit_last_year": [50_000.0],
+        "sales_last_year": [200_000.0],
+        "expected_sales": [200_000.0],
+    }
+    cols.update({c: np.array([1], dtype=np.int8) for c in CUSTOMER_FACT_COLUMNS})
+    p = Portfolio.from_columns(
+        ids,
+        cols,
+        currencies=dict.fromkeys(("profit_last_year", "sales_last_year", "expected_sales"), "USD"),
+    )
+    with pytest.raises(CurrencyMismatchError, match="'profit_last_year' has bands in CNY"):
+        RubricScorer().score(p, as_of="2025-01-01")
+    converted = rubric_scorer(rates={"USD": 7.0}).score(p, as_of="2025-01-01")
+    # 50k USD = 350k CNY > 300k: level 1; 200k USD = 1.4M CNY > 1M: level 1
+    assert converted.extras["levels"][0, :3].tolist() == [1, 1, 1]
+    assert converted.params["rates"] == {"USD": 7.0}
+
+
+def test_a_currency_on_a_level_factor_is_refused() -> None:
+    with pytest.raises(InvalidParameterError, match="band factors only"):
+        Factor("loyalty", (2, 1), currency="EUR")
+    with pytest.raises(InvalidParameterError, match="ISO 4217"):
+        Factor("sales", (2, 1), bands=(1.0,), currency="eur")

@@ -584,3 +584,31 @@ def test_empty_survey_reports_missing_not_nan_scalars():
     assert res.weighted_overall is None
     assert res.dimension_count.tolist() == [0] * 5
     assert res.customer_ids.size == 0
+
+
+def test_a_zero_slope_that_rounds_negative_weighs_exactly_zero():
+    from kamcore.satisfaction._model import ZERO_TOLERANCE, _zero_noise
+
+    cleaned = _zero_noise(np.array([0.8, -3e-17, 2e-17, -1e-3]))
+    assert cleaned.tolist() == [0.8, 0.0, 0.0, -1e-3]
+    assert ZERO_TOLERANCE == 1e-10
+    # end to end: the overall rating ignores dimension y exactly (its slope is 0 in
+    # exact arithmetic, noise of either sign in floating point)
+    rng = np.random.default_rng(11)
+    n = 120
+    p = rng.integers(1, 8, size=(n, 3)).astype(float)
+    e = rng.integers(1, 8, size=(n, 3)).astype(float)
+    g = p - e
+    gx = (g[:, 0] + g[:, 1]) / 2
+    for overall in (3.0 + 0.7 * gx, 1e6 * (3.0 + 0.7 * gx)):
+        res = SatisfactionModel(weights="regression").evaluate(
+            SurveyResponses(SMALL, ["A"] * n, p, expectation=e, overall=overall)
+        )
+        assert res.dimension_weights.tolist() == [1.0, 0.0]
+        assert res.derivation is not None
+        assert res.derivation.coefficients[1] == 0.0
+    # a clearly negative slope is still refused
+    with pytest.raises(InvalidParameterError, match="negative importance for dimension 'y'"):
+        SatisfactionModel(weights="regression").evaluate(
+            SurveyResponses(SMALL, ["A"] * n, p, expectation=e, overall=gx - 1e-6 * g[:, 2])
+        )

@@ -16,7 +16,8 @@ from typing import Any
 
 import attrs
 
-from kamcore.domain._checks import check_enum, check_id, check_tuple_of, to_tuple
+from kamcore.domain._checks import check_id, check_tuple_of, to_tuple
+from kamcore.domain._coerce import enum_converter
 from kamcore.errors import InvalidParameterError
 
 __all__ = ["AccountTeam", "AccountTeamRole", "AccountType", "Influence", "TeamMember"]
@@ -71,7 +72,7 @@ class TeamMember:
     """
 
     person: str = attrs.field(validator=check_id)
-    role: AccountTeamRole = attrs.field(validator=check_enum(AccountTeamRole))
+    role: AccountTeamRole = attrs.field(converter=enum_converter(AccountTeamRole))  # type: ignore[misc]
 
 
 def _check_members(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

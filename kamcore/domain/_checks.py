@@ -15,6 +15,7 @@ from typing import Any, ClassVar, TypeVar
 
 import attrs
 
+from kamcore.domain._coerce import shown
 from kamcore.errors import InvalidParameterError
 
 __all__ = [
@@ -45,8 +46,8 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
 def bad(name: str, rule: str, value: Any) -> InvalidParameterError:
-    """Build the standard error: "'name' must <rule>; got <value!r>."."""
-    return InvalidParameterError(f"{name!r} must {rule}; got {value!r}.")
+    """Build the standard error: "'name' must <rule>; got <value!r>." (value cut to 60 chars)."""
+    return InvalidParameterError(f"{name!r} must {rule}; got {shown(value)}.")
 
 
 def _is_clean_text(value: Any) -> bool:
@@ -92,19 +93,23 @@ def check_strict_bool(instance: Any, attribute: attrs.Attribute[Any], value: Any
 
 
 def require_date(value: Any, name: str) -> None:
-    """Raise unless ``value`` is a :class:`datetime.date` and not a :class:`datetime.datetime`."""
+    """Raise unless ``value`` is a ``date`` object that is not a ``datetime`` (no conversion).
+
+    For arguments and fields that do not use the date converter of
+    :mod:`kamcore.domain._coerce` (which also takes ``"YYYY-MM-DD"``).
+    """
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise bad(name, "be a datetime.date (not a datetime or a string)", value)
 
 
 def check_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Require a calendar day: a ``date`` that is not a ``datetime``."""
+    """Require a calendar day object: :func:`require_date` as a validator."""
     del instance
     require_date(value, attribute.name)
 
 
 def check_optional_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Require ``None`` or a calendar day."""
+    """Require ``None`` or a calendar day object."""
     if value is not None:
         check_date(instance, attribute, value)
 
@@ -119,7 +124,7 @@ def check_finite_unit(instance: Any, attribute: attrs.Attribute[Any], value: Any
 
 
 def check_enum(enum_cls: type[E]) -> Validator:
-    """Return a validator requiring a member of ``enum_cls``."""
+    """Return a validator requiring a member of ``enum_cls`` (no conversion)."""
 
     def _check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         del instance
@@ -131,7 +136,11 @@ def check_enum(enum_cls: type[E]) -> Validator:
 
 
 def check_optional_enum(enum_cls: type[E]) -> Validator:
-    """Return a validator requiring ``None`` or a member of ``enum_cls``."""
+    """Return a validator requiring ``None`` or a member of ``enum_cls`` (no conversion).
+
+    Fields that take what a CRM sends use ``enum_converter`` of
+    :mod:`kamcore.domain._coerce` instead; this form only checks.
+    """
     inner = check_enum(enum_cls)
 
     def _check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -26,7 +26,8 @@ from typing import Any, Final
 
 import attrs
 
-from kamcore.domain._checks import bad, check_date, check_optional_enum, check_optional_text
+from kamcore.domain._checks import bad, check_optional_text
+from kamcore.domain._coerce import date_converter, enum_converter
 from kamcore.domain._customer import FrozenMap
 from kamcore.errors import InvalidParameterError, UnknownNameError
 
@@ -137,9 +138,11 @@ class ChurnRecord:
     ('competitive', ['price_and_terms'])
     """
 
-    on: dt.date = attrs.field(validator=check_date)
+    on: dt.date = attrs.field(converter=date_converter())  # type: ignore[misc]
     churn_type: ChurnType | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(ChurnType)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(ChurnType, optional=True),  # type: ignore[misc]
     )
     causes: frozenset[DeclineCause] = attrs.field(
         default=frozenset(), kw_only=True, converter=_to_causes, validator=_check_causes

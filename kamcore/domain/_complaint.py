@@ -16,13 +16,11 @@ import attrs
 
 from kamcore.domain._checks import (
     bad,
-    check_date,
-    check_enum,
     check_id,
-    check_optional_date,
     check_optional_text,
     check_text,
 )
+from kamcore.domain._coerce import date_converter, enum_converter
 
 __all__ = ["Complaint", "ComplaintChannel", "ComplaintSeverity"]
 
@@ -95,12 +93,14 @@ class Complaint:
     """
 
     customer_id: str = attrs.field(validator=check_id)
-    on: dt.date = attrs.field(validator=check_date)
-    channel: ComplaintChannel = attrs.field(validator=check_enum(ComplaintChannel))
+    on: dt.date = attrs.field(converter=date_converter())  # type: ignore[misc]
+    channel: ComplaintChannel = attrs.field(converter=enum_converter(ComplaintChannel))  # type: ignore[misc]
     topic: str = attrs.field(validator=check_text)
-    severity: ComplaintSeverity = attrs.field(validator=check_enum(ComplaintSeverity))
+    severity: ComplaintSeverity = attrs.field(converter=enum_converter(ComplaintSeverity))  # type: ignore[misc]
     resolved_on: dt.date | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_date
+        default=None,
+        kw_only=True,
+        converter=date_converter(optional=True),  # type: ignore[misc]
     )
     recovery_action: str | None = attrs.field(
         default=None, kw_only=True, validator=check_optional_text

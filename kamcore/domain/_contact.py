@@ -15,16 +15,14 @@ import attrs
 from kamcore.domain._account_team import Influence
 from kamcore.domain._checks import (
     Entity,
-    check_enum,
     check_finite_unit,
     check_id,
-    check_optional_date,
-    check_optional_enum,
     check_optional_text,
     check_str,
     check_str_frozenset,
     to_str_frozenset,
 )
+from kamcore.domain._coerce import date_converter, enum_converter
 from kamcore.domain._enums import BuyingRole, Seniority, Stance
 from kamcore.errors import InvalidParameterError
 
@@ -109,7 +107,8 @@ class Contact(Entity):
     customer_id : str
         Id of the customer the person works for.
     role : BuyingRole
-        Role in the buying decision.
+        Role in the buying decision; like every enum field it also takes the
+        member's value or name as a string, any case (``"decision_maker"``).
     influence : Influence or None, keyword-only
         Weight of the person in the buying decision (HIGH, MEDIUM, LOW);
         None when not assessed.
@@ -124,7 +123,8 @@ class Contact(Entity):
     email, phone : str or None, keyword-only
         Sensitive; hidden from ``repr`` and never echoed in error messages.
     birthday : datetime.date or None, keyword-only
-        Sensitive; hidden from ``repr``.
+        Sensitive; hidden from ``repr`` and not echoed in error messages. A
+        ``"YYYY-MM-DD"`` string is accepted, a ``datetime`` refused.
     interests : frozenset of str, keyword-only
         Sensitive; hidden from ``repr``.
 
@@ -142,13 +142,19 @@ class Contact(Entity):
     id: str = attrs.field(validator=check_id)
     name: str = attrs.field(validator=check_str)
     customer_id: str = attrs.field(validator=check_id)
-    role: BuyingRole = attrs.field(validator=check_enum(BuyingRole))
-    stance: Stance = attrs.field(default=Stance.NEUTRAL, kw_only=True, validator=check_enum(Stance))
+    role: BuyingRole = attrs.field(converter=enum_converter(BuyingRole))  # type: ignore[misc]
+    stance: Stance = attrs.field(
+        default=Stance.NEUTRAL,
+        kw_only=True,
+        converter=enum_converter(Stance),  # type: ignore[misc]
+    )
     strength: float = attrs.field(
         default=0.0, kw_only=True, converter=_to_strength, validator=check_finite_unit
     )
     seniority: Seniority | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(Seniority)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(Seniority, optional=True),  # type: ignore[misc]
     )
     title: str | None = attrs.field(default=None, kw_only=True, validator=check_optional_text)
     email: str | None = attrs.field(
@@ -160,7 +166,7 @@ class Contact(Entity):
     birthday: dt.date | None = attrs.field(
         default=None,
         kw_only=True,
-        validator=check_optional_date,
+        converter=date_converter(optional=True),  # type: ignore[misc]
         repr=False,
         metadata=SENSITIVE,
     )
@@ -173,7 +179,9 @@ class Contact(Entity):
         metadata=SENSITIVE,
     )
     influence: Influence | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(Influence)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(Influence, optional=True),  # type: ignore[misc]
     )
 
     @property

@@ -19,13 +19,13 @@ from kamcore.domain._checks import (
     Entity,
     bad,
     check_id,
-    check_optional_enum,
     check_optional_id,
     check_optional_text,
     check_str,
     check_str_frozenset,
     to_str_frozenset,
 )
+from kamcore.domain._coerce import enum_converter, money_converter
 from kamcore.domain._enums import (
     CooperationLength,
     CreditRecord,
@@ -119,12 +119,6 @@ def _check_external_ids(instance: Any, attribute: attrs.Attribute[Any], value: A
             )
 
 
-def _check_optional_money(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    del instance
-    if value is not None and not isinstance(value, Money):
-        raise bad(attribute.name, "be a Money value or None", value)
-
-
 #: The yearly money figures of a customer (rubric factors 1-3), in one currency.
 MONEY_FIELDS: Final[tuple[str, ...]] = ("profit_last_year", "sales_last_year", "expected_sales")
 
@@ -185,7 +179,10 @@ class Customer(Entity):
     credit_record, loyalty, product_importance, industry_standing, cooperation, \
 supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum or None
         Rubric factors 4-13, keyword-only, each a member of its
-        :mod:`kamcore.domain._enums` level enum (see :data:`RUBRIC_FACTS`).
+        :mod:`kamcore.domain._enums` level enum (see :data:`RUBRIC_FACTS`), or
+        what a CRM sends for it: the level number (``2``), or the member's
+        name or level written as a string, any case (``"late_but_collectable"``,
+        ``"2"``); see :mod:`kamcore.domain._coerce`.
 
     Examples
     --------
@@ -221,46 +218,74 @@ supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum o
     )
     parent_id: str | None = attrs.field(default=None, kw_only=True, validator=check_optional_id)
     profit_last_year: Money | None = attrs.field(
-        default=None, kw_only=True, validator=_check_optional_money
+        default=None,
+        kw_only=True,
+        converter=money_converter(optional=True),  # type: ignore[misc]
     )
     sales_last_year: Money | None = attrs.field(
-        default=None, kw_only=True, validator=_check_optional_money
+        default=None,
+        kw_only=True,
+        converter=money_converter(optional=True),  # type: ignore[misc]
     )
     expected_sales: Money | None = attrs.field(
-        default=None, kw_only=True, validator=_check_optional_money
+        default=None,
+        kw_only=True,
+        converter=money_converter(optional=True),  # type: ignore[misc]
     )
     credit_record: CreditRecord | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(CreditRecord)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(CreditRecord, optional=True),  # type: ignore[misc]
     )
     loyalty: LoyaltyLevel | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(LoyaltyLevel)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(LoyaltyLevel, optional=True),  # type: ignore[misc]
     )
     product_importance: ProductImportance | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(ProductImportance)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(ProductImportance, optional=True),  # type: ignore[misc]
     )
     industry_standing: IndustryStanding | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(IndustryStanding)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(IndustryStanding, optional=True),  # type: ignore[misc]
     )
     cooperation: CooperationLength | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(CooperationLength)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(CooperationLength, optional=True),  # type: ignore[misc]
     )
     supply_share: SupplyShare | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(SupplyShare)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(SupplyShare, optional=True),  # type: ignore[misc]
     )
     relationship_depth: RelationshipDepth | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(RelationshipDepth)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(RelationshipDepth, optional=True),  # type: ignore[misc]
     )
     prospects: Prospects | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(Prospects)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(Prospects, optional=True),  # type: ignore[misc]
     )
     loss_impact: LossImpact | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(LossImpact)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(LossImpact, optional=True),  # type: ignore[misc]
     )
     strategic_fit: StrategicFit | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(StrategicFit)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(StrategicFit, optional=True),  # type: ignore[misc]
     )
     account_type: AccountType | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(AccountType)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(AccountType, optional=True),  # type: ignore[misc]
     )
 
     def __attrs_post_init__(self) -> None:

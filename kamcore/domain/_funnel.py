@@ -28,13 +28,11 @@ import attrs
 from kamcore.domain._checks import (
     Entity,
     bad,
-    check_enum,
     check_finite_unit,
     check_id,
-    check_optional_date,
-    check_optional_enum,
     check_optional_text,
 )
+from kamcore.domain._coerce import coerce_enum, date_converter, enum_converter
 from kamcore.domain._enums import StrategicFit
 from kamcore.domain._money import Money
 from kamcore.errors import InvalidTransitionError
@@ -133,11 +131,15 @@ class OpportunityAssessment:
     schedule: bool | None = _flag()
     budget: bool | None = _flag()
     competitive_position: CompetitivePosition | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(CompetitivePosition)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(CompetitivePosition, optional=True),  # type: ignore[misc]
     )
     decision_process: bool | None = _flag()
     strategic_fit: StrategicFit | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(StrategicFit)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(StrategicFit, optional=True),  # type: ignore[misc]
     )
 
     @property
@@ -234,17 +236,23 @@ class Opportunity(Entity):
 
     id: str = attrs.field(validator=check_id)
     customer_id: str = attrs.field(validator=check_id)
-    stage: FunnelStage = attrs.field(validator=check_enum(FunnelStage))
+    stage: FunnelStage = attrs.field(converter=enum_converter(FunnelStage))  # type: ignore[misc]
     amount: Money = attrs.field(validator=_check_amount)
     probability: float = attrs.field(converter=_to_probability, validator=check_finite_unit)
     expected_close: dt.date | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_date
+        default=None,
+        kw_only=True,
+        converter=date_converter(optional=True),  # type: ignore[misc]
     )
     closed_on: dt.date | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_date
+        default=None,
+        kw_only=True,
+        converter=date_converter(optional=True),  # type: ignore[misc]
     )
     lost_from: FunnelStage | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(FunnelStage)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(FunnelStage, optional=True),  # type: ignore[misc]
     )
     reason: str | None = attrs.field(default=None, kw_only=True, validator=check_optional_text)
     assessment: OpportunityAssessment | None = attrs.field(
@@ -297,8 +305,7 @@ class Opportunity(Entity):
         InvalidTransitionError
             ``stage`` is not an open stage after the current one, or the deal is closed.
         """
-        check = check_enum(FunnelStage)
-        check(None, attrs.fields(Opportunity).stage, stage)
+        stage = coerce_enum(FunnelStage, stage, "stage")
         if not self.is_open or not stage.is_open or stage.code <= self.stage.code:
             raise InvalidTransitionError(
                 f"a deal moves forward through LEAD -> PROSPECT -> OPPORTUNITY; cannot go from "

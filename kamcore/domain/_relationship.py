@@ -26,16 +26,14 @@ import attrs
 from kamcore.domain._account_team import AccountTeam
 from kamcore.domain._checks import (
     Entity,
-    check_date,
     check_enum,
     check_id,
-    check_optional_enum,
     check_text,
     check_tuple_of,
-    require_date,
     to_tuple,
 )
 from kamcore.domain._churn import ChurnRecord
+from kamcore.domain._coerce import coerce_date, date_converter, enum_converter
 from kamcore.domain._contact import Contact
 from kamcore.domain._enums import BuyingRole, KamStage, LifecycleStage, RelationshipType, Stance
 from kamcore.domain._satisfaction_summary import SatisfactionSummary
@@ -70,8 +68,8 @@ class StageChange:
     StageChange(stage=<LifecycleStage.FORMATION: 'formation'>, on=datetime.date(2024, 3, 1))
     """
 
-    stage: LifecycleStage = attrs.field(validator=check_enum(LifecycleStage))
-    on: dt.date = attrs.field(validator=check_date)
+    stage: LifecycleStage = attrs.field(converter=enum_converter(LifecycleStage))  # type: ignore[misc]
+    on: dt.date = attrs.field(converter=date_converter())  # type: ignore[misc]
 
 
 def _check_history(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -197,19 +195,24 @@ class Relationship(Entity):
 
     id: str = attrs.field(validator=check_id)
     customer_id: str = attrs.field(validator=check_id)
-    type: RelationshipType = attrs.field(validator=check_enum(RelationshipType))
+    type: RelationshipType = attrs.field(converter=enum_converter(RelationshipType))  # type: ignore[misc]
     account_manager: str = attrs.field(validator=check_text)
     history: tuple[StageChange, ...] = attrs.field(converter=to_tuple, validator=_check_history)
     stage: LifecycleStage = attrs.field(
         default=attrs.Factory(_default_stage, takes_self=True),
         kw_only=True,
+        # None (no usable history) is left to the validator, which runs after
+        # the history's own, more telling, check.
+        converter=enum_converter(LifecycleStage, optional=True),  # type: ignore[misc]
         validator=check_enum(LifecycleStage),
     )
     contacts: tuple[Contact, ...] = attrs.field(
         default=(), kw_only=True, converter=to_tuple, validator=check_tuple_of(Contact)
     )
     kam_stage: KamStage | None = attrs.field(
-        default=None, kw_only=True, validator=check_optional_enum(KamStage)
+        default=None,
+        kw_only=True,
+        converter=enum_converter(KamStage, optional=True),  # type: ignore[misc]
     )
     switching_cost: SwitchingCost | None = attrs.field(
         default=None,
@@ -470,9 +473,10 @@ class Relationship(Entity):
         Raises
         ------
         InvalidParameterError
-            If ``day`` is not a date or falls before the relationship started.
+            If ``day`` is not a date (a ``date`` or ``"YYYY-MM-DD"``) or falls
+            before the relationship started.
         """
-        require_date(day, "day")
+        day = coerce_date(day, "day")
         if day < self.started_on:
             raise InvalidParameterError(
                 f"'day' must be on or after the relationship start {self.started_on.isoformat()}; "
@@ -496,7 +500,7 @@ class Relationship(Entity):
         InvalidParameterError
             If ``until`` is before the last change.
         """
-        require_date(until, "until")
+        until = coerce_date(until, "until")
         if until < self.history[-1].on:
             raise InvalidParameterError(
                 f"'until' must be on or after the last change {self.history[-1].on.isoformat()}; "

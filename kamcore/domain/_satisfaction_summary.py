@@ -22,7 +22,8 @@ from typing import Any
 
 import attrs
 
-from kamcore.domain._checks import bad, check_date, check_id, check_str
+from kamcore.domain._checks import bad, check_id, check_str
+from kamcore.domain._coerce import date_converter
 from kamcore.domain._customer import FrozenMap
 
 __all__ = ["ExpectationDrivers", "SatisfactionSummary"]
@@ -113,7 +114,7 @@ class SatisfactionSummary:
     """
 
     customer_id: str = attrs.field(validator=check_id)
-    as_of: dt.date = attrs.field(validator=check_date)
+    as_of: dt.date = attrs.field(converter=date_converter())  # type: ignore[misc]
     overall_gap: float | None = attrs.field(
         converter=_to_float_or_none, validator=_check_optional_real
     )

@@ -42,8 +42,9 @@ from typing import Any, Final
 
 import attrs
 
+from kamcore.domain._coerce import enum_converter, money_converter
 from kamcore.domain._money import Money
-from kamcore.errors import CurrencyMismatchError, InvalidParameterError, UnknownNameError
+from kamcore.errors import CurrencyMismatchError, InvalidParameterError
 
 __all__ = [
     "DependenceLever",
@@ -137,34 +138,6 @@ _FACET_CODES: Final = {f: i for i, f in enumerate(SwitchingCostFacet)}
 _LEVER_CODES: Final = {v: i for i, v in enumerate(DependenceLever)}
 
 
-def _member_converter(enum_cls: type[enum.Enum], field: str) -> Any:
-    """Accept a member, its value (``"learning"``) or its name (``"LEARNING"``)."""
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, enum_cls):
-            return value
-        if isinstance(value, str):
-            for member in enum_cls:
-                if value in (member.value, member.name):
-                    return member
-        allowed = ", ".join(repr(m.value) for m in enum_cls)
-        raise UnknownNameError(
-            f"{field!r} must be a {enum_cls.__name__} (one of {allowed}); got {value!r}."
-        )
-
-    return convert
-
-
-def _to_facet(value: Any) -> SwitchingCostFacet:
-    result: SwitchingCostFacet = _member_converter(SwitchingCostFacet, "facet")(value)
-    return result
-
-
-def _to_lever(value: Any) -> DependenceLever:
-    result: DependenceLever = _member_converter(DependenceLever, "lever")(value)
-    return result
-
-
 def _is_real(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -205,9 +178,13 @@ class SwitchingCostComponent:
     <SwitchingCostKind.PROCEDURAL: 'procedural'>
     """
 
-    facet: SwitchingCostFacet = attrs.field(converter=_to_facet)
-    lever: DependenceLever = attrs.field(converter=_to_lever)
-    money: Money | None = attrs.field(default=None, kw_only=True)
+    facet: SwitchingCostFacet = attrs.field(converter=enum_converter(SwitchingCostFacet))  # type: ignore[misc]
+    lever: DependenceLever = attrs.field(converter=enum_converter(DependenceLever))  # type: ignore[misc]
+    money: Money | None = attrs.field(
+        default=None,
+        kw_only=True,
+        converter=money_converter(optional=True),  # type: ignore[misc]
+    )
     strength: float | None = attrs.field(default=None, kw_only=True)
     note: str = attrs.field(default="", kw_only=True)
 

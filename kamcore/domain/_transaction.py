@@ -10,26 +10,15 @@ in which case ``margin == amount - cost`` exactly.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import attrs
 
-from kamcore.domain._checks import check_date, check_id, check_optional_text, check_strict_bool
+from kamcore.domain._checks import check_id, check_optional_text, check_strict_bool
+from kamcore.domain._coerce import date_converter, money_converter
 from kamcore.domain._money import Money
 from kamcore.errors import CurrencyMismatchError, InvalidParameterError
 
 __all__ = ["Transaction"]
-
-
-def _check_money(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    del instance
-    if not isinstance(value, Money):
-        raise InvalidParameterError(f"{attribute.name!r} must be a Money value; got {value!r}.")
-
-
-def _check_optional_money(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None:
-        _check_money(instance, attribute, value)
 
 
 @attrs.frozen
@@ -66,10 +55,18 @@ class Transaction:
     """
 
     customer_id: str = attrs.field(validator=check_id)
-    date: dt.date = attrs.field(validator=check_date)
-    amount: Money = attrs.field(validator=_check_money)
-    margin: Money | None = attrs.field(default=None, kw_only=True, validator=_check_optional_money)
-    cost: Money | None = attrs.field(default=None, kw_only=True, validator=_check_optional_money)
+    date: dt.date = attrs.field(converter=date_converter())  # type: ignore[misc]
+    amount: Money = attrs.field(converter=money_converter())  # type: ignore[misc]
+    margin: Money | None = attrs.field(
+        default=None,
+        kw_only=True,
+        converter=money_converter(optional=True),  # type: ignore[misc]
+    )
+    cost: Money | None = attrs.field(
+        default=None,
+        kw_only=True,
+        converter=money_converter(optional=True),  # type: ignore[misc]
+    )
     product_line: str | None = attrs.field(
         default=None, kw_only=True, validator=check_optional_text
     )

@@ -20,7 +20,11 @@ reversible):
 * enums -> member NAME (``"PAYS_PER_CONTRACT"``), never the value;
 * ``frozenset``/``set`` -> sorted list; tuples and lists -> list;
   mappings -> objects;
-* ``None`` -> ``null``.
+* ``None`` -> ``null``;
+* numpy arrays (score results, gradings, portfolios) -> JSON lists, each
+  array field with one dtype family checked item by item on load; ``null``
+  only where documented (NaN in a portfolio's nullable columns, ``-inf`` in
+  ``ScoreResult.scores``).
 
 Reading is strict: unknown keys, missing required fields, wrong JSON types
 (``3`` for a string, ``"3"`` for a number, ``"abc"`` for a list), NaN or
@@ -41,6 +45,7 @@ import datetime as dt
 import decimal
 import enum
 import json as _json
+import math
 import re
 import typing
 from collections.abc import Callable, Mapping, Sequence, Set
@@ -49,6 +54,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 import cattrs
+import numpy as np
 from cattrs.errors import (
     ClassValidationError,
     ForbiddenExtraKeysError,
@@ -57,6 +63,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_unstructure_fn, override
 
+from kamcore._portfolio import Portfolio
 from kamcore.clp import (
     BetaGeo,
     BetaGeoBetaBinom,
@@ -86,13 +93,22 @@ from kamcore.domain import (
     TeamMember,
     Transaction,
 )
+from kamcore.domain._coerce import shown
 from kamcore.errors import InvalidParameterError, KamcoreError, SchemaError
 from kamcore.loyalty import RetentionModel
 from kamcore.satisfaction import Instrument, LikertScale, SatisfactionModel, WeightDerivation
-from kamcore.scoring import Factor, GradeScale, Rubric
+from kamcore.scoring import (
+    Factor,
+    GradeHistory,
+    GradeScale,
+    Grading,
+    Rubric,
+    ScoreResult,
+)
 
 __all__ = [
     "JSON_TYPES",
+    "Collection",
     "READ_SCHEMA_VERSIONS",
     "SCHEMA_VERSION",
     "JsonType",
@@ -312,6 +328,278 @@ def _set_unstructure_factory(t: Any, conv: cattrs.Converter) -> Callable[[Any], 
     return _unstructure
 
 
+# ---------------------------------------------------------------- arrays and results
+# Arrays are JSON lists; each array field has one dtype family, checked item by
+# item on load ("s" strings, "i" integers, "f" numbers, "b" booleans). In a
+# float array ``null`` stands for NaN where the field is documented nullable
+# (a Portfolio's nullable columns) and for -inf in ScoreResult.scores (an
+# account ranked last because its value was not recorded); elsewhere it is
+# refused, as are NaN and infinity literals everywhere.
+_ARRAY_KINDS: Final = {"s": "strings", "i": "integers", "f": "numbers", "b": "true/false"}
+_NAN: Final = float("nan")
+_NEG_INF: Final = float("-inf")
+
+
+def _obj(
+    value: Any, required: Sequence[str], optional: Sequence[str], where: str
+) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _wrong(f"an object at {where}", value)
+    unknown = sorted(set(value) - set(required) - set(optional))
+    missing = sorted(set(required) - set(value))
+    if unknown or missing:
+        raise _WrongJsonTypeError(
+            f"{where}: unknown field(s) {unknown} (not in the schema), missing {missing}"
+        )
+    return value
+
+
+def _array_out(arr: Any, null: float | None = None) -> list[Any]:
+    a = np.asarray(arr)
+    if a.dtype.kind != "f":
+        return list(a.tolist())
+    out: list[Any] = []
+    for x in a.tolist():
+        if math.isfinite(x):
+            out.append(x)
+        elif null is not None and (x == null or (math.isnan(x) and math.isnan(null))):
+            out.append(None)
+        else:
+            raise ValueError(f"a non-finite value {x!r} cannot be stored here")
+    return out
+
+
+def _array_in(value: Any, kind: str, where: str, null: float | None = None) -> np.ndarray[Any, Any]:
+    if not isinstance(value, list):
+        raise _wrong(f"an array of {_ARRAY_KINDS[kind]} at {where}", value)
+    for index, item in enumerate(value):
+        if item is None and kind == "f" and null is not None:
+            continue
+        ok = {
+            "s": isinstance(item, str),
+            "i": isinstance(item, int) and not isinstance(item, bool),
+            "f": isinstance(item, (int, float)) and not isinstance(item, bool),
+            "b": isinstance(item, bool),
+        }[kind]
+        if not ok:
+            raise _wrong(f"{_ARRAY_KINDS[kind]} in {where} (index {index})", item)
+    if kind == "f":
+        return np.array([null if x is None else x for x in value], dtype=np.float64)
+    if kind == "s":
+        return np.array(value, dtype=np.str_)
+    if kind == "b":
+        return np.array(value, dtype=np.bool_)
+    return np.array(value, dtype=np.int64)
+
+
+def _exact_cast(arr: np.ndarray[Any, Any], dtype: np.dtype[Any], where: str) -> Any:
+    """Cast to the stored dtype, refusing any value the cast would change.
+
+    ``astype`` wraps integers (300 as int8 is 44) and cuts strings (``"abc"``
+    as ``<U2``) silently; a document must not.
+    """
+    cast = arr.astype(dtype)
+    back = cast.astype(arr.dtype)
+    changed = back != arr
+    if arr.dtype.kind == "f":
+        changed &= ~(np.isnan(back) & np.isnan(arr))
+    if changed.any():
+        i = int(np.flatnonzero(changed)[0])
+        raise _WrongJsonTypeError(
+            f"{where}: values must fit dtype {dtype.str}; "
+            f"got {shown(arr.reshape(-1)[i].item())} at index {i}"
+        )
+    return cast
+
+
+def _optional(value: Any, read: Callable[[Any], Any]) -> Any:
+    return None if value is None else read(value)
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    return tuple(str(x) for x in _array_in(value, "s", where).tolist())
+
+
+def _unstructure_grading(g: Grading) -> dict[str, Any]:
+    return {
+        "as_of": g.as_of.isoformat(),
+        "ids": _array_out(g.ids),
+        "grades": _array_out(g.grades),
+        "levels": list(g.levels),
+        "strategy": g.strategy,
+    }
+
+
+def _structure_grading(value: Any, _: Any) -> Grading:
+    d = _obj(value, ("as_of", "ids", "grades", "levels", "strategy"), (), "grading")
+    return Grading(
+        _structure_date(d["as_of"], None),
+        _array_in(d["ids"], "s", "ids"),
+        _array_in(d["grades"], "s", "grades"),
+        levels=_strings(d["levels"], "levels"),
+        strategy=_optional(d["strategy"], lambda v: _structure_str(v, None)),
+    )
+
+
+def _unstructure_history(h: GradeHistory) -> dict[str, Any]:
+    return {"gradings": [_unstructure_grading(g) for g in h.gradings]}
+
+
+def _structure_history(value: Any, _: Any) -> GradeHistory:
+    d = _obj(value, ("gradings",), (), "grade history")
+    if not isinstance(d["gradings"], list):
+        raise _wrong("an array of gradings", d["gradings"])
+    return GradeHistory([_structure_grading(g, None) for g in d["gradings"]])
+
+
+def _plain(value: Any, where: str) -> Any:
+    """Return a JSON-ready copy of parameters or extras.
+
+    numpy arrays become ``{"dtype": ..., "shape": [...], "values": [...]}`` so
+    they come back as arrays of the same dtype and shape.
+    """
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biufU" or value.ndim == 0:
+            raise ValueError(f"{where}: an array of dtype {value.dtype} cannot be stored")
+        return {
+            "dtype": value.dtype.str,
+            "shape": list(value.shape),
+            "values": _array_out(value.reshape(-1)),
+        }
+    if isinstance(value, np.generic):
+        return _plain(value.item(), where)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{where}: a non-finite value {value!r} cannot be stored")
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    raise ValueError(f"{where}: a {type(value).__name__} cannot be stored")
+
+
+def _unplain(value: Any, where: str) -> Any:
+    if isinstance(value, dict) and set(value) == {"dtype", "shape", "values"}:
+        try:
+            dtype = np.dtype(_structure_str(value["dtype"], None))
+        except TypeError:
+            raise _wrong(f"a numpy dtype string at {where}.dtype", value["dtype"]) from None
+        if dtype.kind not in "biufU":
+            raise _wrong(f"a numeric, boolean or string dtype at {where}", value["dtype"])
+        kind = {"u": "i", "U": "s"}.get(dtype.kind, dtype.kind)
+        shape = tuple(int(x) for x in _array_in(value["shape"], "i", f"{where}.shape"))
+        arr = _array_in(value["values"], kind, f"{where}.values")
+        try:
+            return _exact_cast(arr, dtype, f"{where}.values").reshape(shape)
+        except ValueError:
+            raise _WrongJsonTypeError(f"{where}: values do not fit shape {shape}") from None
+    if isinstance(value, dict):
+        return {k: _unplain(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unplain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _wrong(f"a finite number at {where}", value)
+    return value
+
+
+def _unstructure_score_result(r: ScoreResult) -> dict[str, Any]:
+    return {
+        "strategy": r.strategy,
+        "ids": _array_out(r.ids),
+        "scores": _array_out(r.scores, null=_NEG_INF),
+        "grade_codes": None if r.grade_codes is None else _array_out(r.grade_codes),
+        "grade_levels": list(r.grade_levels),
+        "class_codes": None if r.class_codes is None else _array_out(r.class_codes),
+        "class_levels": list(r.class_levels),
+        "params": _plain(r.params, "params"),
+        "as_of": None if r.as_of is None else r.as_of.isoformat(),
+        "extras": _plain(r.extras, "extras"),
+    }
+
+
+_SCORE_KEYS: Final = (
+    "strategy",
+    "ids",
+    "scores",
+    "grade_codes",
+    "grade_levels",
+    "class_codes",
+    "class_levels",
+    "params",
+    "as_of",
+    "extras",
+)
+
+
+def _structure_score_result(value: Any, _: Any) -> ScoreResult:
+    d = _obj(value, _SCORE_KEYS, (), "score result")
+    for key in ("params", "extras"):
+        if not isinstance(d[key], dict):
+            raise _wrong(f"an object at {key}", d[key])
+    return ScoreResult(
+        _structure_str(d["strategy"], None),
+        _array_in(d["ids"], "s", "ids"),
+        _array_in(d["scores"], "f", "scores", null=_NEG_INF),
+        grade_codes=_optional(d["grade_codes"], lambda v: _array_in(v, "i", "grade_codes")),
+        grade_levels=_strings(d["grade_levels"], "grade_levels"),
+        class_codes=_optional(d["class_codes"], lambda v: _array_in(v, "i", "class_codes")),
+        class_levels=_strings(d["class_levels"], "class_levels"),
+        params=_unplain(d["params"], "params"),
+        as_of=_optional(d["as_of"], lambda v: _structure_date(v, None)),
+        extras=_unplain(d["extras"], "extras"),
+    )
+
+
+_PORTFOLIO_KINDS: Final = {"b": "b", "i": "i", "u": "i", "f": "f", "U": "s"}
+
+
+def _unstructure_portfolio(p: Portfolio) -> dict[str, Any]:
+    columns: dict[str, Any] = {}
+    for name in p.column_names:
+        col = p.column(name)
+        if col.dtype.kind not in _PORTFOLIO_KINDS:
+            raise ValueError(f"column {name!r} of dtype {col.dtype} cannot be stored")
+        null = _NAN if name in p.nullable else None
+        columns[name] = {"dtype": col.dtype.str, "values": _array_out(col, null=null)}
+    return {
+        "ids": _array_out(p.ids),
+        "columns": columns,
+        "currencies": dict(p.currencies),
+        "nullable": sorted(p.nullable),
+    }
+
+
+def _structure_portfolio(value: Any, _: Any) -> Portfolio:
+    d = _obj(value, ("ids", "columns", "currencies", "nullable"), (), "portfolio")
+    nullable = set(_strings(d["nullable"], "nullable"))
+    if not isinstance(d["columns"], dict):
+        raise _wrong("an object of columns", d["columns"])
+    currencies = d["currencies"]
+    if not isinstance(currencies, dict) or not all(isinstance(v, str) for v in currencies.values()):
+        raise _wrong("an object of column -> currency code", currencies)
+    columns: dict[str, Any] = {}
+    for name, raw in d["columns"].items():
+        c = _obj(raw, ("dtype", "values"), (), f"columns.{name}")
+        try:
+            dtype = np.dtype(_structure_str(c["dtype"], None))
+        except TypeError:
+            raise _wrong(f"a numpy dtype string at columns.{name}.dtype", c["dtype"]) from None
+        kind = _PORTFOLIO_KINDS.get(dtype.kind)
+        if kind is None:
+            raise _wrong(f"a bool, integer, float or string dtype at columns.{name}", c["dtype"])
+        null = _NAN if name in nullable and kind == "f" else None
+        arr = _array_in(c["values"], kind, f"columns.{name}.values", null=null)
+        columns[name] = _exact_cast(arr, dtype, f"columns.{name}.values")
+    return Portfolio.from_columns(
+        _array_in(d["ids"], "s", "ids"), columns, currencies=currencies, nullable=sorted(nullable)
+    )
+
+
 # ---------------------------------------------------------------- the converter
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
@@ -330,6 +618,24 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_sequence, lambda t: _sequence_factory(t, conv))
     conv.register_structure_hook_factory(_is_set, lambda t: _set_factory(t, conv))
     conv.register_unstructure_hook_factory(_is_set, lambda t: _set_unstructure_factory(t, conv))
+    # Fields added later with a default are written only when set, so a
+    # document of an object that does not use them is the one older versions
+    # wrote (and read): no new type_version is needed.
+    conv.register_unstructure_hook(
+        Factor, make_dict_unstructure_fn(Factor, conv, currency=override(omit_if_default=True))
+    )
+    conv.register_unstructure_hook(
+        Rubric, make_dict_unstructure_fn(Rubric, conv, edges=override(omit_if_default=True))
+    )
+    # results and the portfolio hold numpy arrays: hand-written, strict hooks
+    conv.register_unstructure_hook(Grading, _unstructure_grading)
+    conv.register_structure_hook(Grading, _structure_grading)
+    conv.register_unstructure_hook(GradeHistory, _unstructure_history)
+    conv.register_structure_hook(GradeHistory, _structure_history)
+    conv.register_unstructure_hook(ScoreResult, _unstructure_score_result)
+    conv.register_structure_hook(ScoreResult, _structure_score_result)
+    conv.register_unstructure_hook(Portfolio, _unstructure_portfolio)
+    conv.register_structure_hook(Portfolio, _structure_portfolio)
     return conv
 
 
@@ -405,6 +711,94 @@ class JsonType:
         while oldest - 1 in self.upgrades:
             oldest -= 1
         return tuple(range(oldest, self.version + 1))
+
+
+# ---------------------------------------------------------------- Collection
+@attrs.frozen
+class Collection:
+    """A list of storable objects of one registered type (what a CRM export holds).
+
+    Stored as ``{"item_type": "Customer", "items": [{...}, ...]}``; every item
+    is read with the rules of its type, and a problem is reported with its
+    index (``$.data.items[3].name: ...``). A survey result is stored this way
+    too, as its per-customer summaries: ``Collection(result.summaries())``.
+
+    Parameters
+    ----------
+    items : sequence
+        Instances of one registered type (not collections themselves).
+    item_type : str, optional
+        The items' document type name; inferred from the first item, required
+        for an empty collection.
+
+    Raises
+    ------
+    InvalidParameterError
+        Items of mixed or unregistered types, or an empty collection without
+        ``item_type``.
+
+    Examples
+    --------
+    >>> from kamcore.domain import Money
+    >>> c = Collection([Money.of("1", "EUR"), Money.of("2.50", "EUR")])
+    >>> c.item_type, len(c.items)
+    ('Money', 2)
+    >>> loads(dumps(c)) == c
+    True
+    """
+
+    items: tuple[Any, ...] = attrs.field(converter=tuple)
+    item_type: str = attrs.field(default="", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        name = self.item_type
+        if not isinstance(name, str):
+            raise InvalidParameterError(f"'item_type' must be a type name; got {name!r}.")
+        if not name:
+            if not self.items:
+                raise InvalidParameterError(
+                    "'item_type' must be given for an empty collection; got none."
+                )
+            first = _BY_TYPE.get(type(self.items[0]))
+            if first is None:
+                raise InvalidParameterError(
+                    "'items' must be instances of a registered JSON type; got a "
+                    f"{type(self.items[0]).__qualname__} at index 0."
+                )
+            name = first.name
+            object.__setattr__(self, "item_type", name)
+        entry = _BY_NAME.get(name)
+        if entry is None or entry.name != name or entry.cls is Collection:
+            known = ", ".join(sorted(n for n in registered_types() if n != "Collection"))
+            raise InvalidParameterError(f"'item_type' must be one of {known}; got {name!r}.")
+        for index, item in enumerate(self.items):
+            if type(item) is not entry.cls:
+                raise InvalidParameterError(
+                    f"'items' must all be {name} objects; got a {type(item).__qualname__} "
+                    f"at index {index}."
+                )
+
+
+def _unstructure_collection(c: Collection) -> dict[str, Any]:
+    cls = _BY_NAME[c.item_type].cls
+    return {
+        "item_type": c.item_type,
+        "items": [converter.unstructure(item, unstructure_as=cls) for item in c.items],
+    }
+
+
+def _structure_collection(value: Any, _: Any) -> Collection:
+    d = _obj(value, ("item_type", "items"), (), "collection")
+    name = _structure_str(d["item_type"], None)
+    entry = _BY_NAME.get(name)
+    if entry is None or entry.name != name or entry.cls is Collection:
+        raise _WrongJsonTypeError(f"expected a registered item_type; got {_kind(name)} {name!r}")
+    items = _items_hook(converter, tuple[Any, ...], lambda i: entry.cls, None)(d["items"], None)
+    return Collection(items, item_type=name)
+
+
+converter.register_unstructure_hook(Collection, _unstructure_collection)
+converter.register_structure_hook(Collection, _structure_collection)
 
 
 def _rubric_from_plain(data: dict[str, Any]) -> Rubric:
@@ -498,6 +892,13 @@ JSON_TYPES: Final[tuple[JsonType, ...]] = (
     ),
     JsonType("Factor", Factor, aliases=_legacy("kamcore.scoring.rubric", Factor)),
     JsonType("GradeScale", GradeScale, aliases=_legacy("kamcore.scoring.rubric", GradeScale)),
+    JsonType("ScoreResult", ScoreResult),
+    JsonType("Grading", Grading),
+    JsonType("GradeHistory", GradeHistory),
+    # the columnar portfolio (its JSON hooks live here, not in kamcore._portfolio)
+    JsonType("Portfolio", Portfolio),
+    # kamcore.io.json: a list of objects of one registered type
+    JsonType("Collection", Collection),
     # kamcore.loyalty
     JsonType("RetentionModel", RetentionModel, aliases=_legacy("kamcore.loyalty", RetentionModel)),
     # kamcore.satisfaction
@@ -635,6 +1036,11 @@ def _describe(exc: BaseException) -> str:
     return f"invalid value ({type(exc).__name__}: {exc})"
 
 
+def _cut(text: str, limit: int = 240) -> str:
+    """Keep a problem line short whatever value it echoes (a 1 MB string stays out)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _leaves(exc: BaseException, path: str) -> list[tuple[str, BaseException]]:
     """Flatten cattrs' exception groups into (path, leaf error) pairs."""
     out: list[tuple[str, BaseException]] = []
@@ -657,7 +1063,7 @@ def _leaves(exc: BaseException, path: str) -> list[tuple[str, BaseException]]:
 def _schema_error(what: str, exc: BaseException, path: str) -> tuple[SchemaError, BaseException]:
     """Return the SchemaError listing every leaf problem, and the error to chain as cause."""
     leaves = _leaves(exc, path)
-    lines = [f"  - {p}: {_describe(e)}" for p, e in leaves]
+    lines = [f"  - {p}: {_cut(_describe(e))}" for p, e in leaves]
     noun = "problem" if len(lines) == 1 else "problems"
     error = SchemaError(f"invalid {what} document ({len(lines)} {noun}):\n" + "\n".join(lines))
     return error, (leaves[0][1] if len(leaves) == 1 else exc)
@@ -695,7 +1101,7 @@ def dumps(obj: Any, *, indent: int | None = None) -> str:
     '{"schema_version": 2, "type": "Money", "type_version": 1, "data": {"amount": "12.50", ...}}'
     """
     cls = type(obj)
-    if not attrs.has(cls):
+    if not attrs.has(cls) and cls not in _BY_TYPE:
         raise InvalidParameterError(f"'obj' must be an attrs instance; got {obj!r}.")
     entry = _BY_TYPE.get(cls)
     if entry is None:

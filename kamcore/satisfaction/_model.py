@@ -24,7 +24,11 @@ slopes of an ordinary least-squares fit of the overall rating on the D
 respondent dimension scores (with intercept), normalised; ``"correlation"``:
 Pearson correlations of each dimension score with the overall rating,
 normalised. Derived weights must come out >= 0 with a positive total;
-otherwise the model raises instead of clipping (pass weights explicitly).
+otherwise the model raises instead of clipping (pass weights explicitly). The
+one exception is rounding noise: a derived coefficient whose size is at most
+``ZERO_TOLERANCE`` (1e-10) times the largest coefficient's size is a zero
+that least squares returned as, say, ``-3e-17``; it is set to exactly 0 (the
+dimension then weighs nothing). Anything more negative is refused.
 
 Missing values: in arrays a missing figure is NaN and always comes with a
 count or mask next to it (``*_count``, ``respondent_complete``); in scalars
@@ -58,6 +62,16 @@ __all__ = [
 ]
 
 _NAMED: Final = ("equal", "points", "regression", "correlation")
+
+#: Derived coefficients within this share of the largest one (in size) are
+#: rounding noise around zero and become exactly 0.
+ZERO_TOLERANCE: Final = 1e-10
+
+
+def _zero_noise(raw: FloatArray) -> FloatArray:
+    """Set coefficients with ``|c| <= ZERO_TOLERANCE * max|c|`` to exactly 0."""
+    scale = float(np.abs(raw).max()) if raw.size else 0.0
+    return np.where(np.abs(raw) <= ZERO_TOLERANCE * scale, 0.0, raw)
 
 
 # ---------------------------------------------------------------------- kernels
@@ -126,7 +140,8 @@ class WeightDerivation:
     method : str
         ``"regression"`` or ``"correlation"``.
     coefficients : tuple of float
-        Raw slopes or correlations per dimension (before normalising).
+        Slopes or correlations per dimension (before normalising), with
+        rounding noise around zero set to exactly 0 (see ``ZERO_TOLERANCE``).
     r_squared : float
         Share of the overall rating's variance explained (the fit's R^2; for
         ``"correlation"``, that of the same OLS fit, for reference).
@@ -178,6 +193,7 @@ def _derive(
                 f"weights='correlation': dimension {dims[int(flat[0])]!r} does not vary."
             )
         raw = (xc.T @ yc) / (sx * np.sqrt(sst))
+    raw = _zero_noise(np.asarray(raw, dtype=np.float64))
     neg = np.flatnonzero(raw < 0)
     if neg.size:
         j = int(neg[0])

@@ -10,9 +10,19 @@ and the grade is the first label whose minimum score :math:`S` reaches
 (``GradeScale``: A >= 3.25, B >= 2.5, C >= 1.75, else D by default).
 
 - *Band* factors (1-3: profit last year, sales last year, expected sales)
-  read a money column and band it by cut-offs, largest first; a value must be
-  strictly above a cut-off to reach the better band (300 000 exactly is level
-  2 of "> 300k"). The default cut-offs are the source's yuan figures.
+  read a money column and band it by cut-offs, largest first. The band edge
+  rule is one choice of the rubric, ``edges``, applied to every band factor
+  alike: with ``edges="lower"`` (the default) a value equal to a cut-off falls
+  in the lower (worse) band, i.e. it must be strictly above a cut-off to reach
+  the better band (300 000 exactly is level 2 of "> 300k"); with
+  ``edges="upper"`` it falls in the upper (better) band ("300k or more").
+- A band factor may declare the ``currency`` of its cut-offs (the default
+  rubric's are yuan, ``CNY``). A portfolio money column in another currency is
+  refused with :class:`~kamcore.errors.CurrencyMismatchError`, unless a rate
+  table converts it: ``rates={"USD": 7.1}`` means one USD is worth 7.1 units
+  of the band currency, so a USD amount is multiplied by 7.1 before banding.
+  A column without a currency (plain numbers) is taken as already in the band
+  currency; a factor without a currency does not check the column's.
 - *Level* factors (4-13) read integer level codes 1..L (1 = best; 0 = not
   recorded), as :meth:`Portfolio.from_customers` stores them.
 
@@ -40,7 +50,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._params import FloatArray, fail_where
-from kamcore.errors import InvalidParameterError, SchemaError, UnknownNameError
+from kamcore.domain import check_currency
+from kamcore.errors import (
+    CurrencyMismatchError,
+    InvalidParameterError,
+    SchemaError,
+    UnknownNameError,
+)
 from kamcore.scoring._ahp import ahp_weights
 from kamcore.scoring._base import (
     DateLike,
@@ -56,6 +72,39 @@ if TYPE_CHECKING:
 __all__ = ["Factor", "GradeScale", "Rubric", "RubricScorer", "rubric_scorer"]
 
 _WEIGHT_TOL = 1e-9
+
+#: The band edge rules: which band a value equal to a cut-off belongs to.
+EDGES = ("lower", "upper")
+
+
+def check_edges(value: Any) -> str:
+    """Return ``value`` if it is a band edge rule (``"lower"`` or ``"upper"``), else raise."""
+    if not isinstance(value, str) or value not in EDGES:
+        raise InvalidParameterError(
+            f"'edges' must be 'lower' (a value equal to a cut-off is in the lower band) or "
+            f"'upper' (in the upper band); got {value!r}."
+        )
+    return value
+
+
+def check_rates(rates: Mapping[str, float] | None) -> dict[str, float]:
+    """Validate a rate table: ISO 4217 code -> units of the band currency per unit (> 0)."""
+    if rates is None:
+        return {}
+    if not isinstance(rates, Mapping):
+        raise InvalidParameterError(
+            f"'rates' must be a mapping of currency to rate, e.g. {{'USD': 7.1}}; got {rates!r}."
+        )
+    out: dict[str, float] = {}
+    for code, rate in rates.items():
+        check_currency(code, "rates")
+        ok = not isinstance(rate, bool) and isinstance(rate, (int, float))
+        if not ok or not math.isfinite(float(rate)) or float(rate) <= 0:
+            raise InvalidParameterError(
+                f"'rates' must map {code!r} to a finite rate > 0; got {rate!r}."
+            )
+        out[code] = float(rate)
+    return out
 
 
 def _real_tuple(value: Any, name: str) -> tuple[float, ...]:
@@ -108,6 +157,11 @@ class Factor:
         strictly decreasing (currency units). None for level-code factors.
     column : str, optional
         Portfolio column to read; defaults to ``name``.
+    currency : str, optional
+        For band factors: the ISO 4217 currency of the cut-offs. A portfolio
+        column in another currency is refused (or converted through a rate
+        table, see :meth:`Rubric.evaluate`). None: the column's currency is
+        not checked.
 
     Raises
     ------
@@ -119,6 +173,7 @@ class Factor:
     points: tuple[float, ...] = attrs.field(converter=_points)
     bands: tuple[float, ...] | None = attrs.field(default=None, kw_only=True)
     column: str = attrs.field(default="", kw_only=True)
+    currency: str | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -148,13 +203,22 @@ class Factor:
                     f"got {bands!r}."
                 )
             object.__setattr__(self, "bands", bands)
+        if self.currency is not None:
+            if self.bands is None:
+                raise InvalidParameterError(
+                    f"factor {self.name!r}: 'currency' is for band factors only (cut-offs in "
+                    f"money); got {self.currency!r} on a level-code factor."
+                )
+            check_currency(self.currency, f"currency of factor {self.name}")
 
     @property
     def n_levels(self) -> int:
         """Number of levels L."""
         return len(self.points)
 
-    def levels(self, values: ArrayLike, *, nan_policy: str = "raise") -> NDArray[np.int8]:
+    def levels(
+        self, values: ArrayLike, *, nan_policy: str = "raise", edges: str = "lower"
+    ) -> NDArray[np.int8]:
         """Return level codes 1..L (1 best; 0 = not recorded) of raw column values.
 
         Parameters
@@ -163,6 +227,9 @@ class Factor:
             Money amounts (band factors) or integer level codes 0..L (level factors).
         nan_policy : {"raise", "last"}
             Whether a missing value (NaN / code 0) is an error.
+        edges : {"lower", "upper"}
+            Band factors: a value equal to a cut-off is in the lower (worse)
+            or the upper (better) band. The rubric passes its own rule.
 
         Raises
         ------
@@ -172,6 +239,7 @@ class Factor:
             A text column.
         """
         check_nan_policy(nan_policy)
+        check_edges(edges)
         arr = np.asarray(values)
         label = f"column {self.column}"
         if arr.dtype.kind not in "biuf":
@@ -182,7 +250,10 @@ class Factor:
             missing = np.isnan(v)
             fail_where(np.isinf(v), v, label, "be finite")
             cuts = np.asarray(self.bands[::-1])
-            codes = (self.n_levels - np.searchsorted(cuts, v, side="left")).astype(np.int8)
+            codes = (
+                self.n_levels
+                - np.searchsorted(cuts, v, side="left" if edges == "lower" else "right")
+            ).astype(np.int8)
             if missing.any():
                 if nan_policy == "raise":
                     fail_where(missing, v, label, hint + " (NaN = not recorded)")
@@ -209,6 +280,8 @@ class Factor:
             out["column"] = self.column
         if self.bands is not None:
             out["bands"] = list(self.bands)
+        if self.currency is not None:
+            out["currency"] = self.currency
         return out
 
 
@@ -266,8 +339,8 @@ class GradeScale:
         return {"labels": list(self.labels), "cutoffs": list(self.cutoffs)}
 
 
-_FACTOR_KEYS = frozenset({"name", "column", "points", "bands", "weight"})
-_RUBRIC_KEYS = frozenset({"name", "grades", "factors"})
+_FACTOR_KEYS = frozenset({"name", "column", "points", "bands", "weight", "currency"})
+_RUBRIC_KEYS = frozenset({"name", "grades", "factors", "edges"})
 
 
 def _check_keys(data: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
@@ -303,6 +376,11 @@ def _check_weights(
     return tuple(float(x) for x in w)
 
 
+def _check_edges_field(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    del instance, attribute
+    check_edges(value)
+
+
 @attrs.frozen
 class Rubric:
     """A weighted multi-factor grading rubric (see the module docstring).
@@ -323,6 +401,10 @@ class Rubric:
         Labels and cut-offs.
     name : str
         A label for the rubric.
+    edges : {"lower", "upper"}, keyword-only
+        The one band edge rule of every band factor: a value equal to a
+        cut-off is in the lower band (default, "strictly above to reach the
+        better band") or in the upper band ("at least").
 
     Examples
     --------
@@ -337,6 +419,7 @@ class Rubric:
     weights: tuple[float, ...] = attrs.field(converter=_float_tuple)
     grades: GradeScale
     name: str = "rubric"
+    edges: str = attrs.field(default="lower", kw_only=True, validator=_check_edges_field)
 
     def __attrs_post_init__(self) -> None:
         if not self.factors:
@@ -365,6 +448,7 @@ class Rubric:
         grades: GradeScale | None = None,
         name: str = "rubric",
         normalize: bool = False,
+        edges: str = "lower",
     ) -> Rubric:
         """Build a rubric; equal weights when ``weights`` is None.
 
@@ -381,7 +465,7 @@ class Rubric:
         scale = (
             grades if grades is not None else GradeScale(("A", "B", "C", "D"), (3.25, 2.5, 1.75))
         )
-        return cls(fs, w, scale, name)
+        return cls(fs, w, scale, name, edges=edges)
 
     @classmethod
     def default(cls) -> Rubric:
@@ -421,6 +505,7 @@ class Rubric:
                     fd["points"],
                     bands=None if bands is None else _real_tuple(bands, "bands"),
                     column=fd.get("column", ""),
+                    currency=fd.get("currency"),
                 )
             )
             weights.append(fd.get("weight"))
@@ -449,6 +534,7 @@ class Rubric:
             grades=scale,
             name=name,
             normalize=normalize,
+            edges=data.get("edges", "lower"),
         )
 
     @classmethod
@@ -490,7 +576,14 @@ class Rubric:
             d = f.to_dict()
             d["weight"] = w
             factors.append(d)
-        return {"name": self.name, "grades": self.grades.to_dict(), "factors": factors}
+        out: dict[str, Any] = {
+            "name": self.name,
+            "grades": self.grades.to_dict(),
+            "factors": factors,
+        }
+        if self.edges != "lower":
+            out["edges"] = self.edges
+        return out
 
     # ----------------------------------------------------------- variants
     @property
@@ -591,7 +684,12 @@ class Rubric:
 
     # ----------------------------------------------------------- kernel
     def evaluate(
-        self, columns: Mapping[str, ArrayLike], *, nan_policy: str = "raise"
+        self,
+        columns: Mapping[str, ArrayLike],
+        *,
+        nan_policy: str = "raise",
+        currencies: Mapping[str, str] | None = None,
+        rates: Mapping[str, float] | None = None,
     ) -> tuple[FloatArray, NDArray[np.int8]]:
         r"""Score raw columns: :math:`S = \sum_f w_f p_f(\ell_f)`.
 
@@ -601,6 +699,11 @@ class Rubric:
             Must hold every factor's column.
         nan_policy : {"raise", "last"}
             Missing values: reject, or give the factor's lowest points.
+        currencies : mapping of column name to ISO 4217 code, optional
+            The currency of each money column (``Portfolio.currencies``).
+        rates : mapping of ISO 4217 code to float, optional
+            Units of a band factor's currency per unit of another currency:
+            ``{"USD": 7.1}`` converts a USD column for CNY bands (amount x 7.1).
 
         Returns
         -------
@@ -612,8 +715,28 @@ class Rubric:
         ------
         SchemaError
             A factor's column is absent.
+        CurrencyMismatchError
+            A band factor's column is in another currency than the factor's
+            and ``rates`` has no rate for it.
+
+        Examples
+        --------
+        >>> r = Rubric.create([Factor("sales", (2, 1), bands=(100.0,), currency="EUR")])
+        >>> r.evaluate({"sales": [100.0, 101.0]})[1][:, 0].tolist()   # 100 is not > 100
+        [2, 1]
+        >>> attrs.evolve(r, edges="upper").evaluate({"sales": [100.0]})[1][:, 0].tolist()
+        [1]
+        >>> r.evaluate({"sales": [50.0]}, currencies={"sales": "USD"})
+        Traceback (most recent call last):
+        ...
+        kamcore.errors.CurrencyMismatchError: rubric factor 'sales' has bands in EUR; ...
+        >>> usd = {"currencies": {"sales": "USD"}, "rates": {"USD": 2.5}}  # 1 USD = 2.5 EUR
+        >>> r.evaluate({"sales": [50.0]}, **usd)[1][:, 0].tolist()
+        [1]
         """
         check_nan_policy(nan_policy)
+        table_of_rates = check_rates(rates)
+        column_currencies = dict(currencies or {})
         cols = {}
         for f in self.factors:
             if f.column not in columns:
@@ -621,7 +744,9 @@ class Rubric:
                 raise SchemaError(
                     f"rubric factor {f.name!r} needs column {f.column!r}; known columns: {known}."
                 )
-            cols[f.name] = np.asarray(columns[f.column])
+            cols[f.name] = self._in_band_currency(
+                f, np.asarray(columns[f.column]), column_currencies.get(f.column), table_of_rates
+            )
         lengths = {np.shape(c)[0] if np.ndim(c) == 1 else -1 for c in cols.values()}
         if len(lengths) != 1 or -1 in lengths:
             from kamcore.errors import ShapeMismatchError
@@ -631,13 +756,32 @@ class Rubric:
         scores = np.zeros(n, dtype=np.float64)
         levels = np.empty((n, len(self.factors)), dtype=np.int8, order="F")
         for j, (f, w) in enumerate(zip(self.factors, self.weights, strict=True)):
-            codes = f.levels(cols[f.name], nan_policy=nan_policy)
+            codes = f.levels(cols[f.name], nan_policy=nan_policy, edges=self.edges)
             table = np.empty(f.n_levels + 1, dtype=np.float64)
             table[0] = min(f.points)
             table[1:] = f.points
             scores += w * table[codes]
             levels[:, j] = codes
         return scores, levels
+
+    @staticmethod
+    def _in_band_currency(
+        factor: Factor, values: NDArray[Any], currency: str | None, rates: Mapping[str, float]
+    ) -> NDArray[Any]:
+        """Return a band factor's column in the factor's currency (converted or refused)."""
+        if factor.bands is None or factor.currency is None or currency is None:
+            return values
+        if currency == factor.currency:
+            return values
+        if currency not in rates:
+            raise CurrencyMismatchError(
+                f"rubric factor {factor.name!r} has bands in {factor.currency}; column "
+                f"{factor.column!r} is in {currency} (give rates={{{currency!r}: "
+                f"<{factor.currency} per {currency}>}} to convert it)."
+            )
+        if values.dtype.kind not in "biuf":
+            return values  # refused as non-numeric by Factor.levels
+        return values.astype(np.float64) * rates[currency]
 
 
 @attrs.frozen
@@ -650,6 +794,9 @@ class RubricScorer:
         Default: :meth:`Rubric.default` (the 13 factors of the KAM grading model).
     nan_policy : {"raise", "last"}
         Missing values: reject, or score the factor's lowest points.
+    rates : mapping of str to float, optional
+        Rate table for money columns in another currency than a band factor's
+        (units of the band currency per unit; see :meth:`Rubric.evaluate`).
 
     Notes
     -----
@@ -671,6 +818,7 @@ class RubricScorer:
 
     rubric: Rubric = attrs.field(factory=Rubric.default, kw_only=True)
     nan_policy: str = attrs.field(default="raise", kw_only=True)
+    rates: Mapping[str, float] = attrs.field(factory=dict, kw_only=True, converter=check_rates)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.rubric, Rubric):
@@ -685,13 +833,18 @@ class RubricScorer:
     @property
     def params(self) -> Mapping[str, Any]:
         """The rubric (plain-dict form) and the NaN policy."""
-        return {"rubric": self.rubric.to_dict(), "nan_policy": self.nan_policy}
+        out: dict[str, Any] = {"rubric": self.rubric.to_dict(), "nan_policy": self.nan_policy}
+        if self.rates:
+            out["rates"] = dict(self.rates)
+        return out
 
     def score(self, portfolio: Portfolio, *, as_of: DateLike | None = None) -> ScoreResult:
         """Grade every account of ``portfolio``."""
         day = resolve_as_of(as_of)
         cols = {f.column: portfolio.column(f.column) for f in self.rubric.factors}
-        scores, levels = self.rubric.evaluate(cols, nan_policy=self.nan_policy)
+        scores, levels = self.rubric.evaluate(
+            cols, nan_policy=self.nan_policy, currencies=portfolio.currencies, rates=self.rates
+        )
         return ScoreResult(
             self.name,
             portfolio.ids,
@@ -715,6 +868,7 @@ def rubric_scorer(
     normalize: bool = False,
     max_cr: float | None = 0.1,
     nan_policy: str = "raise",
+    rates: Mapping[str, float] | None = None,
 ) -> RubricScorer:
     """Build a :class:`RubricScorer` from keyword options (the registry factory).
 
@@ -738,6 +892,8 @@ def rubric_scorer(
         Largest accepted AHP consistency ratio.
     nan_policy : {"raise", "last"}
         Missing values policy.
+    rates : mapping of str to float, optional
+        Rate table for money columns in another currency (see :class:`RubricScorer`).
 
     Raises
     ------
@@ -765,4 +921,4 @@ def rubric_scorer(
     if grades is not None:
         _check_keys(grades, frozenset({"labels", "cutoffs"}), "grades")
         r = r.with_grades(tuple(grades["labels"]), grades["cutoffs"])
-    return RubricScorer(rubric=r, nan_policy=nan_policy)
+    return RubricScorer(rubric=r, nan_policy=nan_policy, rates=check_rates(rates))
