@@ -1,13 +1,15 @@
-"""The README's quickstart runs, and the docs' relative links resolve."""
+"""The README's quickstart runs, the docs' ``>>>`` examples hold, and relative links resolve."""
 
 from __future__ import annotations
 
+import doctest
 import re
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+DOCS = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
 
 
 def _python_blocks(text: str) -> list[str]:
@@ -36,13 +38,24 @@ def test_relative_links_resolve(doc):
         assert (doc.parent / target).exists(), f"{doc.name} links to missing {target}"
 
 
-@pytest.mark.parametrize("name", ["domain.md", "json.md"])
-def test_docs_examples_run(name):
-    import doctest
+def _without_fences(text: str) -> str:
+    # a fence line becomes a blank line, so an example's expected output ends at
+    # its closing fence instead of swallowing the fence (and the prose after it)
+    return re.sub(r"^[ \t]*```.*$", "", text, flags=re.M)
 
-    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-    result = doctest.testfile(
-        str(ROOT / "docs" / name), module_relative=False, optionflags=flags, verbose=False
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_doc_examples_run(doc, pytestconfig):
+    """Every ``>>>`` example, with pytest's doctest flags (NUMBER, ELLIPSIS, ...)."""
+    from _pytest.doctest import _get_checker, get_optionflags
+
+    text = _without_fences(doc.read_text(encoding="utf-8"))
+    test = doctest.DocTestParser().get_doctest(text, {}, doc.name, str(doc), 0)
+    runner = doctest.DocTestRunner(
+        checker=_get_checker(), optionflags=get_optionflags(pytestconfig), verbose=False
     )
-    assert result.attempted > 0
-    assert result.failed == 0
+    report: list[str] = []
+    result = runner.run(test, out=report.append, clear_globs=True)
+    assert result.failed == 0, "".join(report)
+    if ">>>" in doc.read_text(encoding="utf-8"):
+        assert result.attempted > 0, f"{doc.name} has >>> lines but no example was found"
