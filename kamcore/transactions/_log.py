@@ -159,7 +159,11 @@ def _parse_with_format(
             f"{name!r} must be strings when 'date_format' is given; got dtype {arr.dtype}"
             f"{_at(column)}."
         )
-    is_str = np.fromiter((isinstance(v, str) for v in arr), dtype=bool, count=arr.size)
+    is_str = (
+        np.ones(arr.size, dtype=bool)
+        if arr.dtype.kind == "U"
+        else np.fromiter((isinstance(v, str) for v in arr), dtype=bool, count=arr.size)
+    )
     fail_rows(~is_str, arr, name, f"be strings in the format {date_format!r}", ids, column=column)
     uniq, inverse = np.unique(arr.astype(str), return_inverse=True)
     parsed = np.empty(uniq.shape[0], dtype="datetime64[D]")

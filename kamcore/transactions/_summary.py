@@ -46,7 +46,7 @@ class TransactionSummary:
     Attributes
     ----------
     ids : ndarray of str
-        Customer ids, sorted.
+        Customer ids (integer ids as their decimal text), sorted as text.
     frequency : ndarray of int64
         Repeat purchase occasions x (occasions - 1).
     recency : ndarray of float64
