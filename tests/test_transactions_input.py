@@ -199,3 +199,22 @@ def test_column_names_with_arrays_and_arrays_with_a_frame_are_refused():
         summarize_transactions(["a"], ["2024-01-01"], [1.0], date="day")
     with pytest.raises(InvalidParameterError, match=r"a data frame and separate \['amounts'\]"):
         summarize_transactions(pd.DataFrame(DATA), amounts=[1.0], **COLS)
+
+
+def test_timezone_aware_dates_are_refused_not_moved_to_utc():
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "date": pd.to_datetime(["2024-01-01", "2024-01-05"]).tz_localize("Europe/Berlin"),
+            "amount": [1.0, 2.0],
+        }
+    )
+    with pytest.raises(
+        InvalidParameterError, match=r"'dates' must be timezone-naive.*customer 'a'"
+    ):
+        summarize_transactions(frame)
+    naive = frame.assign(date=frame["date"].dt.tz_localize(None))
+    assert summarize_transactions(naive).first_purchase.tolist() == [
+        dt.date(2024, 1, 1),
+        dt.date(2024, 1, 5),
+    ]

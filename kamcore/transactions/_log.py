@@ -190,7 +190,7 @@ def check_dates(
     """Validate dates and return them as a private 1-D ``datetime64[D]`` array.
 
     Accepted: ``datetime64`` of any unit (a time of day is dropped: the day is
-    kept), ``datetime.date``/``datetime.datetime`` objects, ISO 8601 strings
+    kept), timezone-naive ``datetime.date``/``datetime.datetime`` objects, ISO 8601 strings
     (``"2024-01-31"``, ``"2024-01-31T10:15"``) and, with ``date_format``,
     strings in that :func:`~datetime.datetime.strptime` format (``"%Y%m%d"``
     for ``"19970101"``; each distinct string is parsed once; integers such as
@@ -234,6 +234,20 @@ def check_dates(
             f"{name!r} must be dates, not numbers; got dtype {raw.dtype}{_at(column)} "
             "(convert e.g. 19970101 with date_format='%Y%m%d', np.datetime64 or "
             "pandas.to_datetime first; integer period numbers go in the log's 'periods' column)."
+        )
+    if raw.dtype.kind == "O":
+        # numpy would move an aware datetime to UTC, and so perhaps to another day
+        aware = np.fromiter(
+            (getattr(v, "tzinfo", None) is not None for v in raw), dtype=bool, count=raw.size
+        )
+        fail_rows(
+            aware,
+            raw,
+            name,
+            "be timezone-naive (take the local calendar day first, e.g. with pandas "
+            "series.dt.tz_localize(None))",
+            ids,
+            column=column,
         )
     if date_format is not None:
         arr = _parse_with_format(raw, name, date_format, ids, column=column)
