@@ -393,7 +393,7 @@ def test_amount_sign_rules_belong_to_the_consumer():
 
 
 def test_time_units_and_frequencies_are_named_once():
-    assert dict(TIME_UNITS) == {"D": 1.0, "W": 7.0}
+    assert dict(TIME_UNITS) == {"D": 1.0, "W": 7.0, "M": 365.25 / 12, "Q": 365.25 / 4, "Y": 365.25}
     assert list(FREQUENCIES) == ["D", "W", "M", "Q", "Y"]
     with pytest.raises(TypeError):
         TIME_UNITS["M"] = 30.0  # type: ignore[index]

@@ -1,6 +1,18 @@
-"""The embedded demo data: 40 fictitious key accounts of an industrial supplier.
+"""Data shipped with kamcore: public repeat-buying data sets and the demo accounts.
 
-The accounts carry the facts of the 13-factor rubric (level codes 1 best ..
+- :func:`load_cdnow` — the CDNOW music-store cohort: the published
+  calibration summary of the 1/10 sample (2,357 customers) and the
+  transaction logs of the sample (6,919 rows) and of the full cohort
+  (23,570 customers, 69,659 rows).
+- :func:`load_donations` — the BG/BB donations data (11,104 donors, 6
+  annual opportunities, as 22 weighted patterns).
+- :func:`load_demo_portfolio` and :func:`demo_rows` — 40 fictitious key
+  accounts of an industrial supplier.
+
+The published maximum-likelihood estimates on each public data set are in
+the loaders' docstrings.
+
+The demo accounts carry the facts of the 13-factor rubric (level codes 1 best ..
 4 worst), yearly money figures in CNY, a relationship type, the current
 lifecycle stage and the relationship's start date. They are made up, with a
 Pareto-like spread of sales, for examples, the ``kamcore demo`` command and
@@ -16,8 +28,9 @@ from typing import Any
 import numpy as np
 
 from kamcore._portfolio import CUSTOMER_FACT_COLUMNS, CUSTOMER_MONEY_COLUMNS, Portfolio
+from kamcore.data._public_sets import load_cdnow, load_donations
 
-__all__ = ["demo_rows", "load_demo_portfolio"]
+__all__ = ["demo_rows", "load_cdnow", "load_demo_portfolio", "load_donations"]
 
 _FILE = "demo_accounts.csv"
 

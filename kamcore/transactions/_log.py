@@ -9,6 +9,7 @@ validator; the kernels downstream trust them.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -16,7 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._params import FloatArray, IntArray, as_float_array, as_int_array, fail_where
+from kamcore._params import FloatArray, IntArray, as_float_array, as_int_array
 from kamcore._params import readonly as _freeze
 from kamcore._params import same_length as _same_length
 from kamcore.errors import (
@@ -26,7 +27,16 @@ from kamcore.errors import (
     ShapeMismatchError,
 )
 
-__all__ = ["TransactionLog", "as_log", "check_columns", "check_date", "check_dates", "check_ids"]
+__all__ = [
+    "TransactionLog",
+    "as_log",
+    "check_columns",
+    "check_date",
+    "check_dates",
+    "check_ids",
+    "fail_rows",
+    "is_frame",
+]
 
 DateLike = dt.date | str | np.datetime64
 
@@ -41,7 +51,13 @@ def _owned(arr: NDArray[Any], source: object) -> NDArray[Any]:
     return arr
 
 
-def check_ids(values: ArrayLike, name: str = "customer_ids") -> NDArray[np.str_]:
+def _at(column: str | None) -> str:
+    return f" (frame column {column!r})" if column is not None else ""
+
+
+def check_ids(
+    values: ArrayLike, name: str = "customer_ids", *, column: str | None = None
+) -> NDArray[np.str_]:
     """Validate customer ids and return them as a private 1-D ``str`` array.
 
     Strings are taken as they are; integers (a database key) are accepted and
@@ -64,9 +80,11 @@ def check_ids(values: ArrayLike, name: str = "customer_ids") -> NDArray[np.str_]
             else np.asarray(values)
         )
     except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(f"{name!r} must be a 1-D array of ids; {exc}.") from None
+        raise InvalidParameterError(
+            f"{name!r} must be a 1-D array of ids; {exc}{_at(column)}."
+        ) from None
     if arr.ndim != 1:
-        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {arr.shape}.")
+        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {arr.shape}{_at(column)}.")
     if arr.size == 0:
         return np.empty(0, dtype="U1")
     kind = arr.dtype.kind
@@ -79,7 +97,9 @@ def check_ids(values: ArrayLike, name: str = "customer_ids") -> NDArray[np.str_]
             dtype=bool,
             count=arr.size,
         )
-        fail_where(bad, arr, name, "be strings or integers (no None, NaN or other values)")
+        fail_rows(
+            bad, arr, name, "be strings or integers (no None, NaN or other values)", column=column
+        )
         out = arr.astype(str)
     elif kind in "iu":
         out = arr.astype(str)
@@ -88,46 +108,173 @@ def check_ids(values: ArrayLike, name: str = "customer_ids") -> NDArray[np.str_]
     else:
         raise InvalidParameterError(
             f"{name!r} must be strings or integers; got dtype {arr.dtype} "
-            f"(first value: {arr[0]!r})."
+            f"(first value: {arr[0]!r}){_at(column)}."
         )
-    fail_where(np.strings.strip(out) == "", out, name, "be non-empty (not blank)")
+    fail_rows(np.strings.strip(out) == "", out, name, "be non-empty (not blank)", column=column)
     return out
 
 
-def check_dates(values: ArrayLike, name: str = "dates") -> NDArray[np.datetime64]:
+def fail_rows(
+    bad: NDArray[np.bool_],
+    values: NDArray[Any],
+    name: str,
+    rule: str,
+    ids: NDArray[np.str_] | None = None,
+    *,
+    column: str | None = None,
+) -> None:
+    """Raise naming the field, the rule, the count, the first bad row and its customer.
+
+    The message reads ``'<name>' must <rule>; got k bad values (first at
+    index i: v); customer 'c'; frame column 'col'.``, the customer part when
+    ``ids`` are known and the column part for a frame's column.
+    """
+    if not bad.any():
+        return
+    flat = np.flatnonzero(bad)
+    first = int(flat[0])
+    noun = "value" if flat.size == 1 else "values"
+    value = values[first]
+    if isinstance(value, (np.floating, np.integer, np.str_, np.bool_)):
+        value = value.item()
+    shown = repr(value)
+    who = f"; customer {str(ids[first])!r}" if ids is not None and ids.size > first else ""
+    where = f"; frame column {column!r}" if column is not None else ""
+    raise InvalidParameterError(
+        f"{name!r} must {rule}; got {flat.size} bad {noun} (first at index {first}: {shown})"
+        f"{who}{where}."
+    )
+
+
+def _parse_with_format(
+    arr: NDArray[Any],
+    name: str,
+    date_format: str,
+    ids: NDArray[np.str_] | None,
+    column: str | None,
+) -> NDArray[np.datetime64]:
+    """Parse strings with a strptime format, once per distinct string (not once per row)."""
+    if arr.dtype.kind not in "UO":
+        raise InvalidParameterError(
+            f"{name!r} must be strings when 'date_format' is given; got dtype {arr.dtype}"
+            f"{_at(column)}."
+        )
+    is_str = (
+        np.ones(arr.size, dtype=bool)
+        if arr.dtype.kind == "U"
+        else np.fromiter((isinstance(v, str) for v in arr), dtype=bool, count=arr.size)
+    )
+    fail_rows(~is_str, arr, name, f"be strings in the format {date_format!r}", ids, column=column)
+    uniq, inverse = np.unique(arr.astype(str), return_inverse=True)
+    parsed = np.empty(uniq.shape[0], dtype="datetime64[D]")
+    ok = np.ones(uniq.shape[0], dtype=bool)
+    for i, text in enumerate(uniq.tolist()):  # one strptime per distinct date string
+        try:
+            parsed[i] = np.datetime64(dt.datetime.strptime(text, date_format).date())
+        except ValueError:
+            ok[i] = False
+    fail_rows(
+        ~ok[inverse], arr, name, f"be dates in the format {date_format!r}", ids, column=column
+    )
+    return parsed[inverse]
+
+
+def check_dates(
+    values: ArrayLike,
+    name: str = "dates",
+    *,
+    date_format: str | None = None,
+    ids: NDArray[np.str_] | None = None,
+    column: str | None = None,
+) -> NDArray[np.datetime64]:
     """Validate dates and return them as a private 1-D ``datetime64[D]`` array.
 
     Accepted: ``datetime64`` of any unit (a time of day is dropped: the day is
-    kept), ``datetime.date``/``datetime.datetime`` objects and ISO 8601
-    strings. Numbers are refused (``20240131`` is not a date; integer period
-    numbers go in the ``periods`` column), and so are NaT and missing values.
+    kept), timezone-naive ``datetime.date``/``datetime.datetime`` objects, ISO 8601 strings
+    (``"2024-01-31"``, ``"2024-01-31T10:15"``) and, with ``date_format``,
+    strings in that :func:`~datetime.datetime.strptime` format (``"%Y%m%d"``
+    for ``"19970101"``; each distinct string is parsed once; integers such as
+    ``19970101``, as ``pandas.read_csv`` reads them, are taken as their text). A pandas or
+    polars ``Series`` works as an array: a pandas index is ignored. Numbers
+    are refused (``20240131`` is not a date; integer period numbers go in the
+    ``periods`` column), and so are NaT and missing values.
+
+    Parameters
+    ----------
+    values : array-like, shape (M,)
+    name : str
+        Field name used in messages.
+    date_format : str, optional, keyword-only
+        strptime format of string dates.
+    ids : ndarray of str, shape (M,), optional, keyword-only
+        Customer ids of the rows, to name the customer of the first bad date.
+    column : str, optional, keyword-only
+        The frame column the dates came from, named in messages.
 
     Raises
     ------
     ShapeMismatchError
         ``values`` is not 1-D.
     InvalidParameterError
-        Numbers, unparseable strings, NaT or missing dates.
+        Numbers, unparseable strings, NaT or missing dates; the message names
+        the first bad row, its value and, when known, its customer.
     """
     try:
         raw = values if isinstance(values, np.ndarray) else np.asarray(values)
     except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(f"{name!r} must be a 1-D array of dates; {exc}.") from None
+        raise InvalidParameterError(
+            f"{name!r} must be a 1-D array of dates; {exc}{_at(column)}."
+        ) from None
+    if raw.ndim != 1:
+        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {raw.shape}{_at(column)}.")
+    if date_format is not None and raw.dtype.kind in "iu":
+        raw = raw.astype(str)  # 19970101 as read by pandas.read_csv, with date_format="%Y%m%d"
     if raw.dtype.kind in "biuf":
         raise InvalidParameterError(
-            f"{name!r} must be dates, not numbers; got dtype {raw.dtype} "
-            "(convert e.g. 19970101 with np.datetime64 or pandas.to_datetime first; "
-            "integer period numbers go in the log's 'periods' column)."
+            f"{name!r} must be dates, not numbers; got dtype {raw.dtype}{_at(column)} "
+            "(convert e.g. 19970101 with date_format='%Y%m%d', np.datetime64 or "
+            "pandas.to_datetime first; integer period numbers go in the log's 'periods' column)."
         )
-    try:
-        arr = np.asarray(raw, dtype="datetime64[D]")
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(
-            f"{name!r} must be dates (datetime64, datetime.date or ISO 8601 strings); {exc}."
-        ) from None
-    if arr.ndim != 1:
-        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {arr.shape}.")
-    fail_where(np.isnat(arr), arr, name, "be a date (no NaT or missing dates)")
+    if raw.dtype.kind == "O":
+        # numpy would move an aware datetime to UTC, and so perhaps to another day
+        aware = np.fromiter(
+            (getattr(v, "tzinfo", None) is not None for v in raw), dtype=bool, count=raw.size
+        )
+        fail_rows(
+            aware,
+            raw,
+            name,
+            "be timezone-naive (take the local calendar day first, e.g. with pandas "
+            "series.dt.tz_localize(None))",
+            ids,
+            column=column,
+        )
+    if date_format is not None:
+        arr = _parse_with_format(raw, name, date_format, ids, column=column)
+    else:
+        try:
+            arr = np.asarray(raw, dtype="datetime64[D]")
+        except (TypeError, ValueError, OverflowError):
+            # the error path only: find the rows numpy cannot read
+            ok = np.ones(raw.shape[0], dtype=bool)
+            for i, value in enumerate(raw.tolist()):
+                try:
+                    np.datetime64(value, "D")
+                except (TypeError, ValueError, OverflowError):
+                    ok[i] = False
+            fail_rows(
+                ~ok,
+                raw,
+                name,
+                "be dates (datetime64, datetime.date, ISO 8601 strings, or strings in the "
+                "format given as date_format=)",
+                ids,
+                column=column,
+            )
+            raise InvalidParameterError(  # pragma: no cover - numpy refused the array as a whole
+                f"{name!r} must be dates (datetime64, datetime.date or ISO 8601 strings)."
+            ) from None
+    fail_rows(np.isnat(arr), raw, name, "be a date (no NaT or missing dates)", ids, column=column)
     return _owned(arr, values)
 
 
@@ -145,7 +292,12 @@ def _check_flags(values: ArrayLike, name: str) -> NDArray[np.bool_]:
     return _owned(arr, values)
 
 
-def _check_numbers(values: ArrayLike, name: str) -> FloatArray:
+def _check_numbers(
+    values: ArrayLike, name: str, ids: NDArray[np.str_] | None = None, column: str | None = None
+) -> FloatArray:
+    raw = np.asarray(values)
+    if raw.ndim == 1 and raw.dtype.kind == "f":
+        fail_rows(~np.isfinite(raw), raw, name, "be finite (no NaN or inf)", ids, column=column)
     return _owned(as_float_array(values, name, ndim=1), values)
 
 
@@ -157,21 +309,48 @@ def check_columns(
     amounts: ArrayLike | None = None,
     margins: ArrayLike | None = None,
     main_business: ArrayLike | None = None,
+    date_format: str | None = None,
+    columns: Mapping[str, str | None] | None = None,
 ) -> dict[str, NDArray[Any]]:
-    """Validate the columns given (the one column validator) and check their lengths."""
-    cols: dict[str, NDArray[Any]] = {"customer_ids": check_ids(customer_ids)}
+    """Validate the columns given (the one column validator) and check their lengths.
+
+    ``columns`` maps a field to the frame column it came from, named in
+    messages; the customer of the first bad row is named when the ids are
+    valid and of the same length.
+    """
+    lab = dict(columns or {})
+    ids = check_ids(customer_ids, column=lab.get("customer_ids"))
+    cols: dict[str, NDArray[Any]] = {"customer_ids": ids}
+
+    def who(values: Any) -> NDArray[np.str_] | None:
+        return ids if np.shape(values)[:1] == ids.shape else None
+
     if dates is not None:
-        cols["dates"] = check_dates(dates)
+        cols["dates"] = check_dates(
+            dates, "dates", date_format=date_format, ids=who(dates), column=lab.get("dates")
+        )
+    elif date_format is not None:
+        raise InvalidParameterError(
+            f"'date_format' reads string dates; got date_format={date_format!r} and no dates."
+        )
     if periods is not None:
         cols["periods"] = _owned(as_int_array(periods, "periods", ndim=1), periods)
     if amounts is not None:
-        cols["amounts"] = _check_numbers(amounts, "amounts")
+        cols["amounts"] = _check_numbers(amounts, "amounts", who(amounts), lab.get("amounts"))
     if margins is not None:
-        cols["margins"] = _check_numbers(margins, "margins")
+        cols["margins"] = _check_numbers(margins, "margins", who(margins), lab.get("margins"))
     if main_business is not None:
         cols["main_business"] = _check_flags(main_business, "main_business")
     _same_length(cols)
     return cols
+
+
+def _one_time_column(dates: object, periods: object) -> None:
+    if (dates is None) == (periods is None):
+        raise InvalidParameterError(
+            "a transaction log needs exactly one time column, 'dates' or 'periods' "
+            f"(integer period numbers); got {'both' if dates is not None else 'neither'}."
+        )
 
 
 # ------------------------------------------------------------------ frames
@@ -245,6 +424,14 @@ class TransactionLog:
         Gross margin of each transaction.
     main_business : array-like of bool, shape (M,), optional, keyword-only
         Main-business flag of each transaction.
+    date_format : str, optional, keyword-only
+        :func:`~datetime.datetime.strptime` format of string dates that are
+        not ISO 8601, e.g. ``"%Y%m%d"`` for ``"19970101"`` or ``"%d/%m/%Y"``;
+        each distinct string is parsed once.
+
+    Any column may be a numpy array, a list, or a pandas or polars
+    ``Series`` (keep their index out: a pandas index is ignored, rows are
+    taken in their order).
 
     Raises
     ------
@@ -286,12 +473,9 @@ class TransactionLog:
         periods: ArrayLike | None = None,
         margins: ArrayLike | None = None,
         main_business: ArrayLike | None = None,
+        date_format: str | None = None,
     ) -> None:
-        if (dates is None) == (periods is None):
-            raise InvalidParameterError(
-                "a transaction log needs exactly one time column, 'dates' or 'periods' "
-                f"(integer period numbers); got {'both' if dates is not None else 'neither'}."
-            )
+        _one_time_column(dates, periods)
         cols = check_columns(
             customer_ids,
             dates=dates,
@@ -299,6 +483,7 @@ class TransactionLog:
             amounts=amounts,
             margins=margins,
             main_business=main_business,
+            date_format=date_format,
         )
         self._set(cols)
 
@@ -326,6 +511,7 @@ class TransactionLog:
         periods: ArrayLike | None = None,
         margins: ArrayLike | None = None,
         main_business: ArrayLike | None = None,
+        date_format: str | None = None,
     ) -> TransactionLog:
         """Build a log from one array per column (the class constructor; see the class)."""
         return cls(
@@ -335,6 +521,7 @@ class TransactionLog:
             periods=periods,
             margins=margins,
             main_business=main_business,
+            date_format=date_format,
         )
 
     @classmethod
@@ -416,6 +603,7 @@ class TransactionLog:
         period: str | None = None,
         margin: str | None = None,
         main_business: str | None = None,
+        date_format: str | None = None,
     ) -> TransactionLog:
         """Build a log from the columns of a data frame.
 
@@ -435,12 +623,16 @@ class TransactionLog:
             Column of integer period numbers, with ``date=None``.
         margin, main_business : str, optional, keyword-only
             Columns of margins and main-business flags.
+        date_format : str, optional, keyword-only
+            strptime format of a text (or ``YYYYMMDD`` integer) date column,
+            e.g. ``"%Y%m%d"``; ISO 8601 text and date/datetime columns need none.
 
         Raises
         ------
         SchemaError
             A named column that the frame does not have (the message lists the
-            available columns), or a ``frame`` that is not a table.
+            available columns and suggests the closest), or a ``frame`` that
+            is not a table.
         InvalidParameterError, ShapeMismatchError
             As :meth:`from_columns`.
 
@@ -471,20 +663,32 @@ class TransactionLog:
                 cols[param] = None
                 continue
             if col not in names:
+                close = difflib.get_close_matches(str(col), [str(n) for n in names], n=1)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
                 raise SchemaError(
-                    f"{param!r} column {col!r} is not in the frame; available columns: {names}."
+                    f"{param!r} column {col!r} is not in the frame; available columns: "
+                    f"{names}.{hint}"
                 )
             cols[param] = _frame_column(frame, col)
         ids = cols["customer_id"]
         assert ids is not None  # customer_id is a str
-        return cls(
+        _one_time_column(cols["date"], cols["period"])
+        checked = check_columns(
             ids,
-            cols["date"],
-            cols["amount"],
+            dates=cols["date"],
+            amounts=cols["amount"],
             periods=cols["period"],
             margins=cols["margin"],
             main_business=cols["main_business"],
+            date_format=date_format,
+            columns={
+                "customer_ids": customer_id,
+                "dates": date,
+                "amounts": amount,
+                "margins": margin,
+            },
         )
+        return cls._trusted(checked)
 
     # ------------------------------------------------------------ accessors
 
@@ -620,8 +824,15 @@ class TransactionLog:
         return self._trusted({k: v[mask] for k, v in self.columns().items()})
 
 
+def is_frame(obj: object) -> bool:
+    """Tell a pandas/polars DataFrame, a pyarrow Table or a mapping of columns (duck typing)."""
+    if isinstance(obj, (np.ndarray, list, tuple, str, TransactionLog)):
+        return False
+    return isinstance(obj, Mapping) or hasattr(obj, "column_names") or hasattr(obj, "columns")
+
+
 def as_log(
-    log: TransactionLog | ArrayLike,
+    log: Any,
     dates: ArrayLike | None = None,
     amounts: ArrayLike | None = None,
     *,
@@ -629,36 +840,59 @@ def as_log(
     periods_ok: bool = False,
     margins: ArrayLike | None = None,
     main_business: ArrayLike | None = None,
+    frame_columns: Mapping[str, str | None] | None = None,
+    date_format: str | None = None,
 ) -> TransactionLog:
     """Turn a function's first arguments into a :class:`TransactionLog` (the one adapter).
 
     A log passes through (extra columns are then an error: they belong in the
-    log). Otherwise ``log`` holds the customer ids of the raw-array form and
-    the columns are validated by the :class:`TransactionLog` constructor;
-    with ``periods_ok``, numeric ``dates`` are integer period numbers.
+    log). A data frame (when the caller takes one: ``frame_columns`` holds its
+    ``customer_id``/``date``/``amount`` column names, ``None`` for the
+    defaults) is read by :meth:`TransactionLog.from_frame`. Otherwise ``log``
+    holds the customer ids of the raw-array form and the columns are
+    validated by the :class:`TransactionLog` constructor; with
+    ``periods_ok``, numeric ``dates`` are integer period numbers.
     """
-    if isinstance(log, TransactionLog):
-        given = [
-            k
-            for k, v in {
-                "dates": dates,
-                "amounts": amounts,
-                "margins": margins,
-                "main_business": main_business,
-            }.items()
-            if v is not None
-        ]
+    named = {k: v for k, v in (frame_columns or {}).items() if v is not None}
+    columns = {
+        "dates": dates,
+        "amounts": amounts,
+        "margins": margins,
+        "main_business": main_business,
+    }
+    given = [k for k, v in columns.items() if v is not None]
+    if frame_columns is not None and is_frame(log):
         if given:
             raise InvalidParameterError(
-                f"{caller} got a TransactionLog and separate {given}; columns belong in the log "
+                f"{caller} got a data frame and separate {given}; name the frame's columns "
+                "instead (customer_id=..., date=..., amount=...)."
+            )
+        return TransactionLog.from_frame(log, **named, date_format=date_format)
+    if named:
+        raise InvalidParameterError(
+            f"{caller}: column names {sorted(named)} name the columns of a data frame; got "
+            f"{type(log).__name__} (pass a pandas/polars DataFrame or a pyarrow Table, or "
+            "the columns themselves)."
+        )
+    if isinstance(log, TransactionLog):
+        if given or date_format is not None:
+            extra = given + (["date_format"] if date_format is not None else [])
+            raise InvalidParameterError(
+                f"{caller} got a TransactionLog and separate {extra}; columns belong in the log "
                 "(TransactionLog.from_columns(..., amounts=..., ...))."
             )
         return log
+    if is_frame(log):
+        raise InvalidParameterError(
+            f"{caller} takes a TransactionLog (or the columns as arrays); got a "
+            f"{type(log).__name__} (build the log with TransactionLog.from_frame(frame, "
+            "customer_id=..., date=..., amount=...))."
+        )
     if dates is None:
         raise InvalidParameterError(
             f"{caller} needs a TransactionLog (or customer ids with their 'dates'); got no dates."
         )
-    numeric = periods_ok and np.asarray(dates).dtype.kind in "biuf"
+    numeric = periods_ok and date_format is None and np.asarray(dates).dtype.kind in "biuf"
     return TransactionLog(
         log,
         None if numeric else dates,
@@ -666,4 +900,5 @@ def as_log(
         periods=dates if numeric else None,
         margins=margins,
         main_business=main_business,
+        date_format=date_format,
     )

@@ -30,10 +30,10 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._params import NONNEGATIVE, fail_where, readonly
+from kamcore._params import readonly
 from kamcore._portfolio import Portfolio
 from kamcore.errors import InvalidParameterError
-from kamcore.transactions._log import TransactionLog, as_log, check_date
+from kamcore.transactions._log import as_log, check_date, fail_rows
 from kamcore.transactions._time import unit_days as _unit_days
 
 __all__ = ["TransactionSummary", "summarize_transactions"]
@@ -46,7 +46,7 @@ class TransactionSummary:
     Attributes
     ----------
     ids : ndarray of str
-        Customer ids, sorted.
+        Customer ids (integer ids as their decimal text), sorted as text.
     frequency : ndarray of int64
         Repeat purchase occasions x (occasions - 1).
     recency : ndarray of float64
@@ -121,10 +121,14 @@ class TransactionSummary:
 
 
 def summarize_transactions(
-    log: TransactionLog | ArrayLike,
+    log: Any,
     dates: ArrayLike | None = None,
     amounts: ArrayLike | None = None,
     *,
+    customer_id: str | None = None,
+    date: str | None = None,
+    amount: str | None = None,
+    date_format: str | None = None,
     margins: ArrayLike | None = None,
     main_business: ArrayLike | None = None,
     observation_end: dt.date | str | np.datetime64 | None = None,
@@ -134,38 +138,65 @@ def summarize_transactions(
 
     Parameters
     ----------
-    log : TransactionLog
-        The transactions, with ``dates`` and ``amounts`` (>= 0, one currency);
-        its ``margins`` and ``main_business`` columns, when present, give
-        ``total_margin`` and ``main_business_revenue``.
+    log : TransactionLog, DataFrame or array-like
+        The transactions, with dates and amounts (>= 0, one currency), in
+        one of three forms:
+
+        - a :class:`TransactionLog`; its ``margins`` and ``main_business``
+          columns, when present, give ``total_margin`` and
+          ``main_business_revenue``;
+        - a pandas or polars ``DataFrame`` or a pyarrow ``Table`` (what
+          ``pandas.read_csv`` gives), with its column names in
+          ``customer_id``, ``date`` and ``amount`` (defaults
+          ``"customer_id"``, ``"date"``, ``"amount"``), read by
+          :meth:`TransactionLog.from_frame`;
+        - the customer ids, with ``dates`` and ``amounts`` as arrays.
     dates, amounts : array-like, shape (M,), optional
-        The raw-array form: pass the customer ids as ``log`` and the columns
-        here (with ``margins=`` and ``main_business=`` if wanted); they are
-        validated by :class:`TransactionLog` exactly as a log's columns.
+        The raw-array form: the columns (with ``margins=`` and
+        ``main_business=`` if wanted), validated by :class:`TransactionLog`
+        exactly as a log's columns. numpy arrays, lists, and pandas or
+        polars ``Series`` all work; keep their index out: a pandas index is
+        ignored and rows are matched by position.
+    customer_id, date, amount : str, optional, keyword-only
+        Frame form only: the column names.
+    date_format : str, optional, keyword-only
+        strptime format of text dates that are not ISO 8601, e.g.
+        ``"%Y%m%d"`` (CDNOW's 19970101; integer columns read that way are
+        taken as their text). Frame and raw-array forms.
     margins, main_business : array-like, shape (M,), optional, keyword-only
         Raw-array form only: margins (any sign) and main-business flags.
     observation_end : date, optional
         End of the observation window; defaults to the latest transaction date.
-        Transactions after it are an error (filter the log explicitly to
-        calibrate on a window).
-    time_unit : {"D", "W"} or float
-        Duration unit of ``recency`` and ``T`` (:data:`TIME_UNITS`): "D" days,
-        "W" exactly 7 days (the BTYD convention; not ISO calendar weeks), or a
-        positive number of days.
+        Transactions after it are an error here (to split a log at a date use
+        :func:`calibration_holdout`, which excludes and counts them).
+    time_unit : {"D", "W", "M", "Q", "Y"} or float
+        Duration unit of ``recency`` and ``T`` (:data:`TIME_UNITS`): "D"
+        days, "W" exactly 7 days (the BTYD convention; not calendar weeks),
+        "M", "Q", "Y" 365.25/12, 365.25/4 and 365.25 days, or a positive
+        number of days.
 
     Returns
     -------
     TransactionSummary
-        One row per customer, ids sorted.
+        One row per customer. Customer ids are text (integer ids become
+        their decimal text, ``17`` -> ``"17"``) and the rows are sorted by id
+        *as text*, so ``"10"`` comes before ``"9"``; the order of the input
+        rows never matters. Sort by ``ids.astype(int)`` for numeric order.
+        An empty log (with ``observation_end`` given) gives an empty summary.
 
     Raises
     ------
     ShapeMismatchError
         Raw columns of different lengths.
+    SchemaError
+        A frame without a named column (the message lists the columns and
+        suggests the closest).
     InvalidParameterError
         Negative amounts, a log without amounts or with period numbers instead
         of dates, transactions after ``observation_end``, a bad ``time_unit``
-        (and, in the raw-array form, anything :class:`TransactionLog` refuses).
+        (and anything :class:`TransactionLog` refuses: unreadable dates, blank
+        ids, ...); messages name the column, the rule, the first bad row and
+        its customer.
 
     Examples
     --------
@@ -192,11 +223,13 @@ def summarize_transactions(
         margins=margins,
         main_business=main_business,
         caller="summarize_transactions",
+        frame_columns={"customer_id": customer_id, "date": date, "amount": amount},
+        date_format=date_format,
     )
     ids = log.customer_ids
     date_arr = log.require_dates("summarize_transactions")
     amt = log.require_amounts("summarize_transactions")
-    NONNEGATIVE.check(amt, "amounts")
+    fail_rows(amt < 0, amt, "amounts", "be >= 0", ids)
     mar = log.margins
     main = log.main_business
     unit_days = _unit_days(time_unit)
@@ -210,7 +243,14 @@ def summarize_transactions(
         end = date_arr.max()
     else:
         end = check_date(observation_end, "observation_end")
-        fail_where(date_arr > end, date_arr, "dates", f"be on or before observation_end {end}")
+        fail_rows(
+            date_arr > end,
+            date_arr,
+            "dates",
+            f"be on or before observation_end {end} (calibration_holdout splits a log at a "
+            "date and counts what comes after)",
+            ids,
+        )
 
     uniq, codes = np.unique(ids, return_inverse=True)
     n = uniq.shape[0]
