@@ -27,7 +27,7 @@ from kamcore.testing.strategies import lifecycle_paths
 
 S = LifecycleStage
 
-# The table of DOMAIN.md section 3, written out independently of the code.
+# The table of legal lifecycle moves, written out independently of the code.
 EXPECTED_LEGAL = {
     (S.EXPLORATION, S.FORMATION),
     (S.FORMATION, S.STABILITY),
