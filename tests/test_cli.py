@@ -49,6 +49,15 @@ def test_summarize_writes_one_row_per_customer(tmp_path, capsys):
     assert lines[2].startswith("b,0,0.0,3.0,0.0")
 
 
+def test_summarize_in_months(tmp_path, capsys):
+    log = tmp_path / "log.csv"
+    log.write_text("customer_id,date,amount\na,2024-01-01,10\na,2024-03-01,20\n", encoding="utf-8")
+    assert main(["summarize", str(log), "--time-unit", "M", "--observation-end", "2024-03-01"]) == 0
+    row = capsys.readouterr().out.strip().splitlines()[1].split(",")
+    # 60 days between the purchases, a month being 365.25 / 12 days
+    assert float(row[2]) == pytest.approx(60 / (365.25 / 12))
+
+
 def test_bad_input_exits_2_with_a_message(tmp_path, capsys):
     log = tmp_path / "log.csv"
     log.write_text("customer_id,date,amount\na,2024-01-01,-5\n", encoding="utf-8")
@@ -73,8 +82,8 @@ _LOG = "customer_id,date,amount\na,2024-01-01,10\n"
 @pytest.mark.parametrize(
     ("content", "extra", "message"),
     [
-        (_LOG, ["--time-unit", "M"], "'--time-unit' must be D (days), W (weeks) or a positive"),
-        (_LOG, ["--time-unit", "nan"], "'--time-unit' must be D (days)"),
+        (_LOG, ["--time-unit", "X"], "'--time-unit' must be one of D, W, M, Q, Y or a positive"),
+        (_LOG, ["--time-unit", "nan"], "'--time-unit' must be one of D, W"),
         (_LOG, ["--time-unit", "-2"], "'time_unit' must be a positive number of days"),
         (_LOG, ["--observation-end", "2024-13-01"], "'observation_end' must be dates"),
         ("customer_id,date,amount\na,2024-01-01,ten\n", [], "line 2: 'amount' must be a number"),
@@ -136,7 +145,7 @@ def test_debug_shows_the_traceback(tmp_path):
     log = tmp_path / "log.csv"
     log.write_text(_LOG, encoding="utf-8")
     with pytest.raises(InvalidParameterError, match="'--time-unit'"):
-        main(["--debug", "summarize", str(log), "--time-unit", "M"])
+        main(["--debug", "summarize", str(log), "--time-unit", "X"])
 
 
 def test_internal_errors_exit_1_with_a_short_message(monkeypatch, tmp_path, capsys):
@@ -168,7 +177,7 @@ def test_installed_entry_point_reports_bad_input_without_traceback(tmp_path):
     # run the entry point against this checkout's package, whatever the install points at
     env = {**os.environ, "PYTHONPATH": str(Path(kamcore.__file__).resolve().parents[1])}
     out = subprocess.run(
-        [exe, "summarize", str(log), "--time-unit", "M"],
+        [exe, "summarize", str(log), "--time-unit", "X"],
         capture_output=True,
         text=True,
         env=env,
@@ -176,7 +185,7 @@ def test_installed_entry_point_reports_bad_input_without_traceback(tmp_path):
     )
     assert out.returncode == 2
     assert out.stdout == ""
-    assert out.stderr.startswith("kamcore: error: '--time-unit' must be D (days)")
+    assert out.stderr.startswith("kamcore: error: '--time-unit' must be one of D, W, M, Q, Y")
     assert "Traceback" not in out.stderr
     out = subprocess.run(
         [exe, "summarize", str(log)], capture_output=True, text=True, env=env, check=False

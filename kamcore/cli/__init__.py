@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 from kamcore._params import unknown_column
 from kamcore._version import __version__
 from kamcore.errors import InvalidParameterError, KamcoreError
+from kamcore.transactions import TIME_UNITS
 
 __all__ = ["main"]
 
@@ -52,7 +53,9 @@ def _build_parser() -> argparse.ArgumentParser:
     summ = sub.add_parser("summarize", help="summarise a transaction log CSV per customer")
     summ.add_argument("path", help="CSV file with customer_id,date,amount columns")
     summ.add_argument(
-        "--time-unit", default="D", help="D (days), W (weeks) or a number of days; default D"
+        "--time-unit",
+        default="D",
+        help="D (days), W (7 days), M, Q, Y (365.25/12, /4, /1 days) or days; default D",
     )
     summ.add_argument("--observation-end", default=None, help="ISO date; default: last date")
     return parser
@@ -114,8 +117,8 @@ def _demo(out: TextIO) -> int:
 
 
 def _time_unit(value: str) -> str | float:
-    """Return ``"D"``, ``"W"`` or a number of days parsed from ``--time-unit``."""
-    if value in ("D", "W"):
+    """Return a named time unit (D, W, M, Q, Y) or a number of days parsed from ``--time-unit``."""
+    if value in TIME_UNITS:
         return value
     try:
         days = float(value)
@@ -123,7 +126,7 @@ def _time_unit(value: str) -> str | float:
         days = math.nan
     if not math.isfinite(days):
         raise InvalidParameterError(
-            f"'--time-unit' must be D (days), W (weeks) or a positive number of days; "
+            f"'--time-unit' must be one of {', '.join(TIME_UNITS)} or a positive number of days; "
             f"got {value!r}."
         )
     return days
