@@ -19,8 +19,7 @@ EXTRAS: Final[dict[str, str]] = {
     "pyarrow": "arrow",
     "matplotlib": "plot",
     "matplotlib.pyplot": "plot",
-    "dask": "dask",
-    "dask.array": "dask",
+    "threadpoolctl": "fast",
 }
 
 
