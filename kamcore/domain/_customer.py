@@ -125,8 +125,16 @@ def _check_optional_money(instance: Any, attribute: attrs.Attribute[Any], value:
         raise bad(attribute.name, "be a Money value or None", value)
 
 
-#: The yearly money figures of a customer (rubric factors 1-3), in one currency.
-MONEY_FIELDS: Final[tuple[str, ...]] = ("profit_last_year", "sales_last_year", "expected_sales")
+#: The yearly money figures of a customer, in one currency: rubric factors 1-3,
+#: then the confidential margin and cost figures.
+MONEY_FIELDS: Final[tuple[str, ...]] = (
+    "profit_last_year",
+    "sales_last_year",
+    "expected_sales",
+    "gross_margin",
+    "net_profit",
+    "cost_to_serve",
+)
 
 #: The rubric-fact fields (rubric factors 4-13) and their level enums.
 RUBRIC_FACTS: Final[Mapping[str, type[Any]]] = FrozenMap(
@@ -186,6 +194,12 @@ class Customer(Entity):
 supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum or None
         Rubric factors 4-13, keyword-only, each a member of its
         :mod:`kamcore.domain._enums` level enum (see :data:`RUBRIC_FACTS`).
+    gross_margin, net_profit, cost_to_serve : Money or None, keyword-only
+        Last year's gross margin, net profit and cost to serve the account,
+        in the same currency as the other figures. Margin and profit may be
+        negative; the cost to serve must be >= 0. These are the figures the
+        access tiers protect (:mod:`kamcore.access`): account managers see
+        the gross margin, executives alone the net profit and cost to serve.
 
     Examples
     --------
@@ -262,13 +276,22 @@ supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum o
     account_type: AccountType | None = attrs.field(
         default=None, kw_only=True, validator=check_optional_enum(AccountType)
     )
+    gross_margin: Money | None = attrs.field(
+        default=None, kw_only=True, validator=_check_optional_money
+    )
+    net_profit: Money | None = attrs.field(
+        default=None, kw_only=True, validator=_check_optional_money
+    )
+    cost_to_serve: Money | None = attrs.field(
+        default=None, kw_only=True, validator=_check_optional_money
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.parent_id is not None and self.parent_id == self.id:
             raise InvalidParameterError(
                 f"'parent_id' must differ from the customer's own id; got {self.parent_id!r}."
             )
-        for name in ("sales_last_year", "expected_sales"):
+        for name in ("sales_last_year", "expected_sales", "cost_to_serve"):
             money: Money | None = getattr(self, name)
             if money is not None and money.is_negative():
                 raise InvalidParameterError(f"{name!r} must be >= 0; got {money}.")
