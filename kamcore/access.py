@@ -368,14 +368,36 @@ class RedactedView:
                 f"'subject' must be a {cls.__name__} (kind {self.kind!r}) or None; got "
                 f"{type(self.subject).__name__}."
             )
+        empty = _EMPTY[self.kind]
         for name in sorted(self.withheld):
-            empty = _EMPTY[self.kind]
             if name in empty and getattr(self.subject, name) != empty[name]:
                 # never echo the value: it is the thing being withheld
                 raise InvalidParameterError(
                     f"'withheld' field {name!r} must be absent from the subject (its empty "
                     "default); got a value."
                 )
+        if isinstance(self.subject, Relationship):
+            self._check_contacts(self.subject.contacts)
+
+    def _check_contacts(self, contacts: tuple[Contact, ...]) -> None:
+        """Check the ``contacts.<field>`` and executive-contact names against the contacts."""
+        empty = _EMPTY["contact"]
+        for name in sorted(self.withheld):
+            field = name.removeprefix("contacts.")
+            if (
+                field != name
+                and field in empty
+                and any(getattr(c, field) != empty[field] for c in contacts)
+            ):
+                raise InvalidParameterError(
+                    f"'withheld' field {name!r} must be absent from every contact; got a "
+                    "contact with a value."
+                )
+        if EXECUTIVE_CONTACTS in self.withheld and any(c.is_executive for c in contacts):
+            raise InvalidParameterError(
+                f"'withheld' names {EXECUTIVE_CONTACTS!r}, so 'contacts' must hold no executive "
+                "contact; got one."
+            )
 
     @property
     def visible_fields(self) -> tuple[str, ...]:

@@ -312,6 +312,10 @@ def test_view_bad_input() -> None:
         RedactedView("", "customer", None)
     with pytest.raises(InvalidParameterError, match=r"'withheld' field 'email' must be absent"):
         RedactedView("sales", "contact", LI, frozenset({"email"}))
+    with pytest.raises(InvalidParameterError, match=r"'contacts.email' must be absent from every"):
+        RedactedView("sales", "relationship", REL, frozenset({"contacts.email"}))
+    with pytest.raises(InvalidParameterError, match=r"must hold no executive contact"):
+        RedactedView("sales", "relationship", REL, frozenset({EXECUTIVE_CONTACTS}))
     with pytest.raises(InvalidParameterError, match=r"'withheld' must be a set of field names"):
         RedactedView("sales", "contact", None, frozenset({3}))
 
