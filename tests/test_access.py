@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -430,3 +432,20 @@ def test_the_access_page_example_runs() -> None:
         "net_profit",
         "profit_last_year",
     ]
+
+
+def test_importing_access_loads_no_frame_library_and_no_cattrs() -> None:
+    code = (
+        "import sys, kamcore.access; "
+        "print(sorted(m for m in ('pandas', 'polars', 'pyarrow', 'cattrs', 'matplotlib') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert out.strip() == "[]"

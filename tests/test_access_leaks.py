@@ -11,6 +11,7 @@ search itself can find what it looks for; the JSON form of each is the first).
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from decimal import Decimal
 from typing import Any
 
@@ -85,6 +86,14 @@ def outputs(view: Any) -> str:
     return "\n".join(parts)
 
 
+def assert_round_trips(view: Any) -> None:
+    for back in (kjson.loads(kjson.dumps(view)), pickle.loads(pickle.dumps(view))):
+        assert back == view
+        # entities compare by id: compare every field of the subject too
+        if view.subject is not None:
+            assert attrs.asdict(back.subject) == attrs.asdict(view.subject)
+
+
 def assert_hidden(text: str, secrets: list[str]) -> None:
     leaked = [s for s in secrets if s in text]
     assert not leaked, f"withheld values in the output: {leaked}"
@@ -101,6 +110,7 @@ def test_customer_views_show_no_withheld_value(customer: Customer, n: int, role:
     view = POLICY.view(customer, role)
     withheld = POLICY.tier_of(role).withheld("customer")
     assert view.withheld == withheld
+    assert_round_trips(view)
     text = outputs(view)
     assert_hidden(text, [f for name in withheld & forms.keys() for f in forms[name]])
     assert_shown(kjson.dumps(view), [f for name in forms.keys() - withheld for f in forms[name]])
@@ -118,6 +128,7 @@ def test_contact_views_show_no_withheld_value(
     hidden_whole = executive and not tier.executive_contacts
     withheld = set(forms) if hidden_whole else set(tier.withheld("contact"))
     assert (view.subject is None) is hidden_whole
+    assert_round_trips(view)
     text = outputs(view)
     assert_hidden(text, [f for name in withheld & forms.keys() for f in forms[name]])
     if not hidden_whole:
@@ -150,6 +161,7 @@ def test_relationship_views_show_no_withheld_value(
     rel, n, execs = case
     tier = POLICY.tier_of(role)
     view = POLICY.view(rel, role)
+    assert_round_trips(view)
     text = outputs(view)
     secrets: list[str] = []
     shown: list[str] = []
