@@ -23,6 +23,8 @@ Every public object has one import path. The top level holds the
 :mod:`kamcore.lifecycle`    lifecycle stage detection from sales series
 :mod:`kamcore.scoring`      the scorer protocol, registry and built-in strategies
 :mod:`kamcore.allocation`   account-management effort over response curves
+:mod:`kamcore.access`       roles and information tiers: redacted views and
+                            portfolios
 :mod:`kamcore.io.json`      versioned, strict JSON documents
 :mod:`kamcore.io.frames`    pandas / polars / pyarrow frames
 :mod:`kamcore.plotting`     Display objects (matplotlib)
@@ -50,6 +52,7 @@ from kamcore._version import __version__
 
 if TYPE_CHECKING:  # the packages, typed for checkers; imported lazily at run time
     from kamcore import (  # noqa: F401
+        access,
         allocation,
         cli,
         clp,
@@ -72,6 +75,7 @@ __all__ = ["Portfolio", "__version__"]
 
 _SUBPACKAGES = frozenset(
     {
+        "access",
         "allocation",
         "cli",
         "clp",

@@ -25,6 +25,7 @@ a :class:`~kamcore.errors.KamcoreError` naming the column.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
@@ -33,7 +34,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._params import fail_where, readonly, unknown_column
-from kamcore.domain import check_currency
+from kamcore.domain import MONEY_FIELDS, check_currency
 from kamcore.errors import (
     CurrencyMismatchError,
     InvalidParameterError,
@@ -63,12 +64,9 @@ CUSTOMER_FACT_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 #: The yearly money figures that :meth:`Portfolio.from_customers` stores as
-#: nullable float64 columns (NaN = not recorded) with their currency.
-CUSTOMER_MONEY_COLUMNS: Final[tuple[str, ...]] = (
-    "profit_last_year",
-    "sales_last_year",
-    "expected_sales",
-)
+#: nullable float64 columns (NaN = not recorded) with their currency: the
+#: customer's :data:`~kamcore.domain.MONEY_FIELDS`.
+CUSTOMER_MONEY_COLUMNS: Final[tuple[str, ...]] = MONEY_FIELDS
 
 
 def _check_currency_code(code: Any, field: str) -> str:
@@ -500,6 +498,26 @@ class Portfolio:
     def __repr__(self) -> str:
         cols = ", ".join(f"{k}:{v.dtype.str.lstrip('<|>=')}" for k, v in self._columns.items())
         return f"Portfolio(n={len(self)}, columns=[{cols}])"
+
+    def _repr_html_(self, max_rows: int = 10) -> str:
+        """Return an HTML table of the first ``max_rows`` rows (money headers show the currency)."""
+        esc = html.escape
+        head = "".join(
+            f"<th>{esc(k)}{esc(f' ({self._currencies[k]})') if k in self._currencies else ''}</th>"
+            for k in self._columns
+        )
+        shown = min(len(self), max_rows)
+        body = "".join(
+            f"<tr><th>{esc(str(self._ids[i]))}</th>"
+            + "".join(f"<td>{esc(str(v[i]))}</td>" for v in self._columns.values())
+            + "</tr>"
+            for i in range(shown)
+        )
+        more = f"<p>{len(self) - shown:,} more rows</p>" if len(self) > shown else ""
+        return (
+            f"<div><p>Portfolio of {len(self):,} customers</p><table><thead><tr><th>id</th>{head}"
+            f"</tr></thead><tbody>{body}</tbody></table>{more}</div>"
+        )
 
     def index_of(self, ids: ArrayLike) -> NDArray[np.int64]:
         """Return the row positions of ``ids``.

@@ -55,12 +55,22 @@ EXPECTED_FIELDS = (
     "loss_impact",
     "strategic_fit",
     "account_type",
+    "gross_margin",
+    "net_profit",
+    "cost_to_serve",
 )
 
 
 def test_field_names_are_the_contract() -> None:
     assert tuple(f.name for f in attrs.fields(Customer)) == EXPECTED_FIELDS
-    assert MONEY_FIELDS == ("profit_last_year", "sales_last_year", "expected_sales")
+    assert MONEY_FIELDS == (
+        "profit_last_year",
+        "sales_last_year",
+        "expected_sales",
+        "gross_margin",
+        "net_profit",
+        "cost_to_serve",
+    )
     assert dict(RUBRIC_FACTS) == {
         "credit_record": CreditRecord,
         "loyalty": LoyaltyLevel,

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from kamcore import Portfolio
+from kamcore.access import AccessPolicy, AccessTier
 from kamcore.clp import (
     BetaGeo,
     BetaGeoBetaBinom,
@@ -92,7 +93,38 @@ def _expected() -> dict[str, Any]:
         .with_switching_cost(cost)
         .with_satisfaction(summary)
     )
+    basic = AccessTier(
+        "basic",
+        customer=["industry", "sales_last_year"],
+        contact=["title"],
+        relationship=["contacts"],
+        columns=["grade"],
+    )
+    policy = AccessPolicy(
+        {"sales": "basic", "boss": "all"},
+        [
+            basic,
+            AccessTier(
+                "all",
+                customer=["*"],
+                contact=["*"],
+                relationship=["*"],
+                columns=["*"],
+                executive_contacts=True,
+            ),
+        ],
+    )
+    account = Customer(
+        "c1",
+        "Acme",
+        industry="printing",
+        sales_last_year=money,
+        gross_margin=Money.of("300", "EUR"),
+    )
     return {
+        "AccessTier": basic,
+        "AccessPolicy": policy,
+        "RedactedView": policy.view(account, "sales"),
         "Money": money,
         "Customer": Customer(
             "c1",
@@ -214,7 +246,12 @@ def _test_only() -> set[type[Any]]:
 
 #: Optional fields (with defaults) added to a type after its fixture was written.
 ADDED_OPTIONAL_FIELDS: dict[str, dict[str, Any]] = {
-    "Customer": {"account_type": None},
+    "Customer": {
+        "account_type": None,
+        "gross_margin": None,
+        "net_profit": None,
+        "cost_to_serve": None,
+    },
     "Contact": {"influence": None},
     "Relationship": {"churn_records": [], "team": None},
 }

@@ -28,6 +28,7 @@ SNAPSHOT = ROOT / "tests" / "data" / "public_api.txt"
 #: (a leading underscore in its dotted path).
 PUBLIC_MODULES = (
     "kamcore",
+    "kamcore.access",
     "kamcore.allocation",
     "kamcore.cli",
     "kamcore.clp",

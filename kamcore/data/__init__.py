@@ -64,11 +64,10 @@ def load_demo_portfolio() -> Portfolio:
     cols["relationship_start"] = np.array(
         [r["relationship_start"] for r in rows], dtype="datetime64[D]"
     )
-    for name in CUSTOMER_MONEY_COLUMNS:
+    money = [name for name in CUSTOMER_MONEY_COLUMNS if name in rows[0]]
+    for name in money:
         cols[name] = np.array([float(r[name]) for r in rows])
     for name in CUSTOMER_FACT_COLUMNS:
         cols[name] = np.array([int(r[name]) for r in rows], dtype=np.int8)
     currency = rows[0]["currency"]
-    return Portfolio.from_columns(
-        ids, cols, currencies=dict.fromkeys(CUSTOMER_MONEY_COLUMNS, currency)
-    )
+    return Portfolio.from_columns(ids, cols, currencies=dict.fromkeys(money, currency))

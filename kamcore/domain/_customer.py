@@ -119,8 +119,16 @@ def _check_external_ids(instance: Any, attribute: attrs.Attribute[Any], value: A
             )
 
 
-#: The yearly money figures of a customer (rubric factors 1-3), in one currency.
-MONEY_FIELDS: Final[tuple[str, ...]] = ("profit_last_year", "sales_last_year", "expected_sales")
+#: The yearly money figures of a customer, in one currency: rubric factors 1-3,
+#: then the confidential margin and cost figures.
+MONEY_FIELDS: Final[tuple[str, ...]] = (
+    "profit_last_year",
+    "sales_last_year",
+    "expected_sales",
+    "gross_margin",
+    "net_profit",
+    "cost_to_serve",
+)
 
 #: The rubric-fact fields (rubric factors 4-13) and their level enums.
 RUBRIC_FACTS: Final[Mapping[str, type[Any]]] = FrozenMap(
@@ -183,6 +191,12 @@ supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum o
         what a CRM sends for it: the level number (``2``), or the member's
         name or level written as a string, any case (``"late_but_collectable"``,
         ``"2"``); see :mod:`kamcore.domain._coerce`.
+    gross_margin, net_profit, cost_to_serve : Money or None, keyword-only
+        Last year's gross margin, net profit and cost to serve the account,
+        in the same currency as the other figures. Margin and profit may be
+        negative; the cost to serve must be >= 0. These are the figures the
+        access tiers protect (:mod:`kamcore.access`): account managers see
+        the gross margin, executives alone the net profit and cost to serve.
 
     Examples
     --------
@@ -287,13 +301,28 @@ supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum o
         kw_only=True,
         converter=enum_converter(AccountType, optional=True),  # type: ignore[misc]
     )
+    gross_margin: Money | None = attrs.field(
+        default=None,
+        kw_only=True,
+        converter=money_converter(optional=True),  # type: ignore[misc]
+    )
+    net_profit: Money | None = attrs.field(
+        default=None,
+        kw_only=True,
+        converter=money_converter(optional=True),  # type: ignore[misc]
+    )
+    cost_to_serve: Money | None = attrs.field(
+        default=None,
+        kw_only=True,
+        converter=money_converter(optional=True),  # type: ignore[misc]
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.parent_id is not None and self.parent_id == self.id:
             raise InvalidParameterError(
                 f"'parent_id' must differ from the customer's own id; got {self.parent_id!r}."
             )
-        for name in ("sales_last_year", "expected_sales"):
+        for name in ("sales_last_year", "expected_sales", "cost_to_serve"):
             money: Money | None = getattr(self, name)
             if money is not None and money.is_negative():
                 raise InvalidParameterError(f"{name!r} must be >= 0; got {money}.")

@@ -64,6 +64,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from kamcore._portfolio import Portfolio
+from kamcore.access import VIEW_KINDS, AccessPolicy, AccessTier, RedactedView
 from kamcore.clp import (
     BetaGeo,
     BetaGeoBetaBinom,
@@ -886,6 +887,10 @@ JSON_TYPES: Final[tuple[JsonType, ...]] = (
         "StageParameters", StageParameters, aliases=_legacy("kamcore.clp.stage", StageParameters)
     ),
     JsonType("StageProfile", StageProfile, aliases=_legacy("kamcore.clp.stage", StageProfile)),
+    # kamcore.access
+    JsonType("AccessTier", AccessTier),
+    JsonType("AccessPolicy", AccessPolicy),
+    JsonType("RedactedView", RedactedView),
     # kamcore.scoring
     JsonType(
         "Rubric", Rubric, aliases=_legacy("kamcore.scoring.rubric", Rubric), bare=_rubric_from_plain
@@ -1021,6 +1026,44 @@ def registered_types() -> Mapping[str, type[Any]]:
 
 for _entry in JSON_TYPES:
     _add(_entry)
+
+
+# ---------------------------------------------------------------- redacted views
+_VIEW_KEYS: Final = frozenset({"role", "kind", "subject", "withheld"})
+
+
+def _unstructure_view(view: RedactedView) -> dict[str, Any]:
+    """Write a view; its subject as its own class (named by ``kind``)."""
+    subject = view.subject
+    return {
+        "role": view.role,
+        "kind": view.kind,
+        "subject": None
+        if subject is None
+        else converter.unstructure(subject, unstructure_as=VIEW_KINDS[view.kind]),
+        "withheld": sorted(view.withheld),
+    }
+
+
+def _structure_view(value: Any, _: Any) -> RedactedView:
+    if not isinstance(value, dict):
+        raise _wrong("an object", value)
+    if set(value) != _VIEW_KEYS:
+        missing, extra = sorted(_VIEW_KEYS - set(value)), sorted(set(value) - _VIEW_KEYS)
+        raise _WrongJsonTypeError(
+            f"expected the keys {', '.join(sorted(_VIEW_KEYS))}; missing {missing}, unknown {extra}"
+        )
+    kind = _structure_str(value["kind"], str)
+    if kind not in VIEW_KINDS:
+        raise _wrong(f"a kind ({', '.join(VIEW_KINDS)})", kind)
+    raw = value["subject"]
+    subject = None if raw is None else converter.structure(raw, VIEW_KINDS[kind])
+    withheld = converter.structure(value["withheld"], frozenset[str])
+    return RedactedView(_structure_str(value["role"], str), kind, subject, withheld)
+
+
+converter.register_unstructure_hook(RedactedView, _unstructure_view)
+converter.register_structure_hook(RedactedView, _structure_view)
 
 
 # ---------------------------------------------------------------- errors

@@ -263,6 +263,9 @@ def customers(
         expected_sales=draw(_optional(money(code, min_value=0))),
         **facts,
         account_type=draw(_optional(st.sampled_from(list(AccountType)))),
+        gross_margin=draw(_optional(money(code))),
+        net_profit=draw(_optional(money(code))),
+        cost_to_serve=draw(_optional(money(code, min_value=0))),
     )
 
 
