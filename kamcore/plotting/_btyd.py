@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats  # type: ignore[import-untyped]
 
+from kamcore._optional import require
 from kamcore._params import (
     NONNEGATIVE,
     POSITIVE,
@@ -144,6 +145,7 @@ def _draw_grid(
         frequency[-1] + 0.5,
     )
     image = ax.imshow(values, origin="lower", aspect="auto", extent=extent, **kw)
+    ax.yaxis.set_major_locator(require("matplotlib.ticker").MaxNLocator(integer=True))
     return image
 
 
