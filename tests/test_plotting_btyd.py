@@ -197,9 +197,7 @@ def test_calibration_holdout_groups_and_means():
 # ----------------------------------------------------------------- tracking
 def test_tracking_counts_repeat_occasions_and_sums_the_new_customer_curve():
     log = _log()
-    d = TransactionTrackingDisplay.from_model(
-        BG, log, time_unit="W", calibration_end="2024-01-31"
-    )
+    d = TransactionTrackingDisplay.from_model(BG, log, time_unit="W", calibration_end="2024-01-31")
     start = np.datetime64("2024-01-01")
     assert d.dates[0] == start
     assert d.dates[-1] <= np.datetime64("2024-03-20") < d.dates[-1] + 7
@@ -335,8 +333,11 @@ def test_plot_returns_a_new_display_and_leaves_the_original_alone():
     d = ExpectedPurchasesDisplay.from_model(BG, t_max=10.0)
     fig, ax = plt.subplots()
     shown = d.plot(ax=ax)
-    assert shown is not d and shown.ax_ is ax and shown.figure_ is fig
-    assert d.ax_ is None and d.figure_ is None
+    assert shown is not d
+    assert shown.ax_ is ax
+    assert shown.figure_ is fig
+    assert d.ax_ is None
+    assert d.figure_ is None
     assert shown.expected is d.expected  # same read-only data
     assert not d.expected.flags.writeable
 
