@@ -299,6 +299,8 @@ def test_heterogeneity_density(model, kind, dist):
     assert ax.lines[1].get_xdata()[0] == pytest.approx(d.mean)
     assert ax.get_ylabel() == "density"
     assert ax.get_xlabel() == d.xlabel
+    cap = 4 * dist.pdf(dist.mean())  # the y axis stops at 4x the density at the mean
+    assert ax.get_ylim()[1] == pytest.approx(1.05 * min(d.density.max(), cap), rel=1e-3)
 
 
 def test_heterogeneity_bad_input():

@@ -116,6 +116,10 @@ def test_importance_performance_map():
     )
     assert ax.lines[0].get_xdata()[0] == pytest.approx(np.mean([-1.5, -0.2, -1.0, 0.1]))
     assert ax.lines[1].get_ydata()[0] == pytest.approx(0.25)
+    split = np.mean([-1.5, -0.2, -1.0, 0.1])
+    half = 1.4 * max(abs(v - split) for v in [-1.5, -0.2, -1.0, 0.1])
+    np.testing.assert_allclose(ax.get_xlim(), [split - half, split + half])
+    np.testing.assert_allclose(ax.get_ylim(), [0.25 - 0.15 * 1.4, 0.25 + 0.15 * 1.4])
     texts = [t.get_text() for t in ax.texts]
     assert {"rel", "resp", "tang", "emp"} <= set(texts)
     assert {

@@ -17,7 +17,6 @@ from typing import Any, Final
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats  # type: ignore[import-untyped]
 
 from kamcore._optional import require
 from kamcore._params import (
@@ -788,6 +787,8 @@ class ProbabilityAliveHistoryDisplay(Display):
 # ----------------------------------------------------------------- heterogeneity
 def _mixing(model: TransactionModel, kind: str) -> tuple[Any, str, str]:
     """Return the frozen scipy distribution, its name and the x label."""
+    from scipy import stats  # type: ignore[import-untyped]  # noqa: PLC0415 - keep import light
+
     if kind == "transaction":
         if isinstance(model, BetaGeoBetaBinom):
             return (
@@ -832,7 +833,9 @@ class HeterogeneityDisplay(Display):
     ================  =====================================  ===================================
 
     Gammas are shape/rate. The grid runs over the central 99 % of the
-    distribution (its 0.5 % and 99.5 % quantiles), where the density is finite.
+    distribution (its 0.5 % and 99.5 % quantiles), where the density is finite;
+    a shape parameter below 1 makes it steep at an end, so :meth:`plot` cuts
+    the y axis at 4 times the density at the mean (``density`` keeps every value).
 
     Attributes
     ----------
@@ -881,6 +884,11 @@ class HeterogeneityDisplay(Display):
         ax = new_axes(ax)
         ax.plot(self.x, self.density, label=self.distribution)
         ax.axvline(self.mean, color="grey", linestyle="--", label=f"mean {self.mean:.3g}")
+        # a shape below 1 makes the density unbounded at an end of the grid: cut the
+        # y axis at 4x the density at the mean so that the body of the curve stays readable
+        cap = 4.0 * float(np.interp(self.mean, self.x, self.density))
+        top = float(self.density.max())
+        ax.set_ylim(0.0, 1.05 * (min(top, cap) if cap > 0 else top))
         ax.set_xlabel(self.xlabel)
         ax.set_ylabel("density")
         ax.set_title(f"{self.model_name}: heterogeneity across customers")

@@ -547,6 +547,7 @@ class LoyaltyMatrixDisplay(Display):
                 ha="right" if cx > 0.5 else "left",
                 va="top" if cy > 0.5 else "bottom",
                 color="grey",
+                bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none"},
             )
         ax.axvline(self.x_threshold, color="grey", linestyle="--")
         ax.axhline(self.y_threshold, color="grey", linestyle="--")

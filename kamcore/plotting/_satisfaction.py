@@ -154,8 +154,9 @@ _QUADRANT_CORNERS: Final = {
 class ImportancePerformanceDisplay(Display):
     """The importance-performance map (Martilla & James): performance across, importance up.
 
-    Split lines at the result's thresholds; the four quadrant names in the
-    corners (concentrate here top left, keep up the good work top right, low
+    Split lines at the result's thresholds, centred in the axes (each axis
+    spans 1.4 times the largest distance of a point from its split); the four
+    quadrant names in the corners (concentrate here top left, keep up the good work top right, low
     priority bottom left, possible overkill bottom right); every attribute
     labelled with its name.
 
@@ -208,6 +209,13 @@ class ImportancePerformanceDisplay(Display):
         ax.scatter(self.performance, self.importance, c=self.codes, cmap="tab10", vmin=0, vmax=9)
         for name, x, y in zip(self.names, self.performance, self.importance, strict=True):
             ax.annotate(name, (x, y), textcoords="offset points", xytext=(4, 4))
+        # centre the splits and leave a margin, so the corner names clear the points
+        for split, values, set_lim in (
+            (self.performance_split, self.performance, ax.set_xlim),
+            (self.importance_split, self.importance, ax.set_ylim),
+        ):
+            half = float(np.abs(values - split).max()) * 1.4 or 1.0
+            set_lim(split - half, split + half)
         ax.axvline(self.performance_split, color="grey", linestyle="--")
         ax.axhline(self.importance_split, color="grey", linestyle="--")
         for quadrant, (x, y, ha, va) in _QUADRANT_CORNERS.items():
@@ -219,6 +227,7 @@ class ImportancePerformanceDisplay(Display):
                 ha=ha,
                 va=va,
                 color="grey",
+                bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none"},
             )
         ax.set_xlabel("performance")
         ax.set_ylabel("importance")
