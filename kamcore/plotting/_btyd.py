@@ -787,7 +787,8 @@ class ProbabilityAliveHistoryDisplay(Display):
 # ----------------------------------------------------------------- heterogeneity
 def _mixing(model: TransactionModel, kind: str) -> tuple[Any, str, str]:
     """Return the frozen scipy distribution, its name and the x label."""
-    from scipy import stats  # type: ignore[import-untyped]  # noqa: PLC0415 - keep import light
+    # imported here so that importing kamcore.plotting stays light
+    from scipy import stats  # type: ignore[import-untyped]
 
     if kind == "transaction":
         if isinstance(model, BetaGeoBetaBinom):
