@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from kamcore.clp import BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNBD
-from kamcore.errors import InvalidParameterError, KamcoreError, ShapeMismatchError
+from kamcore.errors import (
+    InvalidParameterError,
+    KamcoreError,
+    MissingOptionalDependencyError,
+    ShapeMismatchError,
+)
 from kamcore.plotting import (
     CalibrationHoldoutDisplay,
     ExpectedPurchasesDisplay,
@@ -367,3 +375,48 @@ def test_matrix_bad_input_names_the_parameter(kwargs, name):
 def test_matrix_refuses_a_spend_model():
     with pytest.raises(InvalidParameterError, match="'model' must be one of BetaGeo"):
         ProbabilityAliveDisplay.from_model(GammaGamma(p=1, q=2, gamma=3), T=5, max_frequency=2)
+
+
+# ----------------------------------------------------------------- properties
+_DAYS = st.integers(0, 120)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.sampled_from("abcde"), _DAYS), min_size=2, max_size=30),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_tracking_equals_a_scalar_reference_and_ignores_row_order(rows, seed):
+    base = np.datetime64("2024-01-01")
+    days = [d for _, d in rows]
+    assume(max(days) > min(days))  # one day only: no time to track
+    ids = [c for c, _ in rows]
+    dates = [base + d for d in days]
+    d = TransactionTrackingDisplay.from_model(BG, TransactionLog(ids, dates), time_unit="W")
+    order = np.random.default_rng(seed).permutation(len(rows))
+    shuffled = TransactionTrackingDisplay.from_model(
+        BG, TransactionLog([ids[i] for i in order], [dates[i] for i in order]), time_unit="W"
+    )
+    np.testing.assert_array_equal(shuffled.actual, d.actual)
+    np.testing.assert_allclose(shuffled.expected, d.expected, rtol=1e-12)
+    per_customer: dict[str, set[int]] = {}
+    for c, day in rows:
+        per_customer.setdefault(c, set()).add(day)
+    start = min(days)
+    for j, g in enumerate(d.dates):
+        g_day = int((g - base).astype(int))
+        assert g_day == start + 7 * j
+        repeats = sum(sum(1 for x in sorted(s)[1:] if x <= g_day) for s in per_customer.values())
+        assert d.actual[j] == repeats
+        ref = sum(
+            float(BG.expected_purchases_new(max(g_day - min(s), 0) / 7))
+            for s in per_customer.values()
+        )
+        assert d.expected[j] == pytest.approx(ref, rel=1e-12, abs=1e-15)
+
+
+def test_plot_without_matplotlib_names_the_extra(monkeypatch):
+    d = ExpectedPurchasesDisplay.from_model(BG, t_max=10.0)  # computing needs no matplotlib
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    with pytest.raises(MissingOptionalDependencyError, match=r"kamcore\[plot\]"):
+        d.plot()
