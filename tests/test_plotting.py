@@ -50,7 +50,7 @@ def test_plot_draws_two_lines():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    ax = LorenzCurveDisplay.from_values([1.0, 2.0, 7.0], label="sales").plot()
+    ax = LorenzCurveDisplay.from_values([1.0, 2.0, 7.0], label="sales").plot().ax_
     assert len(ax.lines) == 2
     assert ax.get_ylabel() == "share of sales"
     plt.close("all")
