@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from kamcore.scoring._history import Grading
 
 __all__ = [
+    "optional_threshold",
+    "scorer_params",
     "NAN_POLICIES",
     "NanPolicy",
     "ScoreResult",
@@ -335,6 +337,23 @@ def _same(a: Any, b: Any) -> bool:
 
 
 # --------------------------------------------------------------------------- helpers
+def scorer_params(scorer: Any) -> dict[str, Any]:
+    """Return an attrs scorer's fields by name (its ``params``)."""
+    return {f.name: getattr(scorer, f.name) for f in attrs.fields(type(scorer))}
+
+
+def optional_threshold(value: Any, name: str) -> float | None:
+    """Return a finite real threshold as float, or None; refuse anything else."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InvalidParameterError(f"{name!r} must be a real number or None; got {value!r}.")
+    v = float(value)
+    if not math.isfinite(v):
+        raise InvalidParameterError(f"{name!r} must be finite; got {value!r}.")
+    return v
+
+
 def check_nan_policy(value: str) -> None:
     """Raise unless ``value`` is ``"raise"`` or ``"last"``."""
     if value not in NAN_POLICIES:

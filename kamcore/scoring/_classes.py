@@ -36,7 +36,6 @@ for any order of the accounts. ``freeze`` fixes the four cut points.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -51,8 +50,10 @@ from kamcore.scoring._base import (
     check_column_name,
     check_nan_policy,
     last_if_missing,
+    optional_threshold,
     read_values,
     resolve_as_of,
+    scorer_params,
     sorted_finite,
 )
 
@@ -73,16 +74,6 @@ VALUE_CLASSES: Final[tuple[str, ...]] = (
 
 def _sorted_mean(sorted_values: FloatArray) -> float:
     return float(np.sum(sorted_values) / sorted_values.shape[0]) if sorted_values.size else 0.0
-
-
-def _opt_real(value: Any, name: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise InvalidParameterError(f"{name!r} must be a real number or None; got {value!r}.")
-    if math.isnan(float(value)):
-        raise InvalidParameterError(f"{name!r} must not be NaN.")
-    return float(value)
 
 
 @attrs.frozen
@@ -129,7 +120,7 @@ class ValueClassScorer:
         check_column_name(self.potential, "potential")
         check_nan_policy(self.nan_policy)
         for f in ("current_threshold", "potential_threshold", "core_threshold", "small_threshold"):
-            object.__setattr__(self, f, _opt_real(getattr(self, f), f))
+            object.__setattr__(self, f, optional_threshold(getattr(self, f), f))
 
     @property
     def name(self) -> str:
@@ -139,7 +130,7 @@ class ValueClassScorer:
     @property
     def params(self) -> Mapping[str, Any]:
         """The fields of this scorer."""
-        return {f.name: getattr(self, f.name) for f in attrs.fields(type(self))}
+        return scorer_params(self)
 
     def _read(self, portfolio: Portfolio) -> tuple[FloatArray, Any, FloatArray, Any]:
         c, cm = read_values(portfolio, self.current, nan_policy=self.nan_policy)

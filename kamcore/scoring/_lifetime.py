@@ -29,6 +29,7 @@ from kamcore.scoring._base import (
     check_nan_policy,
     read_values,
     resolve_as_of,
+    scorer_params,
 )
 from kamcore.scoring._rubric import GradeScale
 
@@ -95,7 +96,7 @@ class CLPScorer:
     @property
     def params(self) -> Mapping[str, Any]:
         """The fields of this scorer."""
-        return {f.name: getattr(self, f.name) for f in attrs.fields(type(self))}
+        return scorer_params(self)
 
     def score(self, portfolio: Portfolio, *, as_of: DateLike | None = None) -> ScoreResult:
         """Score every account of ``portfolio`` by its lifetime profit."""

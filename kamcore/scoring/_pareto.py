@@ -58,6 +58,7 @@ from kamcore.scoring._base import (
     last_if_missing,
     read_values,
     resolve_as_of,
+    scorer_params,
     sorted_finite,
     suffix_thresholds,
 )
@@ -105,10 +106,6 @@ def _labels(value: Any, name: str, n: int) -> tuple[str, ...]:
             f"{name!r} must be {n} distinct non-empty labels (one per share); got {value!r}."
         )
     return out
-
-
-def _scorer_params(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in attrs.fields(type(obj))}
 
 
 def _abc_shares(value: Any) -> tuple[float, ...]:
@@ -181,7 +178,7 @@ class ParetoScorer:
     @property
     def params(self) -> Mapping[str, Any]:
         """The fields of this scorer."""
-        return _scorer_params(self)
+        return scorer_params(self)
 
     def _read(self, portfolio: Portfolio) -> tuple[FloatArray, Any, FloatArray]:
         values, missing = read_values(portfolio, self.column, nan_policy=self.nan_policy)
@@ -313,7 +310,7 @@ class PyramidScorer:
     @property
     def params(self) -> Mapping[str, Any]:
         """The fields of this scorer."""
-        return _scorer_params(self)
+        return scorer_params(self)
 
     def _thresholds(self, sorted_values: FloatArray) -> tuple[float, ...]:
         if self.thresholds is not None:

@@ -54,6 +54,7 @@ from kamcore.scoring._base import (
     check_nan_policy,
     read_values,
     resolve_as_of,
+    scorer_params,
 )
 
 if TYPE_CHECKING:
@@ -207,7 +208,7 @@ class RFMScorer:
     @property
     def params(self) -> Mapping[str, Any]:
         """The fields of this scorer."""
-        return {f.name: getattr(self, f.name) for f in attrs.fields(type(self))}
+        return scorer_params(self)
 
     def _days(self, portfolio: Portfolio, day: dt.date) -> tuple[FloatArray, Any]:
         col = portfolio.column(self.recency)

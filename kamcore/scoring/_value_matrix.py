@@ -31,15 +31,16 @@ import attrs
 import numpy as np
 
 from kamcore._params import FloatArray
-from kamcore.errors import InvalidParameterError
 from kamcore.scoring._base import (
     DateLike,
     ScoreResult,
     check_column_name,
     check_nan_policy,
     last_if_missing,
+    optional_threshold,
     read_values,
     resolve_as_of,
+    scorer_params,
     sorted_finite,
 )
 
@@ -50,17 +51,6 @@ __all__ = ["VALUE_QUADRANTS", "ValueMatrixScorer"]
 
 #: Quadrant labels (current/potential), best first.
 VALUE_QUADRANTS: Final[tuple[str, ...]] = ("high_high", "high_low", "low_high", "low_low")
-
-
-def _opt_threshold(value: Any, name: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise InvalidParameterError(f"{name!r} must be a real number or None; got {value!r}.")
-    v = float(value)
-    if not np.isfinite(v):
-        raise InvalidParameterError(f"{name!r} must be finite; got {value!r}.")
-    return v
 
 
 def _mean(sorted_values: FloatArray) -> float:
@@ -112,7 +102,7 @@ class ValueMatrixScorer:
         check_column_name(self.potential, "potential")
         check_nan_policy(self.nan_policy)
         for f in ("current_threshold", "potential_threshold"):
-            object.__setattr__(self, f, _opt_threshold(getattr(self, f), f))
+            object.__setattr__(self, f, optional_threshold(getattr(self, f), f))
 
     @property
     def name(self) -> str:
@@ -122,7 +112,7 @@ class ValueMatrixScorer:
     @property
     def params(self) -> Mapping[str, Any]:
         """The fields of this scorer."""
-        return {f.name: getattr(self, f.name) for f in attrs.fields(type(self))}
+        return scorer_params(self)
 
     def _read(self, portfolio: Portfolio) -> tuple[FloatArray, Any, FloatArray, Any]:
         c, cm = read_values(portfolio, self.current, nan_policy=self.nan_policy)
