@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import kamcore
@@ -192,3 +193,45 @@ def test_installed_entry_point_reports_bad_input_without_traceback(tmp_path):
     )
     assert out.returncode == 2
     assert out.stderr == f"kamcore: error: {log}, line 2: 'amount' must be a number; got 'ten'.\n"
+
+
+# --------------------------------------------------------------------------- access roles
+def _profit_strings() -> list[str]:
+    """Every profit-derived figure the full demo prints, as printed."""
+    from kamcore.clp import stage_lifetime_profit
+    from kamcore.data import load_demo_portfolio
+
+    p = load_demo_portfolio()
+    profit = p["profit_last_year"]
+    clp = stage_lifetime_profit(p["stage"], 0.1, scale=profit)
+    figures = [f"{profit.sum():,.0f}", f"{clp.sum():,.0f}"]
+    figures += [f"{v:,.0f}" for v in clp[np.argsort(p["sales_last_year"])[::-1][:5]]]
+    return figures
+
+
+def test_demo_for_a_role_prints_no_withheld_figure(capsys):
+    figures = _profit_strings()
+    assert main(["demo"]) == 0
+    full = capsys.readouterr().out
+    assert all(f in full for f in figures)  # the search finds them when they are shown
+    assert main(["demo", "--role", "sales"]) == 0
+    out = capsys.readouterr().out
+    assert "view: role 'sales'; columns withheld: profit_last_year" in out
+    assert not [f for f in figures if f in out]
+    assert "profit" not in out.replace("columns withheld: profit_last_year", "")
+    assert "grade A" in out  # the grade is a KPI the role sees
+
+
+def test_demo_for_a_role_that_sees_everything(capsys):
+    assert main(["demo", "--role", "executive"]) == 0
+    out = capsys.readouterr().out
+    assert "columns withheld: none" in out
+    assert all(f in out for f in _profit_strings())
+
+
+def test_demo_with_an_unknown_role_or_policy_file(tmp_path, capsys):
+    assert main(["demo", "--role", "intern"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kamcore: error: 'role' must be one of the policy's roles")
+    assert main(["demo", "--access-policy", str(tmp_path / "missing.toml"), "--role", "x"]) == 2
+    assert "missing.toml" in capsys.readouterr().err

@@ -24,6 +24,7 @@ import argparse
 import csv
 import math
 import os
+import pathlib
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -49,7 +50,16 @@ def _build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help="show the full traceback when an error occurs"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("demo", help="summarise the embedded demo portfolio")
+    demo = sub.add_parser("demo", help="summarise the embedded demo portfolio")
+    demo.add_argument(
+        "--role",
+        default=None,
+        help="show only what this role may see (default policy: sales, account_manager, "
+        "executive); default: everything",
+    )
+    demo.add_argument(
+        "--access-policy", default=None, help="a policy TOML file (default: the built-in one)"
+    )
     summ = sub.add_parser("summarize", help="summarise a transaction log CSV per customer")
     summ.add_argument("path", help="CSV file with customer_id,date,amount columns")
     summ.add_argument(
@@ -67,8 +77,9 @@ def _labels(labels: NDArray[np.str_] | None) -> NDArray[np.str_]:
     return labels
 
 
-def _demo(out: TextIO) -> int:
-    from kamcore.clp._stage import stage_lifetime_profit
+def _demo(out: TextIO, role: str | None = None, policy_path: str | None = None) -> int:
+    from kamcore.access import AccessPolicy
+    from kamcore.clp import stage_lifetime_profit
     from kamcore.data import load_demo_portfolio
     from kamcore.domain import MANAGEMENT_FOCUS, LifecycleStage
     from kamcore.metrics import gini, top_share
@@ -78,7 +89,24 @@ def _demo(out: TextIO) -> int:
     sales = p["sales_last_year"]
     profit = p["profit_last_year"]
     cur = p.currency("sales_last_year")
+    # Grades and classes are computed on the whole account, as the firm does;
+    # what is printed follows the role's view (profit and CLP are confidential).
+    show_profit = True
+    view_line = None
+    if role is not None or policy_path is not None:
+        if policy_path is None:
+            policy = AccessPolicy.default()
+        else:
+            policy = AccessPolicy.from_toml(pathlib.Path(policy_path))
+        if role is None:
+            raise InvalidParameterError("'--role' must be given with '--access-policy'.")
+        visible = policy.visible_columns(p, role)
+        show_profit = "profit_last_year" in visible
+        hidden = [c for c in p.column_names if c not in visible]
+        view_line = f"view: role {role!r}; columns withheld: {', '.join(hidden) or 'none'}"
     print(f"kamcore {__version__} - demo portfolio", file=out)
+    if view_line is not None:
+        print(view_line, file=out)
     print(f"accounts: {len(p)}", file=out)
     names, counts = np.unique(p["relationship_type"], return_counts=True)
     parts = ", ".join(f"{n} {c}" for n, c in zip(names.tolist(), counts.tolist(), strict=True))
@@ -88,29 +116,37 @@ def _demo(out: TextIO) -> int:
         n = int(np.count_nonzero(p["stage"] == stage.value))
         focus = MANAGEMENT_FOCUS.get(stage, "")
         print(f"  {stage.value:<12} {n:>3}  {focus}", file=out)
-    print(f"sales last year: {sales.sum():,.0f} {cur}; profit: {profit.sum():,.0f} {cur}", file=out)
+    profit_total = f"; profit: {profit.sum():,.0f} {cur}" if show_profit else ""
+    print(f"sales last year: {sales.sum():,.0f} {cur}{profit_total}", file=out)
+    profit_share = f" and {top_share(profit, 0.2):.0%} of profit" if show_profit else ""
     print(
-        f"concentration: top 20% of accounts bring {top_share(sales, 0.2):.0%} of sales "
-        f"and {top_share(profit, 0.2):.0%} of profit; Gini of sales {gini(sales):.2f}",
+        f"concentration: top 20% of accounts bring {top_share(sales, 0.2):.0%} of sales"
+        f"{profit_share}; Gini of sales {gini(sales):.2f}",
         file=out,
     )
     grades = _labels(get_scorer("rubric").score(p).grades)
-    classes = _labels(get_scorer("pareto", column="profit_last_year").score(p).classes)
-    for title, labels in (("rubric grades", grades), ("ABC classes by profit", classes)):
+    abc = _labels(get_scorer("pareto", column="profit_last_year").score(p).classes)
+    tables = [("rubric grades", grades)]
+    if show_profit:
+        tables.append(("ABC by profit (Pareto, not the five classes)", abc))
+    for title, labels in tables:
         levels, counts = np.unique(labels, return_counts=True)
         dist = ", ".join(f"{g} {c}" for g, c in zip(levels.tolist(), counts.tolist(), strict=True))
         print(f"{title}: {dist}", file=out)
     # illustrative: the default stage profile scaled by each account's profit
     clp = stage_lifetime_profit(p["stage"], 0.1, scale=profit)
-    print(
-        f"customer equity (stage-shaped CLP, default profile, d = 10%): {clp.sum():,.0f} {cur}",
-        file=out,
-    )
+    if show_profit:
+        print(
+            f"customer equity (stage-shaped CLP, default profile, d = 10%): {clp.sum():,.0f} {cur}",
+            file=out,
+        )
     print("largest accounts:", file=out)
     for i in np.argsort(sales)[::-1][:5].tolist():
+        extra = f"  ABC {abc[i]}" if show_profit else ""
+        money = f"  CLP {clp[i]:>12,.0f} {cur}" if show_profit else f" {cur}"
         print(
-            f"  {p.ids[i]}  {p['name'][i]:<20} grade {grades[i]}  class {classes[i]}  "
-            f"{p['stage'][i]:<11} sales {sales[i]:>12,.0f}  CLP {clp[i]:>12,.0f} {cur}",
+            f"  {p.ids[i]}  {p['name'][i]:<20} grade {grades[i]}{extra}  "
+            f"{p['stage'][i]:<11} sales {sales[i]:>12,.0f}{money}",
             file=out,
         )
     return 0
@@ -208,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = sys.stdout
     try:
         if args.command == "demo":
-            return _demo(out)
+            return _demo(out, args.role, args.access_policy)
         if args.command == "summarize":
             return _summarize(args.path, args.time_unit, args.observation_end, out)
     except BrokenPipeError:  # e.g. `kamcore demo | head`: the reader left, not an error
