@@ -1,0 +1,172 @@
+"""Per-customer results as columns: one protocol, frames, notebook display, pickling.
+
+A per-customer result holds ``ids`` (shape (N,)) and N-long arrays. It exposes
+them through :class:`Columnar` — ``ids`` plus ``columns()``, an ordered mapping
+``name -> 1-D array`` aligned with ``ids`` (ids excluded). Everything that turns
+a result into a table goes through that one protocol:
+
+* :func:`kamcore.io.frames.to_frame` (the one frame function, via narwhals);
+* :meth:`CustomerColumns.to_frame`, the thin method every such result has; it
+  imports :mod:`kamcore.io.frames` only when called, by module name, so the
+  capability packages do not depend on the frame layer;
+* :meth:`CustomerColumns._repr_html_`, the notebook table.
+
+:class:`FrozenArrays` makes pickling and :func:`copy.deepcopy` keep read-only
+arrays read-only (numpy hands back writeable arrays otherwise).
+
+This module uses numpy and the standard library only.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+from collections.abc import Mapping
+from typing import Any, Final, Protocol, cast, runtime_checkable
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from kamcore._params import readonly
+
+__all__ = [
+    "Columnar",
+    "CustomerColumns",
+    "FrozenArrays",
+    "html_table",
+    "short_repr",
+]
+
+#: rows shown by ``_repr_html_``
+HTML_ROWS: Final = 5
+
+
+@runtime_checkable
+class Columnar(Protocol):
+    """Anything keyed by customer: ``ids`` and aligned 1-D ``columns()``."""
+
+    @property
+    def ids(self) -> NDArray[np.str_]:
+        """Customer ids, shape (N,)."""
+
+    def columns(self) -> Mapping[str, NDArray[Any]]:
+        """Per-customer columns by name, each of shape (N,), ids excluded."""
+
+
+def _rebuild(cls: type, state: tuple[tuple[str, Any, bool], ...]) -> Any:
+    self: Any = object.__new__(cls)
+    for name, value, frozen in state:
+        if frozen and isinstance(value, np.ndarray):
+            value = readonly(value)
+        object.__setattr__(self, name, value)
+    return self
+
+
+class FrozenArrays:
+    """Mixin for attrs classes: pickle and deepcopy keep read-only arrays read-only."""
+
+    __slots__ = ()
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        state = []
+        for field in attrs.fields(cast(Any, type(self))):
+            value = getattr(self, field.name)
+            frozen = isinstance(value, np.ndarray) and not value.flags.writeable
+            state.append((field.name, value, frozen))
+        return (_rebuild, (type(self), tuple(state)))
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.6g}"
+    return str(value)
+
+
+def html_table(
+    title: str,
+    ids: NDArray[Any],
+    columns: Mapping[str, NDArray[Any]],
+    *,
+    currencies: Mapping[str, str] | None = None,
+    id_column: str = "id",
+) -> str:
+    """Return an escaped HTML table: the first rows, each column's dtype and currency.
+
+    Every id, name and value is HTML-escaped. The caption reads
+    ``"<title>: N rows x K columns"`` (the id column not counted).
+    """
+    currencies = currencies or {}
+    esc = html.escape
+    n = int(ids.shape[0])
+    head = [f"<th>{esc(id_column)}</th>"]
+    types = ["<td><i>str</i></td>"]
+    for name, col in columns.items():
+        head.append(f"<th>{esc(str(name))}</th>")
+        kind = col.dtype.str.lstrip("<|>=")
+        if name in currencies:
+            kind += f" [{currencies[name]}]"
+        types.append(f"<td><i>{esc(kind)}</i></td>")
+    rows = []
+    for i in range(min(n, HTML_ROWS)):
+        cells = [f"<th>{esc(str(ids[i]))}</th>"]
+        cells.extend(f"<td>{esc(_cell(col[i]))}</td>" for col in columns.values())
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    if n > HTML_ROWS:
+        rows.append(f"<tr><td colspan='{len(columns) + 1}'>… {n - HTML_ROWS} more rows</td></tr>")
+    return (
+        "<table class='kamcore'>"
+        f"<caption>{esc(title)}: {n} rows x {len(columns)} columns</caption>"
+        "<thead><tr>" + "".join(head) + "</tr><tr>" + "".join(types) + "</tr></thead>"
+        "<tbody>" + "".join(rows) + "</tbody></table>"
+    )
+
+
+def short_repr(obj: Any, n: int, names: Any, **scalars: Any) -> str:
+    """Return ``Name(n=N, columns=[...], key=value)`` without any array values."""
+    cols = ", ".join(str(x) for x in names)
+    if len(cols) > 200:
+        cols = cols[:197] + "..."
+    extra = "".join(f", {k}={v!r}" for k, v in scalars.items())
+    return f"{type(obj).__name__}(n={n}, columns=[{cols}]{extra})"
+
+
+class CustomerColumns(FrozenArrays):
+    """Mixin for per-customer results: ``to_frame``, notebook display, a short repr.
+
+    The class provides ``ids`` and ``columns()`` (the :class:`Columnar`
+    protocol) and is declared with ``repr=False`` so that this short repr is
+    used.
+    """
+
+    __slots__ = ()
+
+    def columns(self) -> Mapping[str, NDArray[Any]]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def to_frame(self, backend: str = "pandas", *, id_column: str = "id") -> Any:
+        """Return the per-customer columns as a frame keyed by customer id.
+
+        See :func:`kamcore.io.frames.to_frame` (the id column comes first,
+        then :meth:`columns` in order).
+
+        Parameters
+        ----------
+        backend : {"pandas", "polars", "pyarrow"}
+            The frame library (installed separately).
+        id_column
+            Name of the id column.
+        """
+        frames = importlib.import_module("kamcore.io.frames")
+        return frames.to_frame(self, backend, id_column=id_column)
+
+    def _repr_html_(self) -> str:
+        return html_table(type(self).__name__, _ids(self), self.columns())
+
+    def __repr__(self) -> str:
+        return short_repr(self, int(_ids(self).shape[0]), self.columns())
+
+
+def _ids(obj: Any) -> NDArray[Any]:
+    ids: NDArray[Any] = obj.ids
+    return ids
