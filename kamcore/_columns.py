@@ -141,8 +141,19 @@ class CustomerColumns(FrozenArrays):
 
     __slots__ = ()
 
-    def columns(self) -> Mapping[str, NDArray[Any]]:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def columns(self) -> Mapping[str, NDArray[Any]]:
+        """Return the per-customer columns by name (ids excluded), shape (N,) each.
+
+        By default every 1-D array field of length N other than ``ids``, in
+        field order.
+        """
+        n = int(_ids(self).shape[0])
+        out: dict[str, NDArray[Any]] = {}
+        for field in attrs.fields(cast(Any, type(self))):
+            value = getattr(self, field.name)
+            if field.name != "ids" and isinstance(value, np.ndarray) and value.shape == (n,):
+                out[field.name] = value
+        return out
 
     def to_frame(self, backend: str = "pandas", *, id_column: str = "id") -> Any:
         """Return the per-customer columns as a frame keyed by customer id.
