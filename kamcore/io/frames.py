@@ -279,7 +279,7 @@ def _stored_currencies(frame: Any) -> dict[str, str]:
             if key.startswith("currency."):
                 out[key.removeprefix("currency.")] = v.decode() if isinstance(v, bytes) else str(v)
         return out
-    if type(frame).__module__.split(".")[0] == "pyarrow":
+    if schema is not None and type(frame).__module__.split(".")[0] == "pyarrow":
         out = {}
         for field in schema:  # Arrow field metadata {"currency": code}
             code = (field.metadata or {}).get(b"currency")
