@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import importlib
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Final, Protocol, cast, runtime_checkable
 
 import attrs
@@ -54,27 +55,47 @@ class Columnar(Protocol):
         """Per-customer columns by name, each of shape (N,), ids excluded."""
 
 
-def _rebuild(cls: type, state: tuple[tuple[str, Any, bool], ...]) -> Any:
+def _freeze(value: Any) -> Any:
+    """Encode a field for pickling: read-only arrays and mapping proxies are tagged."""
+    if isinstance(value, np.ndarray):
+        return ("array", value, not value.flags.writeable)
+    if isinstance(value, MappingProxyType):
+        return ("proxy", {k: _freeze(v) for k, v in value.items()}, False)
+    return ("value", value, False)
+
+
+def _thaw(tagged: tuple[str, Any, bool]) -> Any:
+    kind, value, frozen = tagged
+    if kind == "array":
+        return readonly(value) if frozen else value
+    if kind == "proxy":
+        return MappingProxyType({k: _thaw(v) for k, v in value.items()})
+    return value
+
+
+def _rebuild(cls: type, state: tuple[tuple[str, Any], ...]) -> Any:
     self: Any = object.__new__(cls)
-    for name, value, frozen in state:
-        if frozen and isinstance(value, np.ndarray):
-            value = readonly(value)
-        object.__setattr__(self, name, value)
+    for name, tagged in state:
+        object.__setattr__(self, name, _thaw(tagged))
     return self
 
 
 class FrozenArrays:
-    """Mixin for attrs classes: pickle and deepcopy keep read-only arrays read-only."""
+    """Mixin for attrs classes: pickle and deepcopy keep read-only arrays read-only.
+
+    numpy unpickles every array writeable and :class:`types.MappingProxyType`
+    cannot be pickled at all; this rebuilds the object field by field with
+    read-only arrays frozen again and mapping proxies re-wrapped.
+    """
 
     __slots__ = ()
 
     def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
-        state = []
-        for field in attrs.fields(cast(Any, type(self))):
-            value = getattr(self, field.name)
-            frozen = isinstance(value, np.ndarray) and not value.flags.writeable
-            state.append((field.name, value, frozen))
-        return (_rebuild, (type(self), tuple(state)))
+        state = tuple(
+            (field.name, _freeze(getattr(self, field.name)))
+            for field in attrs.fields(cast(Any, type(self)))
+        )
+        return (_rebuild, (type(self), state))
 
 
 def _cell(value: Any) -> str:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import html_table
 from kamcore._params import fail_where, readonly, unknown_column
 from kamcore.domain import check_currency
 from kamcore.errors import (
@@ -499,7 +500,21 @@ class Portfolio:
 
     def __repr__(self) -> str:
         cols = ", ".join(f"{k}:{v.dtype.str.lstrip('<|>=')}" for k, v in self._columns.items())
+        if len(cols) > 300:
+            cols = cols[:297] + "..."
         return f"Portfolio(n={len(self)}, columns=[{cols}])"
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the first rows, column types, money currencies, N x K (escaped)."""
+        return html_table("Portfolio", self._ids, self._columns, currencies=self._currencies)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickle, copy and deepcopy rebuild through _trusted, so the arrays come
+        # back read-only and the mappings frozen
+        return (
+            _restore,
+            (self._ids, dict(self._columns), dict(self._currencies), self._nullable),
+        )
 
     def index_of(self, ids: ArrayLike) -> NDArray[np.int64]:
         """Return the row positions of ``ids``.
@@ -663,3 +678,15 @@ class Portfolio:
         }
         null = frozenset().union(*(p._nullable for p in parts))
         return cls._trusted(readonly(ids), cols, first._currencies, null)
+
+
+def _restore(
+    ids: NDArray[np.str_],
+    columns: dict[str, NDArray[Any]],
+    currencies: dict[str, str],
+    nullable: frozenset[str],
+) -> Portfolio:
+    """Rebuild a pickled Portfolio; every array read-only again."""
+    return Portfolio._trusted(
+        readonly(ids), {k: readonly(v) for k, v in columns.items()}, currencies, nullable
+    )

@@ -40,6 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize  # type: ignore[import-untyped]
 
+from kamcore._columns import FrozenArrays
 from kamcore._optional import single_threaded_blas
 from kamcore._params import (
     NONNEGATIVE,
@@ -127,7 +128,7 @@ def _curve_params(a: ArrayLike, b: ArrayLike) -> tuple[FloatArray, FloatArray]:
 
 
 @attrs.frozen(eq=False)
-class ExponentialResponse:
+class ExponentialResponse(FrozenArrays):
     r"""Saturating response :math:`f_i(x) = a_i (1 - e^{-b_i x})`.
 
     ``a_i`` is the most profit extra effort can bring (currency), ``b_i`` how
@@ -177,7 +178,7 @@ class ExponentialResponse:
 
 
 @attrs.frozen(eq=False)
-class LogResponse:
+class LogResponse(FrozenArrays):
     r"""Unbounded diminishing response :math:`f_i(x) = a_i \ln(1 + b_i x)`.
 
     Marginal :math:`a_i b_i / (1 + b_i x)`, inverse marginal
@@ -222,7 +223,7 @@ class LogResponse:
 
 
 @attrs.frozen(eq=False)
-class Allocation:
+class Allocation(FrozenArrays):
     """An optimal effort allocation.
 
     Attributes

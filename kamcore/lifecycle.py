@@ -41,6 +41,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -134,7 +135,7 @@ _DETECTED_IN_ALL: Final[IntArray] = np.array([_ALL.index(s) for s in DETECTED_ST
 
 
 @attrs.frozen(eq=False)
-class StageDetection:
+class StageDetection(FrozenArrays):
     """Proposed lifecycle stage per account; every array has shape (N,).
 
     Attributes

@@ -38,6 +38,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import (
     NONNEGATIVE,
     PROBABILITY,
@@ -336,7 +337,7 @@ def _array_eq(a: NDArray[Any] | None, b: NDArray[Any] | None) -> bool:
 
 
 @attrs.frozen
-class CustomerEquity:
+class CustomerEquity(FrozenArrays):
     """Customer equity: the sum of customer lifetime profits, overall and per segment.
 
     Parameters

@@ -65,6 +65,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike
 
+from kamcore._columns import FrozenArrays
 from kamcore._fitting import (
     collapse_rows,
 )
@@ -148,7 +149,7 @@ def _frozen_floats(value: Any) -> FloatArray:
 
 
 @attrs.frozen(eq=False)
-class CustomerProfit:
+class CustomerProfit(FrozenArrays):
     r"""Expected discounted lifetime profit per customer and its parts.
 
     All fields are read-only float64 arrays of shape ``(n,)`` (one per customer),

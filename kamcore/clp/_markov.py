@@ -30,6 +30,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -142,7 +143,7 @@ def _arrays_equal(a: NDArray[Any], b: NDArray[Any]) -> bool:
 
 # ----------------------------------------------------------------- the model
 @attrs.frozen
-class MarkovChain:
+class MarkovChain(FrozenArrays):
     r"""A customer migration model: transition matrix, rewards and discount rate.
 
     Parameters
@@ -321,7 +322,7 @@ def _transition_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
 
 
 @attrs.frozen
-class TransitionEstimate:
+class TransitionEstimate(FrozenArrays):
     """Maximum-likelihood transition matrix estimated from migration counts.
 
     Parameters

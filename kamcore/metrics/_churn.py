@@ -26,6 +26,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -59,7 +60,7 @@ def _ro(value: Any) -> Any:
 
 
 @attrs.frozen(eq=False)
-class ChurnBreakdown:
+class ChurnBreakdown(FrozenArrays):
     """Counts and shares of churn by type or by cause (read-only arrays).
 
     Attributes

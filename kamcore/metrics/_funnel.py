@@ -34,6 +34,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import (
     NONNEGATIVE,
     PROBABILITY,
@@ -76,7 +77,7 @@ def _stages(stage: ArrayLike) -> IntArray:
 
 
 @attrs.frozen(eq=False)
-class PipelineValue:
+class PipelineValue(FrozenArrays):
     r"""The value of the open pipeline, per open stage (read-only arrays).
 
     Attributes
@@ -149,7 +150,7 @@ def pipeline_value(stage: ArrayLike, amount: ArrayLike, probability: ArrayLike) 
 
 
 @attrs.frozen(eq=False)
-class FunnelConversion:
+class FunnelConversion(FrozenArrays):
     """Stage-to-stage conversion and the win rate (read-only arrays).
 
     Attributes

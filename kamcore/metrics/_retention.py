@@ -40,6 +40,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -176,7 +177,7 @@ def growth_rate(values: ArrayLike, *, axis: int = -1) -> FloatArray:
 
 
 @attrs.frozen(eq=False)
-class PeriodMetrics:
+class PeriodMetrics(FrozenArrays):
     """Customer flows and sales per period; every array has shape (P,).
 
     Attributes
@@ -339,7 +340,7 @@ def period_metrics(
 
 
 @attrs.frozen(eq=False)
-class CohortRetention:
+class CohortRetention(FrozenArrays):
     """Acquisition-cohort x age retention table (the cohort triangle).
 
     Rows are cohorts (customers whose first purchase fell in the same period,
@@ -467,7 +468,7 @@ def cohort_retention(
 
 
 @attrs.frozen(eq=False)
-class PeriodMatrix:
+class PeriodMatrix(FrozenArrays):
     """A customers x periods matrix of summed amounts (e.g. revenue per account per year).
 
     Attributes

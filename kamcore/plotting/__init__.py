@@ -11,6 +11,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._optional import require
 from kamcore._params import NONNEGATIVE, as_float_array, readonly
 from kamcore.errors import InvalidParameterError
@@ -20,7 +21,7 @@ __all__ = ["LorenzCurveDisplay"]
 
 
 @attrs.frozen(eq=False)
-class LorenzCurveDisplay:
+class LorenzCurveDisplay(FrozenArrays):
     """The Lorenz curve of a value column: share of accounts vs share of value.
 
     Attributes

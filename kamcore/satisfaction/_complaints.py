@@ -33,6 +33,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import IntArray, fail_where, readonly, same_length
 from kamcore.domain import Complaint
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
@@ -65,7 +66,7 @@ def _dates(values: ArrayLike, name: str, *, allow_missing: bool) -> NDArray[np.d
 
 
 @attrs.frozen(eq=False)
-class ComplaintKpis:
+class ComplaintKpis(FrozenArrays):
     """Complaint-handling indicators (frozen; arrays read-only).
 
     Attributes

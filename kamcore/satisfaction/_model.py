@@ -45,6 +45,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import FloatArray, IntArray, readonly
 from kamcore._portfolio import Portfolio
 from kamcore.domain._customer import FrozenMap
@@ -207,7 +208,7 @@ def _derive(
 
 # ---------------------------------------------------------------------- results
 @attrs.frozen(eq=False)
-class SatisfactionResult:
+class SatisfactionResult(FrozenArrays):
     """Gap scores of one variant: per item, dimension and overall; per respondent and customer.
 
     Arrays are read-only; NaN marks a missing figure and always sits next to a

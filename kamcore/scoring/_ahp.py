@@ -35,6 +35,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import (
     POSITIVE,
     FloatArray,
@@ -94,7 +95,7 @@ def random_index(n: int) -> float:
 
 
 @attrs.frozen(eq=False)
-class AHPResult:
+class AHPResult(FrozenArrays):
     """Weights and consistency of one pairwise-comparison matrix.
 
     Attributes

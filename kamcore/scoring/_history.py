@@ -31,7 +31,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._columns import CustomerColumns
+from kamcore._columns import CustomerColumns, FrozenArrays
 from kamcore._params import FloatArray, IntArray, fail_where, readonly
 from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
 
@@ -268,7 +268,7 @@ class Grading(CustomerColumns):
 
 
 @attrs.frozen(eq=False)
-class MigrationMatrix:
+class MigrationMatrix(FrozenArrays):
     """Grade-migration counts between two gradings.
 
     Attributes

@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import FloatArray, IntArray, as_float_array, as_int_array
 from kamcore._params import readonly as _freeze
 from kamcore._params import same_length as _same_length
@@ -383,7 +384,7 @@ def _frame_column(frame: Any, name: Any) -> Any:
 
 
 @attrs.frozen(eq=False, init=False, repr=False)
-class TransactionLog:
+class TransactionLog(FrozenArrays):
     """A validated, read-only transaction log of M rows, stored column by column.
 
     One row per transaction. Columns (each a read-only numpy array of shape (M,)):
