@@ -30,11 +30,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamcore._params import readonly
+from kamcore.errors import InvalidParameterError
 
 __all__ = [
     "Columnar",
     "CustomerColumns",
     "FrozenArrays",
+    "customer_ids",
     "html_table",
     "short_repr",
 ]
@@ -97,6 +99,30 @@ class FrozenArrays:
         )
         return (_rebuild, (type(self), state))
 
+    def __repr__(self) -> str:
+        # used by classes declared with ``repr=False``: arrays longer than a few
+        # values are summarised by dtype and shape, so the repr stays short
+        parts = [
+            f"{field.name}={_brief(getattr(self, field.name))}"
+            for field in attrs.fields(cast(Any, type(self)))
+            if field.repr
+        ]
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+
+#: arrays with at most this many values are shown in full by reprs
+_SHOWN: Final = 6
+
+
+def _brief(value: Any) -> str:
+    """Return a short repr: small arrays in full, larger ones as dtype and shape."""
+    if isinstance(value, np.ndarray):
+        if value.size <= _SHOWN:
+            return " ".join(repr(value).split())
+        return f"<array {value.dtype.str.lstrip('<|>=')} {value.shape}>"
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
 
 def _cell(value: Any) -> str:
     if isinstance(value, (float, np.floating)):
@@ -148,7 +174,7 @@ def short_repr(obj: Any, n: int, names: Any, **scalars: Any) -> str:
     cols = ", ".join(str(x) for x in names)
     if len(cols) > 200:
         cols = cols[:197] + "..."
-    extra = "".join(f", {k}={v!r}" for k, v in scalars.items())
+    extra = "".join(f", {k}={_brief(v)}" for k, v in scalars.items())
     return f"{type(obj).__name__}(n={n}, columns=[{cols}]{extra})"
 
 
@@ -196,9 +222,27 @@ class CustomerColumns(FrozenArrays):
         return html_table(type(self).__name__, _ids(self), self.columns())
 
     def __repr__(self) -> str:
-        return short_repr(self, int(_ids(self).shape[0]), self.columns())
+        cols = self.columns()
+        n = len(next(iter(cols.values()))) if cols else int(_ids(self).shape[0])
+        scalars = {
+            field.name: getattr(self, field.name)
+            for field in attrs.fields(cast(Any, type(self)))
+            if field.repr
+            and not isinstance(getattr(self, field.name), np.ndarray)
+            and getattr(self, field.name) is not None
+        }
+        return short_repr(self, n, cols, **scalars)
+
+
+def customer_ids(obj: Any) -> NDArray[Any]:
+    """Return ``obj.ids``, or raise when a result was built without ids."""
+    return _ids(obj)
 
 
 def _ids(obj: Any) -> NDArray[Any]:
-    ids: NDArray[Any] = obj.ids
+    ids: NDArray[Any] | None = obj.ids
+    if ids is None:
+        raise InvalidParameterError(
+            f"this {type(obj).__name__} has no customer ids; pass ids= when building it."
+        )
     return ids

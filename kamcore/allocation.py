@@ -127,7 +127,7 @@ def _curve_params(a: ArrayLike, b: ArrayLike) -> tuple[FloatArray, FloatArray]:
     return ra, rb
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class ExponentialResponse(FrozenArrays):
     r"""Saturating response :math:`f_i(x) = a_i (1 - e^{-b_i x})`.
 
@@ -177,7 +177,7 @@ class ExponentialResponse(FrozenArrays):
         return effort
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class LogResponse(FrozenArrays):
     r"""Unbounded diminishing response :math:`f_i(x) = a_i \ln(1 + b_i x)`.
 
@@ -222,7 +222,7 @@ class LogResponse(FrozenArrays):
         return np.maximum(self.a / lam - 1.0 / self.b, 0.0)
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Allocation(FrozenArrays):
     """An optimal effort allocation.
 

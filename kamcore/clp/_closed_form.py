@@ -336,7 +336,7 @@ def _array_eq(a: NDArray[Any] | None, b: NDArray[Any] | None) -> bool:
     return bool(np.array_equal(a, b))
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class CustomerEquity(FrozenArrays):
     """Customer equity: the sum of customer lifetime profits, overall and per segment.
 

@@ -148,7 +148,7 @@ def _frozen_floats(value: Any) -> FloatArray:
     return readonly(np.array(value, dtype=np.float64))
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class CustomerProfit(FrozenArrays):
     r"""Expected discounted lifetime profit per customer and its parts.
 

@@ -142,7 +142,7 @@ def _arrays_equal(a: NDArray[Any], b: NDArray[Any]) -> bool:
 
 
 # ----------------------------------------------------------------- the model
-@attrs.frozen
+@attrs.frozen(repr=False)
 class MarkovChain(FrozenArrays):
     r"""A customer migration model: transition matrix, rewards and discount rate.
 
@@ -321,7 +321,7 @@ def _transition_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
     return bool(np.array_equal(a, b))
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class TransitionEstimate(FrozenArrays):
     """Maximum-likelihood transition matrix estimated from migration counts.
 

@@ -23,7 +23,7 @@ from typing import Any, Final, Literal
 
 import numpy as np
 
-from kamcore._columns import Columnar
+from kamcore._columns import Columnar, customer_ids
 from kamcore._optional import require
 from kamcore._params import unknown_column
 from kamcore._portfolio import Portfolio
@@ -93,7 +93,7 @@ def to_frame(portfolio: Any, backend: Backend = "pandas", *, id_column: str = "i
         columns: Mapping[str, Any] = {n: portfolio[n] for n in portfolio.column_names}
         currencies = dict(portfolio.currencies)
     elif isinstance(portfolio, Columnar):
-        ids = portfolio.ids
+        ids = customer_ids(portfolio)
         columns = portfolio.columns()
         currencies = {}
     else:

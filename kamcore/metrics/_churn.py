@@ -59,7 +59,7 @@ def _ro(value: Any) -> Any:
     return readonly(np.array(value, copy=True))
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class ChurnBreakdown(FrozenArrays):
     """Counts and shares of churn by type or by cause (read-only arrays).
 

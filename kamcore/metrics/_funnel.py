@@ -76,7 +76,7 @@ def _stages(stage: ArrayLike) -> IntArray:
     return s
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class PipelineValue(FrozenArrays):
     r"""The value of the open pipeline, per open stage (read-only arrays).
 
@@ -149,7 +149,7 @@ def pipeline_value(stage: ArrayLike, amount: ArrayLike, probability: ArrayLike) 
     )
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class FunnelConversion(FrozenArrays):
     """Stage-to-stage conversion and the win rate (read-only arrays).
 

@@ -40,7 +40,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._columns import FrozenArrays
+from kamcore._columns import CustomerColumns, FrozenArrays
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -176,7 +176,7 @@ def growth_rate(values: ArrayLike, *, axis: int = -1) -> FloatArray:
 # ------------------------------------------------------------ period metrics
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class PeriodMetrics(FrozenArrays):
     """Customer flows and sales per period; every array has shape (P,).
 
@@ -339,7 +339,7 @@ def period_metrics(
 # ------------------------------------------------------------ cohort matrix
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class CohortRetention(FrozenArrays):
     """Acquisition-cohort x age retention table (the cohort triangle).
 
@@ -467,8 +467,8 @@ def cohort_retention(
 # ----------------------------------------------------- customers x periods
 
 
-@attrs.frozen(eq=False)
-class PeriodMatrix(FrozenArrays):
+@attrs.frozen(eq=False, repr=False)
+class PeriodMatrix(CustomerColumns):
     """A customers x periods matrix of summed amounts (e.g. revenue per account per year).
 
     Attributes
@@ -484,6 +484,10 @@ class PeriodMatrix(FrozenArrays):
     ids: NDArray[Any]
     periods: NDArray[Any]
     values: FloatArray
+
+    def columns(self) -> dict[str, NDArray[Any]]:
+        """Return one column per period (named by the period as text), shape (N,) each."""
+        return {str(p): self.values[:, j] for j, p in enumerate(self.periods)}
 
 
 def period_values(

@@ -20,7 +20,7 @@ from kamcore.metrics import gini, lorenz_curve
 __all__ = ["LorenzCurveDisplay"]
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class LorenzCurveDisplay(FrozenArrays):
     """The Lorenz curve of a value column: share of accounts vs share of value.
 

@@ -94,7 +94,7 @@ def random_index(n: int) -> float:
     return RANDOM_INDEX[int(n)]
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class AHPResult(FrozenArrays):
     """Weights and consistency of one pairwise-comparison matrix.
 

@@ -267,7 +267,7 @@ class Grading(CustomerColumns):
         )
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class MigrationMatrix(FrozenArrays):
     """Grade-migration counts between two gradings.
 
