@@ -228,8 +228,9 @@ class CustomerColumns(FrozenArrays):
             field.name: getattr(self, field.name)
             for field in attrs.fields(cast(Any, type(self)))
             if field.repr
-            and not isinstance(getattr(self, field.name), np.ndarray)
             and getattr(self, field.name) is not None
+            # arrays and nested per-customer results are among the columns already
+            and not isinstance(getattr(self, field.name), (np.ndarray, CustomerColumns))
         }
         return short_repr(self, n, cols, **scalars)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -49,21 +51,77 @@ def test_score_result_and_summary_html():
     assert "<th>frequency</th>" in out
 
 
-@pytest.mark.parametrize("n", [10_000])
-def test_reprs_stay_short_on_big_results(n):
+N = 10_000
+
+
+def _big_results():
+    """One 10k-row instance of every public result class that holds per-customer arrays."""
+    from kamcore.allocation import ExponentialResponse, allocate
+    from kamcore.clp import customer_lifetime_profit
+    from kamcore.io import json as kjson
+    from kamcore.lifecycle import detect_stages
+    from kamcore.loyalty import cross_sell
+    from kamcore.metrics import order_cycles, period_values
+    from kamcore.plotting import LorenzCurveDisplay
+    from kamcore.satisfaction import (
+        Instrument,
+        SatisfactionModel,
+        SurveyResponses,
+        complaint_kpis,
+        nps,
+    )
+    from kamcore.scoring import Grading
+    from kamcore.transactions import TransactionLog, calibration_holdout
+
     rng = np.random.default_rng(0)
-    ids = [f"customer-{i}" for i in range(n)]
-    objs = [
-        Portfolio.from_columns(ids, {"v": rng.random(n)}),
-        ScoreResult("demo", ids, rng.random(n)),
-        summarize_transactions(
-            ids, np.datetime64("2024-01-01") + rng.integers(0, 300, n), rng.random(n)
+    ids = np.array([f"customer-{i}" for i in range(N)])
+    tx_ids = np.concatenate([ids, ids, ids])
+    days = np.datetime64("2024-01-01") + rng.integers(0, 360, 3 * N)
+    amounts = rng.random(3 * N) * 100
+    log = TransactionLog(tx_ids, days, amounts, main_business=rng.random(3 * N) < 0.5)
+    model = kjson.loads(
+        (Path(__file__).parent / "data" / "json_documents" / "BetaGeoBetaBinom.json").read_text()
+    )
+    inst = Instrument(["a", "b", "c"], ["x", "x", "y"], dimensions=["x", "y"])
+    survey = SurveyResponses(
+        inst, ids, rng.integers(1, 8, (N, 3)).astype(float), expectation=np.full((N, 3), 5.0)
+    )
+    return {
+        "Portfolio": Portfolio.from_columns(ids, {"v": rng.random(N)}),
+        "ScoreResult": ScoreResult("demo", ids, rng.random(N)),
+        "TransactionLog": log,
+        "TransactionSummary": summarize_transactions(log),
+        "CalibrationHoldout": calibration_holdout(log, calibration_end="2024-06-30"),
+        "Grading": Grading("2024-12-31", ids, rng.choice(["A", "B"], N), levels=("A", "B")),
+        "CrossSell": cross_sell(log),
+        "OrderCycles": order_cycles(log),
+        "PeriodMatrix": period_values(log, freq="Q"),
+        "NpsResult": nps(rng.integers(0, 11, 3 * N), tx_ids),
+        "ComplaintKpis": complaint_kpis(ids, days[:N], days[:N] + 3),
+        "SatisfactionResult": SatisfactionModel().evaluate(survey),
+        "StageDetection": detect_stages(rng.random((N, 8)) * 100, ids=ids),
+        "Allocation": allocate(ExponentialResponse(rng.random(N) * 100 + 1, np.full(N, 0.1)), 50.0),
+        "LorenzCurveDisplay": LorenzCurveDisplay.from_values(rng.random(N)),
+        "CustomerProfit": customer_lifetime_profit(
+            model,
+            frequency=np.full(N, 3),
+            recency=np.full(N, 5),
+            T=6,
+            spend=100.0,
+            margin_rate=0.25,
+            discount_rate=0.1,
+            n_periods=5,
         ),
-    ]
-    for obj in objs:
-        text = repr(obj)
-        assert len(text) < 500, (type(obj).__name__, len(text))
-        assert "customer-1" not in text
+    }
+
+
+@pytest.mark.parametrize("kind", sorted(_big_results()))
+def test_reprs_stay_short_on_10k_rows(kind):
+    obj = _big_results()[kind]
+    text = repr(obj)
+    assert len(text) < 500, (kind, len(text), text[:200])
+    assert "customer-1" not in text
+    assert "array([" not in text
 
 
 def test_transaction_log_html():

@@ -9,9 +9,16 @@ from hypothesis import strategies as st
 
 from kamcore.errors import InvalidParameterError, SchemaError
 from kamcore.io import frames
+from kamcore.lifecycle import detect_stages
 from kamcore.loyalty import cross_sell
-from kamcore.metrics import order_cycles
-from kamcore.satisfaction import nps
+from kamcore.metrics import order_cycles, period_values
+from kamcore.satisfaction import (
+    Instrument,
+    SatisfactionModel,
+    SurveyResponses,
+    complaint_kpis,
+    nps,
+)
 from kamcore.scoring import Grading, ScoreResult
 from kamcore.transactions import calibration_holdout, summarize_transactions
 
@@ -77,6 +84,24 @@ def _results():
     cross = cross_sell(IDS, AMOUNTS, MAIN)
     cycles = order_cycles(IDS, DATES, min_gaps=2)
     by_customer = nps([10, 0, 7, 9, 3, 10, 8, 9], IDS).by_customer
+    inst = Instrument(["a", "b", "c"], ["x", "x", "y"], dimensions=["x", "y"])
+    survey = SurveyResponses(
+        inst,
+        ["C2", "C1", "C2"],
+        perception=[[5, 6, 4], [4, np.nan, 6], [7, 7, 3]],
+        expectation=[[6, 6, 6], [6, 6, 6], [6, 6, 6]],
+    )
+    satisfaction = SatisfactionModel(weights={"x": 75, "y": 25}).evaluate(survey)
+    complaints = complaint_kpis(
+        ["a", "b", "a", "c"],
+        ["2025-01-01", "2025-01-03", "2025-02-01", "2025-02-10"],
+        ["2025-01-03", "2025-01-09", None, "2025-02-11"],
+    )
+    stages = detect_stages(
+        [[0, 0, 0, 0, 0, 5], [10, 20, 30, 40, 50, 60], [60, 55, 45, 30, 20, 10]],
+        ids=["new", "up", "down"],
+    )
+    matrix = period_values(IDS, DATES, AMOUNTS, freq="Q")
     return {
         "TransactionSummary": summary,
         "CalibrationHoldout": holdout,
@@ -85,6 +110,10 @@ def _results():
         "CrossSell": cross,
         "OrderCycles": cycles,
         "NpsByCustomer": by_customer,
+        "SatisfactionResult": satisfaction,
+        "ComplaintKpis": complaints,
+        "StageDetection": stages,
+        "PeriodMatrix": matrix,
     }
 
 
@@ -183,3 +212,25 @@ def test_polars_currencies_travel_through_arrow():
     derived = pf.with_columns(pl.col("rev") * 2)
     assert dict(frames.from_frame(derived).currencies) == {}
     assert dict(frames.from_frame(derived, currencies={"rev": "EUR"}).currencies) == {"rev": "EUR"}
+
+
+def test_customer_level_columns_match_the_result_arrays():
+    res = _results()
+    sat = res["SatisfactionResult"]
+    cols = sat.columns()
+    assert np.array_equal(cols["dimension.x"], sat.customer_dimension[:, 0], equal_nan=True)
+    assert np.array_equal(cols["dimension_count.y"], sat.customer_dimension_count[:, 1])
+    assert sat.ids.tolist() == ["C1", "C2"]
+    matrix = res["PeriodMatrix"]
+    assert list(matrix.columns()) == [str(p) for p in matrix.periods]
+    assert np.array_equal(np.column_stack(list(matrix.columns().values())), matrix.values)
+    stages = res["StageDetection"]
+    assert stages.columns()["stage"].tolist() == [s.value for s in stages.stages]
+
+
+def test_a_result_without_ids_cannot_become_a_frame():
+    stages = detect_stages([[0, 0, 0, 0, 0, 5], [10, 20, 30, 40, 50, 60]])
+    assert stages.ids is None
+    with pytest.raises(InvalidParameterError, match="no customer ids; pass ids="):
+        stages.to_frame()
+    assert "StageDetection(n=2" in repr(stages)
