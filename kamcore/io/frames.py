@@ -199,7 +199,10 @@ def _columns_of(frame: Any) -> dict[str, Any]:
     if mod == "pandas" and any(not isinstance(c, str) for c in frame.columns):
         frame = frame.set_axis(names, axis=1)
     assert nw is not None
-    data = nw.from_native(frame, eager_only=True)
+    try:
+        data = nw.from_native(frame, eager_only=True)
+    except (TypeError, ValueError, NotImplementedError) as exc:
+        raise SchemaError(f"this frame cannot be read: {exc}") from None
     out: dict[str, Any] = {}
     for name, dtype in data.schema.items():
         tz = getattr(dtype, "time_zone", None)
