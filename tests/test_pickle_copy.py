@@ -354,10 +354,6 @@ def test_deepcopy_and_copy(name):
     assert_same(obj, copy.copy(obj))
 
 
-def _is_eq_false(cls):
-    return cls.__eq__ is object.__eq__ or (attrs.has(cls) and not cls.__dict__.get("__eq__"))
-
-
 def _identity(obj):
     return obj
 

@@ -234,3 +234,17 @@ def test_a_result_without_ids_cannot_become_a_frame():
     with pytest.raises(InvalidParameterError, match="no customer ids; pass ids="):
         stages.to_frame()
     assert "StageDetection(n=2" in repr(stages)
+
+
+def test_pandas_series_inputs_are_read_by_value_not_by_index():
+    pd = pytest.importorskip("pandas")
+    index = [70, 60, 50, 40, 30, 20, 10, 0]
+    ids = pd.Series(IDS, index=index)
+    amounts = pd.Series(AMOUNTS, index=index[::-1])  # a different index: not aligned
+    got = cross_sell(ids, amounts, pd.Series(MAIN, index=index))
+    want = cross_sell(IDS, AMOUNTS, MAIN)
+    assert got.ids.tolist() == want.ids.tolist()
+    assert np.array_equal(got.main, want.main)
+    assert np.array_equal(got.other, want.other)
+    frame = got.to_frame("pandas")
+    assert frame.index.tolist() == list(range(len(want.ids)))  # no index carried over
