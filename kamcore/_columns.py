@@ -181,9 +181,9 @@ def short_repr(obj: Any, n: int, names: Any, **scalars: Any) -> str:
 class CustomerColumns(FrozenArrays):
     """Mixin for per-customer results: ``to_frame``, notebook display, a short repr.
 
-    The class provides ``ids`` and ``columns()`` (the :class:`Columnar`
-    protocol) and is declared with ``repr=False`` so that this short repr is
-    used.
+    The class provides ``ids`` (a field or a property) and may override
+    ``columns()`` (the :class:`Columnar` protocol). Classes declared with
+    ``repr=False`` get the short repr ``Name(n=N, columns=[...], scalars)``.
     """
 
     __slots__ = ()
@@ -194,7 +194,7 @@ class CustomerColumns(FrozenArrays):
         By default every 1-D array field of length N other than ``ids``, in
         field order.
         """
-        n = int(_ids(self).shape[0])
+        n = int(customer_ids(self).shape[0])
         out: dict[str, NDArray[Any]] = {}
         for field in attrs.fields(cast(Any, type(self))):
             value = getattr(self, field.name)
@@ -219,11 +219,16 @@ class CustomerColumns(FrozenArrays):
         return frames.to_frame(self, backend, id_column=id_column)
 
     def _repr_html_(self) -> str:
-        return html_table(type(self).__name__, _ids(self), self.columns())
+        cols = self.columns()
+        ids = getattr(self, "ids", None)
+        if ids is None:  # built without ids: number the rows instead
+            n = len(next(iter(cols.values()))) if cols else 0
+            return html_table(type(self).__name__, np.arange(n), cols, id_column="row")
+        return html_table(type(self).__name__, ids, cols)
 
     def __repr__(self) -> str:
         cols = self.columns()
-        n = len(next(iter(cols.values()))) if cols else int(_ids(self).shape[0])
+        n = len(next(iter(cols.values()))) if cols else int(customer_ids(self).shape[0])
         scalars = {
             field.name: getattr(self, field.name)
             for field in attrs.fields(cast(Any, type(self)))
@@ -237,10 +242,6 @@ class CustomerColumns(FrozenArrays):
 
 def customer_ids(obj: Any) -> NDArray[Any]:
     """Return ``obj.ids``, or raise when a result was built without ids."""
-    return _ids(obj)
-
-
-def _ids(obj: Any) -> NDArray[Any]:
     ids: NDArray[Any] | None = obj.ids
     if ids is None:
         raise InvalidParameterError(

@@ -234,6 +234,9 @@ def test_a_result_without_ids_cannot_become_a_frame():
     with pytest.raises(InvalidParameterError, match="no customer ids; pass ids="):
         stages.to_frame()
     assert "StageDetection(n=2" in repr(stages)
+    html = stages._repr_html_()
+    assert "StageDetection: 2 rows x 6 columns" in html
+    assert "<th>row</th>" in html
 
 
 def test_pandas_series_inputs_are_read_by_value_not_by_index():
