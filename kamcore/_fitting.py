@@ -51,6 +51,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize, special  # type: ignore[import-untyped]
 
+from kamcore._columns import FrozenArrays
 from kamcore._optional import single_threaded_blas
 from kamcore._params import (
     NONNEGATIVE,
@@ -125,7 +126,7 @@ def _as_labels(value: Sequence[str]) -> tuple[str, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class FitReport:
+class FitReport(FrozenArrays):
     r"""What a maximum-likelihood fit did and how well it did it.
 
     Every fitted model of kamcore carries one as ``fit_report`` (None for a

@@ -17,6 +17,7 @@ EXTRAS: Final[dict[str, str]] = {
     "pandas": "pandas",
     "polars": "polars",
     "pyarrow": "arrow",
+    "narwhals": "pandas",
     "matplotlib": "plot",
     "matplotlib.pyplot": "plot",
     "threadpoolctl": "fast",

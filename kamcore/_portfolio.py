@@ -25,7 +25,6 @@ a :class:`~kamcore.errors.KamcoreError` naming the column.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import HTML_ROWS, html_table
 from kamcore._params import fail_where, readonly, unknown_column
 from kamcore.domain import MONEY_FIELDS, check_currency
 from kamcore.errors import (
@@ -497,26 +497,22 @@ class Portfolio:
 
     def __repr__(self) -> str:
         cols = ", ".join(f"{k}:{v.dtype.str.lstrip('<|>=')}" for k, v in self._columns.items())
+        if len(cols) > 300:
+            cols = cols[:297] + "..."
         return f"Portfolio(n={len(self)}, columns=[{cols}])"
 
-    def _repr_html_(self, max_rows: int = 10) -> str:
-        """Return an HTML table of the first ``max_rows`` rows (money headers show the currency)."""
-        esc = html.escape
-        head = "".join(
-            f"<th>{esc(k)}{esc(f' ({self._currencies[k]})') if k in self._currencies else ''}</th>"
-            for k in self._columns
+    def _repr_html_(self, max_rows: int = HTML_ROWS) -> str:
+        """Notebook display: the first ``max_rows`` rows, column types and currencies (escaped)."""
+        return html_table(
+            "Portfolio", self._ids, self._columns, currencies=self._currencies, max_rows=max_rows
         )
-        shown = min(len(self), max_rows)
-        body = "".join(
-            f"<tr><th>{esc(str(self._ids[i]))}</th>"
-            + "".join(f"<td>{esc(str(v[i]))}</td>" for v in self._columns.values())
-            + "</tr>"
-            for i in range(shown)
-        )
-        more = f"<p>{len(self) - shown:,} more rows</p>" if len(self) > shown else ""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickle, copy and deepcopy rebuild through _trusted, so the arrays come
+        # back read-only and the mappings frozen
         return (
-            f"<div><p>Portfolio of {len(self):,} customers</p><table><thead><tr><th>id</th>{head}"
-            f"</tr></thead><tbody>{body}</tbody></table>{more}</div>"
+            _restore,
+            (self._ids, dict(self._columns), dict(self._currencies), self._nullable),
         )
 
     def index_of(self, ids: ArrayLike) -> NDArray[np.int64]:
@@ -681,3 +677,15 @@ class Portfolio:
         }
         null = frozenset().union(*(p._nullable for p in parts))
         return cls._trusted(readonly(ids), cols, first._currencies, null)
+
+
+def _restore(
+    ids: NDArray[np.str_],
+    columns: dict[str, NDArray[Any]],
+    currencies: dict[str, str],
+    nullable: frozenset[str],
+) -> Portfolio:
+    """Rebuild a pickled Portfolio; every array read-only again."""
+    return Portfolio._trusted(
+        readonly(ids), {k: readonly(v) for k, v in columns.items()}, currencies, nullable
+    )

@@ -40,6 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize  # type: ignore[import-untyped]
 
+from kamcore._columns import FrozenArrays
 from kamcore._optional import single_threaded_blas
 from kamcore._params import (
     NONNEGATIVE,
@@ -126,8 +127,8 @@ def _curve_params(a: ArrayLike, b: ArrayLike) -> tuple[FloatArray, FloatArray]:
     return ra, rb
 
 
-@attrs.frozen(eq=False)
-class ExponentialResponse:
+@attrs.frozen(eq=False, repr=False)
+class ExponentialResponse(FrozenArrays):
     r"""Saturating response :math:`f_i(x) = a_i (1 - e^{-b_i x})`.
 
     ``a_i`` is the most profit extra effort can bring (currency), ``b_i`` how
@@ -176,8 +177,8 @@ class ExponentialResponse:
         return effort
 
 
-@attrs.frozen(eq=False)
-class LogResponse:
+@attrs.frozen(eq=False, repr=False)
+class LogResponse(FrozenArrays):
     r"""Unbounded diminishing response :math:`f_i(x) = a_i \ln(1 + b_i x)`.
 
     Marginal :math:`a_i b_i / (1 + b_i x)`, inverse marginal
@@ -221,8 +222,8 @@ class LogResponse:
         return np.maximum(self.a / lam - 1.0 / self.b, 0.0)
 
 
-@attrs.frozen(eq=False)
-class Allocation:
+@attrs.frozen(eq=False, repr=False)
+class Allocation(FrozenArrays):
     """An optimal effort allocation.
 
     Attributes

@@ -41,6 +41,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import CustomerColumns
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -133,8 +134,8 @@ _LEGAL: Final[NDArray[np.bool_]] = np.array(
 _DETECTED_IN_ALL: Final[IntArray] = np.array([_ALL.index(s) for s in DETECTED_STAGES])
 
 
-@attrs.frozen(eq=False)
-class StageDetection:
+@attrs.frozen(eq=False, repr=False)
+class StageDetection(CustomerColumns):
     """Proposed lifecycle stage per account; every array has shape (N,).
 
     Attributes
@@ -172,6 +173,21 @@ class StageDetection:
 
     def __len__(self) -> int:
         return int(self.codes.shape[0])
+
+    def columns(self) -> dict[str, NDArray[Any]]:
+        """Return the per-account columns: ``stage`` (its value as text), then the figures.
+
+        :meth:`to_frame` needs the ``ids`` given to :func:`detect_stages`.
+        """
+        labels = np.array([s.value for s in DETECTED_STAGES])[self.codes]
+        return {
+            "stage": labels,
+            "level": self.levels,
+            "slope": self.slopes,
+            "relative_slope": self.relative_slopes,
+            "history": self.history,
+            "peak": self.peaks,
+        }
 
     @property
     def stages(self) -> NDArray[np.object_]:

@@ -203,9 +203,11 @@ def test_portfolio_html_escapes_and_shows_currencies() -> None:
     text = p._repr_html_()
     assert "&lt;c1&gt;" in text
     assert "a&amp;b" in text
-    assert "sales (EUR)" in text
+    assert "<th>sales</th>" in text
+    assert "[EUR]" in text  # the currency of the money column
     many = Portfolio.from_columns([f"c{i}" for i in range(12)], {"x": np.arange(12.0)})
-    assert "2 more rows" in many._repr_html_()
+    assert "12 rows x 1 columns" in many._repr_html_()
+    assert "c11" not in many._repr_html_()  # only the head rows are shown
 
 
 def test_view_html_lists_visible_fields_and_withheld_names() -> None:

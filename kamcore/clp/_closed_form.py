@@ -38,6 +38,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import (
     NONNEGATIVE,
     PROBABILITY,
@@ -335,8 +336,8 @@ def _array_eq(a: NDArray[Any] | None, b: NDArray[Any] | None) -> bool:
     return bool(np.array_equal(a, b))
 
 
-@attrs.frozen
-class CustomerEquity:
+@attrs.frozen(repr=False)
+class CustomerEquity(FrozenArrays):
     """Customer equity: the sum of customer lifetime profits, overall and per segment.
 
     Parameters

@@ -65,6 +65,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike
 
+from kamcore._columns import FrozenArrays
 from kamcore._fitting import (
     collapse_rows,
 )
@@ -147,8 +148,8 @@ def _frozen_floats(value: Any) -> FloatArray:
     return readonly(np.array(value, dtype=np.float64))
 
 
-@attrs.frozen(eq=False)
-class CustomerProfit:
+@attrs.frozen(eq=False, repr=False)
+class CustomerProfit(FrozenArrays):
     r"""Expected discounted lifetime profit per customer and its parts.
 
     All fields are read-only float64 arrays of shape ``(n,)`` (one per customer),

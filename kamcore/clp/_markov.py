@@ -30,6 +30,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -141,8 +142,8 @@ def _arrays_equal(a: NDArray[Any], b: NDArray[Any]) -> bool:
 
 
 # ----------------------------------------------------------------- the model
-@attrs.frozen
-class MarkovChain:
+@attrs.frozen(repr=False)
+class MarkovChain(FrozenArrays):
     r"""A customer migration model: transition matrix, rewards and discount rate.
 
     Parameters
@@ -320,8 +321,8 @@ def _transition_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
     return bool(np.array_equal(a, b))
 
 
-@attrs.frozen
-class TransitionEstimate:
+@attrs.frozen(repr=False)
+class TransitionEstimate(FrozenArrays):
     """Maximum-likelihood transition matrix estimated from migration counts.
 
     Parameters

@@ -1,4 +1,7 @@
-"""DataFrame adapters at the edge: Portfolio <-> pandas, polars, pyarrow.
+"""DataFrame adapters at the edge: Portfolio and per-customer results <-> frames.
+
+One layer over pandas, polars and pyarrow through narwhals (the ``narwhals``
+package comes with each frame extra).
 
 The frame libraries are optional (extras ``pandas``, ``polars``, ``arrow``)
 and imported only when a function here is called; a missing one raises
@@ -20,6 +23,7 @@ from typing import Any, Final, Literal
 
 import numpy as np
 
+from kamcore._columns import Columnar, customer_ids
 from kamcore._optional import require
 from kamcore._params import unknown_column
 from kamcore._portfolio import Portfolio
@@ -38,61 +42,99 @@ def _check_id_column(id_column: Any) -> str:
     return id_column
 
 
-def to_frame(portfolio: Portfolio, backend: Backend = "pandas", *, id_column: str = "id") -> Any:
-    """Return the portfolio as a DataFrame (or Arrow table) with an id column first.
+def to_frame(portfolio: Any, backend: Backend = "pandas", *, id_column: str = "id") -> Any:
+    """Return a portfolio or a per-customer result as a frame with an id column first.
+
+    The one conversion to frames: a :class:`~kamcore.Portfolio`, or any
+    per-customer result (``ids`` plus ``columns()``, e.g.
+    :class:`~kamcore.transactions.TransactionSummary`,
+    :class:`~kamcore.scoring.ScoreResult`), becomes a frame through narwhals.
+    Each such result's own ``to_frame`` method calls this function.
 
     Parameters
     ----------
     portfolio
-        The portfolio to convert.
+        The portfolio or per-customer result to convert.
     backend : {"pandas", "polars", "pyarrow"}
         The frame library.
     id_column
-        Name of the id column; must not clash with a portfolio column.
+        Name of the id column; must not clash with another column.
 
     Returns
     -------
     pandas.DataFrame, polars.DataFrame or pyarrow.Table
         Column-wise copies; date and datetime columns keep their resolution
-        where the library supports it; money currencies go to the frame's
-        metadata (pandas ``attrs["currencies"]``, Arrow schema metadata) where
-        the library has a place for it.
+        where the library supports it. Money currencies of a portfolio travel
+        with the frame: pandas ``frame.attrs["currencies"]``; Arrow field
+        metadata ``{"currency": code}`` plus schema metadata
+        ``currency.<column>``; polars frames have no metadata, so the mapping
+        is set as the attribute ``kamcore_currencies`` of the returned frame
+        (kept by that object only — pass ``currencies=`` to :func:`from_frame`
+        for a frame built from it).
 
     Raises
     ------
     InvalidParameterError
-        ``portfolio`` is not a Portfolio, an unknown ``backend``, or an
-        ``id_column`` that is not a non-empty string.
+        ``portfolio`` is neither a Portfolio nor a per-customer result, an
+        unknown ``backend``, or an ``id_column`` that is not a non-empty string.
     SchemaError
-        ``id_column`` clashes with a portfolio column, or the library cannot
-        hold a column.
+        ``id_column`` clashes with a column, or the library cannot hold a column.
+
+    Examples
+    --------
+    >>> p = Portfolio.from_columns(["a", "b"], {"v": [1.5, 2.0]}, currencies={"v": "EUR"})
+    >>> frame = to_frame(p, "pandas")
+    >>> frame.columns.tolist(), frame.attrs["currencies"]
+    (['id', 'v'], {'v': 'EUR'})
     """
-    if not isinstance(portfolio, Portfolio):
-        raise InvalidParameterError(
-            f"'portfolio' must be a kamcore Portfolio; got {type(portfolio).__name__}."
-        )
     id_column = _check_id_column(id_column)
+    if isinstance(portfolio, Portfolio):
+        ids = portfolio.ids
+        columns: Mapping[str, Any] = {n: portfolio[n] for n in portfolio.column_names}
+        currencies = dict(portfolio.currencies)
+    elif isinstance(portfolio, Columnar):
+        ids = customer_ids(portfolio)
+        columns = portfolio.columns()
+        currencies = {}
+    else:
+        raise InvalidParameterError(
+            "'portfolio' must be a kamcore Portfolio or a per-customer result (ids and "
+            f"columns()); got {type(portfolio).__name__}."
+        )
     if backend not in ("pandas", "polars", "pyarrow"):
         raise InvalidParameterError(
             f"'backend' must be one of 'pandas', 'polars', 'pyarrow'; got {backend!r}."
         )
-    if id_column in portfolio:
-        raise SchemaError(f"'id_column' {id_column!r} clashes with a portfolio column.")
-    data: dict[str, Any] = {id_column: np.array(portfolio.ids)}
-    data.update({name: _exact_unit(portfolio[name], backend) for name in portfolio.column_names})
+    if id_column in columns:
+        raise SchemaError(f"'id_column' {id_column!r} clashes with a column of the same name.")
+    data: dict[str, Any] = {id_column: np.array(ids)}
+    data.update({name: _exact_unit(col, backend) for name, col in columns.items()})
     lib = require(backend)
+    nw = require("narwhals")
     try:
-        if backend == "pandas":
-            frame = lib.DataFrame(data)
-            frame.attrs["currencies"] = dict(portfolio.currencies)
-            return frame
-        if backend == "polars":
-            return lib.DataFrame(data)
-        table = lib.table(data)
-        meta = {f"currency.{k}": v for k, v in portfolio.currencies.items()}
-        return table.replace_schema_metadata(meta or None)
+        frame = nw.from_dict(data, backend=lib).to_native()
     except (TypeError, ValueError, OverflowError, NotImplementedError) as exc:
-        raise SchemaError(f"{backend} cannot hold this portfolio's columns: {exc}") from None
+        raise SchemaError(f"{backend} cannot hold these columns: {exc}") from None
+    return _with_currencies(frame, backend, currencies)
+
+
+def _with_currencies(frame: Any, backend: str, currencies: dict[str, str]) -> Any:
+    """Attach money currencies where the frame library has a place for them."""
+    if backend == "pandas":
+        frame.attrs["currencies"] = currencies
+        return frame
+    if backend == "polars":
+        frame.kamcore_currencies = currencies
+        return frame
+    if not currencies:
+        return frame
+    schema = frame.schema
+    fields = [
+        f.with_metadata({"currency": currencies[f.name]}) if f.name in currencies else f
+        for f in schema
+    ]
+    meta = {f"currency.{k}": v for k, v in currencies.items()}
+    return frame.cast(require("pyarrow").schema(fields, metadata=meta))
 
 
 #: datetime64 units from coarse to fine, and the ones each library stores
@@ -118,72 +160,60 @@ def _exact_unit(column: Any, backend: str) -> Any:
     return arr.astype(f"datetime64[{target}]")
 
 
-def _frame_kind(frame: Any) -> str:
-    """Return "pandas", "polars" or "pyarrow", or raise for any other object."""
+def _native_names(frame: Any) -> list[str] | None:
+    """Return the column names of a pandas/polars/Arrow frame, or None for anything else."""
     mod = type(frame).__module__.split(".")[0]
     if mod == "pandas" and isinstance(frame, require("pandas").DataFrame):
-        return "pandas"
-    if mod == "polars":
-        pl = require("polars")
-        if isinstance(frame, pl.DataFrame):
-            return "polars"
-        if isinstance(frame, pl.LazyFrame):
-            raise InvalidParameterError(
-                "'frame' must be a polars DataFrame, not a LazyFrame (the rows are not "
-                "computed yet); call .collect() first."
-            )
+        return [str(c) for c in frame.columns]
     if mod == "pyarrow":
         pa = require("pyarrow")
         if isinstance(frame, (pa.Table, pa.RecordBatch)):
-            return "pyarrow"
-    raise InvalidParameterError(
-        "'frame' must be a pandas or polars DataFrame or a pyarrow Table; got "
-        f"{type(frame).__module__}.{type(frame).__qualname__}."
-    )
-
-
-def _time_zone(kind: str, frame: Any, name: str, position: int) -> str | None:
-    """Return the time zone of a datetime column, or None when it has none."""
-    if kind == "pandas":
-        dtype = frame.dtypes.iloc[position]
-        tz = getattr(dtype, "tz", None)
-    elif kind == "polars":
-        tz = getattr(frame.schema[name], "time_zone", None)
-    else:
-        tz = getattr(frame.schema.field(position).type, "tz", None)
-    return None if tz is None else str(tz)
+            return list(frame.column_names)
+    if mod == "polars" and isinstance(frame, require("polars").DataFrame):
+        return list(frame.columns)
+    return None
 
 
 def _columns_of(frame: Any) -> dict[str, Any]:
-    kind = _frame_kind(frame)
-    if kind == "pandas":
-        names = [str(c) for c in frame.columns]
-    elif kind == "polars":
-        names = list(frame.columns)
-    else:
-        names = list(frame.column_names)
+    mod = type(frame).__module__.split(".")[0]
+    names = _native_names(frame) if mod in ("pandas", "polars", "pyarrow") else None
+    nw = require("narwhals") if names is not None or mod in ("polars", "dask") else None
+    if names is None:
+        if nw is not None and isinstance(nw.from_native(frame, pass_through=True), nw.LazyFrame):
+            raise InvalidParameterError(
+                f"'frame' must be a polars DataFrame, not a {type(frame).__name__} (the rows "
+                "are not computed yet); call .collect() first."
+            )
+        raise InvalidParameterError(
+            "'frame' must be a pandas or polars DataFrame or a pyarrow Table; got "
+            f"{type(frame).__module__}.{type(frame).__qualname__}."
+        )
     dup = [n for i, n in enumerate(names) if n in names[:i]]
     if dup:
         raise SchemaError(
             f"frame column names must be unique (as strings); got {len(dup)} repeated "
             f"(first: {dup[0]!r})."
         )
+    if mod == "pyarrow" and not isinstance(frame, require("pyarrow").Table):
+        frame = require("pyarrow").Table.from_batches([frame])
+    if mod == "pandas" and any(not isinstance(c, str) for c in frame.columns):
+        frame = frame.set_axis(names, axis=1)
+    assert nw is not None
+    try:
+        data = nw.from_native(frame, eager_only=True)
+    except (TypeError, ValueError, NotImplementedError) as exc:
+        raise SchemaError(f"this frame cannot be read: {exc}") from None
     out: dict[str, Any] = {}
-    for i, name in enumerate(names):
-        tz = _time_zone(kind, frame, name, i)
+    for name, dtype in data.schema.items():
+        tz = getattr(dtype, "time_zone", None)
         if tz is not None:
             raise InvalidParameterError(
-                f"column {name!r} must hold naive datetimes; got time zone {tz!r}. Convert it "
-                "to naive UTC first (pandas: .dt.tz_convert(None); polars: "
+                f"column {name!r} must hold naive datetimes; got time zone {str(tz)!r}. Convert "
+                "it to naive UTC first (pandas: .dt.tz_convert(None); polars: "
                 ".dt.convert_time_zone('UTC').dt.replace_time_zone(None))."
             )
         try:
-            if kind == "pandas":
-                out[name] = frame.iloc[:, i].to_numpy()
-            elif kind == "polars":
-                out[name] = frame.get_column(name).to_numpy()
-            else:
-                out[name] = frame.column(i).to_numpy(zero_copy_only=False)
+            out[name] = data.get_column(name).to_numpy()
         except (TypeError, ValueError, NotImplementedError) as exc:
             raise SchemaError(f"column {name!r} cannot be read as a numpy array: {exc}") from None
     return out
@@ -240,6 +270,9 @@ def _stored_currencies(frame: Any) -> dict[str, str]:
     attrs = getattr(frame, "attrs", None)
     if isinstance(attrs, dict) and isinstance(attrs.get("currencies"), dict):
         return dict(attrs["currencies"])
+    side = getattr(frame, "__dict__", {}).get("kamcore_currencies")
+    if isinstance(side, dict):
+        return dict(side)
     schema = getattr(frame, "schema", None)
     meta = getattr(schema, "metadata", None)
     if isinstance(meta, dict):
@@ -248,5 +281,12 @@ def _stored_currencies(frame: Any) -> dict[str, str]:
             key = k.decode() if isinstance(k, bytes) else str(k)
             if key.startswith("currency."):
                 out[key.removeprefix("currency.")] = v.decode() if isinstance(v, bytes) else str(v)
+        return out
+    if schema is not None and type(frame).__module__.split(".")[0] == "pyarrow":
+        out = {}
+        for field in schema:  # Arrow field metadata {"currency": code}
+            code = (field.metadata or {}).get(b"currency")
+            if code is not None:
+                out[field.name] = code.decode()
         return out
     return {}

@@ -12,6 +12,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import (
     FloatArray,
     as_float_array,
@@ -58,7 +59,7 @@ _SEGMENT_LABELS: Final = {
 
 
 @attrs.frozen(eq=False)
-class LoyaltyMatrix:
+class LoyaltyMatrix(FrozenArrays):
     """Accounts placed in a 2 x 2 loyalty matrix.
 
     ``codes[i] = 2 * (x_i < x_threshold) + (y_i < y_threshold)``, so code 0 is

@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import CustomerColumns
 from kamcore._params import (
     NONNEGATIVE,
     PROBABILITY,
@@ -179,8 +180,8 @@ def repeat_ratio(
     return _ratio(repeat_purchases, purchases, "repeat_purchases", "purchases", if_zero)
 
 
-@attrs.frozen(eq=False)
-class CrossSell:
+@attrs.frozen(eq=False, repr=False)
+class CrossSell(CustomerColumns):
     """Main-business and cross-sold revenue per customer; arrays have shape (N,).
 
     Attributes

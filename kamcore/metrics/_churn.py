@@ -26,6 +26,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -58,8 +59,8 @@ def _ro(value: Any) -> Any:
     return readonly(np.array(value, copy=True))
 
 
-@attrs.frozen(eq=False)
-class ChurnBreakdown:
+@attrs.frozen(eq=False, repr=False)
+class ChurnBreakdown(FrozenArrays):
     """Counts and shares of churn by type or by cause (read-only arrays).
 
     Attributes

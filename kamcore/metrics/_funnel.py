@@ -34,6 +34,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import (
     NONNEGATIVE,
     PROBABILITY,
@@ -75,8 +76,8 @@ def _stages(stage: ArrayLike) -> IntArray:
     return s
 
 
-@attrs.frozen(eq=False)
-class PipelineValue:
+@attrs.frozen(eq=False, repr=False)
+class PipelineValue(FrozenArrays):
     r"""The value of the open pipeline, per open stage (read-only arrays).
 
     Attributes
@@ -148,8 +149,8 @@ def pipeline_value(stage: ArrayLike, amount: ArrayLike, probability: ArrayLike) 
     )
 
 
-@attrs.frozen(eq=False)
-class FunnelConversion:
+@attrs.frozen(eq=False, repr=False)
+class FunnelConversion(FrozenArrays):
     """Stage-to-stage conversion and the win rate (read-only arrays).
 
     Attributes

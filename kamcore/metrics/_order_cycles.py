@@ -8,6 +8,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import CustomerColumns
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -23,8 +24,8 @@ from kamcore.transactions._log import as_log
 # ------------------------------------------------------------- order cycle
 
 
-@attrs.frozen(eq=False)
-class OrderCycles:
+@attrs.frozen(eq=False, repr=False)
+class OrderCycles(CustomerColumns):
     """Per-customer order-cycle statistics; every array has shape (N,).
 
     Gaps are measured between consecutive *order days* (several transactions

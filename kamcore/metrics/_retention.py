@@ -40,6 +40,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import CustomerColumns, FrozenArrays
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
@@ -175,8 +176,8 @@ def growth_rate(values: ArrayLike, *, axis: int = -1) -> FloatArray:
 # ------------------------------------------------------------ period metrics
 
 
-@attrs.frozen(eq=False)
-class PeriodMetrics:
+@attrs.frozen(eq=False, repr=False)
+class PeriodMetrics(FrozenArrays):
     """Customer flows and sales per period; every array has shape (P,).
 
     Attributes
@@ -338,8 +339,8 @@ def period_metrics(
 # ------------------------------------------------------------ cohort matrix
 
 
-@attrs.frozen(eq=False)
-class CohortRetention:
+@attrs.frozen(eq=False, repr=False)
+class CohortRetention(FrozenArrays):
     """Acquisition-cohort x age retention table (the cohort triangle).
 
     Rows are cohorts (customers whose first purchase fell in the same period,
@@ -466,8 +467,8 @@ def cohort_retention(
 # ----------------------------------------------------- customers x periods
 
 
-@attrs.frozen(eq=False)
-class PeriodMatrix:
+@attrs.frozen(eq=False, repr=False)
+class PeriodMatrix(CustomerColumns):
     """A customers x periods matrix of summed amounts (e.g. revenue per account per year).
 
     Attributes
@@ -483,6 +484,10 @@ class PeriodMatrix:
     ids: NDArray[Any]
     periods: NDArray[Any]
     values: FloatArray
+
+    def columns(self) -> dict[str, NDArray[Any]]:
+        """Return one column per period (named by the period as text), shape (N,) each."""
+        return {str(p): self.values[:, j] for j, p in enumerate(self.periods)}
 
 
 def period_values(

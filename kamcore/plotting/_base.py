@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import attrs
 import numpy as np
 
+from kamcore._columns import FrozenArrays
 from kamcore._optional import require
 from kamcore._params import as_int_array
 from kamcore.errors import InvalidParameterError
@@ -31,8 +32,8 @@ __all__ = [
 ]
 
 
-@attrs.frozen(eq=False)
-class Display:
+@attrs.frozen(eq=False, repr=False)
+class Display(FrozenArrays):
     """Base of every Display: the two attributes that ``plot`` fills in.
 
     Attributes

@@ -148,7 +148,7 @@ def _draw_grid(
     return image
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class FrequencyRecencyDisplay(Display):
     r"""Expected purchases in the next ``t`` over a (frequency, recency) grid.
 
@@ -252,7 +252,7 @@ class FrequencyRecencyDisplay(Display):
         return placed(self, ax)
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class ProbabilityAliveDisplay(Display):
     r"""Probability that a customer is alive, over a (frequency, recency) grid.
 
@@ -326,7 +326,7 @@ def _bin_labels(k: int) -> tuple[str, ...]:
     return (*(str(i) for i in range(k)), f"{k}+")
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class PeriodTransactionsDisplay(Display):
     r"""Customers by number of repeat purchases: observed against the model.
 
@@ -448,7 +448,7 @@ class PeriodTransactionsDisplay(Display):
 
 
 # ----------------------------------------------------------------- calibration vs holdout
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class CalibrationHoldoutDisplay(Display):
     r"""Mean holdout purchases by calibration frequency: actual against the model.
 
@@ -548,7 +548,7 @@ def _occasions(log: TransactionLog, caller: str) -> tuple[IntArray, IntArray]:
     return key // span, key % span + int(days.min())
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class TransactionTrackingDisplay(Display):
     r"""Repeat transactions over calendar time: actual against the model, cumulative and per period.
 
@@ -677,7 +677,7 @@ class TransactionTrackingDisplay(Display):
 
 
 # ----------------------------------------------------------------- one customer's P(alive)
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class ProbabilityAliveHistoryDisplay(Display):
     r"""How one customer's probability of being alive moved with their purchases.
 
@@ -821,7 +821,7 @@ def _mixing(model: TransactionModel, kind: str) -> tuple[Any, str, str]:
     )
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class HeterogeneityDisplay(Display):
     r"""Density of the customers' transaction or dropout rates under the model.
 
@@ -898,7 +898,7 @@ class HeterogeneityDisplay(Display):
 
 
 # ----------------------------------------------------------------- a new customer
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class ExpectedPurchasesDisplay(Display):
     r"""Expected repeat purchases of a new customer over time, ``model.expected_purchases_new``.
 

@@ -50,7 +50,7 @@ def _day(value: Any, name: str) -> np.datetime64:
 
 
 # ----------------------------------------------------------------- Lorenz curve
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class LorenzCurveDisplay(Display):
     """The Lorenz curve of a value column: share of accounts vs share of value.
 
@@ -109,7 +109,7 @@ class LorenzCurveDisplay(Display):
 
 
 # ----------------------------------------------------------------- grades
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class GradeDistributionDisplay(Display):
     """Accounts per grade, for one grading or each grading of a history.
 
@@ -202,7 +202,7 @@ class GradeDistributionDisplay(Display):
         return placed(self, ax)
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class GradeMigrationDisplay(Display):
     """Grade migration between two gradings as a heat map, rows = from, columns = to.
 
@@ -313,7 +313,7 @@ class GradeMigrationDisplay(Display):
 _STAGES: Final = tuple(LifecycleStage)
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class LifecycleDisplay(Display):
     """An account's lifecycle stages over time as a step chart, optionally with its sales.
 
@@ -436,7 +436,7 @@ _AXIS_NAMES: Final = {
 _CORNERS: Final = ((0.98, 0.98), (0.98, 0.02), (0.02, 0.98), (0.02, 0.02))
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class LoyaltyMatrixDisplay(Display):
     """A 2 x 2 loyalty matrix: accounts as points, split lines, segment names with counts.
 
@@ -559,7 +559,7 @@ class LoyaltyMatrixDisplay(Display):
 
 
 # ----------------------------------------------------------------- CLP distribution
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class ClpDistributionDisplay(Display):
     """Histogram of per-customer lifetime profit, with its mean and median.
 

@@ -33,7 +33,7 @@ def _dimension_scores(result: SatisfactionResult, name: str) -> FloatArray:
     return np.array(result.dimension, dtype=np.float64)
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class ServqualGapDisplay(Display):
     r"""SERVQUAL gap (P - E) by dimension, with the zone of tolerance when given.
 
@@ -150,7 +150,7 @@ _QUADRANT_CORNERS: Final = {
 }
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class ImportancePerformanceDisplay(Display):
     """The importance-performance map (Martilla & James): performance across, importance up.
 

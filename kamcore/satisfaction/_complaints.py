@@ -33,6 +33,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import CustomerColumns
 from kamcore._params import IntArray, fail_where, readonly, same_length
 from kamcore.domain import Complaint
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
@@ -64,8 +65,8 @@ def _dates(values: ArrayLike, name: str, *, allow_missing: bool) -> NDArray[np.d
     return arr
 
 
-@attrs.frozen(eq=False)
-class ComplaintKpis:
+@attrs.frozen(eq=False, repr=False)
+class ComplaintKpis(CustomerColumns):
     """Complaint-handling indicators (frozen; arrays read-only).
 
     Attributes
@@ -90,6 +91,15 @@ class ComplaintKpis:
     customer_ids: NDArray[np.str_] = attrs.field(converter=_ro)
     customer_counts: IntArray = attrs.field(converter=_ro)
     customer_open: IntArray = attrs.field(converter=_ro)
+
+    @property
+    def ids(self) -> NDArray[np.str_]:
+        """Customer ids, shape (C,): :attr:`customer_ids`."""
+        return self.customer_ids
+
+    def columns(self) -> dict[str, NDArray[Any]]:
+        """Return the per-customer columns: ``complaints`` and ``open``, shape (C,) each."""
+        return {"complaints": self.customer_counts, "open": self.customer_open}
 
     def counts_for(self, ids: ArrayLike, *, open_only: bool = False) -> IntArray:
         """Return the complaint count of each of ``ids`` (0 for customers without any).

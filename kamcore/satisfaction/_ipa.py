@@ -27,6 +27,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import FloatArray, as_float_array, as_float_scalar, readonly
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
@@ -56,7 +57,7 @@ _CODES = {q: i for i, q in enumerate(_ORDER)}
 
 
 @attrs.frozen(eq=False)
-class ImportancePerformance:
+class ImportancePerformance(FrozenArrays):
     """Quadrant of every attribute.
 
     Attributes

@@ -45,6 +45,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from kamcore._columns import CustomerColumns
 from kamcore._params import FloatArray, IntArray, readonly
 from kamcore._portfolio import Portfolio
 from kamcore.domain._customer import FrozenMap
@@ -206,8 +207,12 @@ def _derive(
 
 
 # ---------------------------------------------------------------------- results
+def _instrument_repr(instrument: Instrument) -> str:
+    return f"<Instrument: {instrument.n_items} items, {instrument.n_dimensions} dimensions>"
+
+
 @attrs.frozen(eq=False)
-class SatisfactionResult:
+class SatisfactionResult(CustomerColumns):
     """Gap scores of one variant: per item, dimension and overall; per respondent and customer.
 
     Arrays are read-only; NaN marks a missing figure and always sits next to a
@@ -257,7 +262,7 @@ class SatisfactionResult:
     """
 
     variant: str
-    instrument: Instrument
+    instrument: Instrument = attrs.field(repr=_instrument_repr)
     item_scores: FloatArray = attrs.field(repr=False)
     item_mean: FloatArray = attrs.field(repr=False)
     item_count: IntArray = attrs.field(repr=False)
@@ -285,6 +290,29 @@ class SatisfactionResult:
     as_of: dt.date | None = None
 
     # ------------------------------------------------------------ views
+    @property
+    def ids(self) -> NDArray[np.str_]:
+        """Customer ids, shape (M,): :attr:`customer_ids` (the customer level)."""
+        return self.customer_ids
+
+    def columns(self) -> dict[str, NDArray[Any]]:
+        """Return the customer-level columns, shape (M,) each, keyed by :attr:`ids`.
+
+        ``respondents``, ``overall``, ``weighted``, ``weighted_count``, then
+        ``dimension.<name>`` and ``dimension_count.<name>`` for every dimension.
+        """
+        cols: dict[str, NDArray[Any]] = {
+            "respondents": self.customer_respondents,
+            "overall": self.customer_overall,
+            "weighted": self.customer_weighted,
+            "weighted_count": self.customer_weighted_count,
+        }
+        for j, name in enumerate(self.instrument.dimensions):
+            cols[f"dimension.{name}"] = self.customer_dimension[:, j]
+        for j, name in enumerate(self.instrument.dimensions):
+            cols[f"dimension_count.{name}"] = self.customer_dimension_count[:, j]
+        return cols
+
     def dimension_scores(self) -> dict[str, float | None]:
         """Survey score per dimension name (``None`` = nobody answered it)."""
         return {

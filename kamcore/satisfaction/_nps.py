@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special  # type: ignore[import-untyped]
 
+from kamcore._columns import CustomerColumns
 from kamcore._params import (
     UNIT_OPEN,
     FloatArray,
@@ -50,8 +51,8 @@ def _ro(value: Any) -> Any:
     return readonly(np.array(value, copy=True))
 
 
-@attrs.frozen(eq=False)
-class NpsByCustomer:
+@attrs.frozen(eq=False, repr=False)
+class NpsByCustomer(CustomerColumns):
     """NPS per customer (read-only arrays, one entry per customer, ids sorted).
 
     Attributes

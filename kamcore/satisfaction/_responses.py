@@ -32,6 +32,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import FloatArray, readonly
 from kamcore.domain._satisfaction_summary import ExpectationDrivers
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
@@ -194,7 +195,7 @@ def _overall(value: ArrayLike | None, n: int) -> FloatArray | None:
 
 
 @attrs.frozen(eq=False)
-class SurveyResponses:
+class SurveyResponses(FrozenArrays):
     """Validated answers of N respondents to an instrument of K items and D dimensions.
 
     Parameters

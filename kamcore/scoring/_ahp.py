@@ -35,6 +35,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import (
     POSITIVE,
     FloatArray,
@@ -93,8 +94,8 @@ def random_index(n: int) -> float:
     return RANDOM_INDEX[int(n)]
 
 
-@attrs.frozen(eq=False)
-class AHPResult:
+@attrs.frozen(eq=False, repr=False)
+class AHPResult(FrozenArrays):
     """Weights and consistency of one pairwise-comparison matrix.
 
     Attributes

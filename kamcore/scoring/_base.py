@@ -23,6 +23,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from kamcore._columns import CustomerColumns
 from kamcore._params import FloatArray, fail_where, readonly
 from kamcore.errors import InvalidParameterError, SchemaError, ShapeMismatchError
 
@@ -157,8 +158,8 @@ def _float_array(value: Any) -> FloatArray:
     return np.asarray(value, dtype=np.float64)
 
 
-@attrs.frozen(eq=False)
-class ScoreResult:
+@attrs.frozen(eq=False, repr=False)
+class ScoreResult(CustomerColumns):
     r"""The frozen outcome of one scoring run.
 
     Parameters
@@ -247,6 +248,15 @@ class ScoreResult:
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
+
+    def columns(self) -> dict[str, NDArray[Any]]:
+        """Return the per-account columns: ``scores``, then ``grades`` and ``classes`` if set."""
+        cols: dict[str, NDArray[Any]] = {"scores": self.scores}
+        if self.grades is not None:
+            cols["grades"] = self.grades
+        if self.classes is not None:
+            cols["classes"] = self.classes
+        return cols
 
     @property
     def grades(self) -> NDArray[np.str_] | None:

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import numpy as np
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import unknown_column
 from kamcore.errors import InvalidParameterError, UnknownNameError
 from kamcore.scoring._base import (
@@ -97,7 +98,7 @@ def _real(value: Any, name: str) -> float:
 
 
 @attrs.frozen
-class ChurnRiskScorer:
+class ChurnRiskScorer(FrozenArrays):
     """Early-warning churn risk from warning signals (registry name ``"churn_risk"``).
 
     Parameters

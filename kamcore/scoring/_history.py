@@ -31,6 +31,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import CustomerColumns, FrozenArrays
 from kamcore._params import FloatArray, IntArray, fail_where, readonly
 from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
 
@@ -119,8 +120,8 @@ def _levels(value: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(value)
 
 
-@attrs.frozen(eq=False)
-class Grading:
+@attrs.frozen(eq=False, repr=False)
+class Grading(CustomerColumns):
     """The grades of a set of accounts on one date (one re-grading).
 
     Parameters
@@ -266,8 +267,8 @@ class Grading:
         )
 
 
-@attrs.frozen(eq=False)
-class MigrationMatrix:
+@attrs.frozen(eq=False, repr=False)
+class MigrationMatrix(FrozenArrays):
     """Grade-migration counts between two gradings.
 
     Attributes

@@ -19,6 +19,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import CustomerColumns
 from kamcore._params import readonly
 from kamcore._portfolio import Portfolio
 from kamcore.errors import InvalidParameterError
@@ -29,8 +30,8 @@ from kamcore.transactions._time import unit_days as _unit_days
 __all__ = ["CalibrationHoldout", "calibration_holdout"]
 
 
-@attrs.frozen(eq=False)
-class CalibrationHoldout:
+@attrs.frozen(eq=False, repr=False)
+class CalibrationHoldout(CustomerColumns):
     """A transaction log split at ``calibration_end``: calibration summary and holdout counts.
 
     Rows are the N customers whose first purchase is on or before

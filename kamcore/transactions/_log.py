@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import FrozenArrays, html_table
 from kamcore._params import FloatArray, IntArray, as_float_array, as_int_array
 from kamcore._params import readonly as _freeze
 from kamcore._params import same_length as _same_length
@@ -383,7 +384,7 @@ def _frame_column(frame: Any, name: Any) -> Any:
 
 
 @attrs.frozen(eq=False, init=False, repr=False)
-class TransactionLog:
+class TransactionLog(FrozenArrays):
     """A validated, read-only transaction log of M rows, stored column by column.
 
     One row per transaction. Columns (each a read-only numpy array of shape (M,)):
@@ -694,6 +695,12 @@ class TransactionLog:
 
     def __len__(self) -> int:
         return int(self.customer_ids.shape[0])
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the first rows and column types, N rows (escaped)."""
+        cols = self.columns()
+        ids = cols.pop("customer_ids")
+        return html_table("TransactionLog", ids, cols, id_column="customer_ids")
 
     def __repr__(self) -> str:
         extra = [k for k in ("amounts", "margins", "main_business") if getattr(self, k) is not None]

@@ -30,6 +30,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamcore._columns import CustomerColumns
 from kamcore._params import readonly
 from kamcore._portfolio import Portfolio
 from kamcore.errors import InvalidParameterError
@@ -39,8 +40,8 @@ from kamcore.transactions._time import unit_days as _unit_days
 __all__ = ["TransactionSummary", "summarize_transactions"]
 
 
-@attrs.frozen(eq=False)
-class TransactionSummary:
+@attrs.frozen(eq=False, repr=False)
+class TransactionSummary(CustomerColumns):
     """Per-customer summary of a transaction log; every array has shape (N,).
 
     Attributes
