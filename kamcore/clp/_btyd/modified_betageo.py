@@ -280,6 +280,21 @@ class ModifiedBetaGeo(ParametricModel):
         k = beta_count_kernel(self.a, self.b + xf + 1.0, self.r + xf, self.alpha + age, tt)
         return np.asarray(special.expit(-D) * k, dtype=np.float64)
 
+    def _alive_now(self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> FloatArray:
+        """P(alive at T): the history-dependent factor of the predictions."""
+        return self.probability_alive(frequency=frequency, recency=recency, T=T)
+
+    def _purchase_kernel(self, *, t: float, frequency: IntArray, T: FloatArray) -> FloatArray:
+        """:math:`K(a, b+x+1, r+x, alpha+T, t)`: expected purchases = P(alive) * this."""
+        xf = np.asarray(frequency, dtype=np.float64)
+        return beta_count_kernel(self.a, self.b + xf + 1.0, self.r + xf, self.alpha + T, t)
+
+    def _survival_kernel(self, *, t: float, frequency: IntArray, T: FloatArray) -> FloatArray:
+        """P(alive at T+t) = P(alive at T) * this (see :meth:`probability_alive_at`)."""
+        r, alpha, a, b = self._tuple
+        xf = np.asarray(frequency, dtype=np.float64)
+        return pfaff_survival(a, a + b + 1.0 - r, a + b + xf + 1.0, t / (alpha + T))
+
     def expected_purchases_new(self, t: ArrayLike) -> FloatArray:
         r"""Return a new customer's expected repeat purchases in :math:`(0, t]`.
 
