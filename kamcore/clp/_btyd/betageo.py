@@ -76,6 +76,7 @@ from kamcore._params import (
 )
 from kamcore.clp._btyd._base import (
     ParametricModel,
+    PredictionIntervals,
     check_positive_parameter,
     to_float_parameter,
     validate_rfm,
@@ -287,7 +288,7 @@ def _check_n(n: ArrayLike) -> IntArray:
 
 # ----------------------------------------------------------------- the model
 @attrs.frozen
-class BetaGeo(ParametricModel):
+class BetaGeo(ParametricModel, PredictionIntervals):
     r"""BG/NBD model (Fader, Hardie & Lee 2005) with parameters as fields.
 
     Parameters
@@ -334,6 +335,9 @@ class BetaGeo(ParametricModel):
     )
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
+
+    def __repr__(self) -> str:
+        return self._concise_repr()
 
     @property
     def _tuple(self) -> tuple[float, float, float, float]:

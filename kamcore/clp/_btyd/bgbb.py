@@ -96,6 +96,7 @@ from kamcore._params import (
 )
 from kamcore.clp._btyd._base import (
     ParametricModel,
+    PredictionIntervals,
     check_positive_parameter,
     to_float_parameter,
 )
@@ -251,7 +252,7 @@ def _log_alive_sum(g: float, d: float, n0: FloatArray, m: FloatArray) -> FloatAr
 
 # ----------------------------------------------------------------- model
 @attrs.frozen
-class BetaGeoBetaBinom(ParametricModel):
+class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
     r"""BG/BB model for discrete transaction opportunities (Fader, Hardie & Shang 2010).
 
     Parameters
@@ -293,6 +294,9 @@ class BetaGeoBetaBinom(ParametricModel):
     )
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("alpha", "beta", "gamma", "delta")
+
+    def __repr__(self) -> str:
+        return self._concise_repr()
 
     @property
     def _tuple(self) -> Params:

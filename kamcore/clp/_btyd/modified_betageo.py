@@ -47,6 +47,7 @@ from kamcore._fitting import (
 from kamcore._params import FloatArray, IntArray, broadcast, check_in, fail_where
 from kamcore.clp._btyd._base import (
     ParametricModel,
+    PredictionIntervals,
     check_positive_parameter,
     to_float_parameter,
     validate_rfm,
@@ -132,7 +133,7 @@ def _mbg_nll(
 
 
 @attrs.frozen
-class ModifiedBetaGeo(ParametricModel):
+class ModifiedBetaGeo(ParametricModel, PredictionIntervals):
     r"""MBG/NBD model (Batislam et al. 2007) with parameters as fields.
 
     Parameters
@@ -170,6 +171,9 @@ class ModifiedBetaGeo(ParametricModel):
     )
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
+
+    def __repr__(self) -> str:
+        return self._concise_repr()
 
     @property
     def _tuple(self) -> tuple[float, float, float, float]:

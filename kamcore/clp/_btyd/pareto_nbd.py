@@ -72,6 +72,7 @@ from kamcore._params import (
 )
 from kamcore.clp._btyd._base import (
     ParametricModel,
+    PredictionIntervals,
     check_positive_parameter,
     to_float_parameter,
     validate_rfm,
@@ -241,7 +242,7 @@ def _growth(rate_ratio: float, base: FloatArray, t: FloatArray, s: float) -> Flo
 
 # ----------------------------------------------------------------- the model
 @attrs.frozen
-class ParetoNBD(ParametricModel):
+class ParetoNBD(ParametricModel, PredictionIntervals):
     r"""Pareto/NBD model with parameters as fields, stable for heavy and long-lived buyers.
 
     Parameters
@@ -286,6 +287,9 @@ class ParetoNBD(ParametricModel):
     )
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "s", "beta")
+
+    def __repr__(self) -> str:
+        return self._concise_repr()
 
     @property
     def _tuple(self) -> tuple[float, float, float, float]:
