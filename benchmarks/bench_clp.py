@@ -31,6 +31,7 @@ from kamcore.clp import (
     curve_lifetime_profit,
     customer_equity,
     customer_lifetime_profit,
+    customer_lifetime_profit_interval,
     lifetime_profit,
     matrix_lifetime_profit,
     stage_lifetime_profit,
@@ -101,6 +102,36 @@ def btyd_clp(n):
             for f in ("discounted_revenue", "discounted_cost", "purchases")
         )
         print(f"  largest relative difference (revenue, cost, purchases): {rel:.2e}")
+
+    # delta-method intervals on a model fitted to 100k of these customers
+    fitted = BetaGeo.fit(frequency=x[:100_000], recency=tx[:100_000], T=T[:100_000])
+    cases = (
+        (
+            "expected_purchases_interval (t=52)",
+            lambda: fitted.expected_purchases_interval(t=52.0, frequency=x, recency=tx, T=T),
+        ),
+        (
+            "probability_alive_interval",
+            lambda: fitted.probability_alive_interval(frequency=x, recency=tx, T=T),
+        ),
+        (
+            "customer_lifetime_profit_interval (120 periods)",
+            lambda: customer_lifetime_profit_interval(
+                fitted,
+                frequency=x,
+                recency=tx,
+                T=T,
+                spend=spend,
+                margin_rate=margin,
+                discount_rate=0.0025,
+                n_periods=120,
+            ),
+        ),
+    )
+    for label, fn in cases:
+        start = time.perf_counter()
+        fn()
+        row(label, n, time.perf_counter() - start, peak_mib(fn))
 
 
 def main(argv):

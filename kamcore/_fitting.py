@@ -697,6 +697,7 @@ def maximize_likelihood(
     constraints: LinearConstraints | None = None,
     hessian: Callable[[FloatArray], FloatArray] | None = None,
     adjust: Callable[[FloatArray], FloatArray] | None = None,
+    penalizer: float = 0.0,
 ) -> tuple[dict[str, float], FitReport]:
     r"""Maximise a weighted likelihood; return the estimates and a :class:`FitReport`.
 
@@ -737,6 +738,14 @@ def maximize_likelihood(
     adjust
         Optional map applied to the optimum before the report is computed (e.g.
         to repair rounding-level constraint slack).
+    penalizer
+        L2 penalty :math:`\lambda \ge 0` on the squared log-parameters
+        (positive parameters only): the optimiser minimises
+        :math:`\mathrm{NLL}(\theta) + \lambda n \sum_i (\ln\theta_i)^2`. The
+        report's log-likelihood is the unpenalised one at the penalised
+        estimate and its covariance the inverse Hessian of the penalised
+        objective; the message says the penalty was applied. 0 (default) is
+        plain maximum likelihood, the same code path as before.
 
     Returns
     -------
@@ -783,6 +792,18 @@ def maximize_likelihood(
     check_in(method, "method", FIT_METHODS)
     theta0 = as_float_array(start, "start", domain=POSITIVE, ndim=1)
     scale = 1.0 / float(n)
+    lam = as_float_scalar(penalizer, "penalizer", domain=NONNEGATIVE)
+    likelihood = objective
+    if lam > 0:
+        weight = lam * float(n)
+
+        def objective(theta: FloatArray) -> tuple[float, FloatArray]:
+            value, grad = likelihood(theta)
+            log_theta = np.log(theta)
+            return (
+                float(value) + weight * float(np.sum(log_theta**2)),
+                np.asarray(grad, dtype=np.float64) + 2.0 * weight * log_theta / theta,
+            )
 
     def fun(phi: FloatArray) -> tuple[float, FloatArray]:
         theta = np.exp(phi)
@@ -851,7 +872,10 @@ def maximize_likelihood(
     theta = np.exp(phi)
     if adjust is not None:
         theta = adjust(theta)
-    nll, _ = objective(theta)
+    nll, _ = likelihood(theta)
+    if lam > 0:
+        hessian = None  # an analytic Hessian is of the unpenalised likelihood
+        note += f"; penalised: L2 penalty {lam:g} on the squared log-parameters"
     with np.errstate(all="ignore"):
         se, corr, se_note = _covariance(lambda th: objective(th)[1], theta, hessian)
     if se_note:

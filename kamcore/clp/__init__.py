@@ -49,6 +49,7 @@ from kamcore.clp._customer import (
     customer_lifetime_profit_interval,
     portfolio_lifetime_profit,
 )
+from kamcore.clp._grid import FrequencyRecencyMatrix, frequency_recency_matrix
 from kamcore.clp._intervals import PredictionInterval
 from kamcore.clp._margin_paths import curve_lifetime_profit, matrix_lifetime_profit
 from kamcore.clp._markov import (
@@ -78,6 +79,7 @@ __all__ = [
     "EMPTY_ROW_POLICIES",
     "FitReport",
     "FitSummary",
+    "FrequencyRecencyMatrix",
     "GammaGamma",
     "LIVE_STAGES",
     "MarkovChain",
@@ -99,6 +101,7 @@ __all__ = [
     "customer_lifetime_profit_interval",
     "estimate_transition_matrix",
     "expected_lifetime",
+    "frequency_recency_matrix",
     "lifetime_profit",
     "margin_multiple",
     "matrix_lifetime_profit",

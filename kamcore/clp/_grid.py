@@ -22,8 +22,8 @@ from kamcore._params import (
     NONNEGATIVE,
     POSITIVE,
     FloatArray,
-    Interval,
     IntArray,
+    Interval,
     as_float_scalar,
     as_int_array,
     check_in,
@@ -73,7 +73,7 @@ class FrequencyRecencyMatrix:
     t: float | None = attrs.field(default=None)
 
 
-def frequency_recency_matrix(  # noqa: PLR0913
+def frequency_recency_matrix(
     model: Any,
     *,
     T: float,
@@ -119,9 +119,9 @@ def frequency_recency_matrix(  # noqa: PLR0913
     ([0.0, 19.43, 38.86], (4, 3))
     >>> g.values.round(3)
     array([[1.   , 1.   , 1.   ],
-           [0.314, 0.816, 0.892],
-           [0.088, 0.676, 0.868],
-           [0.022, 0.523, 0.846]])
+           [0.152, 0.593, 0.754],
+           [0.025, 0.532, 0.812],
+           [0.003, 0.447, 0.848]])
     """
     age = as_float_scalar(T, "T", domain=POSITIVE)
     fmax = int(as_int_array(max_frequency, "max_frequency", domain=Interval(1.0), ndim=0))

@@ -314,8 +314,9 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
         collapse: bool = True,
         start: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0),
         method: str = "L-BFGS-B",
+        penalizer: float = 0.0,
     ) -> BetaGeoBetaBinom:
-        """Fit by maximum likelihood; the model returned carries its fit report.
+        r"""Fit by maximum likelihood; the model returned carries its fit report.
 
         Parameters
         ----------
@@ -334,6 +335,14 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
             Starting ``(alpha, beta, gamma, delta)``.
         method
             ``"L-BFGS-B"`` (default) or ``"BFGS"``.
+
+        penalizer
+            L2 penalty coefficient :math:`\\lambda \\ge 0` (default 0: plain maximum
+            likelihood). With :math:`\\lambda > 0` the fit maximises
+            :math:`\\ell(\\theta) - \\lambda n \\sum_i (\\ln\\theta_i)^2` (``n`` the total
+            weight), shrinking every parameter towards 1 -- a departure from
+            maximum likelihood for small or degenerate data; the report's
+            log-likelihood is the unpenalised one at the penalised estimate.
 
         Returns
         -------
@@ -372,6 +381,7 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
             n_rows=int(x.size),
             method=method,
             model="BG/BB",
+            penalizer=penalizer,
         )
         return cls(**params, fit_report=report)
 

@@ -303,8 +303,9 @@ class GammaGamma(ParametricModel):
         collapse: bool = True,
         start: tuple[float, float, float] | None = None,
         method: str = "L-BFGS-B",
+        penalizer: float = 0.0,
     ) -> GammaGamma:
-        """Fit ``p, q, gamma`` by maximum likelihood on repeat buyers.
+        r"""Fit ``p, q, gamma`` by maximum likelihood on repeat buyers.
 
         Parameters
         ----------
@@ -336,6 +337,14 @@ class GammaGamma(ParametricModel):
             Starting ``(p, q, gamma)``; default a moment-based guess.
         method
             ``"L-BFGS-B"`` or ``"BFGS"``.
+
+        penalizer
+            L2 penalty coefficient :math:`\\lambda \\ge 0` (default 0: plain maximum
+            likelihood). With :math:`\\lambda > 0` the fit maximises
+            :math:`\\ell(\\theta) - \\lambda n \\sum_i (\\ln\\theta_i)^2` (``n`` the total
+            weight), shrinking every parameter towards 1 -- a departure from
+            maximum likelihood for small or degenerate data; the report's
+            log-likelihood is the unpenalised one at the penalised estimate.
 
         Returns
         -------
@@ -381,6 +390,7 @@ class GammaGamma(ParametricModel):
             n_rows=int(xu.size),
             method=method,
             model="GammaGamma",
+            penalizer=penalizer,
         )
         notes = []
         if dropped:

@@ -189,8 +189,17 @@ class ModifiedBetaGeo(ParametricModel, PredictionIntervals):
         weights: ArrayLike | None = None,
         collapse: bool = True,
         method: str = "L-BFGS-B",
+        penalizer: float = 0.0,
     ) -> ModifiedBetaGeo:
-        """Fit by maximum likelihood; arguments and errors as :meth:`BetaGeo.fit`.
+        r"""Fit by maximum likelihood; arguments and errors as :meth:`BetaGeo.fit`.
+
+        penalizer
+            L2 penalty coefficient :math:`\\lambda \\ge 0` (default 0: plain maximum
+            likelihood). With :math:`\\lambda > 0` the fit maximises
+            :math:`\\ell(\\theta) - \\lambda n \\sum_i (\\ln\\theta_i)^2` (``n`` the total
+            weight), shrinking every parameter towards 1 -- a departure from
+            maximum likelihood for small or degenerate data; the report's
+            log-likelihood is the unpenalised one at the penalised estimate.
 
         Returns
         -------
@@ -227,6 +236,7 @@ class ModifiedBetaGeo(ParametricModel, PredictionIntervals):
             n_rows=int(x.size),
             method=method,
             model="MBG/NBD",
+            penalizer=penalizer,
         )
         return cls(**params, fit_report=report)
 
@@ -307,6 +317,35 @@ class ModifiedBetaGeo(ParametricModel, PredictionIntervals):
         tt = _as_t(t)
         k = beta_count_kernel(self.a, self.b + 1.0, self.r, self.alpha, tt)
         return np.asarray(self.b / (self.a + self.b) * k, dtype=np.float64)
+
+    def conditional_probability_of_purchases(
+        self,
+        *,
+        n: ArrayLike,
+        t: ArrayLike,
+        frequency: ArrayLike,
+        recency: ArrayLike,
+        T: ArrayLike,
+    ) -> FloatArray:
+        r"""Probability of exactly ``n`` repeat purchases in :math:`(T, T+t]` given the history.
+
+        As for BG/NBD: :math:`[n=0](1-P_A) + P_A\,P(n)`, where :math:`P(n)` is the
+        BG/NBD new-customer count distribution with the posterior parameters
+        :math:`(r+x, \alpha+T, a, b+x+1)` (alive at ``T``, the customer has
+        survived ``x + 1`` drop-out chances and, from ``T`` on, can only drop
+        out after a purchase). Sums to 1 over ``n``; arguments broadcast.
+        """
+        nn = _check_n(n)
+        tt = _as_t(t)
+        x, tx, age = validate_rfm(frequency, recency, T)
+        nn, tt, x, tx, age = broadcast({"n": nn, "t": tt, "frequency": x, "recency": tx, "T": age})
+        _, D = _mbg_log_parts(self._tuple, x, tx, age)
+        xf = x.astype(np.float64)
+        post = (self.r + xf, self.alpha + age, self.a, self.b + xf + 1.0)
+        fresh = _bg_pmf(post, nn, tt, modified=False)  # type: ignore[arg-type]
+        return np.asarray(
+            np.where(nn == 0, special.expit(D), 0.0) + special.expit(-D) * fresh, np.float64
+        )
 
     def probability_of_purchases(self, *, n: ArrayLike, t: ArrayLike) -> FloatArray:
         r"""Probability that a new customer makes exactly ``n`` repeat purchases in ``(0, t]``.
