@@ -319,3 +319,26 @@ def test_zero_spend_customer_gets_a_clp() -> None:
     )
     assert np.all(np.isfinite(res.clp))
     assert 0 < res.clp[0] < res.clp[1]
+
+
+def test_full_cdnow_log_has_a_zero_spend_repeat_buyer_and_the_chain_runs() -> None:
+    from kamcore.data import load_cdnow
+    from kamcore.transactions import summarize_transactions
+
+    s = summarize_transactions(load_cdnow(kind="transactions", sample=False), time_unit="W")
+    x = np.asarray(s.frequency)
+    z = np.asarray(s.monetary_value)
+    ids = np.asarray(s.ids)
+    bad = (x > 0) & (z <= 0)
+    assert int(bad.sum()) == 1
+    who = ids[bad][0]
+    with pytest.raises(InvalidParameterError, match=rf"customer '{who}'.*nonpositive='exclude'"):
+        GammaGamma.fit(frequency=x, average_spend=z, exclude_zero_frequency=True, customer_ids=ids)
+    g = GammaGamma.fit(
+        frequency=x, average_spend=z, exclude_zero_frequency=True, nonpositive="exclude"
+    )
+    assert g.fit_report is not None
+    assert g.fit_report.n == int((x > 0).sum()) - 1
+    assert "excluded 1 repeat buyers with average spend <= 0" in g.fit_report.message
+    spend = g.conditional_expected_average_spend(frequency=x[bad], average_spend=z[bad])
+    assert 0 < float(spend[0]) < g.expected_average_spend()
