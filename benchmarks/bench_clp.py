@@ -4,6 +4,13 @@ Run from the repository root::
 
     python benchmarks/bench_clp.py            # 10k / 100k / 1M customers
     python benchmarks/bench_clp.py --quick    # 10k / 100k only
+    python benchmarks/bench_clp.py --btyd     # only: BG/NBD CLP, factored vs reference
+
+The BG/NBD section compares :func:`customer_lifetime_profit` on the model itself
+(the factored path: the period loop runs once per distinct (frequency, T)) with the
+same call on a wrapper that only exposes ``expected_purchases`` and
+``probability_alive_at`` (the reference path: one 2F1 per distinct history and
+period), and prints the largest relative difference of the results.
 
 Timings are the best of a few repeats (time.perf_counter); peak memory is the
 tracemalloc peak of one separate call (numpy reports its buffers to tracemalloc),
@@ -19,9 +26,12 @@ import numpy as np
 from _util import peak_mib
 
 from kamcore.clp import (
+    BetaGeo,
     MarkovChain,
     curve_lifetime_profit,
     customer_equity,
+    customer_lifetime_profit,
+    customer_lifetime_profit_interval,
     lifetime_profit,
     matrix_lifetime_profit,
     stage_lifetime_profit,
@@ -42,7 +52,92 @@ def row(label, n, seconds, mib):
     print(f"{label:<46} {n:>9,} {seconds * 1e3:>10.1f} ms {rate:>8.1f} M/s {mib:>9.1f} MiB")
 
 
+class _Reference:
+    """Hides a model's factored form: customer_lifetime_profit takes the reference path."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def expected_purchases(self, **kw):
+        return self.model.expected_purchases(**kw)
+
+    def probability_alive_at(self, **kw):
+        return self.model.probability_alive_at(**kw)
+
+
+def btyd_clp(n):
+    """BG/NBD per-customer CLP over 120 weekly periods: factored path vs reference path."""
+    rng = np.random.default_rng(7)
+    bgnbd = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    x, tx, T = bgnbd.simulate(n_customers=n, T=39.0, rng=rng)
+    spend = rng.gamma(2.0, 20.0, n)
+    margin = rng.uniform(-0.1, 0.4, n)
+    unique = len({(a, b) for a, b in zip(x.tolist(), tx.tolist(), strict=True)})
+    print(f"\nBG/NBD CLP, {n:,} customers x 120 periods, {unique:,} distinct histories")
+    for basis in ("horizon", "alive"):
+        for label, model in (("factored", bgnbd), ("reference", _Reference(bgnbd))):
+
+            def run(model=model, basis=basis):
+                return customer_lifetime_profit(
+                    model,
+                    frequency=x,
+                    recency=tx,
+                    T=T,
+                    spend=spend,
+                    margin_rate=margin,
+                    cost_per_period=0.5,
+                    cost_basis=basis,
+                    discount_rate=0.0025,
+                    n_periods=120,
+                )
+
+            start = time.perf_counter()
+            res = run()
+            seconds = time.perf_counter() - start
+            row(f"BG/NBD CLP, cost {basis}, {label}", n, seconds, peak_mib(run))
+            if label == "factored":
+                fast = res
+        rel = max(
+            float(np.max(np.abs(getattr(fast, f) - getattr(res, f)) / np.abs(getattr(res, f))))
+            for f in ("discounted_revenue", "discounted_cost", "purchases")
+        )
+        print(f"  largest relative difference (revenue, cost, purchases): {rel:.2e}")
+
+    # delta-method intervals on a model fitted to 100k of these customers
+    fitted = BetaGeo.fit(frequency=x[:100_000], recency=tx[:100_000], T=T[:100_000])
+    cases = (
+        (
+            "expected_purchases_interval (t=52)",
+            lambda: fitted.expected_purchases_interval(t=52.0, frequency=x, recency=tx, T=T),
+        ),
+        (
+            "probability_alive_interval",
+            lambda: fitted.probability_alive_interval(frequency=x, recency=tx, T=T),
+        ),
+        (
+            "customer_lifetime_profit_interval (120 periods)",
+            lambda: customer_lifetime_profit_interval(
+                fitted,
+                frequency=x,
+                recency=tx,
+                T=T,
+                spend=spend,
+                margin_rate=margin,
+                discount_rate=0.0025,
+                n_periods=120,
+            ),
+        ),
+    )
+    for label, fn in cases:
+        start = time.perf_counter()
+        fn()
+        row(label, n, time.perf_counter() - start, peak_mib(fn))
+
+
 def main(argv):
+    if "--btyd" in argv:
+        btyd_clp(1_000_000)
+        return
     sizes = [10_000, 100_000] if "--quick" in argv else [10_000, 100_000, 1_000_000]
     rng = np.random.default_rng(2024)
     print(f"{'case':<46} {'n':>9} {'time':>13} {'rate':>10} {'peak':>13}")
@@ -154,6 +249,7 @@ def main(argv):
         best_of(per_customer),
         peak_mib(per_customer),
     )
+    btyd_clp(n)
 
 
 if __name__ == "__main__":

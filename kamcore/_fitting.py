@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from html import escape
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -52,7 +53,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import optimize, special  # type: ignore[import-untyped]
 
 from kamcore._columns import FrozenArrays
-from kamcore._optional import single_threaded_blas
+from kamcore._optional import require, single_threaded_blas
 from kamcore._params import (
     NONNEGATIVE,
     POSITIVE,
@@ -72,10 +73,12 @@ __all__ = [
     "FIT_METHODS",
     "LOG_BOUND",
     "FitReport",
+    "FitSummary",
     "LinearConstraints",
     "NegLogLikelihood",
     "collapse_rows",
     "maximize_likelihood",
+    "model_repr",
     "numerical_hessian",
     "prepare_fit_data",
     "validate_weights",
@@ -289,6 +292,220 @@ class FitReport(FrozenArrays):
         return self.n_parameters * math.log(self.n) - 2.0 * self.log_likelihood
 
 
+# ----------------------------------------------------------------- summary and repr
+FRAME_BACKENDS: Final[tuple[str, ...]] = ("pandas", "polars", "pyarrow")
+"""Frame libraries :meth:`FitSummary.to_frame` can build."""
+
+
+def _floats(value: Any) -> tuple[float, ...]:
+    return tuple(float(v) for v in value)
+
+
+def _count(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+
+
+def model_repr(
+    name: str, params: Mapping[str, float], report: FitReport | None, unit: str = "customers"
+) -> str:
+    """Concise repr of a model: rounded parameters and what the fit did (or that none was done).
+
+    Examples
+    --------
+    >>> model_repr("BetaGeo", {"r": 0.24313, "alpha": 4.41359}, None)
+    'BetaGeo(r=0.2431, alpha=4.414; given parameters, not fitted)'
+    """
+    values = ", ".join(f"{k}={v:.4g}" for k, v in params.items())
+    if report is None:
+        return f"{name}({values}; given parameters, not fitted)"
+    state = "converged" if report.converged else "not converged"
+    return (
+        f"{name}({values}; fitted on {_count(report.n)} {unit}, "
+        f"LL {report.log_likelihood:,.2f}, {state})"
+    )
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class FitSummary(FrozenArrays):
+    r"""A fitted model's parameter table and fit statistics, as returned by ``model.summary()``.
+
+    Parameters
+    ----------
+    model
+        Model name, e.g. ``"BetaGeo"``.
+    parameters
+        Parameter names, in the model's order.
+    estimates
+        One estimate per parameter.
+    standard_errors, lower, upper
+        Asymptotic standard error and Wald interval bounds
+        :math:`\hat\theta \pm z_{(1+\text{level})/2}\,\mathrm{se}` per parameter
+        (NaN for a model built from given parameters).
+    level
+        Coverage of the intervals (0.95 by default).
+    log_likelihood, aic, bic, n
+        Fit statistics of the :class:`FitReport` (NaN when not fitted).
+    fitted
+        Whether the model came from a fit (False: given parameters).
+    unit
+        What the observations are (``"customers"``, ``"accounts"``), for the text.
+
+    Examples
+    --------
+    >>> rep = FitReport(log_likelihood=-10.0, n=5.0, n_rows=3, standard_errors={"r": 0.1},
+    ...                 correlation=[[1.0]], estimates={"r": 2.0}, converged=True,
+    ...                 iterations=7, message="ok", method="BFGS")
+    >>> s = FitSummary.from_report("Toy", {"r": 2.0}, rep)
+    >>> print(s)
+    Toy: fitted on 5 observations, LL -10.00, AIC 22.00, BIC 21.61
+    parameter  estimate  std. error  95% low  95% high
+    r            2.0000      0.1000   1.8040    2.1960
+    >>> s.to_frame("pandas").columns.tolist()
+    ['parameter', 'estimate', 'standard_error', 'lower', 'upper']
+    """
+
+    model: str = attrs.field(converter=str)
+    parameters: tuple[str, ...] = attrs.field(converter=_as_labels)
+    estimates: tuple[float, ...] = attrs.field(converter=_floats)
+    standard_errors: tuple[float, ...] = attrs.field(converter=_floats)
+    lower: tuple[float, ...] = attrs.field(converter=_floats)
+    upper: tuple[float, ...] = attrs.field(converter=_floats)
+    level: float = attrs.field(default=0.95, converter=float)
+    log_likelihood: float = attrs.field(default=math.nan, converter=float)
+    aic: float = attrs.field(default=math.nan, converter=float)
+    bic: float = attrs.field(default=math.nan, converter=float)
+    n: float = attrs.field(default=math.nan, converter=float)
+    fitted: bool = attrs.field(default=False, converter=bool)
+    unit: str = attrs.field(default="observations", converter=str)
+
+    @classmethod
+    def from_report(
+        cls,
+        model: str,
+        params: Mapping[str, float],
+        report: FitReport | None,
+        level: float = 0.95,
+        unit: str = "observations",
+    ) -> FitSummary:
+        """Build the summary of a model from its parameters and fit report (None: not fitted)."""
+        lvl = as_float_scalar(level, "level", domain=UNIT_OPEN)
+        names = tuple(params)
+        est = [float(v) for v in params.values()]
+        if report is None:
+            nan = [math.nan] * len(names)
+            return cls(
+                model=model,
+                parameters=names,
+                estimates=est,
+                standard_errors=nan,
+                lower=nan,
+                upper=nan,
+                level=lvl,
+                unit=unit,
+            )
+        z = float(special.ndtri(0.5 + 0.5 * lvl))
+        se = [float(report.standard_errors.get(name, math.nan)) for name in names]
+        return cls(
+            model=model,
+            parameters=names,
+            estimates=est,
+            standard_errors=se,
+            lower=[e - z * s for e, s in zip(est, se, strict=True)],
+            upper=[e + z * s for e, s in zip(est, se, strict=True)],
+            level=lvl,
+            log_likelihood=report.log_likelihood,
+            aic=report.aic,
+            bic=report.bic,
+            n=report.n,
+            fitted=True,
+            unit=unit,
+        )
+
+    def _columns(self) -> dict[str, list[Any]]:
+        return {
+            "parameter": list(self.parameters),
+            "estimate": list(self.estimates),
+            "standard_error": list(self.standard_errors),
+            "lower": list(self.lower),
+            "upper": list(self.upper),
+        }
+
+    def _headline(self) -> str:
+        if not self.fitted:
+            return f"{self.model}: given parameters, not fitted"
+        return (
+            f"{self.model}: fitted on {_count(self.n)} {self.unit}, "
+            f"LL {self.log_likelihood:,.2f}, AIC {self.aic:,.2f}, BIC {self.bic:,.2f}"
+        )
+
+    def _header(self) -> list[str]:
+        pct = f"{100 * self.level:g}%"
+        return ["parameter", "estimate", "std. error", f"{pct} low", f"{pct} high"]
+
+    def _cells(self) -> list[list[str]]:
+        return [
+            [name, *(f"{v:.4f}" for v in (e, s, lo, hi))]
+            for name, e, s, lo, hi in zip(
+                self.parameters,
+                self.estimates,
+                self.standard_errors,
+                self.lower,
+                self.upper,
+                strict=True,
+            )
+        ]
+
+    def to_frame(self, backend: str = "pandas") -> Any:
+        """Return the parameter table as a data frame.
+
+        Columns ``parameter, estimate, standard_error, lower, upper``, one row
+        per parameter; the fit statistics are attributes of this object.
+
+        Parameters
+        ----------
+        backend
+            ``"pandas"`` (a ``DataFrame``), ``"polars"`` (a ``DataFrame``) or
+            ``"pyarrow"`` (a ``Table``); the library is imported only now.
+
+        Raises
+        ------
+        InvalidParameterError
+            Unknown backend.
+        MissingOptionalDependencyError
+            The library is not installed (the message has the pip command).
+        """
+        check_in(backend, "backend", FRAME_BACKENDS)
+        cols = self._columns()
+        if backend == "pandas":
+            return require("pandas").DataFrame(cols)
+        if backend == "polars":
+            return require("polars").DataFrame(cols)
+        return require("pyarrow").table(cols)
+
+    def __repr__(self) -> str:
+        rows = [self._header(), *self._cells()]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        lines = [
+            "  ".join(
+                cell.ljust(w) if i == 0 else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(r, widths, strict=True))
+            ).rstrip()
+            for r in rows
+        ]
+        return "\n".join([self._headline(), *lines])
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{escape(h)}</th>" for h in self._header())
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
+            for row in self._cells()
+        )
+        return (
+            f"<table><caption>{escape(self._headline())}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        )
+
+
 @attrs.frozen
 class LinearConstraints:
     """Linear inequality constraints ``matrix @ theta >= 0`` with a label per row.
@@ -481,6 +698,7 @@ def maximize_likelihood(
     constraints: LinearConstraints | None = None,
     hessian: Callable[[FloatArray], FloatArray] | None = None,
     adjust: Callable[[FloatArray], FloatArray] | None = None,
+    penalizer: float = 0.0,
 ) -> tuple[dict[str, float], FitReport]:
     r"""Maximise a weighted likelihood; return the estimates and a :class:`FitReport`.
 
@@ -521,6 +739,14 @@ def maximize_likelihood(
     adjust
         Optional map applied to the optimum before the report is computed (e.g.
         to repair rounding-level constraint slack).
+    penalizer
+        L2 penalty :math:`\lambda \ge 0` on the squared log-parameters
+        (positive parameters only): the optimiser minimises
+        :math:`\mathrm{NLL}(\theta) + \lambda n \sum_i (\ln\theta_i)^2`. The
+        report's log-likelihood is the unpenalised one at the penalised
+        estimate and its covariance the inverse Hessian of the penalised
+        objective; the message says the penalty was applied. 0 (default) is
+        plain maximum likelihood, the same code path as before.
 
     Returns
     -------
@@ -567,6 +793,18 @@ def maximize_likelihood(
     check_in(method, "method", FIT_METHODS)
     theta0 = as_float_array(start, "start", domain=POSITIVE, ndim=1)
     scale = 1.0 / float(n)
+    lam = as_float_scalar(penalizer, "penalizer", domain=NONNEGATIVE)
+    likelihood = objective
+    if lam > 0:
+        weight = lam * float(n)
+
+        def objective(theta: FloatArray) -> tuple[float, FloatArray]:
+            value, grad = likelihood(theta)
+            log_theta = np.log(theta)
+            return (
+                float(value) + weight * float(np.sum(log_theta**2)),
+                np.asarray(grad, dtype=np.float64) + 2.0 * weight * log_theta / theta,
+            )
 
     def fun(phi: FloatArray) -> tuple[float, FloatArray]:
         theta = np.exp(phi)
@@ -635,7 +873,10 @@ def maximize_likelihood(
     theta = np.exp(phi)
     if adjust is not None:
         theta = adjust(theta)
-    nll, _ = objective(theta)
+    nll, _ = likelihood(theta)
+    if lam > 0:
+        hessian = None  # an analytic Hessian is of the unpenalised likelihood
+        note += f"; penalised: L2 penalty {lam:g} on the squared log-parameters"
     with np.errstate(all="ignore"):
         se, corr, se_note = _covariance(lambda th: objective(th)[1], theta, hessian)
     if se_note:

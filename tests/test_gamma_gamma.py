@@ -253,3 +253,92 @@ def test_bad_parameters() -> None:
         GammaGamma(p=1.0, q=2.0, gamma=-1.0)
     with pytest.raises(InvalidParameterError, match="'rng' must be"):
         GammaGamma(p=1.0, q=2.0, gamma=1.0).simulate([1], rng=None)  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------- zero spend of repeat buyers
+def test_zero_spend_error_names_the_customer_and_the_remedy() -> None:
+    with pytest.raises(InvalidParameterError, match=r"customer 'c2'.*nonpositive='exclude'"):
+        GammaGamma.fit(
+            frequency=[1, 2, 3], average_spend=[10.0, 0.0, 5.0], customer_ids=["c1", "c2", "c3"]
+        )
+    with pytest.raises(InvalidParameterError, match=r"index 1, frequency 2.*nonpositive="):
+        GammaGamma.fit(frequency=[1, 2, 3], average_spend=[10.0, 0.0, 5.0])
+    with pytest.raises(InvalidParameterError, match="'nonpositive' must be one of"):
+        GammaGamma.fit(frequency=[1, 2], average_spend=[10.0, 5.0], nonpositive="drop")
+    with pytest.raises(ShapeMismatchError):
+        GammaGamma.fit(frequency=[1, 2], average_spend=[10.0, 5.0], customer_ids=["a"])
+
+
+def test_zero_spend_excluded_fit_equals_fit_without_those_rows() -> None:
+    rng = np.random.default_rng(11)
+    gg = GammaGamma(p=6.25, q=3.74, gamma=15.44)
+    x = rng.integers(1, 8, 400)
+    z = gg.simulate(x, rng=rng)
+    z_bad = z.copy()
+    z_bad[[3, 50, 51]] = 0.0
+    a = GammaGamma.fit(frequency=x, average_spend=z_bad, nonpositive="exclude")
+    keep = np.ones(400, dtype=bool)
+    keep[[3, 50, 51]] = False
+    b = GammaGamma.fit(frequency=x[keep], average_spend=z[keep])
+    assert a == b
+    assert a.fit_report is not None
+    assert b.fit_report is not None
+    assert a.fit_report.n == 397
+    assert a.fit_report.log_likelihood == b.fit_report.log_likelihood
+    assert "excluded 3 repeat buyers with average spend <= 0" in a.fit_report.message
+    with pytest.raises(InvalidParameterError, match="at least one repeat buyer"):
+        GammaGamma.fit(frequency=[1, 2], average_spend=[0.0, 0.0], nonpositive="exclude")
+
+
+def test_zero_spend_prediction_shrinks_to_the_population_mean() -> None:
+    gg = GammaGamma(p=6.25, q=3.74, gamma=15.44)
+    got = gg.conditional_expected_average_spend(frequency=[1, 4], average_spend=0.0)
+    # p gamma / (p x + q - 1) = ((q-1)/(px+q-1)) * population mean
+    expected = [(3.74 - 1) / (6.25 * x + 3.74 - 1) * gg.expected_average_spend() for x in (1, 4)]
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert np.all(got > 0)
+    with pytest.raises(InvalidParameterError, match="'average_spend' must be > 0"):
+        gg.log_likelihood(frequency=1, average_spend=0.0)
+
+
+def test_zero_spend_customer_gets_a_clp() -> None:
+    from kamcore.clp import BetaGeo, customer_lifetime_profit
+
+    gg = GammaGamma(p=6.25, q=3.74, gamma=15.44)
+    bg = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    res = customer_lifetime_profit(
+        bg,
+        frequency=[2, 2],
+        recency=[30.0, 30.0],
+        T=39.0,
+        spend_model=gg,
+        average_spend=[0.0, 20.0],
+        margin_rate=0.3,
+        discount_rate=0.01,
+        n_periods=12,
+    )
+    assert np.all(np.isfinite(res.clp))
+    assert 0 < res.clp[0] < res.clp[1]
+
+
+def test_full_cdnow_log_has_a_zero_spend_repeat_buyer_and_the_chain_runs() -> None:
+    from kamcore.data import load_cdnow
+    from kamcore.transactions import summarize_transactions
+
+    s = summarize_transactions(load_cdnow(kind="transactions", sample=False), time_unit="W")
+    x = np.asarray(s.frequency)
+    z = np.asarray(s.monetary_value)
+    ids = np.asarray(s.ids)
+    bad = (x > 0) & (z <= 0)
+    assert int(bad.sum()) == 1
+    who = ids[bad][0]
+    with pytest.raises(InvalidParameterError, match=rf"customer '{who}'.*nonpositive='exclude'"):
+        GammaGamma.fit(frequency=x, average_spend=z, exclude_zero_frequency=True, customer_ids=ids)
+    g = GammaGamma.fit(
+        frequency=x, average_spend=z, exclude_zero_frequency=True, nonpositive="exclude"
+    )
+    assert g.fit_report is not None
+    assert g.fit_report.n == int((x > 0).sum()) - 1
+    assert "excluded 1 repeat buyers with average spend <= 0" in g.fit_report.message
+    spend = g.conditional_expected_average_spend(frequency=x[bad], average_spend=z[bad])
+    assert 0 < float(spend[0]) < g.expected_average_spend()

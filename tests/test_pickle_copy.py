@@ -144,9 +144,24 @@ def _factories():
 
     f = {name: _from_document(name.rsplit(".", 1)[1]) for name in CLASSES}
     f = {k: v for k, v in f.items() if (DOCS / f"{k.rsplit('.', 1)[1]}.json").exists()}
+
+    def fitted_bg():
+        from kamcore.data import load_cdnow
+
+        s = load_cdnow("summary")
+        return clp.BetaGeo.fit(frequency=s["frequency"], recency=s["recency"], T=s["T"])
+
+    history = {"frequency": [0, 2, 5], "recency": [0.0, 20.0, 35.0], "T": [39.0, 39.0, 39.0]}
     f.update(
         {
             "kamcore.Portfolio": _portfolio,
+            "kamcore.clp.FitSummary": lambda: fitted_bg().summary(),
+            "kamcore.clp.PredictionInterval": lambda: fitted_bg().probability_alive_interval(
+                **history
+            ),
+            "kamcore.clp.FrequencyRecencyMatrix": lambda: clp.frequency_recency_matrix(
+                clp.BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426), T=39.0, max_frequency=5
+            ),
             "kamcore.allocation.ExponentialResponse": lambda: allocation.ExponentialResponse(
                 [100.0, 50.0], [0.1, 0.2]
             ),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from kamcore._fitting import (
     FitReport,
+    FitSummary,
 )
 from kamcore.clp._btyd.betageo import (
     BetaGeo,
@@ -45,8 +46,11 @@ from kamcore.clp._customer import (
     SurvivalModel,
     TransactionModel,
     customer_lifetime_profit,
+    customer_lifetime_profit_interval,
     portfolio_lifetime_profit,
 )
+from kamcore.clp._grid import FrequencyRecencyMatrix, frequency_recency_matrix
+from kamcore.clp._intervals import PredictionInterval
 from kamcore.clp._margin_paths import curve_lifetime_profit, matrix_lifetime_profit
 from kamcore.clp._markov import (
     EMPTY_ROW_POLICIES,
@@ -74,11 +78,14 @@ __all__ = [
     "DEFAULT_STAGE_PROFILE",
     "EMPTY_ROW_POLICIES",
     "FitReport",
+    "FitSummary",
+    "FrequencyRecencyMatrix",
     "GammaGamma",
     "LIVE_STAGES",
     "MarkovChain",
     "ModifiedBetaGeo",
     "ParetoNBD",
+    "PredictionInterval",
     "ROW_SUM_TOLERANCE",
     "ShiftedBetaGeometric",
     "SpendModel",
@@ -91,8 +98,10 @@ __all__ = [
     "curve_lifetime_profit",
     "customer_equity",
     "customer_lifetime_profit",
+    "customer_lifetime_profit_interval",
     "estimate_transition_matrix",
     "expected_lifetime",
+    "frequency_recency_matrix",
     "lifetime_profit",
     "margin_multiple",
     "matrix_lifetime_profit",

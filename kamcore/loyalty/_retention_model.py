@@ -14,7 +14,14 @@ import numpy as np
 import scipy.special  # type: ignore[import-untyped]
 from numpy.typing import ArrayLike
 
-from kamcore._fitting import FitReport, LinearConstraints, maximize_likelihood, prepare_fit_data
+from kamcore._fitting import (
+    FitReport,
+    FitSummary,
+    LinearConstraints,
+    maximize_likelihood,
+    model_repr,
+    prepare_fit_data,
+)
 from kamcore._params import (
     NONNEGATIVE,
     PROBABILITY,
@@ -173,6 +180,22 @@ class RetentionModel:
                 "attraction and barrier over the declared ranges (each slope >= 0); "
                 f"got {'; '.join(bad)}."
             )
+
+    def __repr__(self) -> str:
+        return model_repr("RetentionModel", self._params(), self.fit_report, "accounts")
+
+    def _params(self) -> dict[str, float]:
+        return dict(zip(("b0", "b1", "b2", "b3"), self.coefficients, strict=True))
+
+    def summary(self, level: float = 0.95) -> FitSummary:
+        """Return the coefficient table (estimate, standard error, interval) and fit statistics.
+
+        A :class:`kamcore.clp.FitSummary`; standard errors and bounds are NaN
+        for a model built from chosen coefficients. ``level`` in (0, 1).
+        """
+        return FitSummary.from_report(
+            "RetentionModel", self._params(), self.fit_report, level, unit="accounts"
+        )
 
     @property
     def coefficients(self) -> tuple[float, float, float, float]:

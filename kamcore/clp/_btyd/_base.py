@@ -20,6 +20,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike
 
+from kamcore._fitting import FitSummary, collapse_rows, model_repr
 from kamcore._params import (
     NONNEGATIVE,
     POSITIVE,
@@ -32,9 +33,11 @@ from kamcore._params import (
     fail_where,
     same_length,
 )
+from kamcore.clp._intervals import PredictionInterval, delta_interval
 
 __all__ = [
     "ParametricModel",
+    "PredictionIntervals",
     "check_positive_parameter",
     "to_float_parameter",
     "validate_rfm",
@@ -125,7 +128,111 @@ class ParametricModel:
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ()
 
+    UNIT: ClassVar[str] = "customers"
+
     @property
     def params(self) -> dict[str, float]:
         """Parameters as a name -> value mapping, in ``PARAMETER_NAMES`` order."""
         return {name: float(getattr(self, name)) for name in self.PARAMETER_NAMES}
+
+    def _report(self) -> Any:
+        return getattr(self, "fit_report", None)
+
+    def _concise_repr(self) -> str:
+        """Return rounded parameters and what the fit did (each model's ``__repr__``)."""
+        return model_repr(type(self).__name__, self.params, self._report(), self.UNIT)
+
+    def summary(self, level: float = 0.95) -> FitSummary:
+        """Return the parameter table (estimate, standard error, Wald interval) and fit statistics.
+
+        Parameters
+        ----------
+        level
+            Coverage of the intervals, in (0, 1).
+
+        Returns
+        -------
+        kamcore.clp.FitSummary
+            With ``to_frame(backend)``, an aligned text ``repr`` and an HTML table
+            for notebooks; standard errors and bounds are NaN for a model built
+            from given parameters.
+        """
+        return FitSummary.from_report(
+            type(self).__name__, self.params, self._report(), level, unit=self.UNIT
+        )
+
+
+class PredictionIntervals:
+    """Mixin for the transaction models: delta-method intervals of their predictions.
+
+    See :mod:`kamcore.clp._intervals` for the method. Identical histories are
+    evaluated once.
+    """
+
+    __slots__ = ()
+
+    def _interval(
+        self, method: str, args: dict[str, Any], level: float, link: str
+    ) -> PredictionInterval:
+        point = np.asarray(getattr(self, method)(**args), dtype=np.float64)  # validates
+        shape = point.shape
+        cols = [np.broadcast_to(np.asarray(v), shape).ravel() for v in args.values()]
+        unique, _, inverse = collapse_rows(*cols, return_inverse=True)
+        kw = dict(zip(args, unique, strict=True))
+
+        def predict(model: Any) -> FloatArray:
+            return np.asarray(getattr(model, method)(**kw), dtype=np.float64)
+
+        res = delta_interval([(self, predict, "model")], predict(self), level=level, link=link)
+        return PredictionInterval(
+            estimate=point,
+            lower=res.lower[inverse].reshape(shape),
+            upper=res.upper[inverse].reshape(shape),
+            standard_error=res.standard_error[inverse].reshape(shape),
+            level=res.level,
+        )
+
+    def expected_purchases_interval(
+        self,
+        *,
+        t: ArrayLike,
+        frequency: ArrayLike,
+        recency: ArrayLike,
+        T: ArrayLike,
+        level: float = 0.9,
+    ) -> PredictionInterval:
+        r"""Return the expected purchases in :math:`(T, T+t]` with a delta-method interval.
+
+        The point is :meth:`expected_purchases`; the interval is
+        :math:`\hat E \exp(\pm z\,\mathrm{se}/\hat E)` (normal on the log scale,
+        so the bounds stay > 0), with the standard error from the gradient of
+        the prediction with respect to the parameters and the fit's parameter
+        covariance. Needs a fitted model (``fit_report`` set).
+
+        Returns
+        -------
+        PredictionInterval
+            ``estimate, lower, upper, standard_error`` of the broadcast shape;
+            unpacks as ``point, lower, upper``.
+
+        Raises
+        ------
+        InvalidParameterError
+            A model built from given parameters, ``level`` outside (0, 1), or
+            bad inputs.
+        """
+        args = {"t": t, "frequency": frequency, "recency": recency, "T": T}
+        return self._interval("expected_purchases", args, level, "log")
+
+    def probability_alive_interval(
+        self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, level: float = 0.9
+    ) -> PredictionInterval:
+        r"""Return P(alive) with a delta-method interval, normal on the logit scale.
+
+        The bounds stay in [0, 1]; a probability that is exactly 0 or 1 at
+        every parameter value (e.g. BG/NBD's 1 for customers without repeat
+        purchases) gets a zero-width interval. Needs a fitted model; see
+        :meth:`expected_purchases_interval`.
+        """
+        args = {"frequency": frequency, "recency": recency, "T": T}
+        return self._interval("probability_alive", args, level, "logit")

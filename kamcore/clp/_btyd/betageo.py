@@ -76,6 +76,7 @@ from kamcore._params import (
 )
 from kamcore.clp._btyd._base import (
     ParametricModel,
+    PredictionIntervals,
     check_positive_parameter,
     to_float_parameter,
     validate_rfm,
@@ -287,7 +288,7 @@ def _check_n(n: ArrayLike) -> IntArray:
 
 # ----------------------------------------------------------------- the model
 @attrs.frozen
-class BetaGeo(ParametricModel):
+class BetaGeo(ParametricModel, PredictionIntervals):
     r"""BG/NBD model (Fader, Hardie & Lee 2005) with parameters as fields.
 
     Parameters
@@ -335,6 +336,9 @@ class BetaGeo(ParametricModel):
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
 
+    def __repr__(self) -> str:
+        return self._concise_repr()
+
     @property
     def _tuple(self) -> tuple[float, float, float, float]:
         return (self.r, self.alpha, self.a, self.b)
@@ -350,6 +354,7 @@ class BetaGeo(ParametricModel):
         weights: ArrayLike | None = None,
         collapse: bool = True,
         method: str = "L-BFGS-B",
+        penalizer: float = 0.0,
     ) -> BetaGeo:
         r"""Fit by maximum likelihood and return a model carrying its fit report.
 
@@ -365,6 +370,14 @@ class BetaGeo(ParametricModel):
             Collapse identical rows into weights first (same estimates, faster).
         method
             ``"L-BFGS-B"`` (default) or ``"BFGS"``.
+
+        penalizer
+            L2 penalty coefficient :math:`\lambda \ge 0` (default 0: plain maximum
+            likelihood). With :math:`\lambda > 0` the fit maximises
+            :math:`\ell(\theta) - \lambda n \sum_i (\ln\theta_i)^2` (``n`` the total
+            weight), shrinking every parameter towards 1 -- a departure from
+            maximum likelihood for small or degenerate data; the report's
+            log-likelihood is the unpenalised one at the penalised estimate.
 
         Returns
         -------
@@ -409,6 +422,7 @@ class BetaGeo(ParametricModel):
             n_rows=int(x.size),
             method=method,
             model="BG/NBD",
+            penalizer=penalizer,
         )
         return cls(**params, fit_report=report)
 
@@ -489,6 +503,22 @@ class BetaGeo(ParametricModel):
         k = beta_count_kernel(self.a, self.b + xf, self.r + xf, self.alpha + age, tt)
         return np.asarray(special.expit(-D) * k, dtype=np.float64)
 
+    # ------------------------------------------------------------- factored form (CLP)
+    def _alive_now(self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> FloatArray:
+        """P(alive at T): the history-dependent factor of the predictions."""
+        return self.probability_alive(frequency=frequency, recency=recency, T=T)
+
+    def _purchase_kernel(self, *, t: float, frequency: IntArray, T: FloatArray) -> FloatArray:
+        """:math:`K(a, b+x, r+x, alpha+T, t)`: expected purchases = P(alive) * this."""
+        xf = np.asarray(frequency, dtype=np.float64)
+        return beta_count_kernel(self.a, self.b + xf, self.r + xf, self.alpha + T, t)
+
+    def _survival_kernel(self, *, t: float, frequency: IntArray, T: FloatArray) -> FloatArray:
+        """P(alive at T+t) = P(alive at T) * this (see :meth:`probability_alive_at`)."""
+        r, alpha, a, b = self._tuple
+        xf = np.asarray(frequency, dtype=np.float64)
+        return pfaff_survival(a, a + b - r, a + b + xf, t / (alpha + T))
+
     # ------------------------------------------------------------- new customer
     def expected_purchases_new(self, t: ArrayLike) -> FloatArray:
         r"""Return the expected repeat purchases of a new customer in :math:`(0, t]` (FHL eq. 9).
@@ -516,6 +546,56 @@ class BetaGeo(ParametricModel):
         tt = _as_t(t)
         nn, tt = broadcast({"n": nn, "t": tt})
         return _bg_pmf(self._tuple, nn, tt, modified=False)
+
+    def conditional_probability_of_purchases(
+        self,
+        *,
+        n: ArrayLike,
+        t: ArrayLike,
+        frequency: ArrayLike,
+        recency: ArrayLike,
+        T: ArrayLike,
+    ) -> FloatArray:
+        r"""Probability of exactly ``n`` repeat purchases in :math:`(T, T+t]` given the history.
+
+        A customer dead at ``T`` buys nothing more. A customer alive at ``T``
+        has the posterior :math:`\lambda \sim \Gamma(r+x, \alpha+T)`,
+        :math:`p \sim B(a, b+x)` (the history's likelihood is
+        :math:`\lambda^x e^{-\lambda T}(1-p)^x` on that event), and from ``T`` on
+        the process starts afresh: Poisson purchases, a drop-out chance after
+        each. So the count in the next ``t`` has the new-customer distribution
+        of :meth:`probability_of_purchases` with the posterior parameters:
+
+        .. math::
+
+            P(Y(t) = n \mid x, t_x, T) = [n = 0]\,(1 - P_A)
+              + P_A\,P_{\text{new}}(n, t;\ r+x,\ \alpha+T,\ a,\ b+x),
+
+        :math:`P_A` = :meth:`probability_alive`; the new-customer terms are
+        evaluated through log-gamma and log-beta functions and a regularised
+        incomplete beta function. Sums to 1 over ``n``, and
+        :math:`\sum_n n\,P(Y(t)=n)` is :meth:`expected_purchases`. All arguments
+        broadcast.
+
+        Examples
+        --------
+        >>> m = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> p = m.conditional_probability_of_purchases(
+        ...     n=[0, 1, 2], t=39.0, frequency=2, recency=30.43, T=38.86)
+        >>> p.round(4)
+        array([0.4454, 0.2393, 0.1442])
+        """
+        nn = _check_n(n)
+        tt = _as_t(t)
+        x, tx, age = validate_rfm(frequency, recency, T)
+        nn, tt, x, tx, age = broadcast({"n": nn, "t": tt, "frequency": x, "recency": tx, "T": age})
+        _, D = _bgnbd_log_parts(self._tuple, x, tx, age)
+        xf = x.astype(np.float64)
+        post = (self.r + xf, self.alpha + age, self.a, self.b + xf)
+        fresh = _bg_pmf(post, nn, tt, modified=False)  # type: ignore[arg-type]
+        return np.asarray(
+            np.where(nn == 0, special.expit(D), 0.0) + special.expit(-D) * fresh, np.float64
+        )
 
     # ------------------------------------------------------------- simulation
     def simulate(
@@ -556,16 +636,17 @@ def _bg_pmf(
     """P(X(t) = n) for a new BG/NBD (``modified=False``) or MBG/NBD customer."""
     r, alpha, a, b = params
     nf = n.astype(np.float64)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         log_p0 = np.log(alpha) - np.log(alpha + t)
         log_q = np.log(t) - np.log(alpha + t)
+        n_log_q = np.where(nf > 0, nf * log_q, 0.0)  # t = 0: 0 * -inf is discarded
     shift = 1.0 if modified else 0.0
     log_nb = (
         special.gammaln(r + nf)
         - special.gammaln(r)
         - special.gammaln(nf + 1.0)
         + r * log_p0
-        + np.where(nf > 0, nf * log_q, 0.0)
+        + n_log_q
     )
     first = np.exp(special.betaln(a, b + nf + shift) - special.betaln(a, b) + log_nb)
     if modified:

@@ -96,6 +96,7 @@ from kamcore._params import (
 )
 from kamcore.clp._btyd._base import (
     ParametricModel,
+    PredictionIntervals,
     check_positive_parameter,
     to_float_parameter,
 )
@@ -251,7 +252,7 @@ def _log_alive_sum(g: float, d: float, n0: FloatArray, m: FloatArray) -> FloatAr
 
 # ----------------------------------------------------------------- model
 @attrs.frozen
-class BetaGeoBetaBinom(ParametricModel):
+class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
     r"""BG/BB model for discrete transaction opportunities (Fader, Hardie & Shang 2010).
 
     Parameters
@@ -294,6 +295,9 @@ class BetaGeoBetaBinom(ParametricModel):
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("alpha", "beta", "gamma", "delta")
 
+    def __repr__(self) -> str:
+        return self._concise_repr()
+
     @property
     def _tuple(self) -> Params:
         return (self.alpha, self.beta, self.gamma, self.delta)
@@ -310,8 +314,9 @@ class BetaGeoBetaBinom(ParametricModel):
         collapse: bool = True,
         start: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0),
         method: str = "L-BFGS-B",
+        penalizer: float = 0.0,
     ) -> BetaGeoBetaBinom:
-        """Fit by maximum likelihood; the model returned carries its fit report.
+        r"""Fit by maximum likelihood; the model returned carries its fit report.
 
         Parameters
         ----------
@@ -330,6 +335,14 @@ class BetaGeoBetaBinom(ParametricModel):
             Starting ``(alpha, beta, gamma, delta)``.
         method
             ``"L-BFGS-B"`` (default) or ``"BFGS"``.
+
+        penalizer
+            L2 penalty coefficient :math:`\\lambda \\ge 0` (default 0: plain maximum
+            likelihood). With :math:`\\lambda > 0` the fit maximises
+            :math:`\\ell(\\theta) - \\lambda n \\sum_i (\\ln\\theta_i)^2` (``n`` the total
+            weight), shrinking every parameter towards 1 -- a departure from
+            maximum likelihood for small or degenerate data; the report's
+            log-likelihood is the unpenalised one at the penalised estimate.
 
         Returns
         -------
@@ -368,6 +381,7 @@ class BetaGeoBetaBinom(ParametricModel):
             n_rows=int(x.size),
             method=method,
             model="BG/BB",
+            penalizer=penalizer,
         )
         return cls(**params, fit_report=report)
 

@@ -45,8 +45,13 @@ first purchase is left out). Only customers with ``x >= 1`` carry information
 about spend: :meth:`GammaGamma.fit` **rejects** rows with ``x = 0`` unless
 ``exclude_zero_frequency=True``, in which case they are dropped and the number
 dropped is written into the fit report's message. Repeat buyers must have a
-spend > 0. For prediction a customer with ``x = 0`` gets the population mean
-(their ``average_spend`` is not used, and must be >= 0).
+spend > 0 in a fit: a repeat buyer with an average spend <= 0 raises (the
+message names the customer and the remedy) unless ``nonpositive="exclude"``,
+which leaves such rows out and says how many in the fit report's message.
+Predictions accept an average spend of 0 for a repeat buyer (the weighted
+average above with :math:`\bar z = 0`: the population mean shrunk towards 0).
+For prediction a customer with ``x = 0`` gets the population mean (their
+``average_spend`` is not used, and must be >= 0).
 
 Examples
 --------
@@ -61,7 +66,7 @@ array([35.22, 24.66, 22.89])
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
@@ -81,6 +86,7 @@ from kamcore._params import (
     as_float_array,
     as_int_array,
     broadcast,
+    check_in,
     fail_where,
     same_length,
 )
@@ -91,7 +97,10 @@ from kamcore.clp._btyd._base import (
 )
 from kamcore.errors import InvalidParameterError
 
-__all__ = ["GammaGamma"]
+__all__ = ["NONPOSITIVE_POLICIES", "GammaGamma"]
+
+NONPOSITIVE_POLICIES: Final[tuple[str, ...]] = ("error", "exclude")
+"""Accepted ``nonpositive`` values of :meth:`GammaGamma.fit`."""
 
 
 def _check_rng(rng: Any) -> np.random.Generator:
@@ -132,16 +141,20 @@ def _gg_loglik_terms(
 def _validate_spend(
     frequency: ArrayLike, average_spend: ArrayLike, *, for_fit: bool
 ) -> tuple[IntArray, FloatArray]:
+    """Return checked (x, zbar >= 0); the fit applies its own rule to zbar = 0 for repeat buyers."""
     ndim = 1 if for_fit else None
     x = as_int_array(frequency, "frequency", domain=NONNEGATIVE, ndim=ndim, allow_empty=not for_fit)
     z = as_float_array(
-        average_spend, "average_spend", domain=NONNEGATIVE, ndim=ndim, allow_empty=not for_fit
+        average_spend,
+        "average_spend",
+        domain=NONNEGATIVE,
+        ndim=ndim,
+        allow_empty=not for_fit,
     )
     if for_fit:
         same_length({"frequency": x, "average_spend": z})
     else:
         x, z = broadcast({"frequency": x, "average_spend": z})
-    fail_where((x > 0) & (z <= 0), z, "average_spend", "be > 0 for repeat buyers (frequency > 0)")
     return x, z
 
 
@@ -199,6 +212,9 @@ class GammaGamma(ParametricModel):
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("p", "q", "gamma")
 
+    def __repr__(self) -> str:
+        return self._concise_repr()
+
     # ------------------------------------------------------------ predictions
     def expected_average_spend(self) -> float:
         r"""Return the population mean spend per transaction, :math:`p\gamma/(q - 1)`.
@@ -218,15 +234,20 @@ class GammaGamma(ParametricModel):
         r"""Return each customer's expected spend per transaction given their history.
 
         :math:`E[Z \mid x, \bar z] = p(\gamma + x\bar z)/(px + q - 1)`; a customer
-        with ``x = 0`` gets the population mean :math:`p\gamma/(q-1)`.
+        with ``x = 0`` gets the population mean :math:`p\gamma/(q-1)`. The
+        formula also holds for a repeat buyer whose average spend is 0 (a log
+        with free or fully refunded orders): it gives
+        :math:`p\gamma/(px + q - 1)`, the population mean shrunk by the weight
+        :math:`(q-1)/(px+q-1)` of the prior, so such a customer keeps a defined
+        (and small) spend and lifetime value.
 
         Parameters
         ----------
         frequency
             Repeat transactions ``x``, whole numbers >= 0.
         average_spend
-            Their mean value ``zbar`` (> 0 where ``x > 0``; >= 0 and unused where
-            ``x = 0``). Broadcast against ``frequency``.
+            Their mean value ``zbar`` >= 0 (unused where ``x = 0``). Broadcast
+            against ``frequency``.
 
         Returns
         -------
@@ -266,6 +287,7 @@ class GammaGamma(ParametricModel):
         fail_where(
             x == 0, x, "frequency", "be >= 1 (the spend density is defined for repeat buyers only)"
         )
+        fail_where(z <= 0, z, "average_spend", "be > 0 (the spend density is defined for z > 0)")
         return _gg_loglik_terms(self.p, self.q, self.gamma, x, z)[0]
 
     @classmethod
@@ -276,11 +298,14 @@ class GammaGamma(ParametricModel):
         average_spend: ArrayLike,
         weights: ArrayLike | None = None,
         exclude_zero_frequency: bool = False,
+        nonpositive: str = "error",
+        customer_ids: ArrayLike | None = None,
         collapse: bool = True,
         start: tuple[float, float, float] | None = None,
         method: str = "L-BFGS-B",
+        penalizer: float = 0.0,
     ) -> GammaGamma:
-        """Fit ``p, q, gamma`` by maximum likelihood on repeat buyers.
+        r"""Fit ``p, q, gamma`` by maximum likelihood on repeat buyers.
 
         Parameters
         ----------
@@ -294,12 +319,32 @@ class GammaGamma(ParametricModel):
             Rows with ``x = 0`` carry no spend information. By default they are
             rejected (:class:`~kamcore.errors.InvalidParameterError`); with
             ``True`` they are dropped and the fit report's message says how many.
+        nonpositive
+            What to do with a repeat buyer (``x > 0``) whose average spend is 0,
+            which the spend density cannot take (real logs have them: free
+            orders, full refunds; CDNOW has one). A negative average spend is
+            always rejected. ``"error"`` (default) raises
+            :class:`~kamcore.errors.InvalidParameterError` naming the first such
+            customer (its id from ``customer_ids``, else its row index) and this
+            remedy; ``"exclude"`` leaves those rows out of the likelihood and the
+            fit report's message says how many were left out. Predictions remain
+            defined for them (:meth:`conditional_expected_average_spend`).
+        customer_ids
+            Optional shape ``(n,)`` customer ids, used in error messages only.
         collapse
             Collapse identical ``(x, zbar)`` rows into weights (default true).
         start
             Starting ``(p, q, gamma)``; default a moment-based guess.
         method
             ``"L-BFGS-B"`` or ``"BFGS"``.
+
+        penalizer
+            L2 penalty coefficient :math:`\\lambda \\ge 0` (default 0: plain maximum
+            likelihood). With :math:`\\lambda > 0` the fit maximises
+            :math:`\\ell(\\theta) - \\lambda n \\sum_i (\\ln\\theta_i)^2` (``n`` the total
+            weight), shrinking every parameter towards 1 -- a departure from
+            maximum likelihood for small or degenerate data; the report's
+            log-likelihood is the unpenalised one at the penalised estimate.
 
         Returns
         -------
@@ -314,8 +359,14 @@ class GammaGamma(ParametricModel):
         ConvergenceError
             The optimiser failed or an estimate ran to 0 or infinity.
         """
-        x, z, w, dropped = _fit_rows(
-            frequency, average_spend, weights, exclude_zero=exclude_zero_frequency
+        check_in(nonpositive, "nonpositive", NONPOSITIVE_POLICIES)
+        x, z, w, dropped, n_nonpositive = _fit_rows(
+            frequency,
+            average_spend,
+            weights,
+            exclude_zero=exclude_zero_frequency,
+            nonpositive=nonpositive,
+            customer_ids=customer_ids,
         )
         (xu, zu), wu = prepare_fit_data(x, z, weights=w, collapse=collapse)
         if wu.size == 0:
@@ -339,12 +390,18 @@ class GammaGamma(ParametricModel):
             n_rows=int(xu.size),
             method=method,
             model="GammaGamma",
+            penalizer=penalizer,
         )
+        notes = []
         if dropped:
-            report = attrs.evolve(
-                report,
-                message=f"{report.message}; excluded {dropped} rows with frequency 0",
+            notes.append(f"excluded {dropped} rows with frequency 0")
+        if n_nonpositive:
+            notes.append(
+                f"excluded {n_nonpositive} repeat buyers with average spend <= 0 "
+                "(nonpositive='exclude')"
             )
+        if notes:
+            report = attrs.evolve(report, message="; ".join([report.message, *notes]))
         return cls(params["p"], params["q"], params["gamma"], fit_report=report)
 
     # ------------------------------------------------------------ simulation
@@ -382,9 +439,34 @@ def _fit_rows(
     weights: ArrayLike | None,
     *,
     exclude_zero: bool,
-) -> tuple[IntArray, FloatArray, FloatArray | None, int]:
+    nonpositive: str = "error",
+    customer_ids: ArrayLike | None = None,
+) -> tuple[IntArray, FloatArray, FloatArray | None, int, int]:
     x, z = _validate_spend(frequency, average_spend, for_fit=True)
     w = validate_weights(weights, x.shape[0])
+    ids = None
+    if customer_ids is not None:
+        ids = np.asarray(customer_ids, dtype=object)
+        if ids.ndim != 1:
+            raise InvalidParameterError(
+                f"'customer_ids' must be 1-D (one id per row); got shape {ids.shape}."
+            )
+        same_length({"frequency": x, "customer_ids": ids})
+    bad = (x > 0) & (z <= 0)
+    n_bad = int(bad.sum())
+    if n_bad and nonpositive == "error":
+        i = int(np.flatnonzero(bad)[0])
+        who = f"customer {ids[i]!r}" if ids is not None else f"the row at index {i}"
+        raise InvalidParameterError(
+            f"'average_spend' must be > 0 for repeat buyers (frequency > 0); got {n_bad} "
+            f"bad values (first: {who}, frequency {int(x[i])}, average spend {float(z[i])!r}). "
+            "Pass nonpositive='exclude' to leave such customers out of the fit (their "
+            "predicted spend stays defined), or correct the data."
+        )
+    if n_bad:
+        keep = ~bad
+        x, z = x[keep], z[keep]
+        w = None if w is None else w[keep]
     zero = x == 0
     dropped = 0
     if zero.any():
@@ -405,4 +487,9 @@ def _fit_rows(
             raise InvalidParameterError(
                 f"'frequency' must have at least one value >= 1; got {dropped} rows, all 0."
             )
-    return x, z, w, dropped
+    if x.size == 0:
+        raise InvalidParameterError(
+            f"'average_spend' must be > 0 for at least one repeat buyer; got {n_bad} rows, "
+            "all <= 0."
+        )
+    return x, z, w, dropped, n_bad

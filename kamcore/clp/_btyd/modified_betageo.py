@@ -47,6 +47,7 @@ from kamcore._fitting import (
 from kamcore._params import FloatArray, IntArray, broadcast, check_in, fail_where
 from kamcore.clp._btyd._base import (
     ParametricModel,
+    PredictionIntervals,
     check_positive_parameter,
     to_float_parameter,
     validate_rfm,
@@ -132,7 +133,7 @@ def _mbg_nll(
 
 
 @attrs.frozen
-class ModifiedBetaGeo(ParametricModel):
+class ModifiedBetaGeo(ParametricModel, PredictionIntervals):
     r"""MBG/NBD model (Batislam et al. 2007) with parameters as fields.
 
     Parameters
@@ -171,6 +172,9 @@ class ModifiedBetaGeo(ParametricModel):
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
 
+    def __repr__(self) -> str:
+        return self._concise_repr()
+
     @property
     def _tuple(self) -> tuple[float, float, float, float]:
         return (self.r, self.alpha, self.a, self.b)
@@ -185,8 +189,17 @@ class ModifiedBetaGeo(ParametricModel):
         weights: ArrayLike | None = None,
         collapse: bool = True,
         method: str = "L-BFGS-B",
+        penalizer: float = 0.0,
     ) -> ModifiedBetaGeo:
-        """Fit by maximum likelihood; arguments and errors as :meth:`BetaGeo.fit`.
+        r"""Fit by maximum likelihood; arguments and errors as :meth:`BetaGeo.fit`.
+
+        penalizer
+            L2 penalty coefficient :math:`\\lambda \\ge 0` (default 0: plain maximum
+            likelihood). With :math:`\\lambda > 0` the fit maximises
+            :math:`\\ell(\\theta) - \\lambda n \\sum_i (\\ln\\theta_i)^2` (``n`` the total
+            weight), shrinking every parameter towards 1 -- a departure from
+            maximum likelihood for small or degenerate data; the report's
+            log-likelihood is the unpenalised one at the penalised estimate.
 
         Returns
         -------
@@ -223,6 +236,7 @@ class ModifiedBetaGeo(ParametricModel):
             n_rows=int(x.size),
             method=method,
             model="MBG/NBD",
+            penalizer=penalizer,
         )
         return cls(**params, fit_report=report)
 
@@ -280,6 +294,21 @@ class ModifiedBetaGeo(ParametricModel):
         k = beta_count_kernel(self.a, self.b + xf + 1.0, self.r + xf, self.alpha + age, tt)
         return np.asarray(special.expit(-D) * k, dtype=np.float64)
 
+    def _alive_now(self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> FloatArray:
+        """P(alive at T): the history-dependent factor of the predictions."""
+        return self.probability_alive(frequency=frequency, recency=recency, T=T)
+
+    def _purchase_kernel(self, *, t: float, frequency: IntArray, T: FloatArray) -> FloatArray:
+        """:math:`K(a, b+x+1, r+x, alpha+T, t)`: expected purchases = P(alive) * this."""
+        xf = np.asarray(frequency, dtype=np.float64)
+        return beta_count_kernel(self.a, self.b + xf + 1.0, self.r + xf, self.alpha + T, t)
+
+    def _survival_kernel(self, *, t: float, frequency: IntArray, T: FloatArray) -> FloatArray:
+        """P(alive at T+t) = P(alive at T) * this (see :meth:`probability_alive_at`)."""
+        r, alpha, a, b = self._tuple
+        xf = np.asarray(frequency, dtype=np.float64)
+        return pfaff_survival(a, a + b + 1.0 - r, a + b + xf + 1.0, t / (alpha + T))
+
     def expected_purchases_new(self, t: ArrayLike) -> FloatArray:
         r"""Return a new customer's expected repeat purchases in :math:`(0, t]`.
 
@@ -288,6 +317,35 @@ class ModifiedBetaGeo(ParametricModel):
         tt = _as_t(t)
         k = beta_count_kernel(self.a, self.b + 1.0, self.r, self.alpha, tt)
         return np.asarray(self.b / (self.a + self.b) * k, dtype=np.float64)
+
+    def conditional_probability_of_purchases(
+        self,
+        *,
+        n: ArrayLike,
+        t: ArrayLike,
+        frequency: ArrayLike,
+        recency: ArrayLike,
+        T: ArrayLike,
+    ) -> FloatArray:
+        r"""Probability of exactly ``n`` repeat purchases in :math:`(T, T+t]` given the history.
+
+        As for BG/NBD: :math:`[n=0](1-P_A) + P_A\,P(n)`, where :math:`P(n)` is the
+        BG/NBD new-customer count distribution with the posterior parameters
+        :math:`(r+x, \alpha+T, a, b+x+1)` (alive at ``T``, the customer has
+        survived ``x + 1`` drop-out chances and, from ``T`` on, can only drop
+        out after a purchase). Sums to 1 over ``n``; arguments broadcast.
+        """
+        nn = _check_n(n)
+        tt = _as_t(t)
+        x, tx, age = validate_rfm(frequency, recency, T)
+        nn, tt, x, tx, age = broadcast({"n": nn, "t": tt, "frequency": x, "recency": tx, "T": age})
+        _, D = _mbg_log_parts(self._tuple, x, tx, age)
+        xf = x.astype(np.float64)
+        post = (self.r + xf, self.alpha + age, self.a, self.b + xf + 1.0)
+        fresh = _bg_pmf(post, nn, tt, modified=False)  # type: ignore[arg-type]
+        return np.asarray(
+            np.where(nn == 0, special.expit(D), 0.0) + special.expit(-D) * fresh, np.float64
+        )
 
     def probability_of_purchases(self, *, n: ArrayLike, t: ArrayLike) -> FloatArray:
         r"""Probability that a new customer makes exactly ``n`` repeat purchases in ``(0, t]``.

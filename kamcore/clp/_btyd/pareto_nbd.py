@@ -72,6 +72,7 @@ from kamcore._params import (
 )
 from kamcore.clp._btyd._base import (
     ParametricModel,
+    PredictionIntervals,
     check_positive_parameter,
     to_float_parameter,
     validate_rfm,
@@ -241,7 +242,7 @@ def _growth(rate_ratio: float, base: FloatArray, t: FloatArray, s: float) -> Flo
 
 # ----------------------------------------------------------------- the model
 @attrs.frozen
-class ParetoNBD(ParametricModel):
+class ParetoNBD(ParametricModel, PredictionIntervals):
     r"""Pareto/NBD model with parameters as fields, stable for heavy and long-lived buyers.
 
     Parameters
@@ -287,6 +288,9 @@ class ParetoNBD(ParametricModel):
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "s", "beta")
 
+    def __repr__(self) -> str:
+        return self._concise_repr()
+
     @property
     def _tuple(self) -> tuple[float, float, float, float]:
         return (self.r, self.alpha, self.s, self.beta)
@@ -301,8 +305,17 @@ class ParetoNBD(ParametricModel):
         weights: ArrayLike | None = None,
         collapse: bool = True,
         method: str = "L-BFGS-B",
+        penalizer: float = 0.0,
     ) -> ParetoNBD:
-        """Fit by maximum likelihood; arguments and errors as :meth:`BetaGeo.fit`.
+        r"""Fit by maximum likelihood; arguments and errors as :meth:`BetaGeo.fit`.
+
+        penalizer
+            L2 penalty coefficient :math:`\\lambda \\ge 0` (default 0: plain maximum
+            likelihood). With :math:`\\lambda > 0` the fit maximises
+            :math:`\\ell(\\theta) - \\lambda n \\sum_i (\\ln\\theta_i)^2` (``n`` the total
+            weight), shrinking every parameter towards 1 -- a departure from
+            maximum likelihood for small or degenerate data; the report's
+            log-likelihood is the unpenalised one at the penalised estimate.
 
         Returns
         -------
@@ -336,6 +349,7 @@ class ParetoNBD(ParametricModel):
             n_rows=int(x.size),
             method=method,
             model="Pareto/NBD",
+            penalizer=penalizer,
         )
         return cls(**params, fit_report=report)
 
@@ -432,6 +446,49 @@ class ParetoNBD(ParametricModel):
         nn, tt = broadcast({"n": nn, "t": tt})
         return _pnbd_pmf(self._tuple, nn, tt)
 
+    def conditional_probability_of_purchases(
+        self,
+        *,
+        n: ArrayLike,
+        t: ArrayLike,
+        frequency: ArrayLike,
+        recency: ArrayLike,
+        T: ArrayLike,
+    ) -> FloatArray:
+        r"""Probability of exactly ``n`` purchases in :math:`(T, T+t]` given the history.
+
+        A customer dead at ``T`` buys nothing more. On the event "alive at
+        ``T``" the history's likelihood is :math:`\lambda^x e^{-\lambda T}
+        e^{-\mu T}`, so the posterior is :math:`\lambda \sim \Gamma(r+x,
+        \alpha+T)`, :math:`\mu \sim \Gamma(s, \beta+T)`, independent; by the
+        memorylessness of both exponential clocks the future is a new
+        customer's with those parameters:
+
+        .. math::
+
+            P(Y(t) = n \mid x, t_x, T) = [n = 0]\,(1 - P_A)
+              + P_A\,P_{\text{new}}(n, t;\ r+x,\ \alpha+T,\ s,\ \beta+T)
+
+        (Fader, Hardie & Lee's conditional PMF of the Pareto/NBD, derived this
+        way), with :math:`P_A` = :meth:`probability_alive` and
+        :math:`P_{\text{new}}` the new-customer distribution of
+        :meth:`probability_of_purchases` (its death-before-``t`` integral by
+        Gauss-Legendre quadrature in log space). Sums to 1 over ``n``; the mean
+        is :meth:`expected_purchases`. Arguments broadcast.
+        """
+        nn = as_int_array(n, "n", domain=NONNEGATIVE)
+        tt = as_float_array(t, "t", domain=NONNEGATIVE)
+        x, tx, age = validate_rfm(frequency, recency, T)
+        nn, tt, x, tx, age = broadcast({"n": nn, "t": tt, "frequency": x, "recency": tx, "T": age})
+        _, log_e1, log_si = _log_parts(self._tuple, x, tx, age)
+        log_alive = log_e1 - np.logaddexp(log_e1, log_si)
+        alive = np.exp(log_alive)
+        dead = -np.expm1(log_alive)
+        xf = x.astype(np.float64)
+        post = (self.r + xf, self.alpha + age, self.s, self.beta + age)
+        fresh = _pnbd_pmf(post, nn, tt)  # type: ignore[arg-type]
+        return np.asarray(np.where(nn == 0, dead, 0.0) + alive * fresh, np.float64)
+
     def simulate(
         self, *, n_customers: int, T: ArrayLike, rng: np.random.Generator
     ) -> tuple[IntArray, FloatArray, FloatArray]:
@@ -488,18 +545,19 @@ class ParetoNBD(ParametricModel):
 
 
 def _pnbd_pmf(params: tuple[float, float, float, float], n: IntArray, t: FloatArray) -> FloatArray:
-    r, alpha, s, beta = params
+    r, alpha, s, beta = params  # r, alpha, beta may be arrays broadcasting with n and t
     nf = n.astype(np.float64)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         log_t = np.log(t)
+        n_log_q = np.where(nf > 0, nf * (log_t - np.log(alpha + t)), 0.0)  # t = 0: discarded
     log_nb = (
         special.gammaln(r + nf)
         - special.gammaln(r)
         - special.gammaln(nf + 1.0)
-        + r * (math.log(alpha) - np.log(alpha + t))
-        + np.where(nf > 0, nf * (log_t - np.log(alpha + t)), 0.0)
+        + r * (np.log(alpha) - np.log(alpha + t))
+        + n_log_q
     )
-    first = np.exp(log_nb + s * (math.log(beta) - np.log(beta + t)))
+    first = np.exp(log_nb + s * (np.log(beta) - np.log(beta + t)))
     # Second term (death at tau < t): with u = tau / (alpha + tau) and xi = -ln(1 - u),
     #   s alpha / beta * Gamma(r+n_customers) / (Gamma(r) n_customers!) *
     #   int_0^{xi_t} u^n_customers (1-u)^(r+s) (1 + k u)^-(s+1) dxi,  k = (alpha - beta) / beta,
@@ -508,9 +566,11 @@ def _pnbd_pmf(params: tuple[float, float, float, float], n: IntArray, t: FloatAr
     nodes, wts = np.polynomial.legendre.leggauss(_GL_NODES)
     u_t = t / (alpha + t)
     k = (alpha - beta) / beta
-    shape = np.broadcast_shapes(nf.shape, u_t.shape)
+    shape = np.broadcast_shapes(nf.shape, np.shape(u_t), np.shape(r), np.shape(k))
     nf_b = np.broadcast_to(nf, shape)[..., None]
     ut_b = np.broadcast_to(u_t, shape)[..., None]
+    r_b = np.broadcast_to(r, shape)[..., None]
+    k_b = np.broadcast_to(k, shape)[..., None]
     xi_hi = -np.log1p(-ut_b)
     xi_lo = -np.log1p(-ut_b * np.exp(-_PMF_CUTOFF / (nf_b + 1.0)))
     half = 0.5 * (xi_hi - xi_lo)
@@ -519,8 +579,8 @@ def _pnbd_pmf(params: tuple[float, float, float, float], n: IntArray, t: FloatAr
     with np.errstate(divide="ignore", invalid="ignore"):
         log_g = (
             np.where(nf_b > 0, nf_b * np.log(u), 0.0)
-            - (r + s) * xi
-            - (s + 1.0) * np.log1p(k * u)
+            - (r_b + s) * xi
+            - (s + 1.0) * np.log1p(k_b * u)
             + np.log(wts)
             + np.log(half)
         )
@@ -528,11 +588,12 @@ def _pnbd_pmf(params: tuple[float, float, float, float], n: IntArray, t: FloatAr
         log_int = np.log(np.sum(np.exp(log_g - gmax), axis=-1)) + gmax[..., 0]
     log_pref = (
         math.log(s)
-        + math.log(alpha)
-        - math.log(beta)
+        + np.log(alpha)
+        - np.log(beta)
         + special.gammaln(r + nf)
         - special.gammaln(r)
         - special.gammaln(nf + 1.0)
     )
-    second = np.where(t > 0, np.exp(log_pref + log_int), 0.0)
+    # u_t == 0 also for a positive t below rounding (t / (alpha + t) underflows)
+    second = np.where(u_t > 0, np.exp(log_pref + log_int), 0.0)
     return np.asarray(first + second, dtype=np.float64)

@@ -194,6 +194,9 @@ class ShiftedBetaGeometric(ParametricModel):
     # ------------------------------------------------------------ distribution
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("alpha", "beta")
 
+    def __repr__(self) -> str:
+        return self._concise_repr()
+
     def churn_probability(self, t: ArrayLike) -> FloatArray:
         r"""Probability of churning in period ``t``: :math:`P(T = t)`.
 

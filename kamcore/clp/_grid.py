@@ -1,0 +1,157 @@
+r"""Predictions over a frequency x recency grid (the classic BTYD heat-map matrices).
+
+For customers of one age ``T`` the probability of being alive and the expected
+purchases in the next ``t`` depend on the history only through
+``(frequency, recency)``; :func:`frequency_recency_matrix` evaluates a model on
+the grid ``frequency = 0 .. max_frequency`` x ``recency = linspace(0, T, n_recency)``
+in one vectorised call and returns the values with their axes.
+
+A customer without repeat purchases has recency 0 by definition, so row 0 of
+the matrix holds the value of that one history, repeated across the recency
+columns (not an extrapolation: every column of row 0 is the same customer).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import attrs
+import numpy as np
+
+from kamcore._columns import FrozenArrays
+from kamcore._params import (
+    NONNEGATIVE,
+    POSITIVE,
+    FloatArray,
+    IntArray,
+    Interval,
+    as_float_scalar,
+    as_int_array,
+    check_in,
+    readonly,
+)
+from kamcore.errors import InvalidParameterError
+
+__all__ = ["GRID_QUANTITIES", "FrequencyRecencyMatrix", "frequency_recency_matrix"]
+
+GRID_QUANTITIES: Final[tuple[str, ...]] = ("probability_alive", "expected_purchases")
+"""Quantities :func:`frequency_recency_matrix` can tabulate."""
+
+_AT_LEAST_TWO: Final = Interval(2.0)
+
+
+def _frozen(value: Any) -> Any:
+    return readonly(np.array(value))
+
+
+@attrs.frozen(eq=False, repr=False)
+class FrequencyRecencyMatrix(FrozenArrays):
+    """A model's prediction on a frequency x recency grid for customers of age ``T``.
+
+    Parameters
+    ----------
+    values
+        Shape ``(len(frequency), len(recency))`` read-only float64 matrix:
+        ``values[i, j]`` is the prediction for frequency ``frequency[i]`` and
+        recency ``recency[j]`` (row 0: the customer without repeat purchases).
+    frequency
+        Shape ``(F,)`` int64 axis ``0 .. max_frequency``.
+    recency
+        Shape ``(R,)`` float64 axis from 0 to ``T``.
+    quantity
+        ``"probability_alive"`` or ``"expected_purchases"``.
+    T
+        Customer age shared by the grid.
+    t
+        Prediction window of ``"expected_purchases"`` (None for P(alive)).
+    """
+
+    values: FloatArray = attrs.field(converter=_frozen)
+    frequency: IntArray = attrs.field(converter=_frozen)
+    recency: FloatArray = attrs.field(converter=_frozen)
+    quantity: str = attrs.field(converter=str)
+    T: float = attrs.field(converter=float)
+    t: float | None = attrs.field(default=None)
+
+
+def frequency_recency_matrix(
+    model: Any,
+    *,
+    T: float,
+    max_frequency: int,
+    quantity: str = "probability_alive",
+    t: float | None = None,
+    n_recency: int = 40,
+) -> FrequencyRecencyMatrix:
+    """Tabulate ``model.probability_alive`` or ``model.expected_purchases`` over a grid.
+
+    Parameters
+    ----------
+    model
+        A repeat-buying model with the keyword methods ``probability_alive(
+        frequency=, recency=, T=)`` and ``expected_purchases(t=, frequency=,
+        recency=, T=)`` (BG/NBD, MBG/NBD, Pareto/NBD).
+    T
+        Customer age (> 0), in the model's time unit.
+    max_frequency
+        Largest frequency on the grid (whole number >= 1).
+    quantity
+        ``"probability_alive"`` (default) or ``"expected_purchases"``.
+    t
+        Prediction window (>= 0), required for ``"expected_purchases"`` only.
+    n_recency
+        Number of recency points from 0 to ``T`` inclusive (>= 2).
+
+    Returns
+    -------
+    FrequencyRecencyMatrix
+
+    Raises
+    ------
+    InvalidParameterError
+        Bad arguments, or ``t`` missing (or given) for the quantity.
+
+    Examples
+    --------
+    >>> from kamcore.clp import BetaGeo
+    >>> m = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> g = frequency_recency_matrix(m, T=38.86, max_frequency=3, n_recency=3)
+    >>> g.recency.tolist(), g.values.shape
+    ([0.0, 19.43, 38.86], (4, 3))
+    >>> g.values.round(3)
+    array([[1.   , 1.   , 1.   ],
+           [0.152, 0.593, 0.754],
+           [0.025, 0.532, 0.812],
+           [0.003, 0.447, 0.848]])
+    """
+    age = as_float_scalar(T, "T", domain=POSITIVE)
+    fmax = int(as_int_array(max_frequency, "max_frequency", domain=Interval(1.0), ndim=0))
+    nrec = int(as_int_array(n_recency, "n_recency", domain=_AT_LEAST_TWO, ndim=0))
+    check_in(quantity, "quantity", GRID_QUANTITIES)
+    freq = np.arange(fmax + 1, dtype=np.int64)
+    rec = np.linspace(0.0, age, nrec)
+    x = np.repeat(freq[:, None], nrec, axis=1)
+    tx = np.where(x > 0, rec[None, :], 0.0)
+    if quantity == "probability_alive":
+        if t is not None:
+            raise InvalidParameterError(
+                "'t' is only used with quantity 'expected_purchases'; got it with "
+                "'probability_alive'."
+            )
+        values = model.probability_alive(frequency=x, recency=tx, T=age)
+        window = None
+    else:
+        if t is None:
+            raise InvalidParameterError(
+                "'t' (the prediction window) is required with quantity 'expected_purchases'."
+            )
+        window = as_float_scalar(t, "t", domain=NONNEGATIVE)
+        values = model.expected_purchases(t=window, frequency=x, recency=tx, T=age)
+    return FrequencyRecencyMatrix(
+        values=np.asarray(values, dtype=np.float64),
+        frequency=freq,
+        recency=rec,
+        quantity=quantity,
+        T=age,
+        t=window,
+    )
