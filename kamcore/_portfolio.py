@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._params import fail_where, readonly, unknown_column
+from kamcore._params import as_id_array, fail_where, readonly, unknown_column
 from kamcore.domain import check_currency
 from kamcore.errors import (
     CurrencyMismatchError,
@@ -167,28 +167,7 @@ def _names(value: Any, field: str) -> frozenset[str]:
 
 
 def _check_ids(ids: ArrayLike) -> NDArray[np.str_]:
-    try:
-        arr = np.array(ids, copy=True)
-    except (TypeError, ValueError) as exc:
-        raise SchemaError(f"'ids' must be a 1-D array of strings; {exc}.") from None
-    if arr.ndim != 1:
-        raise ShapeMismatchError(f"'ids' must be 1-D; got shape {arr.shape}.")
-    if arr.size == 0:
-        return readonly(np.empty(0, dtype="U1"))
-    if arr.dtype.kind == "O":
-        not_str = np.fromiter((not isinstance(v, str) for v in arr), dtype=bool, count=arr.size)
-        fail_where(not_str, arr, "ids", "be strings")
-        arr = arr.astype(str)
-    elif arr.dtype.kind != "U":
-        raise SchemaError(f"'ids' must be strings; got dtype {arr.dtype} (first: {arr[0]!r}).")
-    # blank ids, then whitespace at either end: checked on 1-character slices,
-    # so no stripped copy of a million ids is made
-    lengths = np.strings.str_len(arr)
-    fail_where((lengths == 0) | np.strings.isspace(arr), arr, "ids", "be non-empty (not blank)")
-    edges = np.strings.isspace(np.strings.slice(arr, 0, 1)) | np.strings.isspace(
-        np.strings.slice(arr, lengths - 1, lengths)
-    )
-    fail_where(edges, arr, "ids", "have no leading or trailing whitespace")
+    arr = as_id_array(ids, "ids", type_error=SchemaError)
     _check_unique(arr)
     return readonly(arr)
 

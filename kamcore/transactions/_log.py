@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._params import FloatArray, IntArray, as_float_array, as_int_array
+from kamcore._params import FloatArray, IntArray, as_float_array, as_id_array, as_int_array
 from kamcore._params import readonly as _freeze
 from kamcore._params import same_length as _same_length
 from kamcore.errors import (
@@ -61,8 +61,10 @@ def check_ids(
     """Validate customer ids and return them as a private 1-D ``str`` array.
 
     Strings are taken as they are; integers (a database key) are accepted and
-    stored as their decimal text, so ``17`` becomes ``"17"``. Blank or
-    whitespace-only ids, ``None``, NaN, floats, booleans and bytes are refused.
+    stored as their decimal text, so ``17`` becomes ``"17"``. Blank ids, ids
+    with leading or trailing whitespace or a NUL character, a mix of integers
+    and strings, ``None``, NaN, floats, booleans and bytes are refused (the
+    shared id validator, :func:`kamcore._params.as_id_array`).
 
     Raises
     ------
@@ -71,47 +73,7 @@ def check_ids(
     InvalidParameterError
         Any id that is not a string or an integer, or is blank.
     """
-    try:
-        # a Python list is read element by element: numpy would silently turn
-        # ["a", 1.5, None] into text or objects of mixed kinds
-        arr = (
-            np.asarray(values, dtype=object)
-            if isinstance(values, (list, tuple))
-            else np.asarray(values)
-        )
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(
-            f"{name!r} must be a 1-D array of ids; {exc}{_at(column)}."
-        ) from None
-    if arr.ndim != 1:
-        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {arr.shape}{_at(column)}.")
-    if arr.size == 0:
-        return np.empty(0, dtype="U1")
-    kind = arr.dtype.kind
-    if kind == "O":
-        bad = np.fromiter(
-            (
-                not isinstance(v, (str, int, np.integer)) or isinstance(v, (bool, np.bool_))
-                for v in arr
-            ),
-            dtype=bool,
-            count=arr.size,
-        )
-        fail_rows(
-            bad, arr, name, "be strings or integers (no None, NaN or other values)", column=column
-        )
-        out = arr.astype(str)
-    elif kind in "iu":
-        out = arr.astype(str)
-    elif kind == "U":
-        out = _owned(arr, values)
-    else:
-        raise InvalidParameterError(
-            f"{name!r} must be strings or integers; got dtype {arr.dtype} "
-            f"(first value: {arr[0]!r}){_at(column)}."
-        )
-    fail_rows(np.strings.strip(out) == "", out, name, "be non-empty (not blank)", column=column)
-    return out
+    return as_id_array(values, name, integers=True, where=_at(column))
 
 
 def fail_rows(
