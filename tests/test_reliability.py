@@ -172,3 +172,89 @@ def test_ids_are_kept_exactly():
     ids = ["é", "a b", "x" * 40]
     assert Portfolio.from_columns(ids, {}).ids.tolist() == ids
     assert TransactionLog(ids, periods=[1, 2, 3]).customer_ids.tolist() == ids
+
+
+# ------------------------------------------------------- huge horizons, no hang
+
+
+def test_stage_values_for_a_huge_horizon_match_the_infinite_one():
+    from kamcore.clp import DEFAULT_STAGE_PROFILE, stage_lifetime_profit
+
+    profile = DEFAULT_STAGE_PROFILE
+    np.testing.assert_allclose(
+        profile.values(0.1, n_periods=10**12), profile.values(0.1), rtol=1e-12
+    )
+    # a short horizon by hand: V_2(start) = m + Q m / (1 + d)
+    q, m = profile.transition_matrix(), profile.margins()
+    expected = m + q @ m / 1.1
+    np.testing.assert_allclose(profile.values(0.1, n_periods=2, timing="start")[:4], expected)
+    huge = stage_lifetime_profit(["stability"], 0.1, n_periods=10**12)
+    np.testing.assert_allclose(huge, stage_lifetime_profit(["stability"], 0.1))
+
+
+def test_markov_value_for_a_huge_horizon_is_a_closed_form():
+    from kamcore.clp import MarkovChain
+
+    chain = MarkovChain([[0.8, 0.2], [0.0, 1.0]], [100.0, 0.0], 0.1)
+    np.testing.assert_allclose(chain.value(n_periods=10**15), chain.value(), rtol=1e-12)
+    np.testing.assert_allclose(chain.value(n_periods=1), [100.0 + 0.8 * 100.0 / 1.1, 0.0])
+    flat = MarkovChain([[1.0]], [1.0], 0.0)  # no discounting: T + 1 rewards of 1
+    assert flat.value(n_periods=10**15)[0] == pytest.approx(1e15 + 1, rel=1e-12)
+    growing = MarkovChain([[1.0]], [1.0], -0.5)
+    with pytest.raises(InvalidParameterError, match="'value' must be finite"):
+        growing.value(n_periods=10**15)
+
+
+def test_a_huge_active_window_costs_what_the_whole_history_does():
+    from kamcore.metrics import cohort_retention, period_metrics
+
+    ids, periods = ["a", "b", "a", "c"], [1, 2, 5, 3]
+    whole = period_metrics(ids, periods, active_window=5)
+    huge = period_metrics(ids, periods, active_window=10**9)
+    np.testing.assert_array_equal(huge.active, whole.active)
+    np.testing.assert_array_equal(huge.active, [1, 2, 3, 3, 3])
+    c_whole = cohort_retention(ids, periods, active_window=5)
+    c_huge = cohort_retention(ids, periods, active_window=10**9)
+    np.testing.assert_array_equal(c_huge.active, c_whole.active)
+
+
+# ------------------------------------------------------- overflow and loose types
+
+
+def test_customer_equity_refuses_an_overflowing_total():
+    from kamcore.clp import customer_equity
+
+    with pytest.raises(InvalidParameterError, match="'values' must sum to a finite total"):
+        customer_equity([1e308, 1e308])
+    with pytest.raises(InvalidParameterError, match="'segment totals' must be finite"):
+        customer_equity([1e308, -1e308, 1e308], segments=["a", "b", "a"])
+    with pytest.raises(InvalidParameterError, match="'segments' must be a 1-D array"):
+        customer_equity([1.0, 2.0], segments=[["a"], ["b", "c"]])
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("retention", "0.5"), ("duration", True), ("margin", None)]
+)
+def test_stage_parameters_refuse_text_and_booleans(field, value):
+    from kamcore.clp import StageParameters
+
+    kwargs = {"duration": 2.0, "margin": 1.0, "retention": 0.5, field: value}
+    with pytest.raises(InvalidParameterError, match=f"'{field}' must be a real number"):
+        StageParameters(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "match"),
+    [
+        (["a", None], ["a", "a"], "index 1: None"),
+        (["a", np.nan], ["a", "a"], "index 1: nan"),
+        ([1, "a"], ["a", "a"], "not a mix"),
+        ([1, 2], ["1", "2"], "not a mix"),
+        (["a", "b "], ["a", "a"], "whitespace"),
+    ],
+)
+def test_transition_estimates_refuse_loose_state_labels(before, after, match):
+    from kamcore.clp import estimate_transition_matrix
+
+    with pytest.raises(InvalidParameterError, match=match):
+        estimate_transition_matrix(before, after)
