@@ -166,6 +166,14 @@ def _names(value: Any, field: str) -> frozenset[str]:
     return names
 
 
+def _array(values: ArrayLike, name: str) -> NDArray[Any]:
+    """``np.asarray`` that names the field when numpy refuses (ragged rows and the like)."""
+    try:
+        return np.asarray(values)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(f"{name!r} must be a 1-D array; {exc}") from None
+
+
 def _check_ids(ids: ArrayLike) -> NDArray[np.str_]:
     arr = as_id_array(ids, "ids", type_error=SchemaError)
     _check_unique(arr)
@@ -488,7 +496,7 @@ class Portfolio:
         UnknownNameError
             If an id is not in the portfolio (count and first one named).
         """
-        wanted = np.asarray(ids, dtype=str)
+        wanted = _array(ids, "ids").astype(str)
         order = np.argsort(self._ids, kind="stable")
         sorted_ids = self._ids[order]
         pos = np.searchsorted(sorted_ids, wanted)
@@ -511,7 +519,7 @@ class Portfolio:
         InvalidParameterError
             Indices out of range, not integers, or repeated (ids must stay unique).
         """
-        idx = np.asarray(indices)
+        idx = _array(indices, "indices")
         if idx.size == 0:
             idx = idx.astype(np.int64)
         if idx.ndim != 1 or idx.dtype.kind not in "iu":
@@ -534,7 +542,7 @@ class Portfolio:
         ShapeMismatchError
             If ``mask`` is not a boolean array of shape (N,).
         """
-        m = np.asarray(mask)
+        m = _array(mask, "mask")
         if m.dtype != np.bool_ or m.shape != (len(self),):
             raise ShapeMismatchError(
                 f"'mask' must be a boolean array of shape ({len(self)},); "

@@ -280,7 +280,12 @@ def matrix_lifetime_profit(
     >>> matrix_lifetime_profit(m, 0.8, 0.1)
     array([125.620,  26.446])
     """
-    arr = margins if isinstance(margins, np.ndarray) else np.asarray(margins)
+    try:
+        arr = margins if isinstance(margins, np.ndarray) else np.asarray(margins)
+    except (TypeError, ValueError) as exc:  # ragged rows and the like
+        raise InvalidParameterError(
+            f"'margins' must be a rectangular (customers, periods) array; {exc}"
+        ) from None
     if arr.dtype.kind not in "biuf":
         raise InvalidParameterError(f"'margins' must be numeric; got dtype {arr.dtype}.")
     if arr.ndim != 2:

@@ -69,6 +69,8 @@ def _state_names(
     if states is None:
         return tuple(str(i) for i in range(size))
     names = tuple(as_id_array(_flat_labels(states), name, integers=True).tolist())
+    if not names:
+        raise InvalidParameterError(f"{name!r} must name at least one state; got none.")
     if len(names) != size:
         raise ShapeMismatchError(f"{name!r} must name {size} states; got {len(names)}.")
     if any(not n for n in names):
@@ -316,7 +318,10 @@ class MarkovChain:
 
 def _codes(values: ArrayLike, names: tuple[str, ...], field: str) -> IntArray:
     """Vectorised lookup of labels (compared as strings) in ``names``; -> int codes."""
-    arr = np.asarray(values)
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as exc:  # ragged rows and the like
+        raise InvalidParameterError(f"{field!r} must be an array of state labels; {exc}") from None
     if arr.size == 0:
         raise InvalidParameterError(f"{field!r} must not be empty; got 0 values.")
     labels = arr.astype(str)

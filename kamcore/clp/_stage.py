@@ -389,7 +389,10 @@ def stage_codes(stages: ArrayLike | LifecycleStage | str) -> IntArray:
     """
     if isinstance(stages, LifecycleStage):
         stages = stages.value
-    arr = np.asarray(stages)
+    try:
+        arr = np.asarray(stages)
+    except (TypeError, ValueError) as exc:  # ragged rows and the like
+        raise InvalidParameterError(f"'stages' must be an array of stages; {exc}") from None
     if arr.size == 0:
         raise InvalidParameterError("'stages' must not be empty; got 0 values.")
     codes = np.full(arr.shape, -1, dtype=np.int64)
@@ -462,6 +465,10 @@ def stage_lifetime_profit(
     >>> stage_lifetime_profit(["stability", "ended"], 0.1, scale=[1000.0, 1000.0])
     array([2392.674,    0.   ])
     """
+    if not isinstance(profile, StageProfile):
+        raise InvalidParameterError(
+            f"'profile' must be a StageProfile; got {type(profile).__name__} {profile!r}."
+        )
     codes = stage_codes(stages)
     s = as_float_array(scale, "scale")
     try:

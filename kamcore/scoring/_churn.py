@@ -78,6 +78,11 @@ _TOL: Final = 1e-12
 
 
 def _known(mapping: Mapping[str, Any] | None, field: str) -> dict[str, Any]:
+    if mapping is not None and not isinstance(mapping, Mapping):
+        raise InvalidParameterError(
+            f"{field!r} must be a mapping of signal name -> value; got "
+            f"{type(mapping).__name__} {mapping!r}."
+        )
     out = dict(mapping or {})
     unknown = sorted(set(out) - set(CHURN_SIGNALS))
     if unknown:
