@@ -181,6 +181,11 @@ def check_dates(
         Numbers, unparseable strings, NaT or missing dates; the message names
         the first bad row, its value and, when known, its customer.
     """
+    if date_format is not None and not isinstance(date_format, str):
+        raise InvalidParameterError(
+            f"'date_format' must be a strptime format (str) or None; got "
+            f"{type(date_format).__name__} {date_format!r}."
+        )
     try:
         raw = values if isinstance(values, np.ndarray) else np.asarray(values)
     except (TypeError, ValueError) as exc:
@@ -245,8 +250,16 @@ def check_date(value: Any, name: str) -> np.datetime64:
     return check_dates(np.array([value]), name)[0]  # type: ignore[no-any-return]
 
 
+def _as_array(values: ArrayLike, name: str) -> NDArray[Any]:
+    """``np.asarray`` that names the field when numpy refuses (ragged rows and the like)."""
+    try:
+        return np.asarray(values)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(f"{name!r} must be a 1-D array; {exc}") from None
+
+
 def _check_flags(values: ArrayLike, name: str) -> NDArray[np.bool_]:
-    arr = np.asarray(values)
+    arr = _as_array(values, name)
     if arr.dtype != np.bool_:
         raise InvalidParameterError(f"{name!r} must be booleans; got dtype {arr.dtype}.")
     if arr.ndim != 1:
@@ -257,7 +270,7 @@ def _check_flags(values: ArrayLike, name: str) -> NDArray[np.bool_]:
 def _check_numbers(
     values: ArrayLike, name: str, ids: NDArray[np.str_] | None = None, column: str | None = None
 ) -> FloatArray:
-    raw = np.asarray(values)
+    raw = _as_array(values, name)
     if raw.ndim == 1 and raw.dtype.kind == "f":
         fail_rows(~np.isfinite(raw), raw, name, "be finite (no NaN or inf)", ids, column=column)
     return _owned(as_float_array(values, name, ndim=1), values)
@@ -285,7 +298,11 @@ def check_columns(
     cols: dict[str, NDArray[Any]] = {"customer_ids": ids}
 
     def who(values: Any) -> NDArray[np.str_] | None:
-        return ids if np.shape(values)[:1] == ids.shape else None
+        try:
+            same = np.shape(values)[:1] == ids.shape
+        except ValueError:  # ragged: the column's own check names it
+            same = False
+        return ids if same else None
 
     if dates is not None:
         cols["dates"] = check_dates(
@@ -854,7 +871,7 @@ def as_log(
         raise InvalidParameterError(
             f"{caller} needs a TransactionLog (or customer ids with their 'dates'); got no dates."
         )
-    numeric = periods_ok and date_format is None and np.asarray(dates).dtype.kind in "biuf"
+    numeric = periods_ok and date_format is None and _as_array(dates, "dates").dtype.kind in "biuf"
     return TransactionLog(
         log,
         None if numeric else dates,
