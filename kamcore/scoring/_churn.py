@@ -148,6 +148,10 @@ class ChurnRiskScorer:
     nan_policy: str = attrs.field(default="raise", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.normalize, bool):
+            raise InvalidParameterError(
+                f"'normalize' must be True or False; got {self.normalize!r}."
+            )
         check_nan_policy(self.nan_policy)
         cols = _known(self.columns, "columns")
         for k, v in cols.items():
@@ -190,7 +194,16 @@ class ChurnRiskScorer:
                     f"'weights' must sum to 1; got {total!r} (pass normalize=True to rescale them)."
                 )
             w = {s: given[s] for s in active}
-        lo, hi = (_real(x, "risk_cutoffs") for x in tuple(self.risk_cutoffs))
+        cutoffs = self.risk_cutoffs
+        if isinstance(cutoffs, (str, bytes)) or not isinstance(cutoffs, (tuple, list)):
+            raise InvalidParameterError(
+                f"'risk_cutoffs' must be a pair (medium, high); got {cutoffs!r}."
+            )
+        if len(cutoffs) != 2:
+            raise InvalidParameterError(
+                f"'risk_cutoffs' must be a pair (medium, high); got {len(cutoffs)} values."
+            )
+        lo, hi = (_real(x, "risk_cutoffs") for x in cutoffs)
         if not 0 < lo < hi <= 1:
             raise InvalidParameterError(
                 f"'risk_cutoffs' must satisfy 0 < medium < high <= 1; got {self.risk_cutoffs!r}."

@@ -100,6 +100,11 @@ class ScorerRegistry:
         *,
         group: str | None = ENTRY_POINT_GROUP,
     ) -> None:
+        if builtins is not None and not isinstance(builtins, Mapping):
+            raise InvalidParameterError(
+                f"'builtins' must be a mapping of name -> scorer factory; got "
+                f"{type(builtins).__name__} {builtins!r}."
+            )
         self._factories: dict[str, Factory] = dict(builtins or {})
         self._origin: dict[str, str] = dict.fromkeys(self._factories, "built-in")
         self._failed: dict[str, str] = {}
@@ -198,6 +203,7 @@ class ScorerRegistry:
 
     def unregister(self, name: str) -> None:
         """Remove ``name`` (:class:`UnknownNameError` if it is not registered)."""
+        _check_name(name)
         self._load_entry_points()
         with self._lock:
             if name not in self._factories:
@@ -221,6 +227,7 @@ class ScorerRegistry:
         InvalidParameterError
             Parameters the factory does not accept (or rejects).
         """
+        _check_name(name)
         self._load_entry_points()
         if name in self._failed:
             raise ScorerLoadError(self._failed[name])
