@@ -385,11 +385,12 @@ def as_id_array(
     try:
         # a list is read element by element: numpy would silently turn
         # ["a", 1, None] into the text "1" and "None", and drop trailing NULs
-        arr = (
-            np.asarray(values, dtype=object)
-            if isinstance(values, (list, tuple))
-            else np.asarray(values)
-        )
+        if not isinstance(values, (list, tuple)):
+            arr = np.asarray(values)
+        elif set(map(type, values)) == {str} and "\x00" not in "".join(values):
+            arr = np.array(values)  # plain strings without NULs: numpy keeps them exactly
+        else:
+            arr = np.asarray(values, dtype=object)
     except (TypeError, ValueError) as exc:
         raise InvalidParameterError(f"{name!r} must be a 1-D array of ids; {exc}{where}.") from None
     if arr.ndim != 1:

@@ -16,13 +16,11 @@ others keep their valid examples. A case ends in one of five ways:
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import importlib
 import inspect
 import math
 import signal
-import sys
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -423,12 +421,5 @@ def build_recipe(
     return Recipe(target, positional, keywords, mutable)
 
 
-def today() -> dt.date:
-    return dt.date(2024, 6, 30)
-
-
 def is_enum(cls: type | None) -> bool:
     return cls is not None and issubclass(cls, enum.Enum)
-
-
-del sys
