@@ -25,7 +25,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore.domain._coerce import shown
-from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
+from kamcore.errors import (
+    InvalidParameterError,
+    KamcoreError,
+    ShapeMismatchError,
+    UnknownNameError,
+)
 
 __all__ = [
     "readonly",
@@ -40,6 +45,7 @@ __all__ = [
     "as_int_array",
     "as_float_scalar",
     "broadcast",
+    "as_id_array",
     "check_in",
     "fail_where",
     "same_length",
@@ -165,18 +171,26 @@ NONNEGATIVE: Final = Interval(0.0, math.inf)
 POSITIVE: Final = Interval(0.0, math.inf, low_closed=False)
 
 
-def _to_array(value: ArrayLike, name: str, dtype: type[Any]) -> NDArray[Any]:
+def _numeric(value: ArrayLike, name: str) -> NDArray[Any]:
+    """Convert ``value`` with numpy, refusing ragged and non-numeric input by name."""
     try:
         arr = np.asarray(value)
-    except (TypeError, ValueError) as exc:  # ragged sequences and the like
-        raise InvalidParameterError(f"{name!r} must be an array of numbers; {exc}.") from None
+    except (TypeError, ValueError, OverflowError) as exc:  # ragged sequences and the like
+        reason = str(exc).rstrip(".")
+        raise InvalidParameterError(
+            f"{name!r} must be a rectangular array of numbers (no ragged rows); {reason}."
+        ) from None
     if arr.dtype.kind not in "biuf":
-        kind = "a string" if arr.dtype.kind in "USO" else f"dtype {arr.dtype}"
+        kind = "a string" if arr.dtype.kind in "US" else f"dtype {arr.dtype}"
         sample = _fmt(arr.ravel()[0]) if arr.size else "[]"
         raise InvalidParameterError(
             f"{name!r} must be numeric; got {kind} (first value: {sample})."
         )
-    return arr.astype(dtype, copy=False)
+    return arr
+
+
+def _to_array(value: ArrayLike, name: str, dtype: type[Any]) -> NDArray[Any]:
+    return _numeric(value, name).astype(dtype, copy=False)
 
 
 def as_float_array(
@@ -269,13 +283,17 @@ def as_int_array(
     ShapeMismatchError
         Wrong number of dimensions.
     """
-    raw = _to_array(value, name, np.float64) if np.asarray(value).dtype.kind == "f" else None
-    if raw is not None:
+    converted = _numeric(value, name)  # refuses ragged and non-numeric input by name
+    if converted.dtype.kind == "f":
+        raw = converted.astype(np.float64, copy=False)
         fail_where(~np.isfinite(raw), raw, name, "be finite (no NaN or infinity)")
         fail_where(raw != np.round(raw), raw, name, "be a whole number")
+        fail_where(np.abs(raw) >= 2.0**63, raw, name, "fit in a 64-bit integer")
         arr = raw.astype(np.int64)
     else:
-        arr = _to_array(value, name, np.int64)
+        if converted.dtype.kind == "u":
+            fail_where(converted > np.iinfo(np.int64).max, converted, name, "fit in int64")
+        arr = converted.astype(np.int64, copy=False)
     if ndim is not None and arr.ndim != ndim:
         raise ShapeMismatchError(f"{name!r} must be {ndim}-dimensional; got shape {arr.shape}.")
     if not allow_empty and arr.size == 0:
@@ -283,6 +301,140 @@ def as_int_array(
     if domain is not None:
         domain.check(arr, name)
     return arr
+
+
+def _id_kind(value: Any) -> int:
+    """0: a clean str, 1: an integer, 2: a str holding a NUL, 3: anything else."""
+    if isinstance(value, str):
+        return 2 if "\x00" in value else 0
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return 1
+    return 3
+
+
+def as_id_array(
+    values: ArrayLike,
+    name: str = "ids",
+    *,
+    integers: bool = False,
+    where: str = "",
+    type_error: type[KamcoreError] = InvalidParameterError,
+) -> NDArray[np.str_]:
+    r"""Validate customer ids and return them as a fresh 1-D ``str`` array (the one id validator).
+
+    An id is kept exactly as given or refused; nothing is merged or rewritten.
+    Refused, with the offending id and its index named: ``None``, NaN, floats,
+    booleans, bytes and other objects; ids holding a NUL character (numpy's
+    text arrays drop trailing NULs, so ``'a\x00'`` would merge with ``'a'``;
+    they are found before any conversion); blank ids and ids with leading or
+    trailing whitespace; and a mix of integers and strings (``1`` and ``'1'``
+    would become one id). With ``integers=True`` an all-integer input (a
+    database key) is accepted and stored as decimal text.
+
+    Parameters
+    ----------
+    values : array-like, shape (N,)
+        The ids.
+    name : str
+        Field name for messages.
+    integers : bool
+        Whether all-integer ids are accepted.
+    where : str
+        Appended to every message (e.g. ``" (frame column 'id')"``).
+    type_error : type of KamcoreError
+        Raised for an array of the wrong dtype.
+
+    Returns
+    -------
+    numpy.ndarray of str, shape (N,)
+        A new array the caller owns. Uniqueness is not checked here.
+
+    Raises
+    ------
+    ShapeMismatchError
+        ``values`` is not 1-D.
+    InvalidParameterError
+        A bad id, as above.
+
+    Examples
+    --------
+    >>> as_id_array(["a", "b"]).tolist()
+    ['a', 'b']
+    >>> as_id_array(["a", "b\x00"])
+    Traceback (most recent call last):
+    ...
+    kamcore.errors.InvalidParameterError: 'ids' must not contain NUL characters; ...
+    """
+
+    def fail(
+        bad: NDArray[np.bool_],
+        vals: NDArray[Any],
+        rule: str,
+        error: type[KamcoreError] = InvalidParameterError,
+    ) -> None:
+        if not bad.any():
+            return
+        flat = np.flatnonzero(bad)
+        first = int(flat[0])
+        noun = "value" if flat.size == 1 else "values"
+        raise error(
+            f"{name!r} must {rule}; got {flat.size} bad {noun} "
+            f"(first at index {first}: {_fmt(vals[first])}){where}."
+        )
+
+    try:
+        # a list is read element by element: numpy would silently turn
+        # ["a", 1, None] into the text "1" and "None", and drop trailing NULs
+        if not isinstance(values, (list, tuple)):
+            arr = np.asarray(values)
+        elif set(map(type, values)) == {str} and "\x00" not in "".join(values):
+            arr = np.array(values)  # plain strings without NULs: numpy keeps them exactly
+        else:
+            arr = np.asarray(values, dtype=object)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(f"{name!r} must be a 1-D array of ids; {exc}{where}.") from None
+    if arr.ndim != 1:
+        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {arr.shape}{where}.")
+    if arr.size == 0:
+        return np.empty(0, dtype="U1")
+    kinds = "strings or integers" if integers else "strings"
+    if arr.dtype.kind == "O":
+        code = np.fromiter(map(_id_kind, arr), dtype=np.int8, count=arr.size)
+        fail(code == 3, arr, f"be {kinds} (no None, NaN, bool or other values)")
+        fail(code == 2, arr, "not contain NUL characters")
+        if not integers:
+            fail(code == 1, arr, "be strings (no integers)", type_error)
+        first_kind = code[0]
+        fail(
+            code != first_kind,
+            arr,
+            "be all strings or all integers, not a mix (1 and '1' would merge)",
+        )
+        out = arr.astype(str)
+    elif arr.dtype.kind in "iu" and integers:
+        out = arr.astype(str)
+    elif arr.dtype.kind == "U":
+        out = arr.copy()
+    else:
+        raise type_error(
+            f"{name!r} must be {kinds}; got dtype {arr.dtype} (first value: {_fmt(arr[0])}){where}."
+        )
+    # blank ids, then whitespace at either end: checked on 1-character slices,
+    # so no stripped copy of a million ids is made
+    lengths = np.strings.str_len(out)
+    # an interior NUL (trailing ones are gone once text is in a numpy array):
+    # a zero code point before the end of the string
+    width = out.dtype.itemsize // 4
+    if width:
+        points = np.ascontiguousarray(out).view(np.uint32).reshape(out.size, width)
+        inside = np.arange(width) < lengths[:, None]
+        fail(((points == 0) & inside).any(axis=1), out, "not contain NUL characters")
+    fail((lengths == 0) | np.strings.isspace(out), out, "be non-empty (not blank)")
+    edges = np.strings.isspace(np.strings.slice(out, 0, 1)) | np.strings.isspace(
+        np.strings.slice(out, lengths - 1, lengths)
+    )
+    fail(edges, out, "have no leading or trailing whitespace")
+    return out
 
 
 def same_length(arrays: Mapping[str, NDArray[Any]]) -> int:

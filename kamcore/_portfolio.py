@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import HTML_ROWS, html_table
-from kamcore._params import fail_where, readonly, unknown_column
+from kamcore._params import as_id_array, fail_where, readonly, unknown_column
 from kamcore.domain import MONEY_FIELDS, check_currency
 from kamcore.errors import (
     CurrencyMismatchError,
@@ -164,29 +164,16 @@ def _names(value: Any, field: str) -> frozenset[str]:
     return names
 
 
-def _check_ids(ids: ArrayLike) -> NDArray[np.str_]:
+def _array(values: ArrayLike, name: str) -> NDArray[Any]:
+    """``np.asarray`` that names the field when numpy refuses (ragged rows and the like)."""
     try:
-        arr = np.array(ids, copy=True)
+        return np.asarray(values)
     except (TypeError, ValueError) as exc:
-        raise SchemaError(f"'ids' must be a 1-D array of strings; {exc}.") from None
-    if arr.ndim != 1:
-        raise ShapeMismatchError(f"'ids' must be 1-D; got shape {arr.shape}.")
-    if arr.size == 0:
-        return readonly(np.empty(0, dtype="U1"))
-    if arr.dtype.kind == "O":
-        not_str = np.fromiter((not isinstance(v, str) for v in arr), dtype=bool, count=arr.size)
-        fail_where(not_str, arr, "ids", "be strings")
-        arr = arr.astype(str)
-    elif arr.dtype.kind != "U":
-        raise SchemaError(f"'ids' must be strings; got dtype {arr.dtype} (first: {arr[0]!r}).")
-    # blank ids, then whitespace at either end: checked on 1-character slices,
-    # so no stripped copy of a million ids is made
-    lengths = np.strings.str_len(arr)
-    fail_where((lengths == 0) | np.strings.isspace(arr), arr, "ids", "be non-empty (not blank)")
-    edges = np.strings.isspace(np.strings.slice(arr, 0, 1)) | np.strings.isspace(
-        np.strings.slice(arr, lengths - 1, lengths)
-    )
-    fail_where(edges, arr, "ids", "have no leading or trailing whitespace")
+        raise InvalidParameterError(f"{name!r} must be a 1-D array; {exc}") from None
+
+
+def _check_ids(ids: ArrayLike) -> NDArray[np.str_]:
+    arr = as_id_array(ids, "ids", type_error=SchemaError)
     _check_unique(arr)
     return readonly(arr)
 
@@ -523,7 +510,7 @@ class Portfolio:
         UnknownNameError
             If an id is not in the portfolio (count and first one named).
         """
-        wanted = np.asarray(ids, dtype=str)
+        wanted = _array(ids, "ids").astype(str)
         order = np.argsort(self._ids, kind="stable")
         sorted_ids = self._ids[order]
         pos = np.searchsorted(sorted_ids, wanted)
@@ -546,7 +533,7 @@ class Portfolio:
         InvalidParameterError
             Indices out of range, not integers, or repeated (ids must stay unique).
         """
-        idx = np.asarray(indices)
+        idx = _array(indices, "indices")
         if idx.size == 0:
             idx = idx.astype(np.int64)
         if idx.ndim != 1 or idx.dtype.kind not in "iu":
@@ -569,7 +556,7 @@ class Portfolio:
         ShapeMismatchError
             If ``mask`` is not a boolean array of shape (N,).
         """
-        m = np.asarray(mask)
+        m = _array(mask, "mask")
         if m.dtype != np.bool_ or m.shape != (len(self),):
             raise ShapeMismatchError(
                 f"'mask' must be a boolean array of shape ({len(self)},); "

@@ -127,6 +127,18 @@ def _curve_params(a: ArrayLike, b: ArrayLike) -> tuple[FloatArray, FloatArray]:
     return ra, rb
 
 
+def _effort(x: ArrayLike, size: int) -> FloatArray:
+    """Validate efforts for a response curve: finite numbers, a scalar or shape (size,).
+
+    No sign check: the optimiser evaluates the curves at steps a rounding
+    error below 0.
+    """
+    arr = as_float_array(x, "x")
+    if arr.ndim > 1 or (arr.ndim == 1 and arr.shape[0] != size):
+        raise ShapeMismatchError(f"'x' must be a scalar or have shape ({size},); got {arr.shape}.")
+    return arr
+
+
 @attrs.frozen(eq=False, repr=False)
 class ExponentialResponse(FrozenArrays):
     r"""Saturating response :math:`f_i(x) = a_i (1 - e^{-b_i x})`.
@@ -163,10 +175,12 @@ class ExponentialResponse(FrozenArrays):
 
     def value(self, x: FloatArray) -> FloatArray:
         """Return a (1 - exp(-b x))."""
+        x = _effort(x, self.size)
         return -self.a * np.expm1(-self.b * x)
 
     def marginal(self, x: FloatArray) -> FloatArray:
         """Return a b exp(-b x)."""
+        x = _effort(x, self.size)
         return self.a * self.b * np.exp(-self.b * x)
 
     def inverse_marginal(self, lam: float) -> FloatArray:
@@ -211,10 +225,12 @@ class LogResponse(FrozenArrays):
 
     def value(self, x: FloatArray) -> FloatArray:
         """Return a ln(1 + b x)."""
+        x = _effort(x, self.size)
         return self.a * np.log1p(self.b * x)
 
     def marginal(self, x: FloatArray) -> FloatArray:
         """Return a b / (1 + b x)."""
+        x = _effort(x, self.size)
         return self.a * self.b / (1.0 + self.b * x)
 
     def inverse_marginal(self, lam: float) -> FloatArray:
@@ -287,9 +303,17 @@ def service_minimums(grades: ArrayLike, standards: Mapping[str, float]) -> Float
     >>> service_minimums(["A", "C", "A"], {"A": 12, "B": 6, "C": 2}).tolist()
     [12.0, 2.0, 12.0]
     """
-    g = np.asarray(grades)
+    try:
+        g = np.asarray(grades)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(f"'grades' must be a 1-D array of grades; {exc}") from None
     if g.ndim != 1:
         raise ShapeMismatchError(f"'grades' must be 1-D; got shape {g.shape}.")
+    if not isinstance(standards, Mapping):
+        raise InvalidParameterError(
+            f"'standards' must be a mapping of grade -> minimum effort; got "
+            f"{type(standards).__name__} {standards!r}."
+        )
     keys = list(standards.keys())
     vals = as_float_array([standards[k] for k in keys], "standards", domain=NONNEGATIVE)
     uniq, inv = np.unique(g.astype(str), return_inverse=True)

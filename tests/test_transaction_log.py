@@ -171,8 +171,9 @@ def test_integer_ids_are_stored_as_decimal_text():
     assert log.customer_ids.dtype.kind == "U"
     assert log.customer_ids.tolist() == ["10", "2", "10"]
     assert log.customers.tolist() == ["10", "2"]  # sorted as text
-    mixed = TransactionLog(["a", 7], periods=[1, 2])
-    assert mixed.customer_ids.tolist() == ["a", "7"]
+    # a mix of integers and strings is refused: 7 and "7" would merge into one customer
+    with pytest.raises(InvalidParameterError, match=r"not a mix .*index 1: 7"):
+        TransactionLog(["a", 7], periods=[1, 2])
     s = summarize_transactions([3, 3], ["2024-01-01", "2024-01-08"], [1.0, 2.0])
     assert s.ids.tolist() == ["3"]
 

@@ -97,6 +97,30 @@ def _finite_result(values: NDArray[Any], name: str) -> None:
     )
 
 
+def _matrix_geometric_sum(a: FloatArray, n: int) -> FloatArray:
+    r"""Return :math:`S_n = \sum_{t=0}^{n-1} A^t` in ``O(log n)`` matrix products.
+
+    Binary doubling over the bits of ``n`` (most significant first):
+    :math:`S_{2k} = S_k + A^k S_k`, :math:`A^{2k} = (A^k)^2` and
+    :math:`S_{k+1} = I + A S_k`, so a horizon of :math:`10^{15}` periods costs
+    about 50 products of ``(S, S)`` matrices instead of a loop over the periods.
+    Overflow (a spectral radius above 1 over a long horizon) gives ``inf``/NaN
+    entries, which the caller refuses with :func:`_finite_result`.
+    """
+    size = a.shape[0]
+    eye = np.eye(size)
+    total = np.zeros((size, size))
+    power = eye
+    with np.errstate(over="ignore", invalid="ignore"):
+        for bit in bin(n)[2:]:
+            total = total + power @ total
+            power = power @ power
+            if bit == "1":
+                total = eye + a @ total
+                power = a @ power
+    return total
+
+
 def _timing_factor(timing: str, q: FloatArray, discount_rate: FloatArray) -> FloatArray:
     """Weight of the first cash flow relative to ``S_T`` (``q``, ``1`` or ``1/(1+d)``)."""
     if timing == "end":
@@ -434,10 +458,19 @@ def customer_equity(values: ArrayLike, *, segments: ArrayLike | None = None) -> 
     400.0
     """
     v = as_float_array(values, "values", ndim=1, allow_empty=False)
-    total = float(np.sum(v))
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(np.sum(v))
+    if not math.isfinite(total):
+        raise InvalidParameterError(
+            f"'values' must sum to a finite total; the sum of {v.size} values overflows "
+            f"float64 (largest magnitude {float(np.max(np.abs(v))):g})."
+        )
     if segments is None:
         return CustomerEquity(total=total, count=int(v.size))
-    seg = np.asarray(segments)
+    try:
+        seg = np.asarray(segments)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(f"'segments' must be a 1-D array of labels; {exc}") from None
     if seg.ndim != 1:
         raise ShapeMismatchError(f"'segments' must be 1-dimensional; got shape {seg.shape}.")
     same_length({"values": v, "segments": seg})
@@ -447,7 +480,14 @@ def customer_equity(values: ArrayLike, *, segments: ArrayLike | None = None) -> 
         )
     labels, inverse = np.unique(seg, return_inverse=True)
     inverse = inverse.reshape(-1)
-    seg_totals = np.bincount(inverse, weights=v, minlength=labels.size)
+    with np.errstate(over="ignore", invalid="ignore"):
+        seg_totals = np.bincount(inverse, weights=v, minlength=labels.size)
+    fail_where(
+        ~np.isfinite(seg_totals),
+        seg_totals,
+        "segment totals",
+        "be finite, but a segment's sum of 'values' overflows float64",
+    )
     seg_counts = np.bincount(inverse, minlength=labels.size).astype(np.int64)
     return CustomerEquity(
         total=total,

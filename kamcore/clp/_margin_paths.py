@@ -135,7 +135,10 @@ def _path_profit(
     chunk = int(as_int_array(chunk_size, "chunk_size", ndim=0, domain=Interval(1.0, math.inf)))
     a = _per_customer(acquisition_cost, "acquisition_cost", n)
     c = _per_customer(cost_to_serve, "cost_to_serve", n)
-    r_raw = np.asarray(retention)
+    try:
+        r_raw = np.asarray(retention)
+    except (TypeError, ValueError) as exc:  # ragged rows and the like
+        raise InvalidParameterError(f"'retention' must be a rectangular array; {exc}") from None
     mode, r = _retention_mode(r_raw, n, periods)
     out = np.empty(n, dtype=np.float64)
     w_period: FloatArray | None = None
@@ -280,7 +283,12 @@ def matrix_lifetime_profit(
     >>> matrix_lifetime_profit(m, 0.8, 0.1)
     array([125.620,  26.446])
     """
-    arr = margins if isinstance(margins, np.ndarray) else np.asarray(margins)
+    try:
+        arr = margins if isinstance(margins, np.ndarray) else np.asarray(margins)
+    except (TypeError, ValueError) as exc:  # ragged rows and the like
+        raise InvalidParameterError(
+            f"'margins' must be a rectangular (customers, periods) array; {exc}"
+        ) from None
     if arr.dtype.kind not in "biuf":
         raise InvalidParameterError(f"'margins' must be numeric; got dtype {arr.dtype}.")
     if arr.ndim != 2:

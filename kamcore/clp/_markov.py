@@ -37,12 +37,13 @@ from kamcore._params import (
     IntArray,
     as_float_array,
     as_float_scalar,
+    as_id_array,
     as_int_array,
     check_in,
     readonly,
     same_length,
 )
-from kamcore.clp._closed_form import DISCOUNT_RATE, _finite_result
+from kamcore.clp._closed_form import DISCOUNT_RATE, _finite_result, _matrix_geometric_sum
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = [
@@ -68,7 +69,9 @@ def _state_names(
 ) -> tuple[str, ...]:
     if states is None:
         return tuple(str(i) for i in range(size))
-    names = tuple(str(s) for s in np.asarray(states).reshape(-1).tolist())
+    names = tuple(as_id_array(_flat_labels(states), name, integers=True).tolist())
+    if not names:
+        raise InvalidParameterError(f"{name!r} must name at least one state; got none.")
     if len(names) != size:
         raise ShapeMismatchError(f"{name!r} must name {size} states; got {len(names)}.")
     if any(not n for n in names):
@@ -77,6 +80,28 @@ def _state_names(
         dup = next(n for i, n in enumerate(names) if n in names[:i])
         raise InvalidParameterError(f"{name!r} must be unique; got {dup!r} twice.")
     return names
+
+
+def _flat_labels(values: Any) -> Any:
+    """Flatten a nested list or array of labels; 1-D input is returned as it is."""
+    if isinstance(values, np.ndarray):
+        return values.reshape(-1)
+    if isinstance(values, (list, tuple)) and any(isinstance(v, (list, tuple)) for v in values):
+        return np.asarray(values, dtype=object).reshape(-1)
+    return values
+
+
+def _state_labels(values: ArrayLike, field: str) -> tuple[NDArray[np.str_], bool]:
+    """Validate observed state labels (one id rule); -> text labels, whether integers."""
+    try:
+        shape: tuple[int, ...] | None = np.shape(values)
+    except ValueError:  # ragged: as_id_array names it
+        shape = None
+    if shape is not None and len(shape) != 1:
+        raise ShapeMismatchError(f"{field!r} must be 1-dimensional; got shape {shape}.")
+    labels = as_id_array(values, field, integers=True)
+    raw = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    return labels, bool(labels.size) and isinstance(raw.flat[0], (int, np.integer))
 
 
 def _square(arr: NDArray[Any], name: str) -> int:
@@ -228,8 +253,8 @@ class MarkovChain(FrozenArrays):
     def value(self, n_periods: int | None = None) -> FloatArray:
         r"""Return the expected discounted value per starting state, shape ``(S,)``.
 
-        .. math:: V_T = \sum_{t=0}^{T} (P/(1+d))^t R \quad\text{(Horner: } V \leftarrow
-                  R + P V/(1+d)\text{, T times)}, \qquad (I - P/(1+d)) V_\infty = R.
+        .. math:: V_T = \sum_{t=0}^{T} (P/(1+d))^t R \quad\text{(binary doubling, }
+                  O(\log T)\text{ products)}, \qquad (I - P/(1+d)) V_\infty = R.
 
         Parameters
         ----------
@@ -254,10 +279,9 @@ class MarkovChain(FrozenArrays):
             return readonly(v)
         h = int(as_int_array(n_periods, "n_periods", ndim=0, domain=NONNEGATIVE))
         pd = self.transition / (1.0 + d)
-        v = np.array(self.rewards)
+        # S_{T+1} R in O(log T) matrix products (binary doubling), never a loop over T
         with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(h):
-                v = self.rewards + pd @ v
+            v = _matrix_geometric_sum(pd, h + 1) @ self.rewards
         _finite_result(v, "value")
         return readonly(v)
 
@@ -295,7 +319,10 @@ class MarkovChain(FrozenArrays):
 
 def _codes(values: ArrayLike, names: tuple[str, ...], field: str) -> IntArray:
     """Vectorised lookup of labels (compared as strings) in ``names``; -> int codes."""
-    arr = np.asarray(values)
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as exc:  # ragged rows and the like
+        raise InvalidParameterError(f"{field!r} must be an array of state labels; {exc}") from None
     if arr.size == 0:
         raise InvalidParameterError(f"{field!r} must not be empty; got 0 values.")
     labels = arr.astype(str)
@@ -495,16 +522,22 @@ def estimate_transition_matrix(
     >>> est.transition[0]
     array([0.5, 0.5, 0. ])
     """
-    f = np.asarray(from_states)
-    t = np.asarray(to_states)
+    # labels follow the one id rule: no None, NaN, bool, NUL or surrounding
+    # whitespace, and integers and strings never mix (1 and "1" would merge)
+    f, f_int = _state_labels(from_states, "from_states")
+    t, t_int = _state_labels(to_states, "to_states")
     for name, arr in (("from_states", f), ("to_states", t)):
-        if arr.ndim != 1:
-            raise ShapeMismatchError(f"{name!r} must be 1-dimensional; got shape {arr.shape}.")
         if arr.size == 0:
             raise InvalidParameterError(f"{name!r} must not be empty; got 0 values.")
     same_length({"from_states": f, "to_states": t})
+    if f_int != t_int:
+        raise InvalidParameterError(
+            "'from_states' and 'to_states' must both be strings or both integers, not a mix "
+            f"(1 and '1' would merge); got {'integers' if f_int else 'strings'} and "
+            f"{'integers' if t_int else 'strings'}."
+        )
     if states is None:
-        names = tuple(np.unique(np.concatenate((f.astype(str), t.astype(str)))).tolist())
+        names = tuple(np.unique(np.concatenate((f, t))).tolist())
     else:
         names = _state_names(states, len(states), "states")
     size = len(names)

@@ -53,6 +53,7 @@ from kamcore.clp._closed_form import (
     Timing,
     _check_timing,
     _finite_result,
+    _matrix_geometric_sum,
 )
 from kamcore.domain._enums import LifecycleStage
 from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
@@ -72,6 +73,29 @@ _DURATION: Final = Interval(1.0, math.inf)
 
 
 # ----------------------------------------------------------------- stage table
+def _real(value: Any, name: str) -> float:
+    """Return a real number as float; refuse text, booleans and other objects (no conversion)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        raise InvalidParameterError(
+            f"{name!r} must be a real number; got {type(value).__name__} {value!r}."
+        )
+    return float(value)
+
+
+def _real_duration(value: Any) -> float:
+    return _real(value, "duration")
+
+
+def _real_margin(value: Any) -> float:
+    return _real(value, "margin")
+
+
+def _real_retention(value: Any) -> float:
+    return _real(value, "retention")
+
+
 @attrs.frozen
 class StageParameters:
     """Per-stage parameters of the stage-shaped profit model.
@@ -93,9 +117,9 @@ class StageParameters:
         A value outside its domain, NaN, or an infinite margin/retention.
     """
 
-    duration: float = attrs.field(converter=float)
-    margin: float = attrs.field(converter=float)
-    retention: float = attrs.field(converter=float)
+    duration: float = attrs.field(converter=_real_duration)
+    margin: float = attrs.field(converter=_real_margin)
+    retention: float = attrs.field(converter=_real_retention)
 
     def __attrs_post_init__(self) -> None:
         if math.isnan(self.duration):
@@ -309,11 +333,10 @@ def _stage_values(
         v_start = np.linalg.solve(np.eye(4) - qd, m)
         v_end = qd @ v_start
     else:
-        # V_T(start) = sum_{t<T} qd^t m, V_T(end) = sum_{1<=t<=T} qd^t m; Horner over t.
-        v_start = np.zeros(4)
+        # V_T(start) = sum_{t<T} qd^t m, V_T(end) = sum_{1<=t<=T} qd^t m; the matrix
+        # sum in O(log T) products (binary doubling), never a loop over the periods
         with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(n_periods):
-                v_start = m + qd @ v_start
+            v_start = _matrix_geometric_sum(qd, n_periods) @ m
             v_end = qd @ v_start
         _finite_result(np.concatenate((v_start, v_end)), "stage values")
     if timing == "start":
@@ -366,7 +389,10 @@ def stage_codes(stages: ArrayLike | LifecycleStage | str) -> IntArray:
     """
     if isinstance(stages, LifecycleStage):
         stages = stages.value
-    arr = np.asarray(stages)
+    try:
+        arr = np.asarray(stages)
+    except (TypeError, ValueError) as exc:  # ragged rows and the like
+        raise InvalidParameterError(f"'stages' must be an array of stages; {exc}") from None
     if arr.size == 0:
         raise InvalidParameterError("'stages' must not be empty; got 0 values.")
     codes = np.full(arr.shape, -1, dtype=np.int64)
@@ -439,6 +465,10 @@ def stage_lifetime_profit(
     >>> stage_lifetime_profit(["stability", "ended"], 0.1, scale=[1000.0, 1000.0])
     array([2392.674,    0.   ])
     """
+    if not isinstance(profile, StageProfile):
+        raise InvalidParameterError(
+            f"'profile' must be a StageProfile; got {type(profile).__name__} {profile!r}."
+        )
     codes = stage_codes(stages)
     s = as_float_array(scale, "scale")
     try:

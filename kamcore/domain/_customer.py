@@ -66,7 +66,12 @@ class FrozenMap(Mapping[K, V]):
     __slots__ = ("_data", "_hash")
 
     def __init__(self, items: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
-        self._data: dict[K, V] = dict(items)
+        try:
+            self._data: dict[K, V] = dict(items)
+        except (TypeError, ValueError) as exc:
+            raise InvalidParameterError(
+                f"'items' must be a mapping or an iterable of (key, value) pairs; {exc}."
+            ) from None
         self._hash: int | None = None
 
     def __getitem__(self, key: K) -> V:

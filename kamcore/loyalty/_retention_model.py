@@ -96,6 +96,33 @@ def _monotone_violations(
     return bad
 
 
+def _real(value: Any, name: str) -> float:
+    """Return a real number as float; refuse text, booleans and other objects."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        raise InvalidParameterError(
+            f"{name!r} must be a real number; got {type(value).__name__} {value!r}."
+        )
+    return float(value)
+
+
+def _real_b0(value: Any) -> float:
+    return _real(value, "b0")
+
+
+def _real_b1(value: Any) -> float:
+    return _real(value, "b1")
+
+
+def _real_b2(value: Any) -> float:
+    return _real(value, "b2")
+
+
+def _real_b3(value: Any) -> float:
+    return _real(value, "b3")
+
+
 @attrs.frozen
 class RetentionModel:
     r"""Attraction-barrier retention: P(retain) rises with attraction and with barrier.
@@ -156,10 +183,10 @@ class RetentionModel:
     array([289.5, 611.1])
     """
 
-    b0: float = attrs.field(default=0.5, converter=float, validator=_finite_float("b0"))
-    b1: float = attrs.field(default=0.5, converter=float, validator=_finite_float("b1"))
-    b2: float = attrs.field(default=2.0, converter=float, validator=_finite_float("b2"))
-    b3: float = attrs.field(default=-0.25, converter=float, validator=_finite_float("b3"))
+    b0: float = attrs.field(default=0.5, converter=_real_b0, validator=_finite_float("b0"))
+    b1: float = attrs.field(default=0.5, converter=_real_b1, validator=_finite_float("b1"))
+    b2: float = attrs.field(default=2.0, converter=_real_b2, validator=_finite_float("b2"))
+    b3: float = attrs.field(default=-0.25, converter=_real_b3, validator=_finite_float("b3"))
     attraction_range: tuple[float, float] = attrs.field(
         default=(-6.0, 6.0), kw_only=True, converter=_range_converter, validator=_check_range
     )

@@ -122,11 +122,24 @@ def _activity_keys(log: _Log, window: int) -> IntArray:
     P = log.n_periods
     keys = np.unique(log.cust * P + log.period)
     if window > 1:
+        # A purchase in period p makes the customer active in p .. p + window - 1
+        # (cut at the last period). The intervals of one customer are merged into
+        # runs and the runs expanded, so the work is proportional to the output
+        # (at most customers x periods), never to the window: a window of 10**9
+        # periods costs what a window of P does.
         c = keys // P
         p = keys % P
-        spread = p[:, None] + np.arange(window, dtype=np.int64)
-        ok = spread < P
-        keys = np.unique((c[:, None] * P + spread)[ok])
+        end = np.minimum(p + (min(window, P) - 1), P - 1)
+        starts = np.ones(keys.shape[0], dtype=bool)
+        starts[1:] = (c[1:] != c[:-1]) | (p[1:] > end[:-1] + 1)
+        first = np.flatnonzero(starts)
+        last = np.append(first[1:] - 1, keys.shape[0] - 1)
+        run_start = keys[first]
+        lengths = end[last] - p[first] + 1
+        offsets = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(
+            np.cumsum(lengths) - lengths, lengths
+        )
+        keys = np.repeat(run_start, lengths) + offsets
     return keys
 
 

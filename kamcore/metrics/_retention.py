@@ -156,11 +156,15 @@ def growth_rate(values: ArrayLike, *, axis: int = -1) -> FloatArray:
     [0.1, -0.1]
     """
     x = as_float_array(values, "values")
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+        raise InvalidParameterError(
+            f"'axis' must be an integer; got {type(axis).__name__} {axis!r}."
+        )
     if x.ndim == 0:
         raise ShapeMismatchError("'values' must have a period axis; got a scalar.")
     try:
         x = np.moveaxis(x, axis, -1)
-    except np.exceptions.AxisError:
+    except (np.exceptions.AxisError, OverflowError):
         raise ShapeMismatchError(
             f"'axis' {axis} is out of range for 'values' of shape {x.shape}."
         ) from None

@@ -22,6 +22,7 @@ from kamcore._params import as_int_array
 from kamcore.errors import InvalidParameterError
 
 __all__ = [
+    "check_label",
     "Display",
     "check_choice",
     "check_count",
@@ -108,6 +109,13 @@ def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
         raise InvalidParameterError(
             f"{name!r} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}."
         )
+    return value
+
+
+def check_label(value: Any, name: str = "label") -> str:
+    """Return an axis label: a non-empty string."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidParameterError(f"{name!r} must be a non-empty string; got {value!r}.")
     return value
 
 

@@ -19,6 +19,7 @@ from kamcore.plotting._base import (
     Display,
     check_choice,
     check_count,
+    check_label,
     check_model,
     new_axes,
     placed,
@@ -89,6 +90,7 @@ class LorenzCurveDisplay(Display):
         InvalidParameterError
             Negative, non-finite or empty values, or a zero total.
         """
+        label = check_label(label)
         v = as_float_array(values, label, domain=NONNEGATIVE, ndim=1, allow_empty=False)
         total = v.sum()
         if total <= 0:
@@ -597,8 +599,19 @@ class ClpDistributionDisplay(Display):
         InvalidParameterError, ShapeMismatchError
             Empty, non-finite or not 1-D values; bad ``bins``.
         """
+        label = check_label(label)
         v = as_float_array(values, label, ndim=1, allow_empty=False)
-        counts, edges = np.histogram(v, bins=check_count(bins, "bins"))
+        span = float(v.max()) - float(v.min())
+        if not np.isfinite(span):
+            raise InvalidParameterError(
+                f"{label!r} must span a finite range to be binned; got values from "
+                f"{float(v.min())!r} to {float(v.max())!r}."
+            )
+        lo, hi = float(v.min()), float(v.max())
+        if span == 0.0:  # one value: a window around it wide enough to split into bins
+            half = max(0.5, abs(lo) * 1e-6)
+            lo, hi = lo - half, hi + half
+        counts, edges = np.histogram(v, bins=check_count(bins, "bins"), range=(lo, hi))
         return cls(
             readonly(edges.astype(np.float64)),
             readonly(counts.astype(np.int64)),

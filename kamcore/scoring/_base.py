@@ -400,6 +400,13 @@ def read_values(
     InvalidParameterError
         NaN with ``nan_policy="raise"``.
     """
+    from kamcore._portfolio import Portfolio
+
+    if not isinstance(portfolio, Portfolio):
+        raise InvalidParameterError(
+            f"'portfolio' must be a kamcore.Portfolio; got {type(portfolio).__name__} "
+            f"{portfolio!r}."
+        )
     col = portfolio.column(name)
     if col.dtype.kind not in "biuf":
         raise SchemaError(f"column {name!r} must be numeric; got dtype {col.dtype}.")

@@ -79,6 +79,11 @@ _TOL: Final = 1e-12
 
 
 def _known(mapping: Mapping[str, Any] | None, field: str) -> dict[str, Any]:
+    if mapping is not None and not isinstance(mapping, Mapping):
+        raise InvalidParameterError(
+            f"{field!r} must be a mapping of signal name -> value; got "
+            f"{type(mapping).__name__} {mapping!r}."
+        )
     out = dict(mapping or {})
     unknown = sorted(set(out) - set(CHURN_SIGNALS))
     if unknown:
@@ -144,6 +149,10 @@ class ChurnRiskScorer(FrozenArrays):
     nan_policy: str = attrs.field(default="raise", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.normalize, bool):
+            raise InvalidParameterError(
+                f"'normalize' must be True or False; got {self.normalize!r}."
+            )
         check_nan_policy(self.nan_policy)
         cols = _known(self.columns, "columns")
         for k, v in cols.items():
@@ -186,7 +195,16 @@ class ChurnRiskScorer(FrozenArrays):
                     f"'weights' must sum to 1; got {total!r} (pass normalize=True to rescale them)."
                 )
             w = {s: given[s] for s in active}
-        lo, hi = (_real(x, "risk_cutoffs") for x in tuple(self.risk_cutoffs))
+        cutoffs = self.risk_cutoffs
+        if isinstance(cutoffs, (str, bytes)) or not isinstance(cutoffs, (tuple, list)):
+            raise InvalidParameterError(
+                f"'risk_cutoffs' must be a pair (medium, high); got {cutoffs!r}."
+            )
+        if len(cutoffs) != 2:
+            raise InvalidParameterError(
+                f"'risk_cutoffs' must be a pair (medium, high); got {len(cutoffs)} values."
+            )
+        lo, hi = (_real(x, "risk_cutoffs") for x in cutoffs)
         if not 0 < lo < hi <= 1:
             raise InvalidParameterError(
                 f"'risk_cutoffs' must satisfy 0 < medium < high <= 1; got {self.risk_cutoffs!r}."

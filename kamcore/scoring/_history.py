@@ -117,7 +117,21 @@ def _levels(value: Iterable[str] | None) -> tuple[str, ...]:
         raise InvalidParameterError(
             f"'levels' must be a sequence of grade labels, not one string; got {value!r}."
         )
-    return tuple(value)
+    try:
+        return tuple(value)
+    except TypeError:
+        raise InvalidParameterError(
+            f"'levels' must be a sequence of grade labels; got {type(value).__name__} {value!r}."
+        ) from None
+
+
+def _strategy(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidParameterError(
+            f"'strategy' must be a strategy name (str) or None; got {type(value).__name__} "
+            f"{value!r}."
+        )
+    return value
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -161,7 +175,7 @@ class Grading(CustomerColumns):
     ids: NDArray[np.str_] = attrs.field(converter=_ids)
     grades: NDArray[np.str_] = attrs.field(converter=_grades)
     levels: tuple[str, ...] = attrs.field(default=None, converter=_levels)
-    strategy: str | None = None
+    strategy: str | None = attrs.field(default=None, converter=_strategy)
 
     def __attrs_post_init__(self) -> None:
         if self.ids.shape != self.grades.shape:
@@ -258,6 +272,11 @@ class Grading(CustomerColumns):
         >>> Grading.from_mapping({"acme": "A", "bolt": "B"}, as_of="2025-01-01").levels
         ('A', 'B')
         """
+        if not isinstance(grades, Mapping):
+            raise InvalidParameterError(
+                f"'grades' must be a mapping of id -> grade; got {type(grades).__name__} "
+                f"{grades!r}."
+            )
         return cls(
             as_of,
             list(grades.keys()),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import inspect
+import threading
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, Final
@@ -99,16 +100,48 @@ class ScorerRegistry:
         *,
         group: str | None = ENTRY_POINT_GROUP,
     ) -> None:
+        if builtins is not None and not isinstance(builtins, Mapping):
+            raise InvalidParameterError(
+                f"'builtins' must be a mapping of name -> scorer factory; got "
+                f"{type(builtins).__name__} {builtins!r}."
+            )
         self._factories: dict[str, Factory] = dict(builtins or {})
         self._origin: dict[str, str] = dict.fromkeys(self._factories, "built-in")
         self._failed: dict[str, str] = {}
         self._group = group
         self._loaded = group is None
+        # Lazy loading is thread-safe: the first lookups wait under the lock
+        # until every entry point is read, and only then is the table marked
+        # loaded. The lock is re-entrant and ``_loading`` stops a plug-in that
+        # registers a scorer while it is imported from loading the group again.
+        self._lock = threading.RLock()
+        self._loading = False
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a lock cannot be pickled or copied; the copy gets a lock of its own
+        with self._lock:
+            state = dict(self.__dict__)
+        state["_lock"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
 
     def _load_entry_points(self) -> None:
         if self._loaded:
             return
-        self._loaded = True
+        with self._lock:
+            if self._loaded or self._loading:
+                return
+            self._loading = True
+            try:
+                self._read_entry_points()
+            finally:
+                self._loading = False
+                self._loaded = True
+
+    def _read_entry_points(self) -> None:
         assert self._group is not None
         try:
             eps = list(importlib.metadata.entry_points(group=self._group))
@@ -117,7 +150,7 @@ class ScorerRegistry:
                 f"could not read entry points of group {self._group!r}: "
                 f"{type(exc).__name__}: {exc}",
                 KamcoreWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
             return
         for ep in sorted(eps, key=lambda e: e.name):
@@ -127,7 +160,7 @@ class ScorerRegistry:
                     f"ignoring {where}: the scorer name {ep.name!r} is already taken "
                     f"({self._origin.get(ep.name, 'another plug-in')}).",
                     KamcoreWarning,
-                    stacklevel=3,
+                    stacklevel=4,
                 )
                 continue
             try:
@@ -169,22 +202,25 @@ class ScorerRegistry:
                 f"scorer factory for {name!r} must be callable; got {factory!r}."
             )
         self._load_entry_points()
-        if name in self._factories and not replace:
-            raise InvalidParameterError(
-                f"a scorer named {name!r} is already registered ({self._origin[name]}); "
-                "pass replace=True to replace it."
-            )
-        self._factories[name] = factory
-        self._origin[name] = "registered"
-        self._failed.pop(name, None)
+        with self._lock:
+            if name in self._factories and not replace:
+                raise InvalidParameterError(
+                    f"a scorer named {name!r} is already registered ({self._origin[name]}); "
+                    "pass replace=True to replace it."
+                )
+            self._factories[name] = factory
+            self._origin[name] = "registered"
+            self._failed.pop(name, None)
 
     def unregister(self, name: str) -> None:
         """Remove ``name`` (:class:`UnknownNameError` if it is not registered)."""
+        _check_name(name)
         self._load_entry_points()
-        if name not in self._factories:
-            raise self._unknown(name)
-        del self._factories[name]
-        del self._origin[name]
+        with self._lock:
+            if name not in self._factories:
+                raise self._unknown(name)
+            del self._factories[name]
+            del self._origin[name]
 
     def _unknown(self, name: str) -> UnknownNameError:
         known = ", ".join(repr(n) for n in sorted(self._factories)) or "none"
@@ -202,6 +238,7 @@ class ScorerRegistry:
         InvalidParameterError
             Parameters the factory does not accept (or rejects).
         """
+        _check_name(name)
         self._load_entry_points()
         if name in self._failed:
             raise ScorerLoadError(self._failed[name])

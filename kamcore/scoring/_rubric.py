@@ -49,7 +49,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._params import FloatArray, fail_where
+from kamcore._params import FloatArray, as_float_array, fail_where
 from kamcore.domain import check_currency
 from kamcore.errors import (
     CurrencyMismatchError,
@@ -285,6 +285,24 @@ class Factor:
         return out
 
 
+def _grade_scores(scores: ArrayLike) -> FloatArray:
+    """Scores to grade as float64: numbers, no NaN or +inf (-inf: a missing score, graded last)."""
+    try:
+        raw = np.asarray(scores)
+    except (TypeError, ValueError):
+        raw = np.asarray(None)
+    if raw.dtype.kind not in "biuf":
+        as_float_array(scores, "scores")  # raises the named error
+    arr = raw.astype(np.float64)
+    fail_where(
+        np.isnan(arr) | np.isposinf(arr),
+        arr,
+        "scores",
+        "be numbers, not NaN or +inf (-inf is a missing score, graded last)",
+    )
+    return arr
+
+
 @attrs.frozen
 class GradeScale:
     """Grade labels (best first) and the minimum score of each but the last.
@@ -326,13 +344,20 @@ class GradeScale:
                 f"grade 'cutoffs' must be strictly decreasing; got {self.cutoffs!r}."
             )
 
-    def codes(self, scores: FloatArray) -> NDArray[np.int8]:
-        """Grade index per score (0 = best)."""
-        return grade_codes_for(scores, self.cutoffs)
+    def codes(self, scores: ArrayLike) -> NDArray[np.int8]:
+        """Grade index per score (0 = best).
+
+        Raises
+        ------
+        InvalidParameterError
+            Non-numeric or NaN scores (a score is never graded by accident;
+            ``-inf`` is a missing value ranked last and gets the last grade).
+        """
+        return grade_codes_for(_grade_scores(scores), self.cutoffs)
 
     def grade(self, scores: ArrayLike) -> NDArray[np.str_]:
         """Grade label per score."""
-        return np.asarray(self.labels)[self.codes(np.asarray(scores, dtype=np.float64))]
+        return np.asarray(self.labels)[self.codes(scores)]
 
     def to_dict(self) -> dict[str, Any]:
         """Return the plain-dict form."""

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import FrozenArrays, html_table
-from kamcore._params import FloatArray, IntArray, as_float_array, as_int_array
+from kamcore._params import FloatArray, IntArray, as_float_array, as_id_array, as_int_array
 from kamcore._params import readonly as _freeze
 from kamcore._params import same_length as _same_length
 from kamcore.errors import (
@@ -62,8 +62,10 @@ def check_ids(
     """Validate customer ids and return them as a private 1-D ``str`` array.
 
     Strings are taken as they are; integers (a database key) are accepted and
-    stored as their decimal text, so ``17`` becomes ``"17"``. Blank or
-    whitespace-only ids, ``None``, NaN, floats, booleans and bytes are refused.
+    stored as their decimal text, so ``17`` becomes ``"17"``. Blank ids, ids
+    with leading or trailing whitespace or a NUL character, a mix of integers
+    and strings, ``None``, NaN, floats, booleans and bytes are refused (the
+    shared id validator, :func:`kamcore._params.as_id_array`).
 
     Raises
     ------
@@ -72,47 +74,7 @@ def check_ids(
     InvalidParameterError
         Any id that is not a string or an integer, or is blank.
     """
-    try:
-        # a Python list is read element by element: numpy would silently turn
-        # ["a", 1.5, None] into text or objects of mixed kinds
-        arr = (
-            np.asarray(values, dtype=object)
-            if isinstance(values, (list, tuple))
-            else np.asarray(values)
-        )
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(
-            f"{name!r} must be a 1-D array of ids; {exc}{_at(column)}."
-        ) from None
-    if arr.ndim != 1:
-        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {arr.shape}{_at(column)}.")
-    if arr.size == 0:
-        return np.empty(0, dtype="U1")
-    kind = arr.dtype.kind
-    if kind == "O":
-        bad = np.fromiter(
-            (
-                not isinstance(v, (str, int, np.integer)) or isinstance(v, (bool, np.bool_))
-                for v in arr
-            ),
-            dtype=bool,
-            count=arr.size,
-        )
-        fail_rows(
-            bad, arr, name, "be strings or integers (no None, NaN or other values)", column=column
-        )
-        out = arr.astype(str)
-    elif kind in "iu":
-        out = arr.astype(str)
-    elif kind == "U":
-        out = _owned(arr, values)
-    else:
-        raise InvalidParameterError(
-            f"{name!r} must be strings or integers; got dtype {arr.dtype} "
-            f"(first value: {arr[0]!r}){_at(column)}."
-        )
-    fail_rows(np.strings.strip(out) == "", out, name, "be non-empty (not blank)", column=column)
-    return out
+    return as_id_array(values, name, integers=True, where=_at(column))
 
 
 def fail_rows(
@@ -220,6 +182,11 @@ def check_dates(
         Numbers, unparseable strings, NaT or missing dates; the message names
         the first bad row, its value and, when known, its customer.
     """
+    if date_format is not None and not isinstance(date_format, str):
+        raise InvalidParameterError(
+            f"'date_format' must be a strptime format (str) or None; got "
+            f"{type(date_format).__name__} {date_format!r}."
+        )
     try:
         raw = values if isinstance(values, np.ndarray) else np.asarray(values)
     except (TypeError, ValueError) as exc:
@@ -284,8 +251,16 @@ def check_date(value: Any, name: str) -> np.datetime64:
     return check_dates(np.array([value]), name)[0]  # type: ignore[no-any-return]
 
 
+def _as_array(values: ArrayLike, name: str) -> NDArray[Any]:
+    """``np.asarray`` that names the field when numpy refuses (ragged rows and the like)."""
+    try:
+        return np.asarray(values)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(f"{name!r} must be a 1-D array; {exc}") from None
+
+
 def _check_flags(values: ArrayLike, name: str) -> NDArray[np.bool_]:
-    arr = np.asarray(values)
+    arr = _as_array(values, name)
     if arr.dtype != np.bool_:
         raise InvalidParameterError(f"{name!r} must be booleans; got dtype {arr.dtype}.")
     if arr.ndim != 1:
@@ -296,7 +271,7 @@ def _check_flags(values: ArrayLike, name: str) -> NDArray[np.bool_]:
 def _check_numbers(
     values: ArrayLike, name: str, ids: NDArray[np.str_] | None = None, column: str | None = None
 ) -> FloatArray:
-    raw = np.asarray(values)
+    raw = _as_array(values, name)
     if raw.ndim == 1 and raw.dtype.kind == "f":
         fail_rows(~np.isfinite(raw), raw, name, "be finite (no NaN or inf)", ids, column=column)
     return _owned(as_float_array(values, name, ndim=1), values)
@@ -324,7 +299,11 @@ def check_columns(
     cols: dict[str, NDArray[Any]] = {"customer_ids": ids}
 
     def who(values: Any) -> NDArray[np.str_] | None:
-        return ids if np.shape(values)[:1] == ids.shape else None
+        try:
+            same = np.shape(values)[:1] == ids.shape
+        except ValueError:  # ragged: the column's own check names it
+            same = False
+        return ids if same else None
 
     if dates is not None:
         cols["dates"] = check_dates(
@@ -899,7 +878,7 @@ def as_log(
         raise InvalidParameterError(
             f"{caller} needs a TransactionLog (or customer ids with their 'dates'); got no dates."
         )
-    numeric = periods_ok and date_format is None and np.asarray(dates).dtype.kind in "biuf"
+    numeric = periods_ok and date_format is None and _as_array(dates, "dates").dtype.kind in "biuf"
     return TransactionLog(
         log,
         None if numeric else dates,
