@@ -371,3 +371,14 @@ def test_days_to_resolve_is_the_date_difference(days: int) -> None:
         resolved_on=start + dt.timedelta(days=days),
     )
     assert c.days_to_resolve == days
+
+
+def test_relationship_starts_with_a_team() -> None:
+    team = AccountTeam("amy", [TeamMember("bo", AccountTeamRole.SALES)])
+    r = Relationship.start("r1", "c1", account_manager="amy", on=D(2024, 1, 2), team=team)
+    assert r.team == team
+    assert r.account_manager == "amy"
+    with pytest.raises(InvalidParameterError, match="'team' must be owned by the account manager"):
+        Relationship.start(
+            "r1", "c1", account_manager="amy", on=D(2024, 1, 2), team=AccountTeam("zed")
+        )

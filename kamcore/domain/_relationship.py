@@ -303,6 +303,7 @@ class Relationship(Entity):
         stage: LifecycleStage = LifecycleStage.EXPLORATION,
         contacts: Iterable[Contact] = (),
         kam_stage: KamStage | None = None,
+        team: AccountTeam | None = None,
     ) -> Relationship:
         """Start a relationship: a one-entry history in ``stage`` on day ``on``.
 
@@ -323,6 +324,8 @@ class Relationship(Entity):
             People at the customer.
         kam_stage
             Optional KAM development stage.
+        team
+            Optional account team; its owner must be ``account_manager``.
 
         Returns
         -------
@@ -336,6 +339,7 @@ class Relationship(Entity):
             (StageChange(stage, on),),
             contacts=tuple(contacts),
             kam_stage=kam_stage,
+            team=team,
         )
 
     # ------------------------------------------------------------ lifecycle
