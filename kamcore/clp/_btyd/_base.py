@@ -138,8 +138,8 @@ class ParametricModel:
     def _report(self) -> Any:
         return getattr(self, "fit_report", None)
 
-    def _concise_repr(self) -> str:
-        """Return rounded parameters and what the fit did (each model's ``__repr__``)."""
+    def __repr__(self) -> str:
+        """Return rounded parameters and what the fit did (models declare ``repr=False``)."""
         return model_repr(type(self).__name__, self.params, self._report(), self.UNIT)
 
     def summary(self, level: float = 0.95) -> FitSummary:

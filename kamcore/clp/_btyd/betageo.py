@@ -287,7 +287,7 @@ def _check_n(n: ArrayLike) -> IntArray:
 
 
 # ----------------------------------------------------------------- the model
-@attrs.frozen
+@attrs.frozen(repr=False)  # the concise repr of ParametricModel
 class BetaGeo(ParametricModel, PredictionIntervals):
     r"""BG/NBD model (Fader, Hardie & Lee 2005) with parameters as fields.
 
@@ -335,9 +335,6 @@ class BetaGeo(ParametricModel, PredictionIntervals):
     )
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
-
-    def __repr__(self) -> str:
-        return self._concise_repr()
 
     @property
     def _tuple(self) -> tuple[float, float, float, float]:

@@ -251,7 +251,7 @@ def _log_alive_sum(g: float, d: float, n0: FloatArray, m: FloatArray) -> FloatAr
 
 
 # ----------------------------------------------------------------- model
-@attrs.frozen
+@attrs.frozen(repr=False)  # the concise repr of ParametricModel
 class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
     r"""BG/BB model for discrete transaction opportunities (Fader, Hardie & Shang 2010).
 
@@ -294,9 +294,6 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
     )
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("alpha", "beta", "gamma", "delta")
-
-    def __repr__(self) -> str:
-        return self._concise_repr()
 
     @property
     def _tuple(self) -> Params:

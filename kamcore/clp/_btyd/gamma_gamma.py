@@ -171,7 +171,7 @@ def _method_of_moments_start(
 
 
 # ----------------------------------------------------------------- model
-@attrs.frozen
+@attrs.frozen(repr=False)  # the concise repr of ParametricModel
 class GammaGamma(ParametricModel):
     r"""Gamma-Gamma spend model (Fader, Hardie & Lee 2005); see the module docs.
 
@@ -211,9 +211,6 @@ class GammaGamma(ParametricModel):
     )
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("p", "q", "gamma")
-
-    def __repr__(self) -> str:
-        return self._concise_repr()
 
     # ------------------------------------------------------------ predictions
     def expected_average_spend(self) -> float:

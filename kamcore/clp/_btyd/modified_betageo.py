@@ -132,7 +132,7 @@ def _mbg_nll(
     return -ll, -np.array([g_r, g_alpha, g_a, g_b])
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)  # the concise repr of ParametricModel
 class ModifiedBetaGeo(ParametricModel, PredictionIntervals):
     r"""MBG/NBD model (Batislam et al. 2007) with parameters as fields.
 
@@ -171,9 +171,6 @@ class ModifiedBetaGeo(ParametricModel, PredictionIntervals):
     )
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
-
-    def __repr__(self) -> str:
-        return self._concise_repr()
 
     @property
     def _tuple(self) -> tuple[float, float, float, float]:

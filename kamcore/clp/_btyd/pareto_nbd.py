@@ -241,7 +241,7 @@ def _growth(rate_ratio: float, base: FloatArray, t: FloatArray, s: float) -> Flo
 
 
 # ----------------------------------------------------------------- the model
-@attrs.frozen
+@attrs.frozen(repr=False)  # the concise repr of ParametricModel
 class ParetoNBD(ParametricModel, PredictionIntervals):
     r"""Pareto/NBD model with parameters as fields, stable for heavy and long-lived buyers.
 
@@ -287,9 +287,6 @@ class ParetoNBD(ParametricModel, PredictionIntervals):
     )
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "s", "beta")
-
-    def __repr__(self) -> str:
-        return self._concise_repr()
 
     @property
     def _tuple(self) -> tuple[float, float, float, float]:

@@ -158,7 +158,7 @@ def _validate_durations(
 
 
 # ----------------------------------------------------------------- model
-@attrs.frozen
+@attrs.frozen(repr=False)  # the concise repr of ParametricModel
 class ShiftedBetaGeometric(ParametricModel):
     r"""Shifted-beta-geometric contractual retention model (Fader & Hardie 2007).
 
@@ -193,9 +193,6 @@ class ShiftedBetaGeometric(ParametricModel):
 
     # ------------------------------------------------------------ distribution
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("alpha", "beta")
-
-    def __repr__(self) -> str:
-        return self._concise_repr()
 
     def churn_probability(self, t: ArrayLike) -> FloatArray:
         r"""Probability of churning in period ``t``: :math:`P(T = t)`.
