@@ -241,8 +241,11 @@ def _sample_summary_fits() -> dict[str, Any]:
         ],
         "bg": {k: float(bgf.params_[k]) for k in ("r", "alpha", "a", "b")},
         "pnbd": {k: float(pnf.params_[k]) for k in ("r", "alpha", "s", "beta")},
-        "gg": {"p": float(ggf.params_["p"]), "q": float(ggf.params_["q"]),
-               "gamma": float(ggf.params_["v"])},
+        "gg": {
+            "p": float(ggf.params_["p"]),
+            "q": float(ggf.params_["q"]),
+            "gamma": float(ggf.params_["v"]),
+        },
         "gg_rows": len(rep),
     }
 
@@ -284,20 +287,28 @@ def write_reference(path: Path) -> None:
                 "--reference tests/data/cdnow_workflow_reference.json"
             ),
             "calls": [
-                "calibration_and_holdout_data(df, 'customer_id', 'date', "
-                f"calibration_period_end='{CALIBRATION_END}', "
-                f"observation_period_end='{OBSERVATION_END}', freq='D', "
-                "monetary_value_col='dollars'); recency_cal, T_cal, duration_holdout / 7",
+                (
+                    "calibration_and_holdout_data(df, 'customer_id', 'date', "
+                    f"calibration_period_end='{CALIBRATION_END}', "
+                    f"observation_period_end='{OBSERVATION_END}', freq='D', "
+                    "monetary_value_col='dollars'); recency_cal, T_cal, duration_holdout / 7"
+                ),
                 "BetaGeoFitter(penalizer_coef=0.0).fit(frequency_cal, recency_cal, T_cal)",
                 "ParetoNBDFitter(penalizer_coef=0.0).fit(frequency_cal, recency_cal, T_cal)",
-                "GammaGammaFitter(penalizer_coef=0.0).fit(frequency_cal, monetary_value_cal) "
-                "on rows with frequency_cal > 0 and monetary_value_cal > 0",
+                (
+                    "GammaGammaFitter(penalizer_coef=0.0).fit(frequency_cal, monetary_value_cal) "
+                    "on rows with frequency_cal > 0 and monetary_value_cal > 0"
+                ),
                 "conditional_expected_number_of_purchases_up_to_time(duration_holdout, ...)",
                 "conditional_probability_alive(frequency_cal, recency_cal, T_cal)",
-                "GammaGammaFitter.conditional_expected_average_profit(frequency_cal, "
-                "monetary_value_cal)",
-                f"GammaGammaFitter.customer_lifetime_value(bgf, ..., time={HORIZON_MONTHS}, "
-                f"discount_rate={MONTHLY_DISCOUNT}, freq='W') (revenue; a month is 4.345 weeks)",
+                (
+                    "GammaGammaFitter.conditional_expected_average_profit(frequency_cal, "
+                    "monetary_value_cal)"
+                ),
+                (
+                    f"GammaGammaFitter.customer_lifetime_value(bgf, ..., time={HORIZON_MONTHS}, "
+                    f"discount_rate={MONTHLY_DISCOUNT}, freq='W') (revenue; a month is 4.345 weeks)"
+                ),
             ],
             "data": "kamcore/data/cdnow_master_log.txt.gz, ids as integers without leading zeros",
         },
@@ -315,8 +326,7 @@ def write_reference(path: Path) -> None:
             "holdout_bg_total": float(res["bg_pred"].sum()),
             "holdout_pnbd_total": float(res["pn_pred"].sum()),
             "holdout_by_frequency": {
-                str(int(k)): {c: float(v) for c, v in row.items()}
-                for k, row in by_freq.iterrows()
+                str(int(k)): {c: float(v) for c, v in row.items()} for k, row in by_freq.iterrows()
             },
             "customers": {
                 "bg_expected_purchases": pick(res["bg_pred"]),
