@@ -34,7 +34,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import CustomerColumns
-from kamcore._params import FloatArray, as_id_array, readonly, unknown_column
+from kamcore._params import (
+    FloatArray,
+    as_float_array,
+    as_float_scalar,
+    as_id_array,
+    readonly,
+    unknown_column,
+)
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 from kamcore.transactions import CalibrationHoldout, TransactionSummary
 
@@ -140,14 +147,34 @@ def key_ids(ids: ArrayLike | None, n: int, sources: Mapping[str, Any]) -> NDArra
     return readonly(_unique(out, f"{name}.index"))
 
 
-def _frozen_columns(value: Mapping[str, Any]) -> Mapping[str, FloatArray]:
+def _frozen_columns(value: Any) -> Mapping[str, FloatArray]:
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise InvalidParameterError(
+            f"'values' must be a mapping of column name (str) to values; "
+            f"got {type(value).__name__}."
+        )
     return MappingProxyType(
-        {str(k): readonly(np.array(v, dtype=np.float64)) for k, v in value.items()}
+        {k: readonly(as_float_array(v, f"values[{k!r}]", ndim=1)) for k, v in value.items()}
     )
 
 
 def _frozen_ids(value: Any) -> NDArray[np.str_]:
-    return readonly(np.array(value, dtype=str))
+    return readonly(_unique(as_id_array(value, "ids", integers=True), "ids"))
+
+
+def _check_model(_instance: Any, _attribute: Any, value: Any) -> None:
+    if not isinstance(value, str) or not value:
+        raise InvalidParameterError(
+            f"'model' must be a non-empty str (the model's name); got {type(value).__name__}."
+        )
+
+
+def _optional_t(value: Any) -> float | None:
+    return None if value is None else as_float_scalar(value, "t")
+
+
+def _optional_level(value: Any) -> float | None:
+    return None if value is None else as_float_scalar(value, "level")
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -188,9 +215,9 @@ class CustomerPredictions(CustomerColumns):
 
     ids: NDArray[np.str_] = attrs.field(converter=_frozen_ids)
     values: Mapping[str, FloatArray] = attrs.field(converter=_frozen_columns)
-    model: str
-    t: float | None = None
-    level: float | None = None
+    model: str = attrs.field(validator=_check_model)
+    t: float | None = attrs.field(default=None, converter=_optional_t)
+    level: float | None = attrs.field(default=None, converter=_optional_level)
 
     def __attrs_post_init__(self) -> None:
         n = self.ids.shape
