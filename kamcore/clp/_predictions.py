@@ -214,7 +214,7 @@ class CustomerPredictions(CustomerColumns):
     """
 
     ids: NDArray[np.str_] = attrs.field(converter=_frozen_ids)
-    values: Mapping[str, FloatArray] = attrs.field(converter=_frozen_columns)
+    values: Mapping[str, FloatArray] = attrs.field(converter=_frozen_columns, repr=False)
     model: str = attrs.field(validator=_check_model)
     t: float | None = attrs.field(default=None, converter=_optional_t)
     level: float | None = attrs.field(default=None, converter=_optional_level)
