@@ -83,7 +83,7 @@ from kamcore._params import (
     same_length,
 )
 from kamcore.clp._intervals import PredictionInterval, delta_interval
-from kamcore.clp._predictions import customer_summary, key_ids, positional_ids
+from kamcore.clp._predictions import customer_summary, key_ids, positional_ids, text_ids
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 if TYPE_CHECKING:
@@ -151,10 +151,6 @@ def _frozen_floats(value: Any) -> FloatArray:
     return readonly(np.array(value, dtype=np.float64))
 
 
-def _frozen_ids(value: Any) -> NDArray[np.str_]:
-    return readonly(np.array(value, dtype=str))
-
-
 def _default_ids(self: Any) -> NDArray[np.str_]:
     return positional_ids(int(np.shape(self.clp)[0]) if np.ndim(self.clp) else 1)
 
@@ -197,7 +193,7 @@ class CustomerProfit(CustomerColumns):
     purchases: FloatArray = attrs.field(converter=_frozen_floats)
     spend: FloatArray = attrs.field(converter=_frozen_floats)
     ids: NDArray[np.str_] = attrs.field(
-        default=attrs.Factory(_default_ids, takes_self=True), kw_only=True, converter=_frozen_ids
+        default=attrs.Factory(_default_ids, takes_self=True), kw_only=True, converter=text_ids
     )
 
     def __attrs_post_init__(self) -> None:
