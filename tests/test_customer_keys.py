@@ -12,6 +12,8 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kamcore import Portfolio
 from kamcore.clp import (
@@ -358,3 +360,34 @@ def test_array_intervals_have_no_ids(fitted):
             level=0.9,
             ids=["a"],
         )
+
+
+# ----------------------------------------------------------------- positional ids
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 250_000))
+def test_positional_ids_equal_the_decimal_text_of_each_position(n):
+    from kamcore.clp._predictions import positional_ids
+
+    ids = positional_ids(n)
+    assert ids.shape == (n,)
+    # scalar reference at the ends and around every power of ten below n
+    probes = {0, n - 1, *(p + d for p in (10, 100, 1000, 10_000, 100_000) for d in (-1, 0, 1))}
+    for i in sorted(k for k in probes if 0 <= k < n):
+        assert ids[i] == str(i)
+    if n <= 2_000:
+        assert ids.tolist() == [str(i) for i in range(n)]
+
+
+def test_reprs_stay_short_and_html_is_escaped_on_10k_customers():
+    n = 10_000
+    ids = [f"<c{i}>" for i in range(n)]
+    pred = CustomerPredictions(ids=ids, values={"expected_purchases": np.ones(n)}, model="BetaGeo")
+    profit = CustomerProfit(*([np.ones(n)] * 6), ids=ids)
+    for obj in (pred, profit):
+        text = repr(obj)
+        assert len(text) < 300, text
+        assert "array(" not in text
+        html = obj._repr_html_()
+        assert "&lt;c0&gt;" in html
+        assert "<c0>" not in html
+        assert "9995 more rows" in html
