@@ -391,3 +391,20 @@ def test_reprs_stay_short_and_html_is_escaped_on_10k_customers():
         assert "&lt;c0&gt;" in html
         assert "<c0>" not in html
         assert "9995 more rows" in html
+
+
+def test_clp_interval_from_arrays_is_keyed_by_ids_or_series_index(fitted):
+    pd = pytest.importorskip("pandas")
+    hist = {"recency": [20.0, 0.0, 30.0], "T": 39.0, "spend": 50.0}
+    iv = customer_lifetime_profit_interval(
+        fitted, frequency=[2, 0, 5], ids=["x", "y", "z"], **hist, **CLP_ARGS
+    )
+    assert iv.ids.tolist() == ["x", "y", "z"]
+    x = pd.Series([2, 0, 5], index=[30, 10, 20])
+    by_index = customer_lifetime_profit_interval(fitted, frequency=x, **hist, **CLP_ARGS)
+    assert by_index.ids.tolist() == ["30", "10", "20"]
+    np.testing.assert_allclose(by_index.estimate, iv.estimate, rtol=1e-12)
+    with pytest.raises(InvalidParameterError, match="'ids' must be unique"):
+        customer_lifetime_profit_interval(
+            fitted, frequency=[2, 0, 5], ids=["x", "x", "z"], **hist, **CLP_ARGS
+        )

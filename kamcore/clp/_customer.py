@@ -523,6 +523,45 @@ def customer_lifetime_profit(
         average_spend=average_spend,
         ids=ids,
     )
+    parts = _profit_parts(
+        model,
+        frequency=frequency,
+        recency=recency,
+        T=T,
+        margin_rate=margin_rate,
+        discount_rate=discount_rate,
+        n_periods=n_periods,
+        spend=spend,
+        spend_model=spend_model,
+        average_spend=average_spend,
+        cost_per_period=cost_per_period,
+        cost_basis=cost_basis,
+        period_length=period_length,
+        collapse=collapse,
+    )
+    n = parts["clp"].shape[0]
+    sources = {"frequency": frequency, "recency": recency, "T": T}
+    return CustomerProfit(**parts, ids=key if key is not None else key_ids(ids, n, sources))
+
+
+def _profit_parts(
+    model: TransactionModel,
+    *,
+    frequency: ArrayLike,
+    recency: ArrayLike,
+    T: ArrayLike,
+    margin_rate: ArrayLike,
+    discount_rate: float,
+    n_periods: int,
+    spend: ArrayLike | None,
+    spend_model: SpendModel | None,
+    average_spend: ArrayLike | None,
+    cost_per_period: ArrayLike,
+    cost_basis: CostBasis,
+    period_length: float,
+    collapse: bool,
+) -> dict[str, FloatArray]:
+    """Validate and compute the columns of :class:`CustomerProfit` (everything but the ids)."""
     x = as_float_array(frequency, "frequency", ndim=1, allow_empty=False)
     tx = as_float_array(recency, "recency", ndim=1, allow_empty=False)
     age = as_float_array(T, "T", ndim=1) if np.ndim(T) else as_float_array(T, "T")
@@ -570,16 +609,14 @@ def customer_lifetime_profit(
         disc_cost = cost * annuity
     revenue = s * disc_purchases
     margin_part = margin * revenue
-    sources = {"frequency": frequency, "recency": recency, "T": T}
-    return CustomerProfit(
-        clp=margin_part - disc_cost,
-        discounted_margin=margin_part,
-        discounted_cost=disc_cost,
-        discounted_revenue=revenue,
-        purchases=spread(previous),
-        spend=s,
-        ids=key if key is not None else key_ids(ids, n, sources),
-    )
+    return {
+        "clp": margin_part - disc_cost,
+        "discounted_margin": margin_part,
+        "discounted_cost": disc_cost,
+        "discounted_revenue": revenue,
+        "purchases": spread(previous),
+        "spend": s,
+    }
 
 
 def _histories(
@@ -669,12 +706,19 @@ def customer_lifetime_profit_interval(
     >>> bool(np.all((lo < clp) & (clp < hi)))
     True
     """
+    frequency, recency, T, average_spend, key = _histories(
+        data,
+        frequency=frequency,
+        recency=recency,
+        T=T,
+        spend_model=spend_model,
+        average_spend=average_spend,
+        ids=ids,
+    )
     kw: dict[str, Any] = {
-        "data": data,
         "frequency": frequency,
         "recency": recency,
         "T": T,
-        "ids": ids,
         "margin_rate": margin_rate,
         "discount_rate": discount_rate,
         "n_periods": n_periods,
@@ -686,15 +730,16 @@ def customer_lifetime_profit_interval(
     }
 
     def clp(transactions: Any, spending: Any) -> FloatArray:
-        return customer_lifetime_profit(transactions, spend_model=spending, **kw).clp
+        return _profit_parts(transactions, spend_model=spending, collapse=True, **kw)["clp"]
 
-    point = customer_lifetime_profit(model, spend_model=spend_model, **kw)
-    base = point.clp
+    base = clp(model, spend_model)
+    sources = {"frequency": frequency, "recency": recency, "T": T}
+    keys = key if key is not None else key_ids(ids, base.shape[0], sources)
     parts: list[tuple[Any, Any, str]] = [(model, lambda m: clp(m, spend_model), "model")]
     if spend_model is not None and getattr(spend_model, "fit_report", None) is not None:
         parts.append((spend_model, lambda g: clp(model, g), "spend_model"))
     res = delta_interval(parts, base, level=level, link="identity")
-    return attrs.evolve(res, ids=point.ids)
+    return attrs.evolve(res, ids=keys)
 
 
 def portfolio_lifetime_profit(
