@@ -323,6 +323,14 @@ def test_gamma_gamma_predict_is_keyed():
 def test_customer_predictions_checks_shapes():
     with pytest.raises(ShapeMismatchError, match="'x'"):
         CustomerPredictions(ids=["a", "b"], values={"x": [1.0]}, model="M")
+    with pytest.raises(InvalidParameterError, match="'values' must be a mapping"):
+        CustomerPredictions(ids=["a", "b"], values=[1.0, 2.0], model="M")
+    with pytest.raises(InvalidParameterError, match="'model' must be a non-empty str"):
+        CustomerPredictions(ids=["a", "b"], values={"x": [1.0, 2.0]}, model="")
+    with pytest.raises(InvalidParameterError, match="'ids' must be unique"):
+        CustomerPredictions(ids=["a", "a"], values={"x": [1.0, 2.0]}, model="M")
+    with pytest.raises(InvalidParameterError, match="values\\['x'\\]"):
+        CustomerPredictions(ids=["a", "b"], values={"x": [1.0, np.nan]}, model="M")
     pred = CustomerPredictions(ids=["a", "b"], values={"x": [1.0, 2.0]}, model="M")
     assert len(pred) == 2
     assert not pred["x"].flags.writeable
