@@ -266,6 +266,13 @@ def test_predict_calibration_holdout_defaults_to_the_holdout_length():
         BG.predict(split.calibration)
     with pytest.raises(InvalidParameterError, match="TransactionSummary"):
         BG.predict(np.zeros(3), t=1.0)
+    with pytest.raises(InvalidParameterError, match="'t' must be"):
+        BG.predict(split, t="a week")
+    with pytest.raises(ShapeMismatchError, match="'t' must be a scalar or have one value"):
+        BG.predict(split, t=[1.0, 2.0])
+    per_customer = BG.predict(split, t=np.arange(len(split), dtype=float))
+    assert per_customer.t is None
+    assert per_customer["expected_purchases"][0] == 0.0
 
 
 def test_predict_with_intervals(fitted):

@@ -35,7 +35,7 @@ from kamcore._params import (
 )
 from kamcore.clp._intervals import PredictionInterval, delta_interval
 from kamcore.clp._predictions import CustomerPredictions, customer_summary
-from kamcore.errors import InvalidParameterError
+from kamcore.errors import InvalidParameterError, ShapeMismatchError
 from kamcore.transactions import CalibrationHoldout
 
 __all__ = [
@@ -288,7 +288,14 @@ class PredictionIntervals:
                     "only a CalibrationHoldout supplies one (its holdout_length)."
                 )
         n = len(summary)
-        horizon = np.broadcast_to(np.asarray(t, dtype=np.float64), (n,)).copy()
+        horizon = as_float_array(t, "t", domain=NONNEGATIVE)
+        if horizon.ndim == 0:
+            horizon = np.full(n, float(horizon))
+        elif horizon.shape != (n,):
+            raise ShapeMismatchError(
+                f"'t' must be a scalar or have one value per customer ({n}); "
+                f"got shape {horizon.shape}."
+            )
         hist = {"frequency": summary.frequency, "recency": summary.recency, "T": summary.T}
         model: Any = self
         cols: dict[str, FloatArray] = {
