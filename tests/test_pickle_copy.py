@@ -176,6 +176,9 @@ def _factories():
                 [100.0, 50.0, 25.0], segments=["A", "B", "A"]
             ),
             "kamcore.clp.CustomerProfit": _customer_profit,
+            "kamcore.clp.CustomerPredictions": lambda: clp.BetaGeo(
+                r=0.243, alpha=4.414, a=0.793, b=2.426
+            ).predict(transactions.summarize_transactions(_log(), time_unit="W"), t=39.0),
             "kamcore.clp.MarkovChain": lambda: clp.MarkovChain(
                 [[0.8, 0.2], [0.0, 1.0]], [100.0, 0.0], 0.1, states=("active", "lost")
             ),

@@ -60,6 +60,7 @@ from kamcore.clp._markov import (
     estimate_transition_matrix,
     transition_from_counts,
 )
+from kamcore.clp._predictions import CustomerPredictions
 from kamcore.clp._stage import (
     DEFAULT_STAGE_PROFILE,
     LIVE_STAGES,
@@ -74,6 +75,7 @@ __all__ = [
     "BetaGeoBetaBinom",
     "COST_BASES",
     "CustomerEquity",
+    "CustomerPredictions",
     "CustomerProfit",
     "DEFAULT_STAGE_PROFILE",
     "EMPTY_ROW_POLICIES",

@@ -63,9 +63,9 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, runtime_checkab
 
 import attrs
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
-from kamcore._columns import FrozenArrays
+from kamcore._columns import CustomerColumns
 from kamcore._fitting import (
     collapse_rows,
 )
@@ -83,6 +83,7 @@ from kamcore._params import (
     same_length,
 )
 from kamcore.clp._intervals import PredictionInterval, delta_interval
+from kamcore.clp._predictions import customer_summary, key_ids, positional_ids, text_ids
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 if TYPE_CHECKING:
@@ -150,12 +151,18 @@ def _frozen_floats(value: Any) -> FloatArray:
     return readonly(np.array(value, dtype=np.float64))
 
 
-@attrs.frozen(eq=False, repr=False)
-class CustomerProfit(FrozenArrays):
-    r"""Expected discounted lifetime profit per customer and its parts.
+def _default_ids(self: Any) -> NDArray[np.str_]:
+    return positional_ids(int(np.shape(self.clp)[0]) if np.ndim(self.clp) else 1)
 
-    All fields are read-only float64 arrays of shape ``(n,)`` (one per customer),
-    money in the unit of the spend, purchases in counts.
+
+@attrs.frozen(eq=False, repr=False)
+class CustomerProfit(CustomerColumns):
+    r"""Expected discounted lifetime profit per customer and its parts, keyed by customer id.
+
+    All array fields are read-only float64 arrays of shape ``(n,)`` (one per
+    customer), money in the unit of the spend, purchases in counts.
+    ``to_frame(backend)`` gives them as a frame keyed by ``ids`` (the id
+    column first) and notebooks show the first rows as a table.
 
     Parameters
     ----------
@@ -171,6 +178,12 @@ class CustomerProfit(FrozenArrays):
         Expected purchases over the horizon, undiscounted: :math:`E(t_H)`.
     spend
         Expected spend per purchase used.
+    ids
+        Customer ids (text), shape ``(n,)``, keyword-only. The calculators
+        set them from their inputs: a customer summary's ids, explicit
+        ``ids=``, a portfolio's ids or the index of pandas Series inputs;
+        when none of these is given the ids are positional, ``"0" .. "n-1"``
+        (the default here too).
     """
 
     clp: FloatArray = attrs.field(converter=_frozen_floats)
@@ -179,6 +192,40 @@ class CustomerProfit(FrozenArrays):
     discounted_revenue: FloatArray = attrs.field(converter=_frozen_floats)
     purchases: FloatArray = attrs.field(converter=_frozen_floats)
     spend: FloatArray = attrs.field(converter=_frozen_floats)
+    ids: NDArray[np.str_] = attrs.field(
+        default=attrs.Factory(_default_ids, takes_self=True), kw_only=True, converter=text_ids
+    )
+
+    def __attrs_post_init__(self) -> None:
+        n = self.ids.shape
+        names = ("clp", "discounted_margin", "discounted_cost", "discounted_revenue")
+        for name in (*names, "purchases", "spend"):
+            if getattr(self, name).shape != n:
+                raise ShapeMismatchError(
+                    f"{name!r} must have one value per customer id ({n[0]}); "
+                    f"got shape {getattr(self, name).shape}."
+                )
+
+    def __len__(self) -> int:
+        return int(self.ids.shape[0])
+
+    def ranked(self, backend: str = "pandas", *, id_column: str = "id") -> Any:
+        """Return :meth:`to_frame` sorted by ``clp``, largest first (ties by id).
+
+        Parameters
+        ----------
+        backend : {"pandas", "polars", "pyarrow"}
+            The frame library.
+        id_column
+            Name of the id column.
+        """
+        order = np.lexsort((self.ids, -self.clp))
+        ranked = attrs.evolve(
+            self,
+            **{name: getattr(self, name)[order] for name in self.columns()},
+            ids=self.ids[order],
+        )
+        return ranked.to_frame(backend, id_column=id_column)
 
     def total(self) -> float:
         """Return the customer equity of these customers: the sum of their CLPs."""
@@ -378,10 +425,11 @@ def _factored_sums(
 # ----------------------------------------------------------------- the calculator
 def customer_lifetime_profit(
     model: TransactionModel,
+    data: Any = None,
     *,
-    frequency: ArrayLike,
-    recency: ArrayLike,
-    T: ArrayLike,
+    frequency: ArrayLike | None = None,
+    recency: ArrayLike | None = None,
+    T: ArrayLike | None = None,
     margin_rate: ArrayLike,
     discount_rate: float,
     n_periods: int,
@@ -392,6 +440,7 @@ def customer_lifetime_profit(
     cost_basis: CostBasis = "alive",
     period_length: float = 1.0,
     collapse: bool = True,
+    ids: ArrayLike | None = None,
 ) -> CustomerProfit:
     r"""Return the expected discounted lifetime profit of each customer over ``n_periods`` periods.
 
@@ -403,9 +452,15 @@ def customer_lifetime_profit(
         A fitted transaction model (:class:`TransactionModel`); with
         ``cost_basis="alive"`` and a positive cost it must also implement
         :class:`SurvivalModel`.
+    data
+        Optional :class:`~kamcore.transactions.TransactionSummary` or
+        :class:`~kamcore.transactions.CalibrationHoldout`: its ``frequency``,
+        ``recency``, ``T`` (and ``monetary_value`` as ``average_spend`` with a
+        ``spend_model``) are used and its ids key the result. Exclusive with
+        ``frequency``/``recency``/``T`` and ``ids``.
     frequency, recency, T
         Customer histories as the model expects them, 1-D of one length ``n``;
-        keyword-only.
+        keyword-only; required without ``data``.
     margin_rate
         Profit per unit of revenue, in [-1, 1]; scalar or shape ``(n,)``.
     discount_rate
@@ -431,11 +486,16 @@ def customer_lifetime_profit(
         Evaluate the model once per distinct ``(frequency, recency, T)`` history
         and share the result (default; identical numbers, much faster on real
         data whose histories repeat). ``False`` calls the model on every row.
+    ids
+        Customer ids (str or int, unique), shape ``(n,)``; not with ``data``.
 
     Returns
     -------
     CustomerProfit
-        Per-customer arrays of shape ``(n,)``; ``.clp`` is the answer.
+        Per-customer arrays of shape ``(n,)``; ``.clp`` is the answer. Keyed
+        by the ids of ``data``, else ``ids``, else the index of pandas Series
+        inputs, else positional ids ``"0" .. "n-1"``; ``to_frame(backend)``
+        and :meth:`CustomerProfit.ranked` give frames keyed by id.
 
     Raises
     ------
@@ -451,7 +511,57 @@ def customer_lifetime_profit(
     ...                                margin_rate=0.25, discount_rate=0.1, n_periods=5)
     >>> res.clp.round(2), res.discounted_revenue.round(2)
     (array([71.89,  1.64]), array([287.57,   6.56]))
+    >>> res.ids.tolist()
+    ['0', '1']
     """
+    frequency, recency, T, average_spend, key = _histories(
+        data,
+        frequency=frequency,
+        recency=recency,
+        T=T,
+        spend_model=spend_model,
+        average_spend=average_spend,
+        ids=ids,
+    )
+    parts = _profit_parts(
+        model,
+        frequency=frequency,
+        recency=recency,
+        T=T,
+        margin_rate=margin_rate,
+        discount_rate=discount_rate,
+        n_periods=n_periods,
+        spend=spend,
+        spend_model=spend_model,
+        average_spend=average_spend,
+        cost_per_period=cost_per_period,
+        cost_basis=cost_basis,
+        period_length=period_length,
+        collapse=collapse,
+    )
+    n = parts["clp"].shape[0]
+    sources = {"frequency": frequency, "recency": recency, "T": T}
+    return CustomerProfit(**parts, ids=key if key is not None else key_ids(ids, n, sources))
+
+
+def _profit_parts(
+    model: TransactionModel,
+    *,
+    frequency: ArrayLike,
+    recency: ArrayLike,
+    T: ArrayLike,
+    margin_rate: ArrayLike,
+    discount_rate: float,
+    n_periods: int,
+    spend: ArrayLike | None,
+    spend_model: SpendModel | None,
+    average_spend: ArrayLike | None,
+    cost_per_period: ArrayLike,
+    cost_basis: CostBasis,
+    period_length: float,
+    collapse: bool,
+) -> dict[str, FloatArray]:
+    """Validate and compute the columns of :class:`CustomerProfit` (everything but the ids)."""
     x = as_float_array(frequency, "frequency", ndim=1, allow_empty=False)
     tx = as_float_array(recency, "recency", ndim=1, allow_empty=False)
     age = as_float_array(T, "T", ndim=1) if np.ndim(T) else as_float_array(T, "T")
@@ -499,22 +609,58 @@ def customer_lifetime_profit(
         disc_cost = cost * annuity
     revenue = s * disc_purchases
     margin_part = margin * revenue
-    return CustomerProfit(
-        clp=margin_part - disc_cost,
-        discounted_margin=margin_part,
-        discounted_cost=disc_cost,
-        discounted_revenue=revenue,
-        purchases=spread(previous),
-        spend=s,
-    )
+    return {
+        "clp": margin_part - disc_cost,
+        "discounted_margin": margin_part,
+        "discounted_cost": disc_cost,
+        "discounted_revenue": revenue,
+        "purchases": spread(previous),
+        "spend": s,
+    }
+
+
+def _histories(
+    data: Any,
+    *,
+    frequency: ArrayLike | None,
+    recency: ArrayLike | None,
+    T: ArrayLike | None,
+    spend_model: SpendModel | None,
+    average_spend: ArrayLike | None,
+    ids: ArrayLike | None,
+) -> tuple[ArrayLike, ArrayLike, ArrayLike, ArrayLike | None, NDArray[np.str_] | None]:
+    """Return the histories, the average spend and the ids of a summary, or the arrays given."""
+    arrays = {"frequency": frequency, "recency": recency, "T": T}
+    if data is None:
+        missing = [k for k, v in arrays.items() if v is None]
+        if missing:
+            raise InvalidParameterError(
+                f"{missing[0]!r} is required: pass frequency, recency and T, or a customer "
+                f"summary as 'data'."
+            )
+        assert frequency is not None
+        assert recency is not None
+        assert T is not None
+        return frequency, recency, T, average_spend, None
+    summary = customer_summary(data)
+    given = [k for k, v in (arrays | {"ids": ids}).items() if v is not None]
+    if given:
+        raise InvalidParameterError(
+            f"{given[0]!r} must not be given with 'data' (the summary supplies the histories "
+            f"and the ids); pass one or the other."
+        )
+    if spend_model is not None and average_spend is None:
+        average_spend = summary.monetary_value
+    return summary.frequency, summary.recency, summary.T, average_spend, summary.ids
 
 
 def customer_lifetime_profit_interval(
     model: TransactionModel,
+    data: Any = None,
     *,
-    frequency: ArrayLike,
-    recency: ArrayLike,
-    T: ArrayLike,
+    frequency: ArrayLike | None = None,
+    recency: ArrayLike | None = None,
+    T: ArrayLike | None = None,
     margin_rate: ArrayLike,
     discount_rate: float,
     n_periods: int,
@@ -525,6 +671,7 @@ def customer_lifetime_profit_interval(
     cost_basis: CostBasis = "alive",
     period_length: float = 1.0,
     level: float = 0.9,
+    ids: ArrayLike | None = None,
 ) -> PredictionInterval:
     r"""Per-customer lifetime profit with a delta-method interval for parameter uncertainty.
 
@@ -543,7 +690,8 @@ def customer_lifetime_profit_interval(
     Returns
     -------
     PredictionInterval
-        Shape ``(n,)`` arrays; unpacks as ``point, lower, upper``.
+        Shape ``(n,)`` arrays; unpacks as ``point, lower, upper``; keyed by
+        customer id like :func:`customer_lifetime_profit` (``to_frame`` works).
 
     Examples
     --------
@@ -558,6 +706,15 @@ def customer_lifetime_profit_interval(
     >>> bool(np.all((lo < clp) & (clp < hi)))
     True
     """
+    frequency, recency, T, average_spend, key = _histories(
+        data,
+        frequency=frequency,
+        recency=recency,
+        T=T,
+        spend_model=spend_model,
+        average_spend=average_spend,
+        ids=ids,
+    )
     kw: dict[str, Any] = {
         "frequency": frequency,
         "recency": recency,
@@ -573,13 +730,16 @@ def customer_lifetime_profit_interval(
     }
 
     def clp(transactions: Any, spending: Any) -> FloatArray:
-        return customer_lifetime_profit(transactions, spend_model=spending, **kw).clp
+        return _profit_parts(transactions, spend_model=spending, collapse=True, **kw)["clp"]
 
     base = clp(model, spend_model)
+    sources = {"frequency": frequency, "recency": recency, "T": T}
+    keys = key if key is not None else key_ids(ids, base.shape[0], sources)
     parts: list[tuple[Any, Any, str]] = [(model, lambda m: clp(m, spend_model), "model")]
     if spend_model is not None and getattr(spend_model, "fit_report", None) is not None:
         parts.append((spend_model, lambda g: clp(model, g), "spend_model"))
-    return delta_interval(parts, base, level=level, link="identity")
+    res = delta_interval(parts, base, level=level, link="identity")
+    return attrs.evolve(res, ids=keys)
 
 
 def portfolio_lifetime_profit(
@@ -609,7 +769,7 @@ def portfolio_lifetime_profit(
     Returns
     -------
     CustomerProfit
-        In the portfolio's row order.
+        In the portfolio's row order, keyed by the portfolio's ids.
     """
 
     def col(value: Any) -> Any:
@@ -630,4 +790,5 @@ def portfolio_lifetime_profit(
         cost_basis=cost_basis,
         period_length=period_length,
         collapse=collapse,
+        ids=portfolio.ids,
     )

@@ -34,11 +34,12 @@ from typing import Any, Final
 
 import attrs
 import numpy as np
+from numpy.typing import NDArray
 from scipy import special  # type: ignore[import-untyped]
 
-from kamcore._columns import FrozenArrays
+from kamcore._columns import CustomerColumns
 from kamcore._params import UNIT_OPEN, FloatArray, as_float_scalar, check_in, readonly
-from kamcore.errors import InvalidParameterError
+from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = ["LINKS", "PredictionInterval", "delta_interval", "delta_variance"]
 
@@ -52,8 +53,12 @@ def _frozen(value: Any) -> FloatArray:
     return readonly(np.array(value, dtype=np.float64))
 
 
+def _frozen_ids(value: Any) -> NDArray[np.str_] | None:
+    return None if value is None else readonly(np.array(value, dtype=str))
+
+
 @attrs.frozen(eq=False, repr=False)
-class PredictionInterval(FrozenArrays):
+class PredictionInterval(CustomerColumns):
     r"""A prediction with a delta-method interval from the parameter covariance.
 
     Parameters
@@ -67,6 +72,12 @@ class PredictionInterval(FrozenArrays):
         (:math:`|\\partial f / \\partial g|` times the link-scale error).
     level
         Nominal coverage.
+    ids
+        Customer ids, shape ``(n,)``, when the prediction is per customer of a
+        summary (:func:`~kamcore.clp.customer_lifetime_profit_interval` given
+        one, or ids); then ``to_frame(backend)`` gives a frame keyed by id
+        with the columns ``estimate, lower, upper, standard_error``. None for
+        predictions from plain arrays (any shape), whose ``to_frame`` raises.
     """
 
     estimate: FloatArray = attrs.field(converter=_frozen)
@@ -74,6 +85,29 @@ class PredictionInterval(FrozenArrays):
     upper: FloatArray = attrs.field(converter=_frozen)
     standard_error: FloatArray = attrs.field(converter=_frozen)
     level: float = attrs.field(converter=float)
+    ids: NDArray[np.str_] | None = attrs.field(default=None, kw_only=True, converter=_frozen_ids)
+
+    def __attrs_post_init__(self) -> None:
+        if self.ids is not None and self.ids.shape != self.estimate.shape:
+            raise ShapeMismatchError(
+                f"'ids' must have one id per estimate ({self.estimate.shape}); "
+                f"got shape {self.ids.shape}."
+            )
+
+    def columns(self) -> dict[str, FloatArray]:
+        """Return ``estimate, lower, upper, standard_error`` by name (ids excluded).
+
+        Flattened (C order) when the prediction is not 1-D.
+        """
+        cols = {
+            "estimate": self.estimate,
+            "lower": self.lower,
+            "upper": self.upper,
+            "standard_error": self.standard_error,
+        }
+        if self.estimate.ndim == 1:
+            return cols
+        return {k: readonly(np.ravel(v)) for k, v in cols.items()}
 
     def __iter__(self) -> Any:
         """Unpack as ``point, lower, upper``."""

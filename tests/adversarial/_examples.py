@@ -153,6 +153,11 @@ _SIM = {"n_customers": _const(3)}
 
 #: per callable, parameter name -> example, where the shared name means something else
 OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
+    "kamcore.clp.CustomerPredictions": {
+        "ids": lambda: ["a", "b"],
+        "values": lambda: {"expected_purchases": [0.5, 1.5]},
+        "model": _const("BetaGeo"),
+    },
     "kamcore.clp.BetaGeo.fit": _FIT,
     "kamcore.clp.ModifiedBetaGeo.fit": _FIT,
     "kamcore.clp.ParetoNBD.fit": _FIT,
@@ -263,4 +268,26 @@ INSTANCES: dict[type, Callable[[], Any]] = {
     ),
     scoring.PyramidScorer: lambda: scoring.PyramidScorer(column="profit_last_year"),
     TransactionLog: _log,
+    clp.CustomerProfit: lambda: clp.customer_lifetime_profit(
+        clp.BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426),
+        frequency=[0, 2, 5],
+        recency=[0.0, 20.0, 35.0],
+        T=39.0,
+        spend=50.0,
+        margin_rate=0.3,
+        discount_rate=0.01,
+        n_periods=12,
+        ids=["a", "b", "c"],
+    ),
+    clp.CustomerPredictions: lambda: clp.CustomerPredictions(
+        ids=["a", "b"], values={"expected_purchases": [0.5, 1.5]}, model="BetaGeo", t=10.0
+    ),
+    clp.PredictionInterval: lambda: clp.PredictionInterval(
+        estimate=[1.0, 2.0],
+        lower=[0.5, 1.5],
+        upper=[1.5, 2.5],
+        standard_error=[0.3, 0.3],
+        level=0.9,
+        ids=["a", "b"],
+    ),
 }

@@ -27,7 +27,6 @@ SKIPPED: dict[str, str] = {
     "kamcore.clp.CustomerEquity": "not yet covered: needs an example value for required parameter 'total'",
     "kamcore.clp.CustomerEquity.by_segment": "not yet covered: needs an example instance of CustomerEquity",
     "kamcore.clp.CustomerProfit": "not yet covered: needs an example value for required parameter 'clp'",
-    "kamcore.clp.CustomerProfit.total": "not yet covered: needs an example instance of CustomerProfit",
     "kamcore.clp.FitReport": "not yet covered: needs an example value for required parameter 'log_likelihood'",
     "kamcore.clp.FitReport.confidence_intervals": "not yet covered: needs an example instance of FitReport",
     "kamcore.clp.SpendModel": _PROTOCOL,

@@ -34,10 +34,14 @@ from kamcore._params import (
     same_length,
 )
 from kamcore.clp._intervals import PredictionInterval, delta_interval
+from kamcore.clp._predictions import CustomerPredictions, customer_summary
+from kamcore.errors import InvalidParameterError, ShapeMismatchError
+from kamcore.transactions import CalibrationHoldout
 
 __all__ = [
     "ParametricModel",
     "PredictionIntervals",
+    "SpendPredictions",
     "check_positive_parameter",
     "to_float_parameter",
     "validate_rfm",
@@ -236,3 +240,115 @@ class PredictionIntervals:
         """
         args = {"frequency": frequency, "recency": recency, "T": T}
         return self._interval("probability_alive", args, level, "logit")
+
+    def predict(
+        self, data: Any, *, t: ArrayLike | None = None, level: float | None = None
+    ) -> CustomerPredictions:
+        r"""Return expected purchases and P(alive) per customer of a summary, keyed by id.
+
+        The id-keyed counterpart of :meth:`expected_purchases` and
+        :meth:`probability_alive` (which take and return arrays).
+
+        Parameters
+        ----------
+        data
+            A :class:`~kamcore.transactions.TransactionSummary`, or a
+            :class:`~kamcore.transactions.CalibrationHoldout` (its calibration
+            summary is used), in the time unit the model was fitted in.
+        t
+            Horizon of ``expected_purchases`` (purchases in :math:`(T, T+t]`),
+            a scalar or one value per customer; default, for a
+            ``CalibrationHoldout``, its ``holdout_length``.
+        level
+            With a coverage in (0, 1), adds delta-method intervals
+            ``expected_purchases_lower/_upper`` and
+            ``probability_alive_lower/_upper`` (needs a fitted model; see
+            :meth:`expected_purchases_interval`).
+
+        Returns
+        -------
+        CustomerPredictions
+            Columns ``expected_purchases`` and ``probability_alive`` (plus the
+            interval columns), shape ``(n,)`` each, in the summary's id order;
+            ``to_frame(backend)`` gives a frame keyed by id.
+
+        Raises
+        ------
+        InvalidParameterError
+            ``data`` is not a summary, ``t`` is missing (only a
+            ``CalibrationHoldout`` supplies one), or bad values.
+        """
+        summary = customer_summary(data)
+        if t is None:
+            if isinstance(data, CalibrationHoldout):
+                t = data.holdout_length
+            else:
+                raise InvalidParameterError(
+                    "'t' (the prediction horizon) is required for a TransactionSummary; "
+                    "only a CalibrationHoldout supplies one (its holdout_length)."
+                )
+        n = len(summary)
+        horizon = as_float_array(t, "t", domain=NONNEGATIVE)
+        if horizon.ndim == 0:
+            horizon = np.full(n, float(horizon))
+        elif horizon.shape != (n,):
+            raise ShapeMismatchError(
+                f"'t' must be a scalar or have one value per customer ({n}); "
+                f"got shape {horizon.shape}."
+            )
+        hist = {"frequency": summary.frequency, "recency": summary.recency, "T": summary.T}
+        model: Any = self
+        cols: dict[str, FloatArray] = {
+            "expected_purchases": np.asarray(model.expected_purchases(t=horizon, **hist)),
+            "probability_alive": np.asarray(model.probability_alive(**hist)),
+        }
+        if level is not None:
+            e = self.expected_purchases_interval(t=horizon, level=level, **hist)
+            a = self.probability_alive_interval(level=level, **hist)
+            cols |= {
+                "expected_purchases_lower": e.lower,
+                "expected_purchases_upper": e.upper,
+                "probability_alive_lower": a.lower,
+                "probability_alive_upper": a.upper,
+            }
+        t_out = float(horizon[0]) if n and np.all(horizon == horizon[0]) else None
+        return CustomerPredictions(
+            ids=summary.ids,
+            values=cols,
+            model=type(self).__name__,
+            t=t_out,
+            level=None if level is None else float(level),
+        )
+
+
+class SpendPredictions:
+    """Mixin for spend models: the id-keyed :meth:`predict` over a customer summary."""
+
+    __slots__ = ()
+
+    def predict(self, data: Any) -> CustomerPredictions:
+        r"""Return each customer's expected spend per purchase, keyed by id.
+
+        The id-keyed counterpart of ``conditional_expected_average_spend``:
+        ``frequency`` and ``average_spend`` are the summary's ``frequency`` and
+        ``monetary_value``.
+
+        Parameters
+        ----------
+        data
+            A :class:`~kamcore.transactions.TransactionSummary` or a
+            :class:`~kamcore.transactions.CalibrationHoldout`.
+
+        Returns
+        -------
+        CustomerPredictions
+            One column, ``expected_spend``, in the summary's id order.
+        """
+        summary = customer_summary(data)
+        model: Any = self
+        spend = model.conditional_expected_average_spend(
+            frequency=summary.frequency, average_spend=summary.monetary_value
+        )
+        return CustomerPredictions(
+            ids=summary.ids, values={"expected_spend": spend}, model=type(self).__name__
+        )

@@ -92,6 +92,7 @@ from kamcore._params import (
 )
 from kamcore.clp._btyd._base import (
     ParametricModel,
+    SpendPredictions,
     check_positive_parameter,
     to_float_parameter,
 )
@@ -172,7 +173,7 @@ def _method_of_moments_start(
 
 # ----------------------------------------------------------------- model
 @attrs.frozen(repr=False)  # the concise repr of ParametricModel
-class GammaGamma(ParametricModel):
+class GammaGamma(ParametricModel, SpendPredictions):
     r"""Gamma-Gamma spend model (Fader, Hardie & Lee 2005); see the module docs.
 
     Parameters
