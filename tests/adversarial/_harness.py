@@ -364,14 +364,16 @@ _MISSING = object()
 def build_recipe(
     entry: Entry,
     examples: dict[str, Callable[[], Any]],
-    instances: dict[type, Callable[[], Any]],
+    instances: dict[Any, Callable[[], Any]],
     overrides: dict[str, dict[str, Callable[[], Any]]],
 ) -> Recipe | str:
     """Build the baseline call of ``entry``, or return why it cannot be built."""
     func = entry.func
     if entry.kind == "method":
         assert entry.owner is not None
-        make = instances.get(entry.owner)
+        # an instance keyed by the method's name wins (a method that needs a
+        # particular state, such as win_back on an ended relationship)
+        make = instances.get(entry.qualname) or instances.get(entry.owner)
         if make is None:
             return f"no example instance of {entry.owner.__name__}"
         name = entry.qualname.rsplit(".", 1)[1]
