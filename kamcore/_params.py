@@ -15,6 +15,7 @@ Nothing here coerces, clips or drops data.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 from collections.abc import Iterable, Mapping
@@ -47,6 +48,7 @@ __all__ = [
     "broadcast",
     "as_id_array",
     "check_in",
+    "check_fields",
     "fail_where",
     "same_length",
     "unknown_column",
@@ -549,3 +551,129 @@ def unknown_column(
     head = lead if lead is not None else f"the portfolio has no column {missing!r}"
     tail = f" {remedy}" if remedy else ""
     return UnknownNameError(f"{head}; known columns: {listed}.{hint}{tail}")
+
+
+def _field_error(owner: str, name: str, rule: str, value: Any) -> InvalidParameterError:
+    return InvalidParameterError(f"'{owner}.{name}' must {rule}; got {shown(value)}.")
+
+
+def _check_array(owner: str, name: str, kind: str, value: Any, nan_ok: bool) -> NDArray[Any] | None:
+    """One array field by its declared kind; the read-only array to store, or None to keep."""
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        raise _field_error(owner, name, "be a rectangular array (no ragged rows)", value) from None
+    if kind == "str":
+        if arr.dtype.kind != "U":
+            raise _field_error(owner, name, "be an array of text", value)
+    elif kind == "datetime":
+        if arr.dtype.kind != "M":
+            raise _field_error(owner, name, "be an array of datetime64 dates", value)
+    elif kind == "bool":
+        if arr.dtype.kind != "b":
+            raise _field_error(owner, name, "be an array of booleans", value)
+    elif kind == "int":
+        if arr.dtype.kind not in "iu":
+            raise _field_error(owner, name, "be an array of integers", value)
+    else:  # float
+        if arr.dtype.kind not in "biuf":
+            raise _field_error(owner, name, "be an array of real numbers", value)
+        bad = np.isinf(arr) if nan_ok else ~np.isfinite(arr)
+        fail_where(bad, arr, f"{owner}.{name}", "be finite" if not nan_ok else "not be infinite")
+    if isinstance(value, np.ndarray):
+        return None
+    return readonly(arr.copy())
+
+
+def _array_kind(declared: str) -> str | None:
+    if "Array" not in declared:
+        return None
+    for token, kind in (
+        ("str_", "str"),
+        ("datetime64", "datetime"),
+        ("bool_", "bool"),
+        ("IntArray", "int"),
+        ("int8", "int"),
+        ("int64", "int"),
+        ("intp", "int"),
+        ("FloatArray", "float"),
+        ("float64", "float"),
+    ):
+        if token in declared:
+            return kind
+    return None
+
+
+def check_fields(instance: Any, *, nan_ok: Iterable[str] = ()) -> None:
+    """Check every field of an attrs record against its declared type (the one record check).
+
+    Result records (scores, metrics, survey results, displays) are built by
+    kamcore, but their constructors are public: this refuses, by field, what
+    the annotations rule out. Array fields (``FloatArray``, ``IntArray``,
+    ``NDArray[np.str_]``, ``NDArray[np.bool_]``, ``NDArray[np.datetime64]``)
+    must convert to a rectangular array of that kind, and a list given for one
+    is stored as a read-only array; float fields and float arrays must be
+    finite, except NaN in the fields named in ``nan_ok`` (their documented
+    "no value" marker); ``int``, ``str``, ``bool``, ``tuple[str, ...]`` and
+    date fields must hold that type. ``| None`` admits None. Fields of other
+    types are left to the class.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the class, the field, the rule and the value.
+
+    Examples
+    --------
+    >>> @attrs.frozen
+    ... class Share:
+    ...     value: float
+    ...     def __attrs_post_init__(self) -> None:
+    ...         check_fields(self)
+    >>> Share(float("nan"))
+    Traceback (most recent call last):
+    ...
+    kamcore.errors.InvalidParameterError: 'Share.value' must be finite; got nan.
+    """
+    cls = type(instance)
+    owner = cls.__name__
+    allowed = frozenset(nan_ok)
+    for field in attrs.fields(cls):
+        if not field.init:
+            continue
+        raw = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
+        declared = str(raw).replace(" ", "")
+        name = field.name
+        value = getattr(instance, name)
+        if value is None and "None" in declared.split("|"):
+            continue
+        kind = _array_kind(declared)
+        if kind is not None:
+            fixed = _check_array(owner, name, kind, value, name in allowed)
+            if fixed is not None:
+                object.__setattr__(instance, name, fixed)
+            continue
+        base = declared.split("|")[0]
+        if base == "float":
+            if isinstance(value, (bool, np.bool_)) or not isinstance(
+                value, (int, float, np.integer, np.floating)
+            ):
+                raise _field_error(owner, name, "be a real number", value)
+            if not math.isfinite(value) and not (name in allowed and math.isnan(value)):
+                fail_where(np.array([True]), np.array([value]), f"{owner}.{name}", "be finite")
+        elif base == "int":
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+                raise _field_error(owner, name, "be an integer", value)
+        elif base == "str":
+            if not isinstance(value, str):
+                raise _field_error(owner, name, "be text", value)
+        elif base == "bool":
+            if not isinstance(value, (bool, np.bool_)):
+                raise _field_error(owner, name, "be True or False", value)
+        elif base == "dt.date":
+            if not isinstance(value, dt.date):
+                raise _field_error(owner, name, "be a date", value)
+        elif base == "tuple[str,...]":
+            if not isinstance(value, (tuple, list)) or not all(isinstance(v, str) for v in value):
+                raise _field_error(owner, name, "be a sequence of text", value)
+            object.__setattr__(instance, name, tuple(value))

@@ -33,7 +33,7 @@ Built-in curves: :class:`ExponentialResponse` a(1 - e^{-bx}) and
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, Protocol, runtime_checkable
+from typing import Any, ClassVar, Final, Protocol, runtime_checkable
 
 import attrs
 import numpy as np
@@ -49,6 +49,7 @@ from kamcore._params import (
     as_float_array,
     as_float_scalar,
     broadcast,
+    check_fields,
     check_in,
     fail_where,
     readonly,
@@ -259,6 +260,12 @@ class Allocation(FrozenArrays):
     method : str
         "kkt", "slsqp" or "equal".
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     effort: FloatArray
     value: FloatArray

@@ -20,7 +20,7 @@ these arrays (the edge from objects to columns).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -33,6 +33,7 @@ from kamcore._params import (
     IntArray,
     as_float_array,
     as_int_array,
+    check_fields,
     fail_where,
     readonly,
     same_length,
@@ -80,6 +81,12 @@ class ChurnBreakdown(FrozenArrays):
     unrecorded : int
         Records without a type (code -1; by type only, else 0).
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ("shares",)
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     levels: tuple[str, ...]
     counts: IntArray = attrs.field(converter=_ro)

@@ -17,6 +17,8 @@ scorers (:mod:`kamcore.scoring`).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike
@@ -26,6 +28,7 @@ from kamcore._params import (
     FloatArray,
     as_float_array,
     as_float_scalar,
+    check_fields,
     same_length,
 )
 from kamcore.errors import InvalidParameterError
@@ -150,6 +153,12 @@ class ContributionShare:
     key_total, total : float
         The two sums.
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     value_share: float
     customer_share: float

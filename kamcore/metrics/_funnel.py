@@ -28,7 +28,7 @@ objects into these columns.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -42,6 +42,7 @@ from kamcore._params import (
     IntArray,
     as_float_array,
     as_int_array,
+    check_fields,
     fail_where,
     readonly,
     same_length,
@@ -93,6 +94,12 @@ class PipelineValue(FrozenArrays):
     total : float
         Weighted value of the whole open pipeline.
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     stages: tuple[str, ...]
     weighted: FloatArray = attrs.field(converter=_ro)
@@ -171,6 +178,12 @@ class FunnelConversion(FrozenArrays):
     win_rate : float
         Won / (won + lost); NaN when no deal is closed.
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ("conversion", "overall", "win_rate")
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     steps: tuple[str, ...]
     reached: IntArray = attrs.field(converter=_ro)

@@ -11,14 +11,14 @@ matplotlib is imported only inside ``plot``, through
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 import numpy as np
 
 from kamcore._columns import FrozenArrays
 from kamcore._optional import require
-from kamcore._params import as_int_array
+from kamcore._params import as_int_array, check_fields
 from kamcore.errors import InvalidParameterError
 
 __all__ = [
@@ -45,6 +45,12 @@ class Display(FrozenArrays):
     figure_ : matplotlib Figure or None
         The figure of ``ax_``.
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     ax_: Any = attrs.field(default=None, init=False, repr=False)
     figure_: Any = attrs.field(default=None, init=False, repr=False)

@@ -27,14 +27,14 @@ customers without complaints get 0.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import CustomerColumns
-from kamcore._params import IntArray, fail_where, readonly, same_length
+from kamcore._params import IntArray, check_fields, fail_where, readonly, same_length
 from kamcore.domain import Complaint
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
@@ -82,6 +82,16 @@ class ComplaintKpis(CustomerColumns):
     customer_counts, customer_open : array of int64, shape (C,)
         Complaints and open complaints per customer.
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = (
+        "share_resolved",
+        "mean_days_to_resolve",
+        "median_days_to_resolve",
+    )
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     count: int
     resolved: int

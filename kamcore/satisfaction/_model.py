@@ -39,14 +39,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from kamcore._columns import CustomerColumns
-from kamcore._params import FloatArray, IntArray, readonly
+from kamcore._params import FloatArray, IntArray, check_fields, readonly
 from kamcore._portfolio import Portfolio
 from kamcore.domain._customer import FrozenMap
 from kamcore.domain._satisfaction_summary import SatisfactionSummary
@@ -149,6 +149,12 @@ class WeightDerivation:
     n_used : int
         Respondents used: every dimension present and an overall rating given.
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     method: str
     coefficients: tuple[float, ...]
@@ -260,6 +266,22 @@ class SatisfactionResult(CustomerColumns):
     as_of : datetime.date or None
         The survey date.
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = (
+        "item_scores",
+        "item_mean",
+        "respondent_dimension",
+        "respondent_overall",
+        "respondent_weighted",
+        "dimension",
+        "customer_dimension",
+        "customer_overall",
+        "customer_weighted",
+    )
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     variant: str
     instrument: Instrument = attrs.field(repr=_instrument_repr)
@@ -477,6 +499,12 @@ class ZoneOfToleranceResult:
         Measure of service superiority, MSS = P - desired (>= 0: at or above
         the desired level).
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     adequacy: SatisfactionResult
     superiority: SatisfactionResult

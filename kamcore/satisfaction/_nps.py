@@ -22,7 +22,7 @@ computed for every customer at once with ``np.unique`` and ``bincount``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -37,6 +37,7 @@ from kamcore._params import (
     Interval,
     as_float_scalar,
     as_int_array,
+    check_fields,
     readonly,
     same_length,
 )
@@ -62,6 +63,12 @@ class NpsByCustomer(CustomerColumns):
     score, standard_error, ci_low, ci_high : array of float64, shape (C,)
         As in :class:`NpsResult`, per customer (percentage points).
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     ids: NDArray[np.str_] = attrs.field(converter=_ro)
     n: IntArray = attrs.field(converter=_ro)
@@ -95,6 +102,12 @@ class NpsResult:
     by_customer : NpsByCustomer or None
         Per-customer figures when customer ids were given.
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     n: int
     promoters: int

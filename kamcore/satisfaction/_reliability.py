@@ -20,13 +20,13 @@ used through :func:`reliability`); it never fills a gap with a number.
 from __future__ import annotations
 
 import enum
-from typing import Literal
+from typing import ClassVar, Literal
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike
 
-from kamcore._params import FloatArray, check_in
+from kamcore._params import FloatArray, check_fields, check_in
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 from kamcore.satisfaction._responses import SurveyResponses
 
@@ -170,6 +170,12 @@ class DimensionReliability:
     n_respondents : int
         Respondents with every item of the dimension answered (listwise).
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     dimension: str
     alpha: float | None

@@ -25,14 +25,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import CustomerColumns, FrozenArrays
-from kamcore._params import FloatArray, IntArray, fail_where, readonly
+from kamcore._params import FloatArray, IntArray, check_fields, fail_where, readonly
 from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
 
 __all__ = [
@@ -300,6 +300,12 @@ class MigrationMatrix(FrozenArrays):
         The two grading dates (``start < end``; pooled matrices keep the
         first start and the last end).
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     labels: tuple[str, ...]
     counts: IntArray
