@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import types
+import typing
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -49,6 +51,7 @@ __all__ = [
     "as_id_array",
     "check_in",
     "check_fields",
+    "frozen_array",
     "fail_where",
     "same_length",
     "unknown_column",
@@ -517,6 +520,19 @@ def readonly(array: NDArray[Any]) -> NDArray[Any]:
     return view
 
 
+def frozen_array(value: Any) -> Any:
+    """Return a read-only copy of an array-like (the attrs converter of record array fields).
+
+    Input numpy cannot convert (ragged rows) is returned as given, for
+    :func:`check_fields` to refuse by field name in ``__attrs_post_init__``.
+    """
+    try:
+        arr = np.array(value, copy=True)
+    except (TypeError, ValueError, OverflowError):
+        return value
+    return readonly(arr)
+
+
 def unknown_column(
     missing: str, available: Iterable[str], *, lead: str | None = None, remedy: str = ""
 ) -> UnknownNameError:
@@ -575,6 +591,11 @@ def _check_array(owner: str, name: str, kind: str, value: Any, nan_ok: bool) -> 
     elif kind == "int":
         if arr.dtype.kind not in "iu":
             raise _field_error(owner, name, "be an array of integers", value)
+    elif kind == "any":  # labels of any kind: never objects, complex numbers, NaN or inf
+        if arr.dtype.kind in "OcV":
+            raise _field_error(owner, name, "be an array of numbers, text or dates", value)
+        if arr.dtype.kind == "f":
+            fail_where(~np.isfinite(arr), arr, f"{owner}.{name}", "be finite")
     else:  # float
         if arr.dtype.kind not in "biuf":
             raise _field_error(owner, name, "be an array of real numbers", value)
@@ -598,10 +619,41 @@ def _array_kind(declared: str) -> str | None:
         ("intp", "int"),
         ("FloatArray", "float"),
         ("float64", "float"),
+        ("NDArray[Any]", "any"),
     ):
         if token in declared:
             return kind
     return None
+
+
+_IDS: Final = frozenset({"ids", "customer_ids"})
+_PLAIN: Final = frozenset({"float", "int", "str", "bool", "Any", "object"})
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """Return the resolved annotations of ``cls`` (empty where a name cannot be resolved)."""
+    cached = _HINTS.get(cls)
+    if cached is None:
+        try:
+            cached = typing.get_type_hints(cls)
+        except Exception:  # a forward reference that cannot resolve: no class check
+            cached = {}
+        _HINTS[cls] = cached
+    return cached
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _classes(hint: Any) -> tuple[type, ...] | None:
+    """Return the classes a hint admits (None: not a plain class or a union of classes)."""
+    args = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    if typing.get_origin(hint) is typing.Union:
+        args = typing.get_args(hint)
+    out = tuple(a for a in args if isinstance(a, type))
+    if len(out) != len(args) or any(a.__name__ in _PLAIN or a is np.ndarray for a in out):
+        return None
+    return out
 
 
 def check_fields(instance: Any, *, nan_ok: Iterable[str] = ()) -> None:
@@ -647,6 +699,11 @@ def check_fields(instance: Any, *, nan_ok: Iterable[str] = ()) -> None:
         value = getattr(instance, name)
         if value is None and "None" in declared.split("|"):
             continue
+        if name in _IDS and "Array" in declared:
+            ids = as_id_array(value, f"{owner}.{name}")
+            if not isinstance(value, np.ndarray) or value.dtype.kind != "U":
+                object.__setattr__(instance, name, readonly(ids))
+            continue
         kind = _array_kind(declared)
         if kind is not None:
             fixed = _check_array(owner, name, kind, value, name in allowed)
@@ -673,6 +730,13 @@ def check_fields(instance: Any, *, nan_ok: Iterable[str] = ()) -> None:
         elif base == "dt.date":
             if not isinstance(value, dt.date):
                 raise _field_error(owner, name, "be a date", value)
+        elif typing.get_origin(_hints(cls).get(name)) in (Mapping, dict):
+            if not isinstance(value, Mapping):
+                raise _field_error(owner, name, "be a mapping", value)
+        elif (admitted := _classes(_hints(cls).get(name))) is not None:
+            if not isinstance(value, admitted):
+                names = " or ".join(a.__name__ for a in admitted if a is not type(None))
+                raise _field_error(owner, name, f"be a {names}", value)
         elif base == "tuple[str,...]":
             if not isinstance(value, (tuple, list)) or not all(isinstance(v, str) for v in value):
                 raise _field_error(owner, name, "be a sequence of text", value)

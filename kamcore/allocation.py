@@ -188,6 +188,7 @@ class ExponentialResponse(FrozenArrays):
         """Return max(0, ln(a b / lam) / b) for lam > 0 (computed in logs: no overflow)."""
         with np.errstate(divide="ignore"):  # a = 0 gives log 0 = -inf, then effort 0
             log_ab = np.log(self.a * self.b)
+        lam = as_float_scalar(lam, "lam", domain=POSITIVE)
         effort: FloatArray = np.maximum(log_ab - np.log(lam), 0.0) / self.b
         return effort
 
@@ -236,6 +237,7 @@ class LogResponse(FrozenArrays):
 
     def inverse_marginal(self, lam: float) -> FloatArray:
         """Return max(0, a / lam - 1 / b) for lam > 0."""
+        lam = as_float_scalar(lam, "lam", domain=POSITIVE)
         return np.maximum(self.a / lam - 1.0 / self.b, 0.0)
 
 

@@ -20,7 +20,7 @@ these arrays (the edge from objects to columns).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 import numpy as np
@@ -35,7 +35,7 @@ from kamcore._params import (
     as_int_array,
     check_fields,
     fail_where,
-    readonly,
+    frozen_array,
     same_length,
 )
 from kamcore.domain import ChurnRecord, ChurnType, DeclineCause
@@ -54,10 +54,6 @@ __all__ = [
 CHURN_TYPE_LEVELS: tuple[str, ...] = tuple(t.value for t in ChurnType)
 #: Labels of the decline-cause codes 0..6.
 DECLINE_CAUSE_LEVELS: tuple[str, ...] = tuple(c.value for c in DeclineCause)
-
-
-def _ro(value: Any) -> Any:
-    return readonly(np.array(value, copy=True))
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -89,9 +85,9 @@ class ChurnBreakdown(FrozenArrays):
         check_fields(self, nan_ok=self._NAN_OK)
 
     levels: tuple[str, ...]
-    counts: IntArray = attrs.field(converter=_ro)
-    weights: FloatArray = attrs.field(converter=_ro)
-    shares: FloatArray = attrs.field(converter=_ro)
+    counts: IntArray = attrs.field(converter=frozen_array)
+    weights: FloatArray = attrs.field(converter=frozen_array)
+    shares: FloatArray = attrs.field(converter=frozen_array)
     total: float
     unrecorded: int = 0
 

@@ -44,7 +44,7 @@ from kamcore._params import (
     as_int_array,
     check_fields,
     fail_where,
-    readonly,
+    frozen_array,
     same_length,
 )
 from kamcore.domain import OPEN_FUNNEL_STAGES, FunnelStage, Opportunity
@@ -65,10 +65,6 @@ FUNNEL_LEVELS: tuple[str, ...] = tuple(s.value for s in FunnelStage)
 _N_OPEN = len(OPEN_FUNNEL_STAGES)
 _WON = FunnelStage.WON.code
 _LOST = FunnelStage.LOST.code
-
-
-def _ro(value: Any) -> Any:
-    return readonly(np.array(value, copy=True))
 
 
 def _stages(stage: ArrayLike) -> IntArray:
@@ -102,9 +98,9 @@ class PipelineValue(FrozenArrays):
         check_fields(self, nan_ok=self._NAN_OK)
 
     stages: tuple[str, ...]
-    weighted: FloatArray = attrs.field(converter=_ro)
-    amount: FloatArray = attrs.field(converter=_ro)
-    counts: IntArray = attrs.field(converter=_ro)
+    weighted: FloatArray = attrs.field(converter=frozen_array)
+    amount: FloatArray = attrs.field(converter=frozen_array)
+    counts: IntArray = attrs.field(converter=frozen_array)
     total: float
 
 
@@ -186,9 +182,9 @@ class FunnelConversion(FrozenArrays):
         check_fields(self, nan_ok=self._NAN_OK)
 
     steps: tuple[str, ...]
-    reached: IntArray = attrs.field(converter=_ro)
-    conversion: FloatArray = attrs.field(converter=_ro)
-    lost: IntArray = attrs.field(converter=_ro)
+    reached: IntArray = attrs.field(converter=frozen_array)
+    conversion: FloatArray = attrs.field(converter=frozen_array)
+    lost: IntArray = attrs.field(converter=frozen_array)
     won: int
     overall: float
     win_rate: float

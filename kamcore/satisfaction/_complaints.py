@@ -34,15 +34,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import CustomerColumns
-from kamcore._params import IntArray, check_fields, fail_where, readonly, same_length
+from kamcore._params import IntArray, check_fields, fail_where, frozen_array, same_length
 from kamcore.domain import Complaint
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = ["ComplaintKpis", "complaint_arrays", "complaint_kpis"]
-
-
-def _ro(value: Any) -> Any:
-    return readonly(np.array(value, copy=True))
 
 
 def _dates(values: ArrayLike, name: str, *, allow_missing: bool) -> NDArray[np.datetime64]:
@@ -98,9 +94,9 @@ class ComplaintKpis(CustomerColumns):
     share_resolved: float
     mean_days_to_resolve: float
     median_days_to_resolve: float
-    customer_ids: NDArray[np.str_] = attrs.field(converter=_ro)
-    customer_counts: IntArray = attrs.field(converter=_ro)
-    customer_open: IntArray = attrs.field(converter=_ro)
+    customer_ids: NDArray[np.str_] = attrs.field(converter=frozen_array)
+    customer_counts: IntArray = attrs.field(converter=frozen_array)
+    customer_open: IntArray = attrs.field(converter=frozen_array)
 
     @property
     def ids(self) -> NDArray[np.str_]:

@@ -38,7 +38,7 @@ from kamcore._params import (
     as_float_scalar,
     as_int_array,
     check_fields,
-    readonly,
+    frozen_array,
     same_length,
 )
 from kamcore.errors import InvalidParameterError
@@ -46,10 +46,6 @@ from kamcore.errors import InvalidParameterError
 __all__ = ["NpsByCustomer", "NpsResult", "nps"]
 
 _ANSWERS = Interval(0.0, 10.0)
-
-
-def _ro(value: Any) -> Any:
-    return readonly(np.array(value, copy=True))
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -70,15 +66,15 @@ class NpsByCustomer(CustomerColumns):
     def __attrs_post_init__(self) -> None:
         check_fields(self, nan_ok=self._NAN_OK)
 
-    ids: NDArray[np.str_] = attrs.field(converter=_ro)
-    n: IntArray = attrs.field(converter=_ro)
-    promoters: IntArray = attrs.field(converter=_ro)
-    passives: IntArray = attrs.field(converter=_ro)
-    detractors: IntArray = attrs.field(converter=_ro)
-    score: FloatArray = attrs.field(converter=_ro)
-    standard_error: FloatArray = attrs.field(converter=_ro)
-    ci_low: FloatArray = attrs.field(converter=_ro)
-    ci_high: FloatArray = attrs.field(converter=_ro)
+    ids: NDArray[np.str_] = attrs.field(converter=frozen_array)
+    n: IntArray = attrs.field(converter=frozen_array)
+    promoters: IntArray = attrs.field(converter=frozen_array)
+    passives: IntArray = attrs.field(converter=frozen_array)
+    detractors: IntArray = attrs.field(converter=frozen_array)
+    score: FloatArray = attrs.field(converter=frozen_array)
+    standard_error: FloatArray = attrs.field(converter=frozen_array)
+    ci_low: FloatArray = attrs.field(converter=frozen_array)
+    ci_high: FloatArray = attrs.field(converter=frozen_array)
 
 
 @attrs.frozen
