@@ -49,6 +49,7 @@ __all__ = [
     "as_float_scalar",
     "broadcast",
     "as_id_array",
+    "as_array",
     "check_in",
     "check_fields",
     "frozen_array",
@@ -192,6 +193,23 @@ def _numeric(value: ArrayLike, name: str) -> NDArray[Any]:
             f"{name!r} must be numeric; got {kind} (first value: {sample})."
         )
     return arr
+
+
+def as_array(value: Any, name: str) -> NDArray[Any]:
+    """Convert ``value`` with numpy (any dtype), refusing ragged input by name.
+
+    Raises
+    ------
+    InvalidParameterError
+        numpy cannot make a rectangular array of ``value``.
+    """
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        reason = str(exc).split(". ")[0].rstrip(".")
+        raise InvalidParameterError(
+            f"{name!r} must be a rectangular array (no ragged rows); {reason}."
+        ) from None
 
 
 def _to_array(value: ArrayLike, name: str, dtype: type[Any]) -> NDArray[Any]:

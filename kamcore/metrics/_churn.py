@@ -31,6 +31,7 @@ from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
     IntArray,
+    as_array,
     as_float_array,
     as_int_array,
     check_fields,
@@ -39,6 +40,7 @@ from kamcore._params import (
     same_length,
 )
 from kamcore.domain import ChurnRecord, ChurnType, DeclineCause
+from kamcore.domain._coerce import coerce_items
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = [
@@ -192,7 +194,7 @@ def churn_by_cause(flags: ArrayLike, *, weights: ArrayLike | None = None) -> Chu
     ([1, 0, 2, 0, 0, 0, 0], 1.0)
     """
     k = len(DECLINE_CAUSE_LEVELS)
-    raw = np.asarray(flags)
+    raw = as_array(flags, "flags")
     if raw.dtype.kind == "b":
         f = raw
     else:
@@ -226,7 +228,7 @@ def churn_arrays(records: Iterable[ChurnRecord]) -> tuple[IntArray, NDArray[np.b
     >>> codes.tolist(), flags.sum(axis=0).tolist()
     ([3, -1], [0, 0, 0, 0, 1, 0, 0])
     """
-    items = list(records)
+    items = coerce_items(records, "records", object)
     for i, r in enumerate(items):
         if not isinstance(r, ChurnRecord):
             raise InvalidParameterError(

@@ -48,6 +48,7 @@ from kamcore._params import (
     same_length,
 )
 from kamcore.domain import OPEN_FUNNEL_STAGES, FunnelStage, Opportunity
+from kamcore.domain._coerce import coerce_items
 from kamcore.errors import CurrencyMismatchError, InvalidParameterError
 
 __all__ = [
@@ -284,7 +285,7 @@ def opportunity_arrays(
     >>> s.tolist(), a.tolist(), p.tolist(), lf.tolist()
     ([0], [100.0], [0.1], [-1])
     """
-    items = list(opportunities)
+    items = coerce_items(opportunities, "opportunities", object)
     for i, o in enumerate(items):
         if not isinstance(o, Opportunity):
             raise InvalidParameterError(

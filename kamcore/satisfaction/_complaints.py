@@ -36,6 +36,7 @@ from numpy.typing import ArrayLike, NDArray
 from kamcore._columns import CustomerColumns
 from kamcore._params import IntArray, check_fields, fail_where, frozen_array, same_length
 from kamcore.domain import Complaint
+from kamcore.domain._coerce import coerce_items
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = ["ComplaintKpis", "complaint_arrays", "complaint_kpis"]
@@ -230,7 +231,7 @@ def complaint_arrays(
     >>> ids.tolist(), str(got[0]), bool(np.isnat(done[0]))
     (['a'], '2025-01-01', True)
     """
-    items = list(complaints)
+    items = coerce_items(complaints, "complaints", object)
     for i, c in enumerate(items):
         if not isinstance(c, Complaint):
             raise InvalidParameterError(
