@@ -755,6 +755,9 @@ def check_fields(instance: Any, *, nan_ok: Iterable[str] = ()) -> None:
             if not isinstance(value, admitted):
                 names = " or ".join(a.__name__ for a in admitted if a is not type(None))
                 raise _field_error(owner, name, f"be a {names}", value)
+        elif base == "tuple[float,...]":
+            arr = as_float_array(value, f"{owner}.{name}", ndim=1)
+            object.__setattr__(instance, name, tuple(float(v) for v in arr))
         elif base == "tuple[str,...]":
             if not isinstance(value, (tuple, list)) or not all(isinstance(v, str) for v in value):
                 raise _field_error(owner, name, "be a sequence of text", value)

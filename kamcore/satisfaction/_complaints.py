@@ -34,7 +34,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import CustomerColumns
-from kamcore._params import IntArray, check_fields, fail_where, frozen_array, same_length
+from kamcore._params import (
+    IntArray,
+    as_array,
+    as_id_array,
+    check_fields,
+    fail_where,
+    frozen_array,
+    same_length,
+)
 from kamcore.domain import Complaint
 from kamcore.domain._coerce import coerce_items
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
@@ -43,7 +51,9 @@ __all__ = ["ComplaintKpis", "complaint_arrays", "complaint_kpis"]
 
 
 def _dates(values: ArrayLike, name: str, *, allow_missing: bool) -> NDArray[np.datetime64]:
-    raw = np.asarray(values)
+    raw = as_array(values, name)
+    if raw.ndim != 1:
+        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {raw.shape}.")
     if raw.dtype.kind in "iufb":
         raise InvalidParameterError(
             f"{name!r} must be dates (datetime64, datetime.date or ISO 8601 strings), not "
@@ -122,7 +132,7 @@ class ComplaintKpis(CustomerColumns):
         -------
         array of int64, shape (M,)
         """
-        want = np.asarray(ids).astype(str)
+        want = as_id_array(ids, "ids")
         source = self.customer_open if open_only else self.customer_counts
         pos = np.searchsorted(self.customer_ids, want)
         pos = np.minimum(pos, max(self.customer_ids.shape[0] - 1, 0))
@@ -173,18 +183,15 @@ def complaint_kpis(
     >>> k.counts_for(["a", "b", "z"]).tolist(), k.counts_for(["a"], open_only=True).tolist()
     ([2, 1, 0], [1])
     """
-    ids = np.asarray(customer_ids)
-    if ids.ndim != 1 or (ids.size and ids.dtype.kind not in "UO"):
-        raise InvalidParameterError(
-            f"'customer_ids' must be a 1-D array of strings; got dtype {ids.dtype} "
-            f"and shape {ids.shape}."
-        )
-    ids = ids.astype(str) if ids.size else np.empty(0, dtype="U1")
+    ids = as_id_array(customer_ids, "customer_ids")
     got = _dates(received, "received", allow_missing=False)
+    raw = as_array(resolved, "resolved")
+    if raw.ndim != 1:
+        raise ShapeMismatchError(f"'resolved' must be 1-D; got shape {raw.shape}.")
     done = _dates(
-        np.array([np.datetime64("NaT") if v is None else v for v in np.asarray(resolved).tolist()])
-        if np.asarray(resolved).dtype.kind == "O"
-        else resolved,
+        np.array([np.datetime64("NaT") if v is None else v for v in raw.tolist()])
+        if raw.dtype.kind == "O"
+        else raw,
         "resolved",
         allow_missing=True,
     )

@@ -30,6 +30,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import FrozenArrays
 from kamcore._params import FloatArray, as_float_array, as_float_scalar, check_fields, readonly
+from kamcore.domain._coerce import coerce_enum
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = ["ImportancePerformance", "IpaQuadrant", "importance_performance"]
@@ -93,6 +94,7 @@ class ImportancePerformance(FrozenArrays):
 
     def in_quadrant(self, quadrant: IpaQuadrant) -> tuple[str, ...]:
         """Names of the attributes in ``quadrant``."""
+        quadrant = coerce_enum(IpaQuadrant, quadrant, "quadrant")
         return tuple(n for n, c in zip(self.names, self.codes, strict=True) if c == quadrant.code)
 
 

@@ -48,6 +48,7 @@ from numpy.typing import NDArray
 from kamcore._columns import CustomerColumns
 from kamcore._params import FloatArray, IntArray, check_fields, readonly
 from kamcore._portfolio import Portfolio
+from kamcore.domain._coerce import coerce_text
 from kamcore.domain._customer import FrozenMap
 from kamcore.domain._satisfaction_summary import SatisfactionSummary
 from kamcore.errors import InvalidParameterError, UnknownNameError
@@ -354,6 +355,7 @@ class SatisfactionResult(CustomerColumns):
         }
 
     def _customer_index(self, customer_id: str) -> int:
+        coerce_text(customer_id, "customer_id")
         i = int(np.searchsorted(self.customer_ids, customer_id))
         if i >= self.customer_ids.size or self.customer_ids[i] != customer_id:
             raise UnknownNameError(f"customer {customer_id!r} has no respondents in this survey.")
@@ -427,6 +429,10 @@ class SatisfactionResult(CustomerColumns):
             When respondents belong to customers that are not in the portfolio
             (they are never dropped quietly).
         """
+        if not isinstance(portfolio, Portfolio):
+            raise InvalidParameterError(
+                f"'portfolio' must be a Portfolio; got {type(portfolio).__name__}."
+            )
         ids = portfolio.ids
         cols = self.customer_columns(prefix=prefix)
         del cols["customer_id"]
@@ -633,9 +639,9 @@ class SatisfactionModel:
         InvalidParameterError
             The survey lacks adequate or desired scores.
         """
+        codes, ids = self._codes(responses)
         responses.section("adequate")
         responses.section("desired")
-        codes, ids = self._codes(responses)
         return ZoneOfToleranceResult(
             adequacy=self._run(responses, ("perception", "adequate"), "msa", (codes, ids)),
             superiority=self._run(responses, ("perception", "desired"), "mss", (codes, ids)),

@@ -214,6 +214,10 @@ def reliability(
     >>> [(d.dimension, round(d.alpha, 3) if d.alpha is not None else None) for d in reliability(r)]
     [('x', 0.987), ('y', None)]
     """
+    if not isinstance(responses, SurveyResponses):
+        raise InvalidParameterError(
+            f"'responses' must be a SurveyResponses; got {type(responses).__name__}."
+        )
     x = responses.scored(section)
     if gap_with is not None:
         x = x - responses.scored(gap_with)
