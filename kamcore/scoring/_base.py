@@ -24,7 +24,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamcore._columns import CustomerColumns
-from kamcore._params import FloatArray, fail_where, readonly
+from kamcore._params import FloatArray, as_array, as_id_array, fail_where, readonly
+from kamcore.domain._coerce import coerce_mapping, coerce_text, shown
 from kamcore.errors import InvalidParameterError, SchemaError, ShapeMismatchError
 
 if TYPE_CHECKING:
@@ -133,6 +134,8 @@ def _freeze_value(value: Any) -> Any:
 
 
 def _mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if value is not None:
+        coerce_mapping(value, "params/extras")
     return MappingProxyType({str(k): _freeze_value(v) for k, v in (value or {}).items()})
 
 
@@ -151,11 +154,16 @@ def _levels(value: Sequence[str] | None) -> tuple[str, ...]:
 
 
 def _str_array(value: Any) -> NDArray[np.str_]:
-    return np.asarray(value, dtype=str)
+    return as_id_array(value, "ids")
 
 
 def _float_array(value: Any) -> FloatArray:
-    return np.asarray(value, dtype=np.float64)
+    arr = as_array(value, "scores")
+    if arr.dtype.kind not in "biuf":
+        raise InvalidParameterError(f"'scores' must be real numbers; got dtype {arr.dtype}.")
+    arr = arr.astype(np.float64)
+    fail_where(arr == np.inf, arr, "scores", "not be +inf (-inf ranks an account last)")
+    return arr
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -214,6 +222,7 @@ class ScoreResult(CustomerColumns):
     extras: Mapping[str, Any] = attrs.field(factory=dict, converter=_mapping, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
+        coerce_text(self.strategy, "strategy")
         if self.ids.ndim != 1 or self.scores.ndim != 1:
             raise ShapeMismatchError(
                 f"'ids' and 'scores' must be 1-D; got shapes {self.ids.shape}, {self.scores.shape}."
@@ -379,6 +388,17 @@ def check_column_name(value: Any, field: str) -> str:
     return value
 
 
+def check_portfolio(portfolio: Any) -> None:
+    """Refuse anything but a :class:`~kamcore.Portfolio` (the one check every scorer runs)."""
+    from kamcore._portfolio import Portfolio
+
+    if not isinstance(portfolio, Portfolio):
+        raise InvalidParameterError(
+            f"'portfolio' must be a kamcore.Portfolio; got {type(portfolio).__name__} "
+            f"{shown(portfolio)}."
+        )
+
+
 def read_values(
     portfolio: Portfolio, name: str, *, nan_policy: str
 ) -> tuple[FloatArray, NDArray[np.bool_] | None]:
@@ -400,13 +420,7 @@ def read_values(
     InvalidParameterError
         NaN with ``nan_policy="raise"``.
     """
-    from kamcore._portfolio import Portfolio
-
-    if not isinstance(portfolio, Portfolio):
-        raise InvalidParameterError(
-            f"'portfolio' must be a kamcore.Portfolio; got {type(portfolio).__name__} "
-            f"{portfolio!r}."
-        )
+    check_portfolio(portfolio)
     col = portfolio.column(name)
     if col.dtype.kind not in "biuf":
         raise SchemaError(f"column {name!r} must be numeric; got dtype {col.dtype}.")
