@@ -661,6 +661,23 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 _HINTS: dict[type, dict[str, Any]] = {}
+_DECLARED: dict[type, dict[str, str]] = {}
+
+
+def _declared(cls: type) -> dict[str, str]:
+    """Return the annotations of ``cls`` and its bases as written (source text).
+
+    Read from ``__annotations__`` rather than the attrs fields: a field's
+    ``type`` becomes a type object once something resolves the class's types.
+    """
+    cached = _DECLARED.get(cls)
+    if cached is None:
+        cached = {}
+        for klass in reversed(cls.__mro__):
+            for key, value in vars(klass).get("__annotations__", {}).items():
+                cached[key] = value if isinstance(value, str) else repr(value)
+        _DECLARED[cls] = cached
+    return cached
 
 
 def _classes(hint: Any) -> tuple[type, ...] | None:
@@ -711,14 +728,15 @@ def check_fields(instance: Any, *, nan_ok: Iterable[str] = ()) -> None:
     for field in attrs.fields(cls):
         if not field.init:
             continue
-        raw = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
-        declared = str(raw).replace(" ", "")
+        declared = _declared(cls).get(field.name, "").replace(" ", "")
         name = field.name
         value = getattr(instance, name)
         if value is None and "None" in declared.split("|"):
             continue
         if name in _IDS and "Array" in declared:
             ids = as_id_array(value, f"{owner}.{name}")
+            if np.unique(ids).size != ids.size:
+                raise _field_error(owner, name, "be unique (one entry per customer)", value)
             if not isinstance(value, np.ndarray) or value.dtype.kind != "U":
                 object.__setattr__(instance, name, readonly(ids))
             continue

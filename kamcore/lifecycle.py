@@ -49,6 +49,7 @@ from kamcore._params import (
     Interval,
     as_float_array,
     as_float_scalar,
+    as_id_array,
     check_fields,
     fail_where,
     readonly,
@@ -349,7 +350,7 @@ def detect_stages(
         )
     id_arr = None
     if ids is not None:
-        id_arr = np.array(ids, copy=True)
+        id_arr = as_id_array(ids, "ids")
         if id_arr.shape != (x.shape[0],):
             raise ShapeMismatchError(
                 f"'ids' must have shape ({x.shape[0]},) to match 'values'; got {id_arr.shape}."

@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
+    as_array,
     as_float_array,
     as_float_scalar,
     check_fields,
@@ -195,7 +196,7 @@ def contribution_share(values: ArrayLike, is_key: ArrayLike) -> ContributionShar
     (0.5, 0.25)
     """
     v = as_float_array(values, "values", ndim=1, allow_empty=False)
-    key = np.asarray(is_key)
+    key = as_array(is_key, "is_key")
     if key.dtype != np.bool_:
         raise InvalidParameterError(f"'is_key' must be booleans; got dtype {key.dtype}.")
     same_length({"values": v, "is_key": key})

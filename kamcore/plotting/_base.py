@@ -125,12 +125,16 @@ def check_label(value: Any, name: str = "label") -> str:
     return value
 
 
+#: the most points, bins or frequencies one plot axis takes (a figure, not a computation)
+MAX_COUNT = 10_000
+
+
 def check_count(value: Any, name: str, *, low: int = 1) -> int:
-    """Return ``value`` as an int >= ``low`` (a whole number), else raise naming ``name``."""
+    """Return ``value`` as an int in [``low``, :data:`MAX_COUNT`], else raise naming ``name``."""
     arr = as_int_array(value, name, ndim=0)
     n = int(arr)
-    if n < low:
-        raise InvalidParameterError(f"{name!r} must be >= {low}; got {n}.")
+    if not low <= n <= MAX_COUNT:
+        raise InvalidParameterError(f"{name!r} must be in [{low}, {MAX_COUNT}]; got {n}.")
     return n
 
 

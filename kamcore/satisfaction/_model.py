@@ -46,7 +46,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamcore._columns import CustomerColumns
-from kamcore._params import FloatArray, IntArray, check_fields, readonly
+from kamcore._params import FloatArray, IntArray, as_array, check_fields, readonly
 from kamcore._portfolio import Portfolio
 from kamcore.domain._coerce import coerce_text
 from kamcore.domain._customer import FrozenMap
@@ -547,7 +547,7 @@ def _convert_weights(value: Any) -> Any:
     if isinstance(value, Mapping):
         return FrozenMap(value)
     if isinstance(value, (list, tuple, np.ndarray)):
-        return tuple(np.asarray(value).tolist())
+        return tuple(as_array(value, "weights").tolist())
     return value
 
 

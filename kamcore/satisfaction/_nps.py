@@ -36,6 +36,7 @@ from kamcore._params import (
     IntArray,
     Interval,
     as_float_scalar,
+    as_id_array,
     as_int_array,
     check_fields,
     frozen_array,
@@ -177,12 +178,7 @@ def nps(
     score, se, lo, hi = _figures(n, n_p, n_d, z)
     by: NpsByCustomer | None = None
     if customer_ids is not None:
-        ids = np.asarray(customer_ids)
-        if ids.ndim != 1 or ids.dtype.kind not in "UO":
-            raise InvalidParameterError(
-                f"'customer_ids' must be a 1-D array of strings; got dtype {ids.dtype} "
-                f"and shape {ids.shape}."
-            )
+        ids = as_id_array(customer_ids, "customer_ids")
         same_length({"scores": s, "customer_ids": ids})
         uniq, inverse = np.unique(ids.astype(str), return_inverse=True)
         k = uniq.shape[0]

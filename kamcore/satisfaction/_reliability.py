@@ -26,7 +26,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike
 
-from kamcore._params import FloatArray, check_fields, check_in
+from kamcore._params import FloatArray, as_array, check_fields, check_in
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 from kamcore.satisfaction._responses import SurveyResponses
 
@@ -119,7 +119,7 @@ def cronbach_alpha(scores: ArrayLike, *, missing: Literal["raise", "listwise"] =
     0.9801
     """
     check_in(missing, "missing", ("raise", "listwise"))
-    arr = np.asarray(scores)
+    arr = as_array(scores, "scores")
     if arr.dtype.kind not in "biuf":
         raise InvalidParameterError(f"'scores' must be numeric; got dtype {arr.dtype}.")
     x = arr.astype(np.float64)

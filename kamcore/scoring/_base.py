@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, runtime_checkable
 
@@ -142,7 +142,7 @@ def _mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
 def _levels(value: Sequence[str] | None) -> tuple[str, ...]:
     if value is None:
         return ()
-    if isinstance(value, str):
+    if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidParameterError(f"levels must be a sequence of labels; got {value!r}.")
     out = tuple(value)
     for v in out:
@@ -499,7 +499,10 @@ def as_threshold_tuple(value: Any, name: str, length: int) -> tuple[float, ...] 
     """Validate optional fixed thresholds: ``length`` non-increasing reals (inf allowed)."""
     if value is None:
         return None
-    arr = np.asarray(value, dtype=np.float64) if not isinstance(value, str) else None
+    arr = None
+    if not isinstance(value, str):
+        raw = as_array(value, name)
+        arr = raw.astype(np.float64) if raw.dtype.kind in "biuf" else None
     if arr is None or arr.shape != (length,):
         raise InvalidParameterError(f"{name!r} must be {length} numbers; got {value!r}.")
     fail_where(np.isnan(arr), arr, name, "not be NaN")

@@ -33,6 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import CustomerColumns, FrozenArrays
 from kamcore._params import FloatArray, IntArray, check_fields, fail_where, readonly
+from kamcore.domain._coerce import coerce_items
 from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
 
 __all__ = [
@@ -445,7 +446,7 @@ def migration_counts(before: Grading, after: Grading) -> MigrationMatrix:
 
 
 def _sorted_gradings(value: Iterable[Grading]) -> tuple[Grading, ...]:
-    items = tuple(value)
+    items = coerce_items(value, "gradings", object)
     for i, g in enumerate(items):
         if not isinstance(g, Grading):
             raise InvalidParameterError(

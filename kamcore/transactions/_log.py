@@ -249,6 +249,8 @@ def check_dates(
 
 def check_date(value: Any, name: str) -> np.datetime64:
     """Validate one date (a bound or an observation end) with :func:`check_dates`."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        raise InvalidParameterError(f"{name!r} must be one date; got {value!r}.")
     return check_dates(np.array([value]), name)[0]  # type: ignore[no-any-return]
 
 
