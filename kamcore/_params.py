@@ -597,6 +597,8 @@ def _check_array(owner: str, name: str, kind: str, value: Any, nan_ok: bool) -> 
         arr = np.asarray(value)
     except (TypeError, ValueError, OverflowError):
         raise _field_error(owner, name, "be a rectangular array (no ragged rows)", value) from None
+    if arr.ndim == 0:
+        raise _field_error(owner, name, "be an array (not a single value)", value)
     if kind == "str":
         if arr.dtype.kind != "U":
             raise _field_error(owner, name, "be an array of text", value)

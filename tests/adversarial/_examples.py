@@ -350,7 +350,7 @@ def _access() -> None:
     OVERRIDES.update(
         {
             "kamcore.access.AccessPolicy": _fields(AccessPolicy, _policy),
-            "kamcore.access.AccessPolicy.from_dict": {"data": lambda: _doc_toml_dict()},
+            "kamcore.access.AccessPolicy.from_dict": {"data": _doc_toml_dict},
             "kamcore.access.AccessPolicy.from_toml": {"source": lambda: _policy().to_toml()},
             "kamcore.access.AccessPolicy.redact": {"role": _const("sales")},
             "kamcore.access.AccessPolicy.tier_of": {"role": _const("sales")},
@@ -501,9 +501,7 @@ def _domain() -> None:
                 "on": _const(dt.date(2024, 1, 2)),
             },
             "kamcore.domain.Relationship.win_back": {"on": _const(dt.date(2024, 9, 1))},
-            "kamcore.domain.Relationship.with_account_manager": {
-                "account_manager": _const("bo")
-            },
+            "kamcore.domain.Relationship.with_account_manager": {"account_manager": _const("bo")},
             "kamcore.domain.Relationship.with_contacts": {"contacts": lambda: [_doc("Contact")()]},
             "kamcore.domain.Relationship.with_satisfaction": {
                 "satisfaction": _doc("SatisfactionSummary")
@@ -821,7 +819,7 @@ def _survey() -> Any:
     return SurveyResponses(
         inst,
         ["C1", "C1", "C2"],
-        perception=[[5, 6, 4], [4, np.nan, 6], [7, 7, 3]],
+        perception=[[5, 6, 4], [4, 5, 6], [7, 7, 3]],
         expectation=[[6, 6, 6], [6, 6, 6], [6, 6, 6]],
         adequate=[[4, 4, 4], [4, 4, 4], [4, 4, 4]],
         desired=[[7, 7, 7], [7, 7, 7], [7, 7, 7]],
@@ -884,18 +882,14 @@ def _plotting() -> None:
         pl.CalibrationHoldoutDisplay: lambda: pl.CalibrationHoldoutDisplay.from_model(
             _bg(), _split(), max_frequency=3
         ),
-        pl.ClpDistributionDisplay: lambda: pl.ClpDistributionDisplay.from_profit(
-            _profit(), bins=5
-        ),
+        pl.ClpDistributionDisplay: lambda: pl.ClpDistributionDisplay.from_profit(_profit(), bins=5),
         pl.ExpectedPurchasesDisplay: lambda: pl.ExpectedPurchasesDisplay.from_model(
             _bg(), t_max=10.0, n_points=5
         ),
         pl.FrequencyRecencyDisplay: lambda: pl.FrequencyRecencyDisplay.from_model(
             _bg(), T=10.0, max_frequency=3, n_recency=4
         ),
-        pl.GradeDistributionDisplay: lambda: pl.GradeDistributionDisplay.from_history(
-            _history()
-        ),
+        pl.GradeDistributionDisplay: lambda: pl.GradeDistributionDisplay.from_history(_history()),
         pl.GradeMigrationDisplay: lambda: pl.GradeMigrationDisplay.from_history(_history()),
         pl.HeterogeneityDisplay: lambda: pl.HeterogeneityDisplay.from_model(_bg(), n_points=5),
         pl.ImportancePerformanceDisplay: lambda: pl.ImportancePerformanceDisplay.from_result(
@@ -947,7 +941,7 @@ def _plotting() -> None:
             "kamcore.plotting.GradeDistributionDisplay.from_grading": {"grading": _grading},
             "kamcore.plotting.GradeDistributionDisplay.from_history": {"history": _history},
             "kamcore.plotting.GradeDistributionDisplay.from_score_result": {
-                "result": lambda: _score_result()
+                "result": _score_result
             },
             "kamcore.plotting.GradeMigrationDisplay.from_history": {"history": _history},
             "kamcore.plotting.GradeMigrationDisplay.from_matrix": {
@@ -957,9 +951,7 @@ def _plotting() -> None:
             },
             "kamcore.plotting.HeterogeneityDisplay.from_model": {"model": _bg},
             "kamcore.plotting.ImportancePerformanceDisplay.from_result": {"result": _ipa},
-            "kamcore.plotting.LifecycleDisplay.from_relationship": {
-                "relationship": _relationship
-            },
+            "kamcore.plotting.LifecycleDisplay.from_relationship": {"relationship": _relationship},
             "kamcore.plotting.LoyaltyMatrixDisplay.from_matrix": {
                 "matrix": _loyalty_matrix,
                 "x": lambda: [6.0, 6.0, 2.0, 2.0],
@@ -1155,7 +1147,8 @@ def _scoring() -> None:
     OVERRIDES.update(
         {
             "kamcore.scoring.AHPResult": _fields(
-                s.AHPResult, _once(lambda: s.ahp_weights([[1, 2, 4], [1 / 2, 1, 2], [1 / 4, 1 / 2, 1]]))
+                s.AHPResult,
+                _once(lambda: s.ahp_weights([[1, 2, 4], [1 / 2, 1, 2], [1 / 4, 1 / 2, 1]])),
             ),
             "kamcore.scoring.ChurnRiskScorer.column_of": {"signal": _const("complaints")},
             "kamcore.scoring.ChurnRiskScorer.threshold_of": {"signal": _const("complaints")},
