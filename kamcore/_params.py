@@ -544,6 +544,8 @@ def frozen_array(value: Any) -> Any:
     Input numpy cannot convert (ragged rows) is returned as given, for
     :func:`check_fields` to refuse by field name in ``__attrs_post_init__``.
     """
+    if isinstance(value, (list, tuple)) and any(isinstance(v, str) for v in value):
+        return value  # text is converted by check_fields (numpy would turn None into 'None')
     try:
         arr = np.array(value, copy=True)
     except (TypeError, ValueError, OverflowError):

@@ -510,10 +510,13 @@ class Portfolio:
 
         Raises
         ------
+        InvalidParameterError
+            A bad id (None, NaN, a NUL, blank or padded text, a mix of integers
+            and strings; see :func:`~kamcore._params.as_id_array`).
         UnknownNameError
             If an id is not in the portfolio (count and first one named).
         """
-        wanted = _array(ids, "ids").astype(str)
+        wanted = as_id_array(ids, "ids")
         order = np.argsort(self._ids, kind="stable")
         sorted_ids = self._ids[order]
         pos = np.searchsorted(sorted_ids, wanted)

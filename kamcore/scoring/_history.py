@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import CustomerColumns, FrozenArrays
-from kamcore._params import FloatArray, IntArray, check_fields, fail_where, readonly
+from kamcore._params import FloatArray, IntArray, as_id_array, check_fields, fail_where, readonly
 from kamcore.domain._coerce import coerce_items
 from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
 
@@ -79,24 +79,8 @@ def _as_date(value: Any, name: str) -> dt.date:
 
 
 def _as_str_array(values: ArrayLike, name: str) -> NDArray[np.str_]:
-    try:
-        arr = np.array(values, copy=True)
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(f"{name!r} must be a 1-D array of strings; {exc}.") from None
-    if arr.ndim != 1:
-        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {arr.shape}.")
-    if arr.size == 0:
-        return np.empty(0, dtype="U1")
-    if arr.dtype.kind == "O":
-        not_str = np.fromiter((not isinstance(v, str) for v in arr), bool, count=arr.size)
-        fail_where(not_str, arr, name, "be strings")
-        arr = arr.astype(str)
-    elif arr.dtype.kind != "U":
-        raise InvalidParameterError(
-            f"{name!r} must be strings; got dtype {arr.dtype} (first value: {arr[0]!r})."
-        )
-    fail_where(np.strings.strip(arr) == "", arr, name, "be non-empty (not blank)")
-    return arr
+    """Ids and grade labels: the one id validator (no None, NaN, NUL, blank or padded text)."""
+    return as_id_array(values, name)
 
 
 def _as_of(value: Any) -> dt.date:

@@ -523,6 +523,8 @@ def _domain() -> None:
             "kamcore.domain.TeamMember": _fields(d.TeamMember, _doc("TeamMember")),
             "kamcore.domain.Transaction": _fields(d.Transaction, _doc("Transaction")),
             "kamcore.domain.check_currency": {"code": _const("EUR")},
+            "kamcore.domain.CooperationLength.from_years": {"years": _const(3.5)},
+            "kamcore.domain.Prospects.from_count": {"count": _const(2)},
             "kamcore.domain.extend_mapping": {
                 "base": _const(d.SALESFORCE_CONTACT_ROLES),
                 "additions": lambda: {"Champion": d.BuyingRole.COACH},
