@@ -757,7 +757,7 @@ def check_fields(instance: Any, *, nan_ok: Iterable[str] = ()) -> None:
             ):
                 raise _field_error(owner, name, "be a real number", value)
             if not math.isfinite(value) and not (name in allowed and math.isnan(value)):
-                fail_where(np.array([True]), np.array([value]), f"{owner}.{name}", "be finite")
+                raise _field_error(owner, name, "be finite", value)
         elif base == "int":
             if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
                 raise _field_error(owner, name, "be an integer", value)

@@ -163,10 +163,9 @@ def check_scorer(scorer: Scorer, portfolio: Portfolio | None = None, *, chunks: 
     >>> from kamcore.scoring import get_scorer
     >>> check_scorer(get_scorer("pareto"))
     """
-    if not isinstance(scorer, Scorer):
-        raise InvalidParameterError(
-            f"'scorer' must have the Scorer protocol (name, params, score(portfolio, *, as_of)); "
-            f"got {scorer!r}."
+    if not isinstance(scorer, Scorer):  # a failed property, like every other: AssertionError
+        raise AssertionError(
+            f"{scorer!r} lacks the Scorer protocol (name, params, score(portfolio, *, as_of))."
         )
     if portfolio is not None and not isinstance(portfolio, Portfolio):
         raise InvalidParameterError(
