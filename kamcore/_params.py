@@ -695,6 +695,16 @@ def _classes(hint: Any) -> tuple[type, ...] | None:
     return out
 
 
+def _handed_out(value: Any) -> bool:
+    """Whether ``value`` is a read-only 1-D text array, the form kamcore hands ids out in."""
+    return (
+        isinstance(value, np.ndarray)
+        and value.dtype.kind == "U"
+        and value.ndim == 1
+        and not value.flags.writeable
+    )
+
+
 def check_fields(instance: Any, *, nan_ok: Iterable[str] = ()) -> None:
     """Check every field of an attrs record against its declared type (the one record check).
 
@@ -707,7 +717,12 @@ def check_fields(instance: Any, *, nan_ok: Iterable[str] = ()) -> None:
     finite, except NaN in the fields named in ``nan_ok`` (their documented
     "no value" marker); ``int``, ``str``, ``bool``, ``tuple[str, ...]`` and
     date fields must hold that type. ``| None`` admits None. Fields of other
-    types are left to the class.
+    types are left to the class. Fields named ``ids`` or ``customer_ids`` go
+    through :func:`as_id_array` and must be unique (one entry per customer),
+    unless they are a read-only text array: ids as kamcore hands them out
+    (``Portfolio.ids``, a result's ids), validated when they came in, are not
+    checked a second time (this keeps building a result of a million
+    customers cheap).
 
     Raises
     ------
@@ -738,11 +753,13 @@ def check_fields(instance: Any, *, nan_ok: Iterable[str] = ()) -> None:
         if value is None and "None" in declared.split("|"):
             continue
         if name in _IDS and "Array" in declared:
+            if _handed_out(value):
+                continue  # kamcore's own read-only ids, validated when they came in
             ids = as_id_array(value, f"{owner}.{name}")
-            if np.unique(ids).size != ids.size:
+            ordered = np.sort(ids)
+            if bool((ordered[1:] == ordered[:-1]).any()):
                 raise _field_error(owner, name, "be unique (one entry per customer)", value)
-            if not isinstance(value, np.ndarray) or value.dtype.kind != "U":
-                object.__setattr__(instance, name, readonly(ids))
+            object.__setattr__(instance, name, readonly(ids))
             continue
         kind = _array_kind(declared)
         if kind is not None:
