@@ -15,8 +15,11 @@ Nothing here coerces, clips or drops data.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
+import types
+import typing
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -46,7 +49,10 @@ __all__ = [
     "as_float_scalar",
     "broadcast",
     "as_id_array",
+    "as_array",
     "check_in",
+    "check_fields",
+    "frozen_array",
     "fail_where",
     "same_length",
     "unknown_column",
@@ -187,6 +193,23 @@ def _numeric(value: ArrayLike, name: str) -> NDArray[Any]:
             f"{name!r} must be numeric; got {kind} (first value: {sample})."
         )
     return arr
+
+
+def as_array(value: Any, name: str) -> NDArray[Any]:
+    """Convert ``value`` with numpy (any dtype), refusing ragged input by name.
+
+    Raises
+    ------
+    InvalidParameterError
+        numpy cannot make a rectangular array of ``value``.
+    """
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        reason = str(exc).split(". ")[0].rstrip(".")
+        raise InvalidParameterError(
+            f"{name!r} must be a rectangular array (no ragged rows); {reason}."
+        ) from None
 
 
 def _to_array(value: ArrayLike, name: str, dtype: type[Any]) -> NDArray[Any]:
@@ -515,6 +538,21 @@ def readonly(array: NDArray[Any]) -> NDArray[Any]:
     return view
 
 
+def frozen_array(value: Any) -> Any:
+    """Return a read-only copy of an array-like (the attrs converter of record array fields).
+
+    Input numpy cannot convert (ragged rows) is returned as given, for
+    :func:`check_fields` to refuse by field name in ``__attrs_post_init__``.
+    """
+    if isinstance(value, (list, tuple)) and any(isinstance(v, str) for v in value):
+        return value  # text is converted by check_fields (numpy would turn None into 'None')
+    try:
+        arr = np.array(value, copy=True)
+    except (TypeError, ValueError, OverflowError):
+        return value
+    return readonly(arr)
+
+
 def unknown_column(
     missing: str, available: Iterable[str], *, lead: str | None = None, remedy: str = ""
 ) -> UnknownNameError:
@@ -549,3 +587,217 @@ def unknown_column(
     head = lead if lead is not None else f"the portfolio has no column {missing!r}"
     tail = f" {remedy}" if remedy else ""
     return UnknownNameError(f"{head}; known columns: {listed}.{hint}{tail}")
+
+
+def _field_error(owner: str, name: str, rule: str, value: Any) -> InvalidParameterError:
+    return InvalidParameterError(f"'{owner}.{name}' must {rule}; got {shown(value)}.")
+
+
+def _check_array(owner: str, name: str, kind: str, value: Any, nan_ok: bool) -> NDArray[Any] | None:
+    """One array field by its declared kind; the read-only array to store, or None to keep."""
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        raise _field_error(owner, name, "be a rectangular array (no ragged rows)", value) from None
+    if arr.ndim == 0:
+        raise _field_error(owner, name, "be an array (not a single value)", value)
+    if kind == "str":
+        if arr.dtype.kind != "U":
+            raise _field_error(owner, name, "be an array of text", value)
+    elif kind == "datetime":
+        if arr.dtype.kind != "M":
+            raise _field_error(owner, name, "be an array of datetime64 dates", value)
+    elif kind == "bool":
+        if arr.dtype.kind != "b":
+            raise _field_error(owner, name, "be an array of booleans", value)
+    elif kind == "int":
+        if arr.dtype.kind not in "iu":
+            raise _field_error(owner, name, "be an array of integers", value)
+    elif kind == "any":  # labels of any kind: never objects, complex numbers, NaN or inf
+        if arr.dtype.kind in "OcV":
+            raise _field_error(owner, name, "be an array of numbers, text or dates", value)
+        if arr.dtype.kind == "f":
+            fail_where(~np.isfinite(arr), arr, f"{owner}.{name}", "be finite")
+    else:  # float
+        if arr.dtype.kind not in "biuf":
+            raise _field_error(owner, name, "be an array of real numbers", value)
+        bad = np.isinf(arr) if nan_ok else ~np.isfinite(arr)
+        fail_where(bad, arr, f"{owner}.{name}", "be finite" if not nan_ok else "not be infinite")
+    if isinstance(value, np.ndarray):
+        return None
+    return readonly(arr.copy())
+
+
+def _array_kind(declared: str) -> str | None:
+    if "Array" not in declared:
+        return None
+    for token, kind in (
+        ("str_", "str"),
+        ("datetime64", "datetime"),
+        ("bool_", "bool"),
+        ("IntArray", "int"),
+        ("int8", "int"),
+        ("int64", "int"),
+        ("intp", "int"),
+        ("FloatArray", "float"),
+        ("float64", "float"),
+        ("NDArray[Any]", "any"),
+    ):
+        if token in declared:
+            return kind
+    return None
+
+
+_IDS: Final = frozenset({"ids", "customer_ids"})
+_PLAIN: Final = frozenset({"float", "int", "str", "bool", "Any", "object"})
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """Return the resolved annotations of ``cls`` (empty where a name cannot be resolved)."""
+    cached = _HINTS.get(cls)
+    if cached is None:
+        try:
+            cached = typing.get_type_hints(cls)
+        except Exception:  # a forward reference that cannot resolve: no class check
+            cached = {}
+        _HINTS[cls] = cached
+    return cached
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+_DECLARED: dict[type, dict[str, str]] = {}
+
+
+def _declared(cls: type) -> dict[str, str]:
+    """Return the annotations of ``cls`` and its bases as written (source text).
+
+    Read from ``__annotations__`` rather than the attrs fields: a field's
+    ``type`` becomes a type object once something resolves the class's types.
+    """
+    cached = _DECLARED.get(cls)
+    if cached is None:
+        cached = {}
+        for klass in reversed(cls.__mro__):
+            for key, value in vars(klass).get("__annotations__", {}).items():
+                cached[key] = value if isinstance(value, str) else repr(value)
+        _DECLARED[cls] = cached
+    return cached
+
+
+def _classes(hint: Any) -> tuple[type, ...] | None:
+    """Return the classes a hint admits (None: not a plain class or a union of classes)."""
+    args = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    if typing.get_origin(hint) is typing.Union:
+        args = typing.get_args(hint)
+    out = tuple(a for a in args if isinstance(a, type))
+    if len(out) != len(args) or any(a.__name__ in _PLAIN or a is np.ndarray for a in out):
+        return None
+    return out
+
+
+def _handed_out(value: Any) -> bool:
+    """Whether ``value`` is a read-only 1-D text array, the form kamcore hands ids out in."""
+    return (
+        isinstance(value, np.ndarray)
+        and value.dtype.kind == "U"
+        and value.ndim == 1
+        and not value.flags.writeable
+    )
+
+
+def check_fields(instance: Any, *, nan_ok: Iterable[str] = ()) -> None:
+    """Check every field of an attrs record against its declared type (the one record check).
+
+    Result records (scores, metrics, survey results, displays) are built by
+    kamcore, but their constructors are public: this refuses, by field, what
+    the annotations rule out. Array fields (``FloatArray``, ``IntArray``,
+    ``NDArray[np.str_]``, ``NDArray[np.bool_]``, ``NDArray[np.datetime64]``)
+    must convert to a rectangular array of that kind, and a list given for one
+    is stored as a read-only array; float fields and float arrays must be
+    finite, except NaN in the fields named in ``nan_ok`` (their documented
+    "no value" marker); ``int``, ``str``, ``bool``, ``tuple[str, ...]`` and
+    date fields must hold that type. ``| None`` admits None. Fields of other
+    types are left to the class. Fields named ``ids`` or ``customer_ids`` go
+    through :func:`as_id_array` and must be unique (one entry per customer),
+    unless they are a read-only text array: ids as kamcore hands them out
+    (``Portfolio.ids``, a result's ids), validated when they came in, are not
+    checked a second time (this keeps building a result of a million
+    customers cheap).
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the class, the field, the rule and the value.
+
+    Examples
+    --------
+    >>> @attrs.frozen
+    ... class Share:
+    ...     value: float
+    ...     def __attrs_post_init__(self) -> None:
+    ...         check_fields(self)
+    >>> Share(float("nan"))
+    Traceback (most recent call last):
+    ...
+    kamcore.errors.InvalidParameterError: 'Share.value' must be finite; got nan.
+    """
+    cls = type(instance)
+    owner = cls.__name__
+    allowed = frozenset(nan_ok)
+    for field in attrs.fields(cls):
+        if not field.init:
+            continue
+        declared = _declared(cls).get(field.name, "").replace(" ", "")
+        name = field.name
+        value = getattr(instance, name)
+        if value is None and "None" in declared.split("|"):
+            continue
+        if name in _IDS and "Array" in declared:
+            if _handed_out(value):
+                continue  # kamcore's own read-only ids, validated when they came in
+            ids = as_id_array(value, f"{owner}.{name}")
+            ordered = np.sort(ids)
+            if bool((ordered[1:] == ordered[:-1]).any()):
+                raise _field_error(owner, name, "be unique (one entry per customer)", value)
+            object.__setattr__(instance, name, readonly(ids))
+            continue
+        kind = _array_kind(declared)
+        if kind is not None:
+            fixed = _check_array(owner, name, kind, value, name in allowed)
+            if fixed is not None:
+                object.__setattr__(instance, name, fixed)
+            continue
+        base = declared.split("|")[0]
+        if base == "float":
+            if isinstance(value, (bool, np.bool_)) or not isinstance(
+                value, (int, float, np.integer, np.floating)
+            ):
+                raise _field_error(owner, name, "be a real number", value)
+            if not math.isfinite(value) and not (name in allowed and math.isnan(value)):
+                raise _field_error(owner, name, "be finite", value)
+        elif base == "int":
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+                raise _field_error(owner, name, "be an integer", value)
+        elif base == "str":
+            if not isinstance(value, str):
+                raise _field_error(owner, name, "be text", value)
+        elif base == "bool":
+            if not isinstance(value, (bool, np.bool_)):
+                raise _field_error(owner, name, "be True or False", value)
+        elif base == "dt.date":
+            if not isinstance(value, dt.date):
+                raise _field_error(owner, name, "be a date", value)
+        elif typing.get_origin(_hints(cls).get(name)) in (Mapping, dict):
+            if not isinstance(value, Mapping):
+                raise _field_error(owner, name, "be a mapping", value)
+        elif (admitted := _classes(_hints(cls).get(name))) is not None:
+            if not isinstance(value, admitted):
+                names = " or ".join(a.__name__ for a in admitted if a is not type(None))
+                raise _field_error(owner, name, f"be a {names}", value)
+        elif base == "tuple[float,...]":
+            arr = as_float_array(value, f"{owner}.{name}", ndim=1)
+            object.__setattr__(instance, name, tuple(float(v) for v in arr))
+        elif base == "tuple[str,...]":
+            if not isinstance(value, (tuple, list)) or not all(isinstance(v, str) for v in value):
+                raise _field_error(owner, name, "be a sequence of text", value)
+            object.__setattr__(instance, name, tuple(value))

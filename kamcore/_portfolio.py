@@ -35,6 +35,7 @@ from numpy.typing import ArrayLike, NDArray
 from kamcore._columns import HTML_ROWS, html_table
 from kamcore._params import as_id_array, fail_where, readonly, unknown_column
 from kamcore.domain import MONEY_FIELDS, check_currency
+from kamcore.domain._coerce import coerce_items
 from kamcore.errors import (
     CurrencyMismatchError,
     InvalidParameterError,
@@ -354,7 +355,9 @@ class Portfolio:
         InvalidParameterError
             Duplicate customer ids.
         """
-        items = list(customers)
+        from kamcore.domain import Customer as _Customer
+
+        items = coerce_items(customers, "customers", _Customer)
         n = len(items)
         ids = [c.id for c in items]
         text = {
@@ -507,10 +510,13 @@ class Portfolio:
 
         Raises
         ------
+        InvalidParameterError
+            A bad id (None, NaN, a NUL, blank or padded text, a mix of integers
+            and strings; see :func:`~kamcore._params.as_id_array`).
         UnknownNameError
             If an id is not in the portfolio (count and first one named).
         """
-        wanted = _array(ids, "ids").astype(str)
+        wanted = as_id_array(ids, "ids")
         order = np.argsort(self._ids, kind="stable")
         sorted_ids = self._ids[order]
         pos = np.searchsorted(sorted_ids, wanted)

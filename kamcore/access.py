@@ -79,6 +79,7 @@ import attrs
 
 from kamcore._portfolio import Portfolio
 from kamcore.domain import Contact, Customer, FrozenMap, Money, Relationship
+from kamcore.domain._coerce import coerce_text
 from kamcore.errors import InvalidParameterError, SchemaError, UnknownNameError
 
 __all__ = [
@@ -247,10 +248,7 @@ class AccessTier:
     executive_contacts: bool = attrs.field(default=False, kw_only=True, validator=_check_flag)
 
     def _listed(self, kind: str) -> frozenset[str]:
-        if kind not in VIEW_KINDS:
-            raise UnknownNameError(
-                f"'kind' must be one of {', '.join(map(repr, VIEW_KINDS))}; got {kind!r}."
-            )
+        _known_kind(kind)
         listed: frozenset[str] = getattr(self, kind)
         return listed
 
@@ -264,11 +262,21 @@ class AccessTier:
 
     def withheld(self, kind: str) -> frozenset[str]:
         """Return the fields of ``kind`` this tier withholds."""
-        return _withheld(self, kind)
+        return _withheld(self, _known_kind(kind))
 
     def shows_column(self, name: str) -> bool:
         """Return True if a portfolio column called ``name`` is shown."""
+        coerce_text(name, "name")
         return ALL in self.columns or name in self.columns or name in self.visible("customer")
+
+
+def _known_kind(kind: Any) -> str:
+    """Return ``kind`` if it names a view kind; refuse anything else by name."""
+    if not isinstance(kind, str) or kind not in VIEW_KINDS:
+        raise UnknownNameError(
+            f"'kind' must be one of {', '.join(map(repr, VIEW_KINDS))}; got {kind!r}."
+        )
+    return kind
 
 
 @functools.lru_cache(maxsize=256)
@@ -300,7 +308,7 @@ def _show(value: Any) -> str:
 
 def _check_kind(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     del instance
-    if value not in VIEW_KINDS:
+    if not isinstance(value, str) or value not in VIEW_KINDS:
         raise InvalidParameterError(
             f"{attribute.name!r} must be one of {', '.join(map(repr, VIEW_KINDS))}; got {value!r}."
         )

@@ -33,7 +33,7 @@ Built-in curves: :class:`ExponentialResponse` a(1 - e^{-bx}) and
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, Protocol, runtime_checkable
+from typing import Any, ClassVar, Final, Protocol, runtime_checkable
 
 import attrs
 import numpy as np
@@ -49,6 +49,7 @@ from kamcore._params import (
     as_float_array,
     as_float_scalar,
     broadcast,
+    check_fields,
     check_in,
     fail_where,
     readonly,
@@ -187,6 +188,7 @@ class ExponentialResponse(FrozenArrays):
         """Return max(0, ln(a b / lam) / b) for lam > 0 (computed in logs: no overflow)."""
         with np.errstate(divide="ignore"):  # a = 0 gives log 0 = -inf, then effort 0
             log_ab = np.log(self.a * self.b)
+        lam = as_float_scalar(lam, "lam", domain=POSITIVE)
         effort: FloatArray = np.maximum(log_ab - np.log(lam), 0.0) / self.b
         return effort
 
@@ -235,6 +237,7 @@ class LogResponse(FrozenArrays):
 
     def inverse_marginal(self, lam: float) -> FloatArray:
         """Return max(0, a / lam - 1 / b) for lam > 0."""
+        lam = as_float_scalar(lam, "lam", domain=POSITIVE)
         return np.maximum(self.a / lam - 1.0 / self.b, 0.0)
 
 
@@ -259,6 +262,12 @@ class Allocation(FrozenArrays):
     method : str
         "kkt", "slsqp" or "equal".
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     effort: FloatArray
     value: FloatArray

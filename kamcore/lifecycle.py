@@ -35,7 +35,7 @@ decision, not a shape of the curve.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
@@ -49,6 +49,8 @@ from kamcore._params import (
     Interval,
     as_float_array,
     as_float_scalar,
+    as_id_array,
+    check_fields,
     fail_where,
     readonly,
 )
@@ -160,6 +162,12 @@ class StageDetection(CustomerColumns):
     focus : Mapping[LifecycleStage, str]
         Management focus per stage.
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     codes: NDArray[np.int8]
     levels: FloatArray
@@ -342,7 +350,7 @@ def detect_stages(
         )
     id_arr = None
     if ids is not None:
-        id_arr = np.array(ids, copy=True)
+        id_arr = as_id_array(ids, "ids")
         if id_arr.shape != (x.shape[0],):
             raise ShapeMismatchError(
                 f"'ids' must have shape ({x.shape[0]},) to match 'values'; got {id_arr.shape}."

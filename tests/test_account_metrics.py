@@ -255,8 +255,10 @@ def test_nps_bad_input() -> None:
         nps([5], confidence=1.0)
     with pytest.raises(ShapeMismatchError, match="same length"):
         nps([5, 6], ["a"])
+    # the one id validator: the offending id is named
     with pytest.raises(
-        InvalidParameterError, match="'customer_ids' must be a 1-D array of strings"
+        InvalidParameterError,
+        match=r"'customer_ids' must be strings \(no integers\); got 1 bad value \(first at index 0: 1\)",
     ):
         nps([5], [1])
 

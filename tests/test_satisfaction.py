@@ -545,7 +545,10 @@ def test_wrong_shapes():
         small_survey(importance=np.ones((3, 3)))
     with pytest.raises(ShapeMismatchError, match="'overall'"):
         small_survey(overall=[1.0])
-    with pytest.raises(InvalidParameterError, match="'customer_ids' must hold strings"):
+    # the one id validator: the offending id is named
+    with pytest.raises(
+        InvalidParameterError, match=r"'customer_ids' must be strings .*first at index 0: 1"
+    ):
         SurveyResponses(SMALL, [1, 2], np.ones((2, 3)))
     with pytest.raises(InvalidParameterError, match="blank"):
         SurveyResponses(SMALL, ["A", " "], np.ones((2, 3)))

@@ -27,9 +27,9 @@ from typing import Any, Final
 import attrs
 
 from kamcore.domain._checks import bad, check_optional_text
-from kamcore.domain._coerce import date_converter, enum_converter
+from kamcore.domain._coerce import coerce_key, coerce_mapping, date_converter, enum_converter
 from kamcore.domain._customer import FrozenMap
-from kamcore.errors import InvalidParameterError, UnknownNameError
+from kamcore.errors import InvalidParameterError
 
 __all__ = [
     "RETENTION_PLANS",
@@ -221,10 +221,7 @@ def retention_plan(
     >>> retention_plan("Gold", {"Gold": RetentionEffort.ALL_OUT}).name
     'ALL_OUT'
     """
-    if grade not in plans:
-        known = ", ".join(repr(g) for g in plans) or "none"
-        raise UnknownNameError(f"'grade' must be one of {known}; got {grade!r}.")
-    effort = plans[grade]
+    effort = coerce_key(coerce_mapping(plans, "plans"), grade, "grade")
     if not isinstance(effort, RetentionEffort):
         raise bad("plans", "map grades to RetentionEffort members", effort)
     return effort

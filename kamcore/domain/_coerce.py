@@ -36,8 +36,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from pathlib import Path
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -49,6 +51,11 @@ __all__ = [
     "SHOWN_MAX",
     "coerce_date",
     "coerce_enum",
+    "coerce_items",
+    "coerce_key",
+    "coerce_mapping",
+    "coerce_text",
+    "read_text_file",
     "coerce_money",
     "date_converter",
     "enum_converter",
@@ -232,3 +239,121 @@ def money_converter(*, optional: bool = False) -> Any:
         return coerce_money(value, field.name)
 
     return attrs.Converter(convert, takes_field=True)
+
+
+def coerce_items(value: Any, name: str, kind: type | tuple[type, ...]) -> tuple[Any, ...]:
+    """Return the items of an iterable of domain objects as a tuple, each of type ``kind``.
+
+    A string, a mapping, or anything that is not iterable is refused as a
+    whole; an item of another type is refused with its index.
+
+    Raises
+    ------
+    InvalidParameterError
+        As above, naming ``name``, the expected type and the value.
+
+    Examples
+    --------
+    >>> coerce_items([Money(1, "EUR")], "items", Money)
+    (Money(amount=Decimal('1'), currency='EUR'),)
+    >>> coerce_items(3, "items", Money)
+    Traceback (most recent call last):
+    ...
+    kamcore.errors.InvalidParameterError: 'items' must be an iterable of Money; got 3.
+    """
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    wanted = " or ".join(k.__name__ for k in kinds)
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidParameterError(
+            f"{name!r} must be an iterable of {wanted}; got {shown(value)}."
+        )
+    items = tuple(value)
+    for i, item in enumerate(items):
+        if not isinstance(item, kinds):
+            raise InvalidParameterError(
+                f"{name!r} must hold only {wanted}; got {type(item).__name__} {shown(item)} "
+                f"at index {i}."
+            )
+    return items
+
+
+def coerce_mapping(value: Any, name: str) -> Mapping[Any, Any]:
+    """Return ``value`` if it is a mapping; refuse anything else by name.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``value`` is not a :class:`~collections.abc.Mapping`.
+    """
+    if not isinstance(value, Mapping):
+        raise InvalidParameterError(
+            f"{name!r} must be a mapping; got {type(value).__name__} {shown(value)}."
+        )
+    return value
+
+
+def coerce_key(table: Mapping[Any, Any], key: Any, name: str) -> Any:
+    """Return ``table[key]``; an unhashable or unknown key is refused, naming the known keys.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``key`` is not hashable.
+    UnknownNameError
+        ``key`` is not in ``table``.
+
+    Examples
+    --------
+    >>> coerce_key({"a": 1}, "b", "kind")
+    Traceback (most recent call last):
+    ...
+    kamcore.errors.UnknownNameError: 'kind' must be one of 'a'; got 'b'.
+    """
+    if not isinstance(key, Hashable):
+        raise InvalidParameterError(
+            f"{name!r} must be a single name; got {type(key).__name__} {shown(key)}."
+        )
+    try:
+        return table[key]
+    except KeyError:
+        known = ", ".join(repr(k) for k in table)
+        raise UnknownNameError(f"{name!r} must be one of {known}; got {shown(key)}.") from None
+
+
+def coerce_text(value: Any, name: str) -> str:
+    """Return ``value`` if it is a string; refuse anything else by name.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``value`` is not a :class:`str`.
+    """
+    if not isinstance(value, str):
+        raise InvalidParameterError(
+            f"{name!r} must be text; got {type(value).__name__} {shown(value)}."
+        )
+    return value
+
+
+def read_text_file(path: Any, name: str = "path") -> str:
+    """Read a UTF-8 text file given as a ``str`` or ``os.PathLike``; refuse anything else.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``path`` is neither text nor a path, or the file cannot be read (the
+        reason, e.g. "No such file or directory", is in the message).
+    """
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
+        raise InvalidParameterError(
+            f"{name!r} must be a file path (str or os.PathLike); got "
+            f"{type(path).__name__} {shown(path)}."
+        )
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InvalidParameterError(
+            f"{name!r} must be the path of a readable UTF-8 file; got {shown(str(path))} "
+            f"({reason})."
+        ) from None

@@ -33,10 +33,11 @@ the funnel and have no lifecycle stage (None).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any, Final, TypeVar
 
 from kamcore.domain._account_team import AccountTeamRole
+from kamcore.domain._coerce import coerce_items, coerce_mapping
 from kamcore.domain._customer import FrozenMap
 from kamcore.domain._enums import BuyingRole, LifecycleStage
 from kamcore.domain._funnel import FunnelStage
@@ -192,6 +193,15 @@ def extend_mapping(
     >>> mine["Champion"], "Champion" in SALESFORCE_CONTACT_ROLES
     (<BuyingRole.COACH: 'coach'>, False)
     """
+    coerce_mapping(base, "base")
+    if not isinstance(additions, Mapping):
+        pairs = coerce_items(additions, "additions", tuple)
+        bad_pair = next((p for p in pairs if len(p) != 2), None)
+        if bad_pair is not None:
+            raise InvalidParameterError(
+                f"'additions' must be a mapping or (key, value) pairs; got {bad_pair!r}."
+            )
+        additions = dict(pairs)
     new: dict[K, V] = dict(additions)
     kinds = {type(v) for v in base.values() if v is not None}
     for key, value in new.items():
@@ -226,6 +236,9 @@ def translate(mapping: Mapping[K, V], value: K, *, vocabulary: str = "value") ->
     ...
     kamcore.errors.UnknownNameError: 'stakeholder role' must be one of 'decision maker', ...
     """
+    coerce_mapping(mapping, "mapping")
+    if not isinstance(value, Hashable):
+        raise InvalidParameterError(f"{vocabulary!r} must be a single value; got {value!r}.")
     if value not in mapping:
         known = ", ".join(repr(_show(k)) for k in mapping)
         raise UnknownNameError(f"{vocabulary!r} must be one of {known}; got {value!r}.")

@@ -25,7 +25,7 @@ from kamcore.domain._checks import (
     check_str_frozenset,
     to_str_frozenset,
 )
-from kamcore.domain._coerce import enum_converter, money_converter
+from kamcore.domain._coerce import coerce_items, enum_converter, money_converter
 from kamcore.domain._enums import (
     CooperationLength,
     CreditRecord,
@@ -426,7 +426,8 @@ supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum o
         >>> str(c.sales_last_year), str(c.profit_last_year)
         ('1500 EUR', '400 EUR')
         """
-        mine = [t for t in transactions if t.customer_id == self.id and t.date.year == year]
+        items = coerce_items(transactions, "transactions", Transaction)
+        mine = [t for t in items if t.customer_id == self.id and t.date.year == year]
         if not mine:
             raise InvalidParameterError(
                 f"'transactions' must hold at least one transaction of customer {self.id!r} "

@@ -294,6 +294,11 @@ class Money:
         Money(amount=Decimal('0'), currency='USD')
         """
         acc: Money | None = cls.zero(currency) if currency is not None else None
+        given: Any = items
+        if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+            raise InvalidParameterError(
+                f"'items' must be an iterable of Money; got {type(given).__name__} {given!r}."
+            )
         for index, item in enumerate(items):
             if not isinstance(item, Money):
                 raise InvalidParameterError(

@@ -33,7 +33,7 @@ from kamcore.domain._checks import (
     to_tuple,
 )
 from kamcore.domain._churn import ChurnRecord
-from kamcore.domain._coerce import coerce_date, date_converter, enum_converter
+from kamcore.domain._coerce import coerce_date, coerce_items, date_converter, enum_converter
 from kamcore.domain._contact import Contact
 from kamcore.domain._enums import BuyingRole, KamStage, LifecycleStage, RelationshipType, Stance
 from kamcore.domain._satisfaction_summary import SatisfactionSummary
@@ -337,7 +337,7 @@ class Relationship(Entity):
             type,
             account_manager,
             (StageChange(stage, on),),
-            contacts=tuple(contacts),
+            contacts=coerce_items(contacts, "contacts", Contact),
             kam_stage=kam_stage,
             team=team,
         )
@@ -553,7 +553,7 @@ class Relationship(Entity):
     # ------------------------------------------------------------ contacts
     def with_contacts(self, contacts: Iterable[Contact]) -> Relationship:
         """Return a copy with ``contacts`` replacing the current ones."""
-        return attrs.evolve(self, contacts=tuple(contacts))
+        return attrs.evolve(self, contacts=coerce_items(contacts, "contacts", Contact))
 
     def add_contact(self, contact: Contact) -> Relationship:
         """Return a copy with ``contact`` appended (validated like the rest)."""
@@ -574,7 +574,8 @@ class Relationship(Entity):
         ),
     ) -> frozenset[BuyingRole]:
         """Return the ``required`` buying roles no contact covers."""
-        return frozenset(required) - self.roles_covered
+        roles = coerce_items(required, "required", BuyingRole)
+        return frozenset(roles) - self.roles_covered
 
     @property
     def supporter_share(self) -> float | None:

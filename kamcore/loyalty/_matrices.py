@@ -6,7 +6,7 @@ The attitude x behaviour matrix is Dick & Basu (1994).
 from __future__ import annotations
 
 import enum
-from typing import Final, Literal
+from typing import ClassVar, Final, Literal
 
 import attrs
 import numpy as np
@@ -17,6 +17,7 @@ from kamcore._params import (
     FloatArray,
     as_float_array,
     as_float_scalar,
+    check_fields,
     check_in,
     readonly,
 )
@@ -76,6 +77,12 @@ class LoyaltyMatrix(FrozenArrays):
     x_threshold, y_threshold
         The split points actually used.
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     scheme: str
     codes: NDArray[np.int8] = attrs.field(repr=False)

@@ -9,7 +9,7 @@ customer, whose ratio is :func:`cross_sell_ratio`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -23,6 +23,7 @@ from kamcore._params import (
     as_float_array,
     as_float_scalar,
     broadcast,
+    check_fields,
     fail_where,
     readonly,
 )
@@ -193,6 +194,12 @@ class CrossSell(CustomerColumns):
     other : ndarray of float64
         Revenue outside the main business (cross-selling).
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     ids: NDArray[Any]
     main: FloatArray

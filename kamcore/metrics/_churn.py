@@ -20,7 +20,7 @@ these arrays (the edge from objects to columns).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import ClassVar
 
 import attrs
 import numpy as np
@@ -31,13 +31,16 @@ from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
     IntArray,
+    as_array,
     as_float_array,
     as_int_array,
+    check_fields,
     fail_where,
-    readonly,
+    frozen_array,
     same_length,
 )
 from kamcore.domain import ChurnRecord, ChurnType, DeclineCause
+from kamcore.domain._coerce import coerce_items
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = [
@@ -53,10 +56,6 @@ __all__ = [
 CHURN_TYPE_LEVELS: tuple[str, ...] = tuple(t.value for t in ChurnType)
 #: Labels of the decline-cause codes 0..6.
 DECLINE_CAUSE_LEVELS: tuple[str, ...] = tuple(c.value for c in DeclineCause)
-
-
-def _ro(value: Any) -> Any:
-    return readonly(np.array(value, copy=True))
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -81,10 +80,16 @@ class ChurnBreakdown(FrozenArrays):
         Records without a type (code -1; by type only, else 0).
     """
 
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ("shares",)
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
+
     levels: tuple[str, ...]
-    counts: IntArray = attrs.field(converter=_ro)
-    weights: FloatArray = attrs.field(converter=_ro)
-    shares: FloatArray = attrs.field(converter=_ro)
+    counts: IntArray = attrs.field(converter=frozen_array)
+    weights: FloatArray = attrs.field(converter=frozen_array)
+    shares: FloatArray = attrs.field(converter=frozen_array)
     total: float
     unrecorded: int = 0
 
@@ -189,7 +194,7 @@ def churn_by_cause(flags: ArrayLike, *, weights: ArrayLike | None = None) -> Chu
     ([1, 0, 2, 0, 0, 0, 0], 1.0)
     """
     k = len(DECLINE_CAUSE_LEVELS)
-    raw = np.asarray(flags)
+    raw = as_array(flags, "flags")
     if raw.dtype.kind == "b":
         f = raw
     else:
@@ -223,7 +228,7 @@ def churn_arrays(records: Iterable[ChurnRecord]) -> tuple[IntArray, NDArray[np.b
     >>> codes.tolist(), flags.sum(axis=0).tolist()
     ([3, -1], [0, 0, 0, 0, 1, 0, 0])
     """
-    items = list(records)
+    items = coerce_items(records, "records", object)
     for i, r in enumerate(items):
         if not isinstance(r, ChurnRecord):
             raise InvalidParameterError(

@@ -17,6 +17,8 @@ scorers (:mod:`kamcore.scoring`).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike
@@ -24,8 +26,10 @@ from numpy.typing import ArrayLike
 from kamcore._params import (
     NONNEGATIVE,
     FloatArray,
+    as_array,
     as_float_array,
     as_float_scalar,
+    check_fields,
     same_length,
 )
 from kamcore.errors import InvalidParameterError
@@ -151,6 +155,12 @@ class ContributionShare:
         The two sums.
     """
 
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
+
     value_share: float
     customer_share: float
     key_total: float
@@ -186,7 +196,7 @@ def contribution_share(values: ArrayLike, is_key: ArrayLike) -> ContributionShar
     (0.5, 0.25)
     """
     v = as_float_array(values, "values", ndim=1, allow_empty=False)
-    key = np.asarray(is_key)
+    key = as_array(is_key, "is_key")
     if key.dtype != np.bool_:
         raise InvalidParameterError(f"'is_key' must be booleans; got dtype {key.dtype}.")
     same_length({"values": v, "is_key": key})

@@ -28,7 +28,7 @@ objects into these columns.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -42,11 +42,13 @@ from kamcore._params import (
     IntArray,
     as_float_array,
     as_int_array,
+    check_fields,
     fail_where,
-    readonly,
+    frozen_array,
     same_length,
 )
 from kamcore.domain import OPEN_FUNNEL_STAGES, FunnelStage, Opportunity
+from kamcore.domain._coerce import coerce_items
 from kamcore.errors import CurrencyMismatchError, InvalidParameterError
 
 __all__ = [
@@ -64,10 +66,6 @@ FUNNEL_LEVELS: tuple[str, ...] = tuple(s.value for s in FunnelStage)
 _N_OPEN = len(OPEN_FUNNEL_STAGES)
 _WON = FunnelStage.WON.code
 _LOST = FunnelStage.LOST.code
-
-
-def _ro(value: Any) -> Any:
-    return readonly(np.array(value, copy=True))
 
 
 def _stages(stage: ArrayLike) -> IntArray:
@@ -94,10 +92,16 @@ class PipelineValue(FrozenArrays):
         Weighted value of the whole open pipeline.
     """
 
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
+
     stages: tuple[str, ...]
-    weighted: FloatArray = attrs.field(converter=_ro)
-    amount: FloatArray = attrs.field(converter=_ro)
-    counts: IntArray = attrs.field(converter=_ro)
+    weighted: FloatArray = attrs.field(converter=frozen_array)
+    amount: FloatArray = attrs.field(converter=frozen_array)
+    counts: IntArray = attrs.field(converter=frozen_array)
     total: float
 
 
@@ -172,10 +176,16 @@ class FunnelConversion(FrozenArrays):
         Won / (won + lost); NaN when no deal is closed.
     """
 
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ("conversion", "overall", "win_rate")
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
+
     steps: tuple[str, ...]
-    reached: IntArray = attrs.field(converter=_ro)
-    conversion: FloatArray = attrs.field(converter=_ro)
-    lost: IntArray = attrs.field(converter=_ro)
+    reached: IntArray = attrs.field(converter=frozen_array)
+    conversion: FloatArray = attrs.field(converter=frozen_array)
+    lost: IntArray = attrs.field(converter=frozen_array)
     won: int
     overall: float
     win_rate: float
@@ -275,7 +285,7 @@ def opportunity_arrays(
     >>> s.tolist(), a.tolist(), p.tolist(), lf.tolist()
     ([0], [100.0], [0.1], [-1])
     """
-    items = list(opportunities)
+    items = coerce_items(opportunities, "opportunities", object)
     for i, o in enumerate(items):
         if not isinstance(o, Opportunity):
             raise InvalidParameterError(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -14,6 +14,7 @@ from kamcore._params import (
     FloatArray,
     IntArray,
     as_float_scalar,
+    check_fields,
     readonly,
 )
 from kamcore.errors import InvalidParameterError
@@ -55,6 +56,18 @@ class OrderCycles(CustomerColumns):
     threshold : float
         Relative trend above which the cycle counts as lengthening.
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = (
+        "mean_gap",
+        "median_gap",
+        "last_gap",
+        "trend",
+        "relative_trend",
+    )
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     ids: NDArray[Any]
     n_orders: IntArray

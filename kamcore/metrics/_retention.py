@@ -34,7 +34,7 @@ one. The often-quoted (S - E)/S is wrong whenever new customers arrive.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -49,6 +49,7 @@ from kamcore._params import (
     as_float_array,
     as_int_array,
     broadcast,
+    check_fields,
     fail_where,
     readonly,
 )
@@ -203,6 +204,12 @@ class PeriodMetrics(FrozenArrays):
     active_window : int
         Periods of look-back defining "active".
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     periods: NDArray[Any]
     active: IntArray
@@ -367,6 +374,12 @@ class CohortRetention(FrozenArrays):
         True where age k of cohort c lies inside the observation window.
     """
 
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
+
     cohorts: NDArray[Any]
     periods: NDArray[Any]
     size: IntArray
@@ -484,6 +497,12 @@ class PeriodMatrix(CustomerColumns):
     values : ndarray of float64, shape (N, P)
         Sum of the amounts of customer i in period t (0 when nothing was bought).
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     ids: NDArray[Any]
     periods: NDArray[Any]

@@ -11,14 +11,14 @@ matplotlib is imported only inside ``plot``, through
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 import numpy as np
 
 from kamcore._columns import FrozenArrays
 from kamcore._optional import require
-from kamcore._params import as_int_array
+from kamcore._params import as_int_array, check_fields
 from kamcore.errors import InvalidParameterError
 
 __all__ = [
@@ -45,6 +45,12 @@ class Display(FrozenArrays):
     figure_ : matplotlib Figure or None
         The figure of ``ax_``.
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     ax_: Any = attrs.field(default=None, init=False, repr=False)
     figure_: Any = attrs.field(default=None, init=False, repr=False)
@@ -119,12 +125,16 @@ def check_label(value: Any, name: str = "label") -> str:
     return value
 
 
+#: the most points, bins or frequencies one plot axis takes (a figure, not a computation)
+MAX_COUNT = 10_000
+
+
 def check_count(value: Any, name: str, *, low: int = 1) -> int:
-    """Return ``value`` as an int >= ``low`` (a whole number), else raise naming ``name``."""
+    """Return ``value`` as an int in [``low``, :data:`MAX_COUNT`], else raise naming ``name``."""
     arr = as_int_array(value, name, ndim=0)
     n = int(arr)
-    if n < low:
-        raise InvalidParameterError(f"{name!r} must be >= {low}; got {n}.")
+    if not low <= n <= MAX_COUNT:
+        raise InvalidParameterError(f"{name!r} must be in [{low}, {MAX_COUNT}]; got {n}.")
     return n
 
 

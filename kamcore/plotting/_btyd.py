@@ -12,7 +12,7 @@ evaluated per distinct value).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
@@ -188,6 +188,8 @@ class FrequencyRecencyDisplay(Display):
     (True, False)
     """
 
+    _NAN_OK: ClassVar[tuple[str, ...]] = ("values",)  # impossible cells
+
     frequency: IntArray
     recency: FloatArray
     T: float
@@ -277,6 +279,8 @@ class ProbabilityAliveDisplay(Display):
     >>> d.values.round(3).tolist()
     [[1.0, nan, nan], [nan, 0.593, 0.754], [nan, 0.532, 0.812]]
     """
+
+    _NAN_OK: ClassVar[tuple[str, ...]] = ("values",)  # impossible cells
 
     frequency: IntArray
     recency: FloatArray

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
@@ -232,6 +232,8 @@ class GradeMigrationDisplay(Display):
     >>> d.labels, d.counts.tolist()
     (('new', 'A', 'B', 'lost'), [[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0, 0, 0, 0]])
     """
+
+    _NAN_OK: ClassVar[tuple[str, ...]] = ("values",)  # impossible cells
 
     labels: tuple[str, ...]
     counts: IntArray

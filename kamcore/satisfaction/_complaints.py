@@ -27,26 +27,33 @@ customers without complaints get 0.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import CustomerColumns
-from kamcore._params import IntArray, fail_where, readonly, same_length
+from kamcore._params import (
+    IntArray,
+    as_array,
+    as_id_array,
+    check_fields,
+    fail_where,
+    frozen_array,
+    same_length,
+)
 from kamcore.domain import Complaint
+from kamcore.domain._coerce import coerce_items
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = ["ComplaintKpis", "complaint_arrays", "complaint_kpis"]
 
 
-def _ro(value: Any) -> Any:
-    return readonly(np.array(value, copy=True))
-
-
 def _dates(values: ArrayLike, name: str, *, allow_missing: bool) -> NDArray[np.datetime64]:
-    raw = np.asarray(values)
+    raw = as_array(values, name)
+    if raw.ndim != 1:
+        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {raw.shape}.")
     if raw.dtype.kind in "iufb":
         raise InvalidParameterError(
             f"{name!r} must be dates (datetime64, datetime.date or ISO 8601 strings), not "
@@ -83,14 +90,24 @@ class ComplaintKpis(CustomerColumns):
         Complaints and open complaints per customer.
     """
 
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = (
+        "share_resolved",
+        "mean_days_to_resolve",
+        "median_days_to_resolve",
+    )
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
+
     count: int
     resolved: int
     share_resolved: float
     mean_days_to_resolve: float
     median_days_to_resolve: float
-    customer_ids: NDArray[np.str_] = attrs.field(converter=_ro)
-    customer_counts: IntArray = attrs.field(converter=_ro)
-    customer_open: IntArray = attrs.field(converter=_ro)
+    customer_ids: NDArray[np.str_] = attrs.field(converter=frozen_array)
+    customer_counts: IntArray = attrs.field(converter=frozen_array)
+    customer_open: IntArray = attrs.field(converter=frozen_array)
 
     @property
     def ids(self) -> NDArray[np.str_]:
@@ -115,7 +132,7 @@ class ComplaintKpis(CustomerColumns):
         -------
         array of int64, shape (M,)
         """
-        want = np.asarray(ids).astype(str)
+        want = as_id_array(ids, "ids")
         source = self.customer_open if open_only else self.customer_counts
         pos = np.searchsorted(self.customer_ids, want)
         pos = np.minimum(pos, max(self.customer_ids.shape[0] - 1, 0))
@@ -166,18 +183,15 @@ def complaint_kpis(
     >>> k.counts_for(["a", "b", "z"]).tolist(), k.counts_for(["a"], open_only=True).tolist()
     ([2, 1, 0], [1])
     """
-    ids = np.asarray(customer_ids)
-    if ids.ndim != 1 or (ids.size and ids.dtype.kind not in "UO"):
-        raise InvalidParameterError(
-            f"'customer_ids' must be a 1-D array of strings; got dtype {ids.dtype} "
-            f"and shape {ids.shape}."
-        )
-    ids = ids.astype(str) if ids.size else np.empty(0, dtype="U1")
+    ids = as_id_array(customer_ids, "customer_ids")
     got = _dates(received, "received", allow_missing=False)
+    raw = as_array(resolved, "resolved")
+    if raw.ndim != 1:
+        raise ShapeMismatchError(f"'resolved' must be 1-D; got shape {raw.shape}.")
     done = _dates(
-        np.array([np.datetime64("NaT") if v is None else v for v in np.asarray(resolved).tolist()])
-        if np.asarray(resolved).dtype.kind == "O"
-        else resolved,
+        np.array([np.datetime64("NaT") if v is None else v for v in raw.tolist()])
+        if raw.dtype.kind == "O"
+        else raw,
         "resolved",
         allow_missing=True,
     )
@@ -224,7 +238,7 @@ def complaint_arrays(
     >>> ids.tolist(), str(got[0]), bool(np.isnat(done[0]))
     (['a'], '2025-01-01', True)
     """
-    items = list(complaints)
+    items = coerce_items(complaints, "complaints", object)
     for i, c in enumerate(items):
         if not isinstance(c, Complaint):
             raise InvalidParameterError(

@@ -58,6 +58,8 @@ def satisfaction_index(
     >>> satisfaction_index([4.0, 7.0], weights=[3.0, 1.0])
     62.5
     """
+    if not isinstance(scale, (tuple, list)) or len(scale) != 2:
+        raise InvalidParameterError(f"'scale' must be a pair (low, high); got {scale!r}.")
     lo = as_float_scalar(scale[0], "scale[0]")
     hi = as_float_scalar(scale[1], "scale[1]")
     if not lo < hi:

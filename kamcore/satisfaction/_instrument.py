@@ -22,6 +22,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from kamcore._params import as_float_scalar
+from kamcore.domain._coerce import coerce_items, coerce_mapping, coerce_text
 from kamcore.errors import InvalidParameterError, UnknownNameError
 
 __all__ = [
@@ -91,7 +93,8 @@ class LikertScale:
 
     def reverse(self, x: float) -> float:
         """Reverse-score one answer: ``low + high - x``."""
-        return self.low + self.high - x
+        value = as_float_scalar(x, "x")
+        return self.low + self.high - value
 
     def describe(self) -> str:
         """Return the scale in words, e.g. ``'[1, 7]'``."""
@@ -249,16 +252,21 @@ class Instrument:
         ``dimensions`` defaults to the dimensions in order of first use;
         ``scale`` defaults to 1-7.
         """
-        items = tuple(item_dimensions)
-        dims_of = tuple(item_dimensions.values())
-        declared = tuple(dimensions) if dimensions is not None else tuple(dict.fromkeys(dims_of))
+        table = coerce_mapping(item_dimensions, "item_dimensions")
+        items = tuple(table)
+        dims_of = tuple(table.values())
+        declared = (
+            coerce_items(dimensions, "dimensions", str)
+            if dimensions is not None
+            else tuple(dict.fromkeys(dims_of))
+        )
         return cls(
             items,
             dims_of,
             dimensions=declared,
             scale=scale if scale is not None else LikertScale(),
-            reverse_scored=frozenset(reverse_scored),
-            reverse_sections=frozenset(reverse_sections),
+            reverse_scored=frozenset(coerce_items(reverse_scored, "reverse_scored", str)),
+            reverse_sections=frozenset(coerce_items(reverse_sections, "reverse_sections", str)),
         )
 
     @classmethod
@@ -340,7 +348,7 @@ class Instrument:
 
     def reversed_columns(self, section: str) -> NDArray[np.intp]:
         """Column indices reverse-scored in ``section`` (empty when none)."""
-        if section not in self.reverse_sections:
+        if coerce_text(section, "section") not in self.reverse_sections:
             return np.zeros(0, dtype=np.intp)
         return np.array(
             [j for j, item in enumerate(self.items) if item in self.reverse_scored], dtype=np.intp

@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from typing import ClassVar
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import FrozenArrays
-from kamcore._params import FloatArray, as_float_array, as_float_scalar, readonly
+from kamcore._params import FloatArray, as_float_array, as_float_scalar, check_fields, readonly
+from kamcore.domain._coerce import coerce_enum
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = ["ImportancePerformance", "IpaQuadrant", "importance_performance"]
@@ -72,6 +74,12 @@ class ImportancePerformance(FrozenArrays):
         Quadrant code per attribute (:attr:`IpaQuadrant.code`).
     """
 
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
+
     names: tuple[str, ...]
     importance: FloatArray = attrs.field(repr=False)
     performance: FloatArray = attrs.field(repr=False)
@@ -86,6 +94,7 @@ class ImportancePerformance(FrozenArrays):
 
     def in_quadrant(self, quadrant: IpaQuadrant) -> tuple[str, ...]:
         """Names of the attributes in ``quadrant``."""
+        quadrant = coerce_enum(IpaQuadrant, quadrant, "quadrant")
         return tuple(n for n, c in zip(self.names, self.codes, strict=True) if c == quadrant.code)
 
 

@@ -39,15 +39,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from kamcore._columns import CustomerColumns
-from kamcore._params import FloatArray, IntArray, readonly
+from kamcore._params import FloatArray, IntArray, as_array, check_fields, readonly
 from kamcore._portfolio import Portfolio
+from kamcore.domain._coerce import coerce_text
 from kamcore.domain._customer import FrozenMap
 from kamcore.domain._satisfaction_summary import SatisfactionSummary
 from kamcore.errors import InvalidParameterError, UnknownNameError
@@ -149,6 +150,12 @@ class WeightDerivation:
     n_used : int
         Respondents used: every dimension present and an overall rating given.
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     method: str
     coefficients: tuple[float, ...]
@@ -261,6 +268,22 @@ class SatisfactionResult(CustomerColumns):
         The survey date.
     """
 
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = (
+        "item_scores",
+        "item_mean",
+        "respondent_dimension",
+        "respondent_overall",
+        "respondent_weighted",
+        "dimension",
+        "customer_dimension",
+        "customer_overall",
+        "customer_weighted",
+    )
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
+
     variant: str
     instrument: Instrument = attrs.field(repr=_instrument_repr)
     item_scores: FloatArray = attrs.field(repr=False)
@@ -332,6 +355,7 @@ class SatisfactionResult(CustomerColumns):
         }
 
     def _customer_index(self, customer_id: str) -> int:
+        coerce_text(customer_id, "customer_id")
         i = int(np.searchsorted(self.customer_ids, customer_id))
         if i >= self.customer_ids.size or self.customer_ids[i] != customer_id:
             raise UnknownNameError(f"customer {customer_id!r} has no respondents in this survey.")
@@ -405,6 +429,10 @@ class SatisfactionResult(CustomerColumns):
             When respondents belong to customers that are not in the portfolio
             (they are never dropped quietly).
         """
+        if not isinstance(portfolio, Portfolio):
+            raise InvalidParameterError(
+                f"'portfolio' must be a Portfolio; got {type(portfolio).__name__}."
+            )
         ids = portfolio.ids
         cols = self.customer_columns(prefix=prefix)
         del cols["customer_id"]
@@ -478,6 +506,12 @@ class ZoneOfToleranceResult:
         the desired level).
     """
 
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
+
     adequacy: SatisfactionResult
     superiority: SatisfactionResult
 
@@ -513,7 +547,7 @@ def _convert_weights(value: Any) -> Any:
     if isinstance(value, Mapping):
         return FrozenMap(value)
     if isinstance(value, (list, tuple, np.ndarray)):
-        return tuple(np.asarray(value).tolist())
+        return tuple(as_array(value, "weights").tolist())
     return value
 
 
@@ -605,9 +639,9 @@ class SatisfactionModel:
         InvalidParameterError
             The survey lacks adequate or desired scores.
         """
+        codes, ids = self._codes(responses)
         responses.section("adequate")
         responses.section("desired")
-        codes, ids = self._codes(responses)
         return ZoneOfToleranceResult(
             adequacy=self._run(responses, ("perception", "adequate"), "msa", (codes, ids)),
             superiority=self._run(responses, ("perception", "desired"), "mss", (codes, ids)),

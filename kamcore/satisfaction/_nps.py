@@ -22,7 +22,7 @@ computed for every customer at once with ``np.unique`` and ``bincount``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -36,8 +36,10 @@ from kamcore._params import (
     IntArray,
     Interval,
     as_float_scalar,
+    as_id_array,
     as_int_array,
-    readonly,
+    check_fields,
+    frozen_array,
     same_length,
 )
 from kamcore.errors import InvalidParameterError
@@ -45,10 +47,6 @@ from kamcore.errors import InvalidParameterError
 __all__ = ["NpsByCustomer", "NpsResult", "nps"]
 
 _ANSWERS = Interval(0.0, 10.0)
-
-
-def _ro(value: Any) -> Any:
-    return readonly(np.array(value, copy=True))
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -63,15 +61,21 @@ class NpsByCustomer(CustomerColumns):
         As in :class:`NpsResult`, per customer (percentage points).
     """
 
-    ids: NDArray[np.str_] = attrs.field(converter=_ro)
-    n: IntArray = attrs.field(converter=_ro)
-    promoters: IntArray = attrs.field(converter=_ro)
-    passives: IntArray = attrs.field(converter=_ro)
-    detractors: IntArray = attrs.field(converter=_ro)
-    score: FloatArray = attrs.field(converter=_ro)
-    standard_error: FloatArray = attrs.field(converter=_ro)
-    ci_low: FloatArray = attrs.field(converter=_ro)
-    ci_high: FloatArray = attrs.field(converter=_ro)
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
+
+    ids: NDArray[np.str_] = attrs.field(converter=frozen_array)
+    n: IntArray = attrs.field(converter=frozen_array)
+    promoters: IntArray = attrs.field(converter=frozen_array)
+    passives: IntArray = attrs.field(converter=frozen_array)
+    detractors: IntArray = attrs.field(converter=frozen_array)
+    score: FloatArray = attrs.field(converter=frozen_array)
+    standard_error: FloatArray = attrs.field(converter=frozen_array)
+    ci_low: FloatArray = attrs.field(converter=frozen_array)
+    ci_high: FloatArray = attrs.field(converter=frozen_array)
 
 
 @attrs.frozen
@@ -95,6 +99,12 @@ class NpsResult:
     by_customer : NpsByCustomer or None
         Per-customer figures when customer ids were given.
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     n: int
     promoters: int
@@ -168,12 +178,7 @@ def nps(
     score, se, lo, hi = _figures(n, n_p, n_d, z)
     by: NpsByCustomer | None = None
     if customer_ids is not None:
-        ids = np.asarray(customer_ids)
-        if ids.ndim != 1 or ids.dtype.kind not in "UO":
-            raise InvalidParameterError(
-                f"'customer_ids' must be a 1-D array of strings; got dtype {ids.dtype} "
-                f"and shape {ids.shape}."
-            )
+        ids = as_id_array(customer_ids, "customer_ids")
         same_length({"scores": s, "customer_ids": ids})
         uniq, inverse = np.unique(ids.astype(str), return_inverse=True)
         k = uniq.shape[0]

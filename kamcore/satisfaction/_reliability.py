@@ -20,13 +20,13 @@ used through :func:`reliability`); it never fills a gap with a number.
 from __future__ import annotations
 
 import enum
-from typing import Literal
+from typing import ClassVar, Literal
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike
 
-from kamcore._params import FloatArray, check_in
+from kamcore._params import FloatArray, as_array, check_fields, check_in
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 from kamcore.satisfaction._responses import SurveyResponses
 
@@ -119,7 +119,7 @@ def cronbach_alpha(scores: ArrayLike, *, missing: Literal["raise", "listwise"] =
     0.9801
     """
     check_in(missing, "missing", ("raise", "listwise"))
-    arr = np.asarray(scores)
+    arr = as_array(scores, "scores")
     if arr.dtype.kind not in "biuf":
         raise InvalidParameterError(f"'scores' must be numeric; got dtype {arr.dtype}.")
     x = arr.astype(np.float64)
@@ -171,6 +171,12 @@ class DimensionReliability:
         Respondents with every item of the dimension answered (listwise).
     """
 
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
+
     dimension: str
     alpha: float | None
     band: AlphaBand | None
@@ -208,6 +214,10 @@ def reliability(
     >>> [(d.dimension, round(d.alpha, 3) if d.alpha is not None else None) for d in reliability(r)]
     [('x', 0.987), ('y', None)]
     """
+    if not isinstance(responses, SurveyResponses):
+        raise InvalidParameterError(
+            f"'responses' must be a SurveyResponses; got {type(responses).__name__}."
+        )
     x = responses.scored(section)
     if gap_with is not None:
         x = x - responses.scored(gap_with)

@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import FrozenArrays
-from kamcore._params import FloatArray, readonly
+from kamcore._params import FloatArray, as_id_array, readonly
 from kamcore.domain._satisfaction_summary import ExpectationDrivers
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 from kamcore.satisfaction._instrument import Instrument
@@ -110,16 +110,7 @@ def _score_matrix(
 
 
 def _ids(value: ArrayLike, name: str, n: int | None) -> NDArray[np.str_]:
-    arr = np.asarray(value)
-    if arr.ndim != 1:
-        raise ShapeMismatchError(f"{name!r} must be 1-dimensional; got shape {arr.shape}.")
-    if arr.dtype.kind == "O" and all(isinstance(v, str) for v in arr.tolist()):
-        arr = arr.astype(str)
-    if arr.dtype.kind != "U":
-        sample = repr(arr[0]) if arr.size else "[]"
-        raise InvalidParameterError(
-            f"{name!r} must hold strings; got dtype {arr.dtype} (first value: {sample})."
-        )
+    arr = as_id_array(value, name)
     if n is not None and arr.shape[0] != n:
         raise ShapeMismatchError(
             f"{name!r} must have one entry per respondent ({n}); got {arr.shape[0]}."

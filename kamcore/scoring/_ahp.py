@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final
+from typing import ClassVar, Final
 
 import attrs
 import numpy as np
@@ -41,6 +41,7 @@ from kamcore._params import (
     FloatArray,
     as_float_array,
     as_float_scalar,
+    check_fields,
     fail_where,
     readonly,
 )
@@ -111,6 +112,12 @@ class AHPResult(FrozenArrays):
     cr : float
         Consistency ratio CI / RI; 0 when RI = 0 (n <= 2).
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     weights: FloatArray
     lambda_max: float

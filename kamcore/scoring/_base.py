@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, runtime_checkable
 
@@ -24,7 +24,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamcore._columns import CustomerColumns
-from kamcore._params import FloatArray, fail_where, readonly
+from kamcore._params import FloatArray, as_array, as_id_array, fail_where, readonly
+from kamcore.domain._coerce import coerce_mapping, coerce_text, shown
 from kamcore.errors import InvalidParameterError, SchemaError, ShapeMismatchError
 
 if TYPE_CHECKING:
@@ -133,13 +134,15 @@ def _freeze_value(value: Any) -> Any:
 
 
 def _mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if value is not None:
+        coerce_mapping(value, "params/extras")
     return MappingProxyType({str(k): _freeze_value(v) for k, v in (value or {}).items()})
 
 
 def _levels(value: Sequence[str] | None) -> tuple[str, ...]:
     if value is None:
         return ()
-    if isinstance(value, str):
+    if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidParameterError(f"levels must be a sequence of labels; got {value!r}.")
     out = tuple(value)
     for v in out:
@@ -151,11 +154,16 @@ def _levels(value: Sequence[str] | None) -> tuple[str, ...]:
 
 
 def _str_array(value: Any) -> NDArray[np.str_]:
-    return np.asarray(value, dtype=str)
+    return as_id_array(value, "ids")
 
 
 def _float_array(value: Any) -> FloatArray:
-    return np.asarray(value, dtype=np.float64)
+    arr = as_array(value, "scores")
+    if arr.dtype.kind not in "biuf":
+        raise InvalidParameterError(f"'scores' must be real numbers; got dtype {arr.dtype}.")
+    arr = arr.astype(np.float64)
+    fail_where(arr == np.inf, arr, "scores", "not be +inf (-inf ranks an account last)")
+    return arr
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -214,6 +222,7 @@ class ScoreResult(CustomerColumns):
     extras: Mapping[str, Any] = attrs.field(factory=dict, converter=_mapping, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
+        coerce_text(self.strategy, "strategy")
         if self.ids.ndim != 1 or self.scores.ndim != 1:
             raise ShapeMismatchError(
                 f"'ids' and 'scores' must be 1-D; got shapes {self.ids.shape}, {self.scores.shape}."
@@ -379,6 +388,17 @@ def check_column_name(value: Any, field: str) -> str:
     return value
 
 
+def check_portfolio(portfolio: Any) -> None:
+    """Refuse anything but a :class:`~kamcore.Portfolio` (the one check every scorer runs)."""
+    from kamcore._portfolio import Portfolio
+
+    if not isinstance(portfolio, Portfolio):
+        raise InvalidParameterError(
+            f"'portfolio' must be a kamcore.Portfolio; got {type(portfolio).__name__} "
+            f"{shown(portfolio)}."
+        )
+
+
 def read_values(
     portfolio: Portfolio, name: str, *, nan_policy: str
 ) -> tuple[FloatArray, NDArray[np.bool_] | None]:
@@ -400,13 +420,7 @@ def read_values(
     InvalidParameterError
         NaN with ``nan_policy="raise"``.
     """
-    from kamcore._portfolio import Portfolio
-
-    if not isinstance(portfolio, Portfolio):
-        raise InvalidParameterError(
-            f"'portfolio' must be a kamcore.Portfolio; got {type(portfolio).__name__} "
-            f"{portfolio!r}."
-        )
+    check_portfolio(portfolio)
     col = portfolio.column(name)
     if col.dtype.kind not in "biuf":
         raise SchemaError(f"column {name!r} must be numeric; got dtype {col.dtype}.")
@@ -485,7 +499,10 @@ def as_threshold_tuple(value: Any, name: str, length: int) -> tuple[float, ...] 
     """Validate optional fixed thresholds: ``length`` non-increasing reals (inf allowed)."""
     if value is None:
         return None
-    arr = np.asarray(value, dtype=np.float64) if not isinstance(value, str) else None
+    arr = None
+    if not isinstance(value, str):
+        raw = as_array(value, name)
+        arr = raw.astype(np.float64) if raw.dtype.kind in "biuf" else None
     if arr is None or arr.shape != (length,):
         raise InvalidParameterError(f"{name!r} must be {length} numbers; got {value!r}.")
     fail_where(np.isnan(arr), arr, name, "not be NaN")

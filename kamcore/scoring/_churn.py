@@ -40,11 +40,13 @@ import numpy as np
 
 from kamcore._columns import FrozenArrays
 from kamcore._params import unknown_column
+from kamcore.domain._coerce import coerce_key
 from kamcore.errors import InvalidParameterError, UnknownNameError
 from kamcore.scoring._base import (
     DateLike,
     ScoreResult,
     check_nan_policy,
+    check_portfolio,
     read_values,
     resolve_as_of,
 )
@@ -227,13 +229,13 @@ class ChurnRiskScorer(FrozenArrays):
 
     def column_of(self, signal: str) -> str:
         """Return the column read by ``signal`` (in use)."""
-        col = self.columns.get(signal, CHURN_SIGNALS[signal][0])
+        col: str | None = self.columns.get(signal, coerce_key(CHURN_SIGNALS, signal, "signal")[0])
         assert col is not None
         return col
 
     def threshold_of(self, signal: str) -> float:
         """Return the firing threshold of ``signal``."""
-        return float(self.thresholds.get(signal, CHURN_SIGNALS[signal][2]))
+        return float(self.thresholds.get(signal, coerce_key(CHURN_SIGNALS, signal, "signal")[2]))
 
     @property
     def params(self) -> Mapping[str, Any]:
@@ -251,6 +253,7 @@ class ChurnRiskScorer(FrozenArrays):
 
     def score(self, portfolio: Portfolio, *, as_of: DateLike | None = None) -> ScoreResult:
         """Evaluate the warning signals of every account of ``portfolio``."""
+        check_portfolio(portfolio)
         day = resolve_as_of(as_of)
         assert self.weights is not None
         names = self.signal_names

@@ -25,14 +25,15 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import CustomerColumns, FrozenArrays
-from kamcore._params import FloatArray, IntArray, fail_where, readonly
+from kamcore._params import FloatArray, IntArray, as_id_array, check_fields, fail_where, readonly
+from kamcore.domain._coerce import coerce_items
 from kamcore.errors import InvalidParameterError, ShapeMismatchError, UnknownNameError
 
 __all__ = [
@@ -78,24 +79,8 @@ def _as_date(value: Any, name: str) -> dt.date:
 
 
 def _as_str_array(values: ArrayLike, name: str) -> NDArray[np.str_]:
-    try:
-        arr = np.array(values, copy=True)
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(f"{name!r} must be a 1-D array of strings; {exc}.") from None
-    if arr.ndim != 1:
-        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {arr.shape}.")
-    if arr.size == 0:
-        return np.empty(0, dtype="U1")
-    if arr.dtype.kind == "O":
-        not_str = np.fromiter((not isinstance(v, str) for v in arr), bool, count=arr.size)
-        fail_where(not_str, arr, name, "be strings")
-        arr = arr.astype(str)
-    elif arr.dtype.kind != "U":
-        raise InvalidParameterError(
-            f"{name!r} must be strings; got dtype {arr.dtype} (first value: {arr[0]!r})."
-        )
-    fail_where(np.strings.strip(arr) == "", arr, name, "be non-empty (not blank)")
-    return arr
+    """Ids and grade labels: the one id validator (no None, NaN, NUL, blank or padded text)."""
+    return as_id_array(values, name)
 
 
 def _as_of(value: Any) -> dt.date:
@@ -301,6 +286,12 @@ class MigrationMatrix(FrozenArrays):
         first start and the last end).
     """
 
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
+
     labels: tuple[str, ...]
     counts: IntArray
     start: dt.date
@@ -439,7 +430,7 @@ def migration_counts(before: Grading, after: Grading) -> MigrationMatrix:
 
 
 def _sorted_gradings(value: Iterable[Grading]) -> tuple[Grading, ...]:
-    items = tuple(value)
+    items = coerce_items(value, "gradings", object)
     for i, g in enumerate(items):
         if not isinstance(g, Grading):
             raise InvalidParameterError(

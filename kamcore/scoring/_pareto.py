@@ -284,7 +284,7 @@ class PyramidScorer:
     def __attrs_post_init__(self) -> None:
         check_column_name(self.column, "column")
         check_nan_policy(self.nan_policy)
-        if self.preset not in PYRAMID_PRESETS:
+        if not isinstance(self.preset, str) or self.preset not in PYRAMID_PRESETS:
             raise InvalidParameterError(
                 f"'preset' must be one of {sorted(PYRAMID_PRESETS)}; got {self.preset!r}."
             )

@@ -52,6 +52,7 @@ from kamcore.scoring._base import (
     ScoreResult,
     check_column_name,
     check_nan_policy,
+    check_portfolio,
     read_values,
     resolve_as_of,
     scorer_params,
@@ -211,6 +212,7 @@ class RFMScorer:
         return scorer_params(self)
 
     def _days(self, portfolio: Portfolio, day: dt.date) -> tuple[FloatArray, Any]:
+        check_portfolio(portfolio)
         col = portfolio.column(self.recency)
         if col.dtype.kind == "M":
             dates = col.astype("datetime64[D]")

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import importlib.resources
 import math
+import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -49,8 +50,9 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamcore._params import FloatArray, as_float_array, fail_where
+from kamcore._params import FloatArray, as_array, as_float_array, fail_where
 from kamcore.domain import check_currency
+from kamcore.domain._coerce import coerce_items, coerce_mapping, coerce_text, read_text_file
 from kamcore.errors import (
     CurrencyMismatchError,
     InvalidParameterError,
@@ -62,6 +64,7 @@ from kamcore.scoring._base import (
     DateLike,
     ScoreResult,
     check_nan_policy,
+    check_portfolio,
     grade_codes_for,
     resolve_as_of,
 )
@@ -131,11 +134,11 @@ def _cutoffs(value: Any) -> tuple[float, ...]:
 def _str_tuple(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         raise InvalidParameterError(f"labels must be a sequence of strings; got {value!r}.")
-    return tuple(value)
+    return coerce_items(value, "labels", str)
 
 
 def _factor_tuple(value: Any) -> tuple[Factor, ...]:
-    return tuple(value)
+    return coerce_items(value, "factors", object)
 
 
 def _float_tuple(value: Any) -> tuple[float, ...]:
@@ -240,7 +243,7 @@ class Factor:
         """
         check_nan_policy(nan_policy)
         check_edges(edges)
-        arr = np.asarray(values)
+        arr = as_array(values, "values")
         label = f"column {self.column}"
         if arr.dtype.kind not in "biuf":
             raise SchemaError(f"{label!r} must be numeric; got dtype {arr.dtype}.")
@@ -447,6 +450,11 @@ class Rubric:
     edges: str = attrs.field(default="lower", kw_only=True, validator=_check_edges_field)
 
     def __attrs_post_init__(self) -> None:
+        coerce_text(self.name, "name")
+        if not isinstance(self.grades, GradeScale):
+            raise InvalidParameterError(
+                f"'grades' must be a GradeScale; got {type(self.grades).__name__} {self.grades!r}."
+            )
         if not self.factors:
             raise InvalidParameterError("a rubric must have at least one factor.")
         for f in self.factors:
@@ -482,7 +490,12 @@ class Rubric:
         InvalidParameterError
             Weights that do not sum to 1 (unless ``normalize=True``), negative weights.
         """
-        fs = tuple(factors)
+        fs = coerce_items(factors, "factors", object)
+        coerce_text(name, "name")
+        if grades is not None and not isinstance(grades, GradeScale):
+            raise InvalidParameterError(
+                f"'grades' must be a GradeScale or None; got {type(grades).__name__} {grades!r}."
+            )
         if weights is None:
             w: tuple[float, ...] = tuple(1.0 / len(fs) for _ in fs) if fs else ()
         else:
@@ -565,6 +578,7 @@ class Rubric:
     @classmethod
     def from_toml_string(cls, text: str, *, normalize: bool = False) -> Rubric:
         """Build a rubric from TOML text (see :meth:`from_dict` for the layout)."""
+        coerce_text(text, "text")
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -574,7 +588,7 @@ class Rubric:
     @classmethod
     def from_toml(cls, path: str | Path, *, normalize: bool = False) -> Rubric:
         """Load a rubric from a TOML file."""
-        return cls.from_toml_string(Path(path).read_text(encoding="utf-8"), normalize=normalize)
+        return cls.from_toml_string(read_text_file(path), normalize=normalize)
 
     @classmethod
     def from_file(cls, path: str | Path, *, normalize: bool = False) -> Rubric:
@@ -588,6 +602,12 @@ class Rubric:
         SchemaError
             Another suffix.
         """
+        given: Any = path
+        if isinstance(given, bool) or not isinstance(given, (str, os.PathLike)):
+            raise InvalidParameterError(
+                f"'path' must be a file path (str or os.PathLike); got {type(given).__name__} "
+                f"{given!r}."
+            )
         suffix = Path(path).suffix.lower()
         if suffix == ".toml":
             return cls.from_toml(path, normalize=normalize)
@@ -681,6 +701,7 @@ class Rubric:
         from kamcore.errors import ShapeMismatchError
 
         n = len(self.factors)
+        matrix = as_array(matrix, "matrix")
         if np.shape(matrix) != (n, n):
             raise ShapeMismatchError(
                 f"the AHP 'matrix' must be {n} x {n} (one row per factor); got shape "
@@ -698,7 +719,7 @@ class Rubric:
             A name that is not a factor.
         """
         fs = list(self.factors)
-        for k, col in columns.items():
+        for k, col in coerce_mapping(columns, "columns").items():
             i = self._index(k)
             fs[i] = attrs.evolve(fs[i], column=col)
         return attrs.evolve(self, factors=tuple(fs))
@@ -761,7 +782,8 @@ class Rubric:
         """
         check_nan_policy(nan_policy)
         table_of_rates = check_rates(rates)
-        column_currencies = dict(currencies or {})
+        coerce_mapping(columns, "columns")
+        column_currencies = dict(coerce_mapping(currencies or {}, "currencies"))
         cols = {}
         for f in self.factors:
             if f.column not in columns:
@@ -770,7 +792,10 @@ class Rubric:
                     f"rubric factor {f.name!r} needs column {f.column!r}; known columns: {known}."
                 )
             cols[f.name] = self._in_band_currency(
-                f, np.asarray(columns[f.column]), column_currencies.get(f.column), table_of_rates
+                f,
+                as_array(columns[f.column], f.column),
+                column_currencies.get(f.column),
+                table_of_rates,
             )
         lengths = {np.shape(c)[0] if np.ndim(c) == 1 else -1 for c in cols.values()}
         if len(lengths) != 1 or -1 in lengths:
@@ -865,6 +890,7 @@ class RubricScorer:
 
     def score(self, portfolio: Portfolio, *, as_of: DateLike | None = None) -> ScoreResult:
         """Grade every account of ``portfolio``."""
+        check_portfolio(portfolio)
         day = resolve_as_of(as_of)
         cols = {f.column: portfolio.column(f.column) for f in self.rubric.factors}
         scores, levels = self.rubric.evaluate(

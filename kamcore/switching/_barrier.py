@@ -35,12 +35,14 @@ from kamcore._params import (
     PROBABILITY,
     FloatArray,
     IntArray,
+    as_array,
     as_float_array,
     as_int_array,
     broadcast,
     fail_where,
     readonly,
 )
+from kamcore.domain._coerce import coerce_items
 from kamcore.domain._money import Money
 from kamcore.domain._switching_cost import (
     DependenceLever,
@@ -110,7 +112,7 @@ def _pool(
 # --------------------------------------------------------------------------- validation helpers
 def _codes(values: ArrayLike, name: str, members: Sequence[Any]) -> IntArray:
     """Convert codes (ints) or member values/names (strings) to int64 codes."""
-    arr = np.asarray(values)
+    arr = as_array(values, name)
     if arr.ndim != 1:
         raise ShapeMismatchError(f"{name!r} must be 1-dimensional; got shape {arr.shape}.")
     k = len(members)
@@ -506,7 +508,11 @@ def barrier_index_of(
     0.6648
     """
     single = isinstance(costs, SwitchingCost)
-    items: list[SwitchingCost] = [costs] if isinstance(costs, SwitchingCost) else list(costs)
+    items: list[SwitchingCost] = (
+        [costs]
+        if isinstance(costs, SwitchingCost)
+        else list(coerce_items(costs, "costs", SwitchingCost))
+    )
     acc: list[int] = []
     fac: list[int] = []
     strength: list[float] = []

@@ -27,7 +27,11 @@ from typing import Any
 import numpy as np
 
 from kamcore._portfolio import CUSTOMER_FACT_COLUMNS, Portfolio
+from kamcore.errors import InvalidParameterError
 from kamcore.scoring import Scorer, ScoreResult
+
+#: the largest example portfolio (a test helper, not a data generator)
+_MAX_ROWS = 10_000_000
 
 __all__ = ["check_scorer", "example_portfolio"]
 
@@ -50,6 +54,12 @@ def example_portfolio(n: int = 64, *, rng: np.random.Generator | None = None) ->
     rng : numpy.random.Generator, optional
         Source of randomness; a fixed seed when None (deterministic).
     """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 <= n <= _MAX_ROWS:
+        raise InvalidParameterError(f"'n' must be an integer in [0, {_MAX_ROWS}]; got {n!r}.")
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise InvalidParameterError(
+            f"'rng' must be a numpy.random.Generator or None; got {type(rng).__name__} {rng!r}."
+        )
     g = rng if rng is not None else np.random.default_rng(20250630)
     ids = np.array([f"acct-{i:05d}" for i in range(n)])
     cols: dict[str, Any] = {
@@ -153,10 +163,16 @@ def check_scorer(scorer: Scorer, portfolio: Portfolio | None = None, *, chunks: 
     >>> from kamcore.scoring import get_scorer
     >>> check_scorer(get_scorer("pareto"))
     """
-    if not isinstance(scorer, Scorer):
+    if not isinstance(scorer, Scorer):  # a failed property, like every other: AssertionError
         raise AssertionError(
             f"{scorer!r} lacks the Scorer protocol (name, params, score(portfolio, *, as_of))."
         )
+    if portfolio is not None and not isinstance(portfolio, Portfolio):
+        raise InvalidParameterError(
+            f"'portfolio' must be a kamcore.Portfolio or None; got {type(portfolio).__name__}."
+        )
+    if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)) or chunks < 1:
+        raise InvalidParameterError(f"'chunks' must be an integer >= 1; got {chunks!r}.")
     p = example_portfolio() if portfolio is None else portfolio
     n = len(p)
     before = {name: np.array(p[name], copy=True) for name in p.column_names}

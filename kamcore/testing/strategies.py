@@ -58,6 +58,7 @@ from kamcore.domain import (
     Transaction,
     kam_stages_for,
 )
+from kamcore.domain._coerce import coerce_items
 from kamcore.domain._satisfaction_summary import SatisfactionSummary
 from kamcore.domain._switching_cost import (
     DependenceLever,
@@ -66,6 +67,7 @@ from kamcore.domain._switching_cost import (
     SwitchingCostFacet,
 )
 from kamcore.domain._transitions import START_STAGES
+from kamcore.errors import InvalidParameterError
 
 __all__ = [
     "account_teams",
@@ -124,6 +126,18 @@ def _labels() -> st.SearchStrategy[str]:
     )
 
 
+def _decimal(value: Any, name: str) -> Decimal:
+    """Return a finite ``Decimal`` bound; refuse other types and NaN/infinity by name."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise InvalidParameterError(
+            f"{name!r} must be a Decimal or an int; got {type(value).__name__} {value!r}."
+        )
+    out = Decimal(value)
+    if not out.is_finite():
+        raise InvalidParameterError(f"{name!r} must be finite; got {value!r}.")
+    return out
+
+
 def currencies(codes: Sequence[str] | None = None) -> st.SearchStrategy[str]:
     """ISO 4217 codes, drawn from ``codes`` or from every known code.
 
@@ -131,7 +145,9 @@ def currencies(codes: Sequence[str] | None = None) -> st.SearchStrategy[str]:
     -------
     SearchStrategy[str]
     """
-    return st.sampled_from(list(codes) if codes is not None else _SORTED_CODES)
+    if codes is None:
+        return st.sampled_from(_SORTED_CODES)
+    return st.sampled_from(list(coerce_items(codes, "codes", str)))
 
 
 def amounts(
@@ -153,8 +169,8 @@ def amounts(
     -------
     SearchStrategy[Decimal]
     """
-    low = Decimal(-(10**12)) if min_value is None else Decimal(min_value)
-    high = Decimal(10**12) if max_value is None else Decimal(max_value)
+    low = Decimal(-(10**12)) if min_value is None else _decimal(min_value, "min_value")
+    high = Decimal(10**12) if max_value is None else _decimal(max_value, "max_value")
     return st.integers(0, max_places).flatmap(
         lambda places: st.decimals(
             min_value=low, max_value=high, places=places, allow_nan=False, allow_infinity=False

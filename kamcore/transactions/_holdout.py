@@ -13,14 +13,14 @@ The computation is vectorised: one ``lexsort`` of the holdout rows, then
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import CustomerColumns
-from kamcore._params import readonly
+from kamcore._params import check_fields, readonly
 from kamcore._portfolio import Portfolio
 from kamcore.errors import InvalidParameterError
 from kamcore.transactions._log import as_log, check_date, fail_rows
@@ -68,6 +68,12 @@ class CalibrationHoldout(CustomerColumns):
     n_excluded_new_customer_transactions : int
         Holdout transaction rows of those customers.
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     calibration: TransactionSummary
     holdout_frequency: NDArray[np.int64]

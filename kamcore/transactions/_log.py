@@ -21,6 +21,7 @@ from kamcore._columns import FrozenArrays, html_table
 from kamcore._params import FloatArray, IntArray, as_float_array, as_id_array, as_int_array
 from kamcore._params import readonly as _freeze
 from kamcore._params import same_length as _same_length
+from kamcore.domain._coerce import coerce_items
 from kamcore.errors import (
     CurrencyMismatchError,
     InvalidParameterError,
@@ -248,6 +249,8 @@ def check_dates(
 
 def check_date(value: Any, name: str) -> np.datetime64:
     """Validate one date (a bound or an observation end) with :func:`check_dates`."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        raise InvalidParameterError(f"{name!r} must be one date; got {value!r}.")
     return check_dates(np.array([value]), name)[0]  # type: ignore[no-any-return]
 
 
@@ -538,7 +541,7 @@ class TransactionLog(FrozenArrays):
         from kamcore.domain import Transaction
 
         check_in(refunds, "refunds", ("raise", "exclude"))
-        items = list(transactions)
+        items = list(coerce_items(transactions, "transactions", object))
         wrong = [i for i, t in enumerate(items) if not isinstance(t, Transaction)]
         if wrong:
             raise InvalidParameterError(
@@ -629,6 +632,10 @@ class TransactionLog(FrozenArrays):
                 f"(date=None, period={period!r} for period numbers); got date={date!r}."
             )
         names = _frame_names(frame)
+        if not isinstance(customer_id, str):
+            raise InvalidParameterError(
+                f"'customer_id' must name the id column (a str); got {customer_id!r}."
+            )
         wanted = {
             "customer_id": customer_id,
             "date": date,

@@ -24,14 +24,14 @@ Python loop over customers.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import CustomerColumns
-from kamcore._params import readonly
+from kamcore._params import check_fields, readonly
 from kamcore._portfolio import Portfolio
 from kamcore.errors import InvalidParameterError
 from kamcore.transactions._log import as_log, check_date, fail_rows
@@ -71,6 +71,12 @@ class TransactionSummary(CustomerColumns):
     time_unit : str
         The unit of ``recency`` and ``T`` ("D", "W", or a number of days).
     """
+
+    #: fields whose NaN is a documented "no value" marker
+    _NAN_OK: ClassVar[tuple[str, ...]] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, nan_ok=self._NAN_OK)
 
     ids: NDArray[np.str_]
     frequency: NDArray[np.int64]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.adversarial._harness import COUNTS
 
@@ -18,3 +22,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 def pytest_sessionfinish(session: Any) -> None:
     if COUNTS.cases:
         COUNTS_FILE.write_text(COUNTS.line() + "\n", encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Iterator[None]:
+    """Close the figures the displays' plot() cases opened (other tests count open figures)."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
