@@ -510,8 +510,8 @@ def _generate(seed: int) -> DemoData:  # noqa: PLR0915 - one linear recipe, kept
         f: np.clip(np.round(2.5 - 0.7 * quality + 0.8 * rng.normal(0, 1, n)), 1, 4).astype(np.int8)
         for f in _FACTS
     }
-    sow_change = np.round(rng.normal(-0.01, 0.05, n) - 0.05 * (stage_now == "decline"), 3)
-    days_late = np.where(rng.random(n) < 0.12 + 0.2 * (quality < -1), rng.integers(5, 90, n), 0)
+    sow_change = np.round(rng.normal(0.01, 0.03, n) - 0.05 * (stage_now == "decline"), 3)
+    days_late = np.where(rng.random(n) < 0.08 + 0.2 * (quality < -1), rng.integers(5, 90, n), 0)
     accounts: Columns = {
         "id": ids,
         "name": names,
@@ -577,7 +577,7 @@ def _generate(seed: int) -> DemoData:  # noqa: PLR0915 - one linear recipe, kept
     acc_idx, facet_idx = np.nonzero(has)
     ns = acc_idx.shape[0]
     strength = np.round(
-        np.clip(rng.random(ns) * 0.7 + 0.25 * (rel_type[acc_idx] != "ordinary"), 0.01, 1.0), 2
+        np.clip(rng.random(ns) * 0.3 + 0.15 * (rel_type[acc_idx] != "ordinary"), 0.01, 1.0), 2
     )
     facet = np.asarray(_FACETS)[facet_idx]
     money_share = 0.01 + 0.09 * rng.random(ns)

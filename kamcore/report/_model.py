@@ -1,0 +1,159 @@
+"""The plain-data report: sections of tables and charts, computed once, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["SCHEMA_VERSION", "Chart", "Report", "Section", "Table"]
+
+#: Version of the JSON document (major.minor; a new minor only adds keys).
+SCHEMA_VERSION: Final = "1.0"
+
+
+def _frozen_columns(value: Mapping[str, Any]) -> dict[str, NDArray[Any]]:
+    out: dict[str, NDArray[Any]] = {}
+    for name, col in value.items():
+        arr = np.array(col, copy=True)
+        arr.flags.writeable = False
+        out[str(name)] = arr
+    return out
+
+
+@attrs.frozen(eq=False)
+class Table:
+    """A table of a report section: named columns of one length.
+
+    Attributes
+    ----------
+    key : str
+        Stable key (JSON key, file name under ``--out``).
+    title : str
+        Heading shown to readers.
+    columns : dict of str to ndarray
+        Read-only columns; a per-customer table starts with ``customer_id``.
+    note : str
+        One line shown under the table (may be empty).
+    """
+
+    key: str
+    title: str
+    columns: dict[str, NDArray[Any]] = attrs.field(converter=_frozen_columns)
+    note: str = ""
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows."""
+        return int(next(iter(self.columns.values())).shape[0]) if self.columns else 0
+
+    @property
+    def per_customer(self) -> bool:
+        """True when the first column is ``customer_id``."""
+        return bool(self.columns) and next(iter(self.columns)) == "customer_id"
+
+    def rows(self, limit: int | None = None) -> list[list[Any]]:
+        """Return the rows as plain Python values (numpy scalars converted), up to ``limit``."""
+        n = self.n_rows if limit is None else min(limit, self.n_rows)
+        cols = [_plain(v[:n]) for v in self.columns.values()]
+        return [list(r) for r in zip(*cols, strict=True)] if cols else []
+
+
+def _plain(arr: NDArray[Any]) -> list[Any]:
+    if arr.dtype.kind == "M":
+        return [None if np.isnat(v) else str(v) for v in arr]
+    if arr.dtype.kind == "f":
+        return [None if not np.isfinite(v) else float(v) for v in arr.tolist()]
+    return list(arr.tolist())
+
+
+@attrs.frozen(eq=False)
+class Chart:
+    """A chart of a report section: a Display object of :mod:`kamcore.plotting`."""
+
+    key: str
+    title: str
+    display: Any
+
+
+@attrs.frozen(eq=False)
+class Section:
+    """One section of the report.
+
+    Attributes
+    ----------
+    key, title : str
+        Stable key and heading.
+    lines : tuple of str
+        The section's findings, one sentence each.
+    figures : dict
+        Headline numbers by stable key (float, int, str or None).
+    tables, charts : tuple
+        :class:`Table` and :class:`Chart` objects.
+    skipped : str or None
+        Why the section could not be computed (then it holds no tables).
+    """
+
+    key: str
+    title: str
+    lines: tuple[str, ...] = ()
+    figures: dict[str, Any] = attrs.field(factory=dict)
+    tables: tuple[Table, ...] = ()
+    charts: tuple[Chart, ...] = ()
+    skipped: str | None = None
+
+
+@attrs.frozen(eq=False)
+class Report:
+    """A key-account report: every number computed once, ready for any renderer.
+
+    Attributes
+    ----------
+    title : str
+        The report's heading.
+    source : str
+        Where the data came from (the demo or the input files).
+    as_of : str
+        ISO date the report describes (the end of the observation).
+    currency : str or None
+        Currency of the money figures.
+    n_accounts : int
+        Accounts in the input.
+    sections : tuple of Section
+        In reading order.
+    accounts : Table
+        One row per account (``customer_id`` first): every per-account result.
+    """
+
+    title: str
+    source: str
+    as_of: str
+    currency: str | None
+    n_accounts: int
+    sections: tuple[Section, ...]
+    accounts: Table
+    schema_version: str = SCHEMA_VERSION
+
+    def section(self, key: str) -> Section:
+        """Return the section with this key.
+
+        Raises
+        ------
+        UnknownNameError
+            No such section (the message lists the keys).
+        """
+        for s in self.sections:
+            if s.key == key:
+                return s
+        from kamcore._params import unknown_column
+
+        raise unknown_column(
+            key, [s.key for s in self.sections], lead=f"the report has no section {key!r}"
+        )
+
+    def tables(self) -> list[Table]:
+        """Return every table: the per-account table first, then each section's."""
+        return [self.accounts, *(t for s in self.sections for t in s.tables)]
