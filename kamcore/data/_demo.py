@@ -1,4 +1,4 @@
-"""The generated demo data set: a few hundred accounts of an industrial supplier.
+r"""The generated demo data set: a few hundred accounts of an industrial supplier.
 
 :func:`demo` builds, from one seed, everything a key-account report reads:
 
@@ -159,10 +159,11 @@ def _pick_p(
 ) -> NDArray[np.str_]:
     cut = np.cumsum(p)
     idx = np.minimum(np.searchsorted(cut, rng.random(n) * cut[-1], side="right"), len(p) - 1)
-    return np.asarray(options, dtype=str)[idx]
+    out: NDArray[np.str_] = np.asarray(options, dtype=str)[idx]
+    return out
 
 
-def _cents(values: NDArray[np.float64]) -> NDArray[np.float64]:
+def _cents(values: NDArray[Any]) -> NDArray[np.float64]:
     return np.round(values, 2)
 
 
@@ -201,9 +202,7 @@ class DemoData:
             The library of ``backend`` is not installed.
         """
         if backend not in ("pandas", "polars"):
-            raise InvalidParameterError(
-                f"'backend' must be 'pandas' or 'polars'; got {backend!r}."
-            )
+            raise InvalidParameterError(f"'backend' must be 'pandas' or 'polars'; got {backend!r}.")
         lib = require(backend)
         return {name: lib.DataFrame(cols) for name, cols in self.tables().items()}
 
@@ -259,8 +258,8 @@ class DemoData:
         a = self.columns["accounts"]
         out = []
         for i in range(a["id"].shape[0]):
-            facts = {f: int(a[f][i]) for f in _FACTS}
-            money = {
+            facts: dict[str, Any] = {f: int(a[f][i]) for f in _FACTS}
+            money: dict[str, Any] = {
                 m: Money.of(f"{a[m][i]:.2f}", "CNY")
                 for m in ("sales_last_year", "profit_last_year", "expected_sales")
             }
@@ -401,7 +400,7 @@ def survey_responses(s: Columns) -> Any:
 
 
 @functools.lru_cache(maxsize=4)
-def _generate(seed: int) -> DemoData:  # noqa: PLR0915 - one linear recipe, kept in order
+def _generate(seed: int) -> DemoData:
     rng = np.random.default_rng(seed)
     n = _N
     ids = np.array([f"KA{i:04d}" for i in range(1, n + 1)])
@@ -675,4 +674,3 @@ def demo(seed: int = DEFAULT_SEED) -> DemoData:
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise InvalidParameterError(f"'seed' must be a non-negative integer; got {seed!r}.")
     return _generate(int(seed))
-

@@ -361,8 +361,9 @@ def _header_and_chunks(
             missing = [c for c in usecols if c not in chunk.columns]
             if missing:
                 raise unknown_column(
-                    missing[0], [str(c) for c in chunk.columns], lead=f"{path}: a record lacks"
-                    f" {missing[0]!r}"
+                    missing[0],
+                    [str(c) for c in chunk.columns],
+                    lead=f"{path}: a record lacks {missing[0]!r}",
                 )
             yield chunk[usecols]
 
@@ -388,7 +389,7 @@ def _where(path: pathlib.Path, fmt: str, row: int) -> str:
     return f"{path}, row {row + 1}"
 
 
-def _convert(
+def _convert(  # noqa: PLR0917
     values: Any, spec: ColumnSpec, source: str, path: pathlib.Path, fmt: str, offset: int
 ) -> NDArray[Any]:
     pd = require("pandas")
@@ -431,7 +432,8 @@ def _convert(
                 f"{_where(path, fmt, offset + i)}: column {label!r} must be {rule}; "
                 f"got {series.iloc[i]!r}."
             )
-        return num.astype(np.int8) if spec.type == "level" else num
+        out: NDArray[Any] = num.astype(np.int8) if spec.type == "level" else num
+        return out
     # dates
     if series.dtype.kind == "M":
         days = series.to_numpy().astype("datetime64[D]")
@@ -448,7 +450,8 @@ def _convert(
             f"{_where(path, fmt, offset + i)}: column {label!r} must be a date like 2024-03-31; "
             f"got {series.iloc[i]!r}."
         )
-    return days
+    result: NDArray[Any] = days
+    return result
 
 
 # --------------------------------------------------------------------------- read_table
@@ -461,7 +464,7 @@ def read_table(
     chunk_rows: int = 1_000_000,
     progress: Callable[[int], None] | None = None,
 ) -> Columns:
-    """Read one input table into numpy columns under the library's column names.
+    r"""Read one input table into numpy columns under the library's column names.
 
     Parameters
     ----------

@@ -14,7 +14,15 @@
 from __future__ import annotations
 
 from kamcore.report._build import ReportInput, build_report
+from kamcore.report._html import neutralise, render_html, write_tables
 from kamcore.report._model import SCHEMA_VERSION, Chart, Report, Section, Table
+from kamcore.report._render import (
+    json_document,
+    json_schema,
+    render_json,
+    render_markdown,
+    render_terminal,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -24,4 +32,12 @@ __all__ = [
     "Section",
     "Table",
     "build_report",
+    "json_document",
+    "json_schema",
+    "neutralise",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_terminal",
+    "write_tables",
 ]

@@ -16,7 +16,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamcore._portfolio import Portfolio
-from kamcore._version import __version__
 from kamcore.errors import InvalidParameterError, UnknownNameError
 from kamcore.report._model import Chart, Report, Section, Table
 
@@ -97,7 +96,8 @@ def _codes(ids: NDArray[np.str_], keys: NDArray[np.str_], table: str) -> NDArray
             f"the {table} table names {n_bad} row(s) of customers that are not in the accounts "
             f"table (first at row {i + 1}: {str(keys[i])!r}); give their accounts or remove them."
         )
-    return order[pos]
+    out: NDArray[np.intp] = order[pos]
+    return out
 
 
 def _counts(labels: NDArray[Any], levels: tuple[str, ...]) -> NDArray[np.int64]:
@@ -121,9 +121,7 @@ def _today_from(inputs: ReportInput, log: Columns | None) -> dt.date:
 
 
 # --------------------------------------------------------------------------- the build
-def build_report(  # noqa: PLR0915 - one section after another
-    inputs: ReportInput, *, progress: Progress | None = None
-) -> Report:
+def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Report:
     """Compute the report once: every section, table and chart.
 
     Parameters
@@ -227,8 +225,10 @@ def build_report(  # noqa: PLR0915 - one section after another
 
     g_sales = gini(sales)
     lines = [
-        f"The top 20% of accounts bring {_pct(top_share(sales, 0.2))} of sales "
-        f"(Gini of sales {g_sales:.2f})."
+        (
+            f"The top 20% of accounts bring {_pct(top_share(sales, 0.2))} of sales "
+            f"(Gini of sales {g_sales:.2f})."
+        )
     ]
     figures = {
         "top20_share_of_sales": top_share(sales, 0.2),
@@ -338,9 +338,7 @@ def build_report(  # noqa: PLR0915 - one section after another
             )
         )
     else:
-        lines.append(
-            f"Rubric grades need the 13 rubric columns; missing: {', '.join(missing)}."
-        )
+        lines.append(f"Rubric grades need the 13 rubric columns; missing: {', '.join(missing)}.")
     if "expected_sales" in a:
         classes = get_scorer("classes").score(portfolio)
         c_labels = classes.classes
@@ -431,7 +429,8 @@ def build_report(  # noqa: PLR0915 - one section after another
 
     seg_name = "grade" if "grade" in per else f"abc_by_{basis}"
     eq = customer_equity(clp_values, segments=per[seg_name])
-    assert eq.segments is not None and eq.segment_totals is not None
+    assert eq.segments is not None
+    assert eq.segment_totals is not None
     assert eq.segment_counts is not None
     clp_lines = (
         *clp_section[0],
@@ -487,8 +486,10 @@ def build_report(  # noqa: PLR0915 - one section after another
                 "satisfaction",
                 "Satisfaction gaps (SERVQUAL: perceived minus expected)",
                 (
-                    f"{responses.perception.shape[0]:,} respondents at {int(surveyed.sum()):,} "
-                    f"accounts; overall gap {result.overall:+.2f}.",
+                    (
+                        f"{responses.perception.shape[0]:,} respondents at {int(surveyed.sum()):,} "
+                        f"accounts; overall gap {result.overall:+.2f}."
+                    ),
                     f"Weakest dimension: {worst_dim} ({float(result.dimension.min()):+.2f}).",
                 ),
                 {
@@ -555,7 +556,9 @@ def build_report(  # noqa: PLR0915 - one section after another
                 {"facet": facets, "components": f_counts, "mean_strength": f_mean},
             )
         ]
-        lines = [f"Median barrier index {float(np.median(barrier[live])):.2f} (0 none .. 1 locked in)."]
+        lines = [
+            f"Median barrier index {float(np.median(barrier[live])):.2f} (0 none .. 1 locked in)."
+        ]
         if "grade" in per:
             exposed = np.flatnonzero(live & (per["grade"] == "A") & (barrier < 0.5))
             exposed = exposed[np.argsort(-sales[exposed])][:_TOP]
@@ -636,13 +639,16 @@ def build_report(  # noqa: PLR0915 - one section after another
                 "Churn risk: the accounts to act on",
                 (
                     f"Signals used: {', '.join(used)}.",
-                    f"Active accounts at high risk {int(lv_counts[2])}, medium "
-                    f"{int(lv_counts[1])}, low {int(lv_counts[0])}.",
+                    (
+                        f"Active accounts at high risk {int(lv_counts[2])}, medium "
+                        f"{int(lv_counts[1])}, low {int(lv_counts[0])}."
+                    ),
                 ),
                 {
                     "signals": used,
-                    "risk_levels": dict(zip(("low", "medium", "high"), lv_counts.tolist(),
-                                            strict=True)),
+                    "risk_levels": dict(
+                        zip(("low", "medium", "high"), lv_counts.tolist(), strict=True)
+                    ),
                 },
                 (
                     Table(
@@ -686,8 +692,9 @@ def build_report(  # noqa: PLR0915 - one section after another
             )
         history = GradeHistory(gradings)
         current = rubric.to_grading()
-        live_now = Grading(current.as_of, current.ids[live], current.grades[live],
-                           levels=current.levels)
+        live_now = Grading(
+            current.as_of, current.ids[live], current.grades[live], levels=current.levels
+        )
         last = history.gradings[-1]
         matrix = migration_counts(last, live_now)
         labels = matrix.labels
@@ -701,11 +708,14 @@ def build_report(  # noqa: PLR0915 - one section after another
             Section(
                 "grade_migration",
                 "Grade migration",
-                (
-                    f"From {last.as_of} to {as_of}: counts by grade, rows = from, columns = to.",
-                ),
-                {"from": str(last.as_of), "to": str(as_of), "labels": list(labels),
-                 "moves_recorded": int(counts.sum()), "moves_up_or_down": up + down},
+                (f"From {last.as_of} to {as_of}: counts by grade, rows = from, columns = to.",),
+                {
+                    "from": str(last.as_of),
+                    "to": str(as_of),
+                    "labels": list(labels),
+                    "moves_recorded": int(counts.sum()),
+                    "moves_up_or_down": up + down,
+                },
                 (Table("grade_migration", "Grade migration", cols),),
                 (
                     Chart(
@@ -717,8 +727,10 @@ def build_report(  # noqa: PLR0915 - one section after another
             )
         )
     else:
-        why = "no grade-history file was given." if rubric is not None else (
-            "the rubric grades could not be computed."
+        why = (
+            "no grade-history file was given."
+            if rubric is not None
+            else ("the rubric grades could not be computed.")
         )
         sections.append(Section("grade_migration", "Grade migration", skipped=why))
 
@@ -809,7 +821,7 @@ def _next_actions(
     return out.astype(str)
 
 
-def _repeat_buying_and_clp(
+def _repeat_buying_and_clp(  # noqa: PLR0917
     portfolio: Portfolio,
     ids: NDArray[np.str_],
     log: Columns | None,
@@ -833,20 +845,27 @@ def _repeat_buying_and_clp(
     if log is None or margin is None:
         from kamcore.clp import stage_lifetime_profit
 
-        why = "no transaction log was given (--transactions)." if log is None else (
-            "the accounts table has no profit_last_year column (needed for margins)."
+        why = (
+            "no transaction log was given (--transactions)."
+            if log is None
+            else ("the accounts table has no profit_last_year column (needed for margins).")
         )
         if stage is not None and profit is not None:
             clp = stage_lifetime_profit(stage, DISCOUNT_RATE, scale=profit)
             lines = (
-                "CLP from the lifecycle stage: the default stage profile scaled by each account's "
-                f"profit, discounted at {DISCOUNT_RATE:.0%} a year (no transaction log).",
+                (
+                    "CLP from the lifecycle stage: the default stage profile scaled by each "
+                    f"account's profit, discounted at {DISCOUNT_RATE:.0%} a year "
+                    "(no transaction log)."
+                ),
             )
         else:
             clp = np.zeros(n)
             lines = ("No CLP: it needs a transaction log, or a stage and a profit column.",)
-        return clp, (lines, {"method": "stage_profile" if lines[0].startswith("CLP") else None}), (
-            Section("repeat_buying", title, skipped=why)
+        return (
+            clp,
+            (lines, {"method": "stage_profile" if lines[0].startswith("CLP") else None}),
+            (Section("repeat_buying", title, skipped=why)),
         )
     from kamcore.clp import BetaGeo, GammaGamma, customer_lifetime_profit
     from kamcore.plotting import CalibrationHoldoutDisplay
@@ -859,8 +878,12 @@ def _repeat_buying_and_clp(
     holdout_days = 364 if span >= 2 * 364 else max(7 * (span // 14), 7)
     cal_end = last - holdout_days
     split = calibration_holdout(
-        log["customer_id"], log["date"], log["amount"],
-        calibration_end=str(cal_end), observation_end=str(last), time_unit="W",
+        log["customer_id"],
+        log["date"],
+        log["amount"],
+        calibration_end=str(cal_end),
+        observation_end=str(last),
+        time_unit="W",
     )
     cal = split.calibration
     bg_cal = BetaGeo.fit(frequency=cal.frequency, recency=cal.recency, T=cal.T)
@@ -905,12 +928,16 @@ def _repeat_buying_and_clp(
         "repeat_buying",
         title,
         (
-            f"{len(log['date']):,} orders of {summary.ids.shape[0]:,} accounts "
-            f"from {first} to {last}; time unit: weeks.",
-            f"Holdout check (calibration to {cal_end}, holdout {holdout_days} days): "
-            f"the model predicted {predicted_total:,.0f} repeat purchases, "
-            f"{actual_total:,.0f} happened "
-            f"({(predicted_total - actual_total) / max(actual_total, 1.0):+.1%}).",
+            (
+                f"{len(log['date']):,} orders of {summary.ids.shape[0]:,} accounts "
+                f"from {first} to {last}; time unit: weeks."
+            ),
+            (
+                f"Holdout check (calibration to {cal_end}, holdout {holdout_days} days): "
+                f"the model predicted {predicted_total:,.0f} repeat purchases, "
+                f"{actual_total:,.0f} happened "
+                f"({(predicted_total - actual_total) / max(actual_total, 1.0):+.1%})."
+            ),
         ),
         {
             "model": "BG/NBD",
@@ -939,11 +966,13 @@ def _repeat_buying_and_clp(
         ),
         (Chart("calibration_holdout", "Holdout check: actual vs predicted", check),),
     )
-    lines = [
-        f"CLP over {HORIZON_MONTHS} months: BG/NBD purchases x Gamma-Gamma spend x each "
-        f"account's margin, discounted at {DISCOUNT_RATE:.0%} a year.",
+    clp_lines: list[str] = [
+        (
+            f"CLP over {HORIZON_MONTHS} months: BG/NBD purchases x Gamma-Gamma spend x each "
+            f"account's margin, discounted at {DISCOUNT_RATE:.0%} a year."
+        ),
     ]
     if no_orders:
-        lines.append(f"{no_orders:,} accounts have no order in the log: their CLP is 0.")
+        clp_lines.append(f"{no_orders:,} accounts have no order in the log: their CLP is 0.")
     del cur
-    return clp, (tuple(lines), {"method": "bgnbd_gamma_gamma"}), rb
+    return clp, (tuple(clp_lines), {"method": "bgnbd_gamma_gamma"}), rb
