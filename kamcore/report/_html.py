@@ -26,8 +26,13 @@ main{max-width:1180px;margin:0 auto;padding:10px 40px 40px}
 section{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);
 margin:18px 0;padding:18px 24px}
 h2{margin:0 0 10px;font-size:20px;color:#1f3a5f}ul.lines{margin:0 0 10px;padding-left:20px}
-table{border-collapse:collapse;margin:8px 0 14px;font-size:13px}
-caption{text-align:left;font-weight:600;padding:4px 0}
+table{border-collapse:collapse;margin:4px 0 6px;font-size:13px}
+.row{display:flex;flex-wrap:wrap;gap:22px;align-items:flex-start}
+.tbl h3{font-size:14px;margin:6px 0 2px;color:#33414f}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0 0}
+.card{background:#fff;color:#1d2733;border-radius:8px;padding:10px 16px;min-width:150px;
+box-shadow:0 1px 3px rgba(0,0,0,.08)}.card b{display:block;font-size:20px;color:#1f3a5f}
+.card span{font-size:12px;color:#52606d}
 th,td{padding:4px 10px;border-bottom:1px solid #e3e7ee;text-align:left;vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f0f3f7}
 .skipped{color:#7a8696;font-style:italic}.charts{display:flex;flex-wrap:wrap;gap:16px}
@@ -71,9 +76,40 @@ def _html_table(table: Table, limit: int) -> str:
         else ""
     )
     return (
-        f'<table data-table="{html.escape(table.key)}"><caption>{html.escape(table.title)}'
-        f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+        f'<div class="tbl"><h3>{html.escape(table.title)}</h3>'
+        f'<table data-table="{html.escape(table.key)}">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}</div>"
     )
+
+
+def _cards(report: Report) -> str:
+    """Return the headline figures as cards (those the report has)."""
+    figs: dict[str, Any] = {}
+    for s in report.sections:
+        for k, v in s.figures.items():
+            figs[f"{s.key}.{k}"] = v
+    cur = f" {report.currency}" if report.currency else ""
+    wanted = [
+        ("overview.active_accounts", "active accounts", "{:,}"),
+        ("overview.sales_last_year", "sales last year" + cur, "{:,.0f}"),
+        ("overview.profit_last_year", "profit last year" + cur, "{:,.0f}"),
+        ("concentration.top20_share_of_sales", "of sales from the top 20%", "{:.0%}"),
+        ("clp.customer_equity", "customer equity" + cur, "{:,.0f}"),
+        ("satisfaction.overall_gap", "SERVQUAL gap (P - E)", "{:+.2f}"),
+    ]
+    cards = [
+        f'<div class="card"><b>{html.escape(fmt.format(figs[key]))}</b>'
+        f"<span>{html.escape(label)}</span></div>"
+        for key, label, fmt in wanted
+        if figs.get(key) is not None
+    ]
+    risk = figs.get("churn_risk.risk_levels")
+    if isinstance(risk, dict) and "high" in risk:
+        cards.append(
+            f'<div class="card"><b>{int(risk["high"]):,}</b>'
+            "<span>active accounts at high churn risk</span></div>"
+        )
+    return f'<div class="cards">{"".join(cards)}</div>'
 
 
 def render_html(report: Report, *, rows: int = 20) -> str:
@@ -96,14 +132,13 @@ def render_html(report: Report, *, rows: int = 20) -> str:
                 + "".join(f"<li>{html.escape(line)}</li>" for line in s.lines)
                 + "</ul>"
             )
-            if s.charts:
-                figs = "".join(
-                    f'<figure data-chart="{html.escape(c.key)}">{chart_svg(c.display)}'
-                    f"<figcaption>{html.escape(c.title)}</figcaption></figure>"
-                    for c in s.charts
-                )
-                inner.append(f'<div class="charts">{figs}</div>')
-            inner += [_html_table(t, rows) for t in s.tables if t.n_rows]
+            figs = [
+                f'<figure data-chart="{html.escape(c.key)}">{chart_svg(c.display)}'
+                f"<figcaption>{html.escape(c.title)}</figcaption></figure>"
+                for c in s.charts
+            ]
+            tabs = [_html_table(t, rows) for t in s.tables if t.n_rows]
+            inner.append(f'<div class="row">{"".join(figs + tabs)}</div>')
         parts.append(f'<section id="{html.escape(s.key)}">{"".join(inner)}</section>')
     cur = f"; money in {html.escape(report.currency)}" if report.currency else ""
     return (
@@ -113,7 +148,8 @@ def render_html(report: Report, *, rows: int = 20) -> str:
         f"<title>{html.escape(report.title)}</title><style>{_CSS}</style></head><body>"
         f"<header><h1>{html.escape(report.title)}</h1>"
         f"<p>Data: {html.escape(report.source)}</p>"
-        f"<p>As of {html.escape(report.as_of)}; {report.n_accounts:,} accounts{cur}</p></header>"
+        f"<p>As of {html.escape(report.as_of)}; {report.n_accounts:,} accounts{cur}</p>"
+        f"{_cards(report)}</header>"
         f"<nav>{nav}</nav><main>{''.join(parts)}</main>"
         f"<footer>kamcore {html.escape(__version__)}</footer></body></html>\n"
     )
