@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from kamcore._params import fail_where
 from kamcore._portfolio import Portfolio
 from kamcore.errors import InvalidParameterError, UnknownNameError
 from kamcore.report._model import Chart, Report, Section, Table
@@ -169,6 +170,7 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
     live = stage != "ended" if stage is not None else np.ones(n, dtype=bool)
     name = np.asarray(a["name"], dtype=str) if "name" in a else ids
     sales = portfolio["sales_last_year"]
+    fail_where(sales < 0, sales, "sales_last_year", "be >= 0 (a sales figure)")
     profit = portfolio["profit_last_year"] if "profit_last_year" in a else None
     log = inputs.transactions
     as_of = _today_from(inputs, log)
@@ -842,37 +844,17 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
             rate = np.where(sales > 0, profit / np.where(sales > 0, sales, 1.0), np.nan)
         overall = float(profit.sum() / sales.sum()) if sales.sum() > 0 else 0.0
         margin = np.clip(np.where(np.isfinite(rate), rate, overall), -1.0, 1.0)
-    if log is None or margin is None:
-        from kamcore.clp import stage_lifetime_profit
-
-        why = (
-            "no transaction log was given (--transactions)."
-            if log is None
-            else ("the accounts table has no profit_last_year column (needed for margins).")
-        )
-        if stage is not None and profit is not None:
-            clp = stage_lifetime_profit(stage, DISCOUNT_RATE, scale=profit)
-            lines = (
-                (
-                    "CLP from the lifecycle stage: the default stage profile scaled by each "
-                    f"account's profit, discounted at {DISCOUNT_RATE:.0%} a year "
-                    "(no transaction log)."
-                ),
-            )
-        else:
-            clp = np.zeros(n)
-            lines = ("No CLP: it needs a transaction log, or a stage and a profit column.",)
-        return (
-            clp,
-            (lines, {"method": "stage_profile" if lines[0].startswith("CLP") else None}),
-            (Section("repeat_buying", title, skipped=why)),
-        )
+    if log is None:
+        clp, lines = _stage_clp(stage, profit, n)
+        method = "stage_profile" if lines[0].startswith("CLP") else None
+        why = "no transaction log was given (--transactions)."
+        return clp, (lines, {"method": method}), Section("repeat_buying", title, skipped=why)
     from kamcore.clp import BetaGeo, GammaGamma, customer_lifetime_profit
     from kamcore.plotting import CalibrationHoldoutDisplay
     from kamcore.transactions import calibration_holdout, summarize_transactions
 
     step("fitting the repeat-buying model")
-    pos = _codes(ids, np.asarray(log["customer_id"], dtype=str), "transactions")
+    _codes(ids, np.asarray(log["customer_id"], dtype=str), "transactions")
     first, last = log["date"].min(), np.datetime64(as_of, "D")
     span = int((last - first).astype(int))
     holdout_days = 364 if span >= 2 * 364 else max(7 * (span // 14), 7)
@@ -899,30 +881,6 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
     gg = GammaGamma.fit(
         frequency=summary.frequency[repeat], average_spend=summary.monetary_value[repeat]
     )
-    spos = _codes(ids, summary.ids, "transactions")
-    monthly = (1.0 + DISCOUNT_RATE) ** (1.0 / 12.0) - 1.0
-    avg_spend = np.where(repeat, summary.monetary_value, 0.0)
-    profit_res = customer_lifetime_profit(
-        bg,
-        frequency=summary.frequency,
-        recency=summary.recency,
-        T=summary.T,
-        margin_rate=margin[spos],
-        discount_rate=monthly,
-        n_periods=HORIZON_MONTHS,
-        spend_model=gg,
-        average_spend=avg_spend,
-        period_length=_WEEKS_PER_MONTH,
-    )
-    clp = np.zeros(n)
-    clp[spos] = profit_res.clp
-    p_alive = np.full(n, np.nan)
-    p_alive[spos] = bg.probability_alive(
-        frequency=summary.frequency, recency=summary.recency, T=summary.T
-    )
-    per["p_alive"] = p_alive
-    no_orders = n - spos.shape[0]
-    del pos
     params = {k: float(v) for k, v in bg.params.items()}
     rb = Section(
         "repeat_buying",
@@ -966,13 +924,62 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
         ),
         (Chart("calibration_holdout", "Holdout check: actual vs predicted", check),),
     )
+    spos = _codes(ids, summary.ids, "transactions")
+    p_alive = np.full(n, np.nan)
+    p_alive[spos] = bg.probability_alive(
+        frequency=summary.frequency, recency=summary.recency, T=summary.T
+    )
+    per["p_alive"] = p_alive
+    if margin is None:
+        clp, stage_lines = _stage_clp(stage, profit, n)
+        note = "(no profit_last_year column: no margins to value the orders with)"
+        return clp, ((*stage_lines, note), {"method": None}), rb
+    monthly = (1.0 + DISCOUNT_RATE) ** (1.0 / 12.0) - 1.0
+    avg_spend = np.where(repeat, summary.monetary_value, 0.0)
+    common: dict[str, Any] = {
+        "frequency": summary.frequency,
+        "recency": summary.recency,
+        "T": summary.T,
+        "margin_rate": margin[spos],
+        "discount_rate": monthly,
+        "n_periods": HORIZON_MONTHS,
+        "period_length": _WEEKS_PER_MONTH,
+    }
+    spend_note = "Gamma-Gamma spend"
+    try:
+        profit_res = customer_lifetime_profit(bg, spend_model=gg, average_spend=avg_spend, **common)
+    except InvalidParameterError:
+        # Gamma-Gamma with q <= 1 has no finite expected spend for some histories: value
+        # those accounts (all, for one rule) at their own mean order value instead
+        spend_note = "each account's mean order value (the Gamma-Gamma fit has q <= 1)"
+        own = summary.total_revenue / summary.n_transactions
+        profit_res = customer_lifetime_profit(bg, spend=own, **common)
+    clp = np.zeros(n)
+    clp[spos] = profit_res.clp
     clp_lines: list[str] = [
         (
-            f"CLP over {HORIZON_MONTHS} months: BG/NBD purchases x Gamma-Gamma spend x each "
+            f"CLP over {HORIZON_MONTHS} months: BG/NBD purchases x {spend_note} x each "
             f"account's margin, discounted at {DISCOUNT_RATE:.0%} a year."
         ),
     ]
+    no_orders = n - spos.shape[0]
     if no_orders:
         clp_lines.append(f"{no_orders:,} accounts have no order in the log: their CLP is 0.")
-    del cur
     return clp, (tuple(clp_lines), {"method": "bgnbd_gamma_gamma"}), rb
+
+
+def _stage_clp(
+    stage: NDArray[np.str_] | None, profit: NDArray[np.float64] | None, n: int
+) -> tuple[NDArray[np.float64], tuple[str, ...]]:
+    """Return the stage-shaped CLP (no transaction log) and its sentence."""
+    from kamcore.clp import stage_lifetime_profit
+
+    if stage is None or profit is None:
+        return np.zeros(n), ("No CLP: it needs a transaction log, or a stage and a profit column.",)
+    clp = stage_lifetime_profit(stage, DISCOUNT_RATE, scale=profit)
+    return clp, (
+        (
+            "CLP from the lifecycle stage: the default stage profile scaled by each account's "
+            f"profit, discounted at {DISCOUNT_RATE:.0%} a year (no transaction log)."
+        ),
+    )
