@@ -60,12 +60,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._optional import require
 from kamcore._portfolio import Portfolio
 from kamcore.errors import InvalidParameterError
@@ -167,15 +170,15 @@ def _cents(values: NDArray[Any]) -> NDArray[np.float64]:
     return np.round(values, 2)
 
 
-@attrs.frozen(eq=False)
-class DemoData:
+@attrs.frozen(eq=False, repr=False)
+class DemoData(FrozenArrays):
     """The generated demo data set: plain column tables keyed by customer id.
 
     Attributes
     ----------
     seed : int
         The generator's seed.
-    columns : dict of str to dict of str to ndarray
+    columns : mapping of str to mapping of str to ndarray
         The tables by name (``accounts``, ``transactions``, ``surveys``,
         ``contacts``, ``switching``, ``complaints``, ``grade_history``,
         ``stage_history``), each a mapping of column name to a read-only
@@ -184,7 +187,7 @@ class DemoData:
     """
 
     seed: int
-    columns: dict[str, Columns] = attrs.field(repr=False)
+    columns: Mapping[str, Mapping[str, NDArray[Any]]] = attrs.field(repr=False)
 
     # ------------------------------------------------------------ plain data
     def tables(self) -> dict[str, Columns]:
@@ -367,7 +370,7 @@ class DemoData:
         return tuple(out)
 
 
-def _portfolio(a: Columns) -> Portfolio:
+def _portfolio(a: Mapping[str, NDArray[Any]]) -> Portfolio:
     cols = {k: v for k, v in a.items() if k not in ("id", "currency")}
     return Portfolio.from_columns(
         a["id"],
@@ -377,7 +380,7 @@ def _portfolio(a: Columns) -> Portfolio:
     )
 
 
-def survey_responses(s: Columns) -> Any:
+def survey_responses(s: Mapping[str, NDArray[Any]]) -> Any:
     """Return SERVQUAL :class:`~kamcore.satisfaction.SurveyResponses` from survey columns.
 
     ``s`` holds ``customer_id``, optionally ``respondent_id``, and the
@@ -640,7 +643,8 @@ def _generate(seed: int) -> DemoData:
     for cols in tables.values():
         for arr in cols.values():
             arr.flags.writeable = False
-    return DemoData(seed, tables)
+    frozen = MappingProxyType({k: MappingProxyType(v) for k, v in tables.items()})
+    return DemoData(seed, frozen)
 
 
 def demo(seed: int = DEFAULT_SEED) -> DemoData:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from kamcore._columns import FrozenArrays
 from kamcore._params import fail_where
 from kamcore._portfolio import Portfolio
 from kamcore.errors import InvalidParameterError, UnknownNameError
@@ -22,7 +24,7 @@ from kamcore.report._model import Chart, Report, Section, Table
 
 __all__ = ["ReportInput", "build_report"]
 
-Columns = dict[str, NDArray[Any]]
+Columns = Mapping[str, NDArray[Any]]
 Progress = Callable[[str], None]
 
 _MONEY: Final = ("sales_last_year", "profit_last_year", "expected_sales")
@@ -47,8 +49,16 @@ _WEEKS_PER_MONTH: Final = 365.25 / 12 / 7
 _TOP: Final = 10
 
 
-@attrs.frozen(eq=False)
-class ReportInput:
+def _table_or_none(value: Mapping[str, Any] | None) -> Mapping[str, NDArray[Any]] | None:
+    return None if value is None else MappingProxyType(dict(value))
+
+
+def _table(value: Mapping[str, Any]) -> Mapping[str, NDArray[Any]]:
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen(eq=False, repr=False)
+class ReportInput(FrozenArrays):
     """The input tables of a report as numpy columns under the library's names.
 
     ``accounts`` is required (``id``, ``sales_last_year``, optional columns of
@@ -56,13 +66,21 @@ class ReportInput:
     (None when not given). ``source`` describes where they came from.
     """
 
-    accounts: Columns
-    transactions: Columns | None = None
-    surveys: Columns | None = None
-    contacts: Columns | None = None
-    switching: Columns | None = None
-    complaints: Columns | None = None
-    grades: Columns | None = None
+    accounts: Mapping[str, NDArray[Any]] = attrs.field(converter=_table)
+    transactions: Mapping[str, NDArray[Any]] | None = attrs.field(
+        default=None, converter=_table_or_none
+    )
+    surveys: Mapping[str, NDArray[Any]] | None = attrs.field(default=None, converter=_table_or_none)
+    contacts: Mapping[str, NDArray[Any]] | None = attrs.field(
+        default=None, converter=_table_or_none
+    )
+    switching: Mapping[str, NDArray[Any]] | None = attrs.field(
+        default=None, converter=_table_or_none
+    )
+    complaints: Mapping[str, NDArray[Any]] | None = attrs.field(
+        default=None, converter=_table_or_none
+    )
+    grades: Mapping[str, NDArray[Any]] | None = attrs.field(default=None, converter=_table_or_none)
     source: str = "input files"
     as_of: dt.date | None = None
 

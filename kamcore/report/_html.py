@@ -30,7 +30,7 @@ table{border-collapse:collapse;margin:4px 0 6px;font-size:13px}
 .row{display:flex;flex-wrap:wrap;gap:22px;align-items:flex-start}
 .tbl h3{font-size:14px;margin:6px 0 2px;color:#33414f}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0 0}
-.card{background:#fff;color:#1d2733;border-radius:8px;padding:10px 16px;min-width:150px;
+.card{background:#fff;color:#1d2733;border-radius:8px;padding:10px 16px;min-width:128px;
 box-shadow:0 1px 3px rgba(0,0,0,.08)}.card b{display:block;font-size:20px;color:#1f3a5f}
 .card span{font-size:12px;color:#52606d}
 th,td{padding:4px 10px;border-bottom:1px solid #e3e7ee;text-align:left;vertical-align:top}
@@ -112,15 +112,20 @@ def _cards(report: Report) -> str:
     return f'<div class="cards">{"".join(cards)}</div>'
 
 
+def _short(title: str) -> str:
+    """Return a section title up to its first colon or parenthesis (for the navigation bar)."""
+    for mark in (":", " ("):
+        title = title.split(mark, 1)[0]
+    return title
+
+
 def render_html(report: Report, *, rows: int = 20) -> str:
     """Return the report as one self-contained HTML page (inline CSS and SVG; no scripts).
 
     Every section is a ``<section id="KEY">``; every chart a
     ``<figure data-chart="KEY">`` holding an inline ``<svg>``.
     """
-    nav = "".join(
-        f'<a href="#{s.key}">{html.escape(s.title.split(":")[0])}</a>' for s in report.sections
-    )
+    nav = "".join(f'<a href="#{s.key}">{html.escape(_short(s.title))}</a>' for s in report.sections)
     parts = []
     for s in report.sections:
         inner = [f"<h2>{html.escape(s.title)}</h2>"]

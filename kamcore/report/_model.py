@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
+
+from kamcore._columns import FrozenArrays
 
 __all__ = ["SCHEMA_VERSION", "Chart", "Report", "Section", "Table"]
 
@@ -15,17 +18,17 @@ __all__ = ["SCHEMA_VERSION", "Chart", "Report", "Section", "Table"]
 SCHEMA_VERSION: Final = "1.0"
 
 
-def _frozen_columns(value: Mapping[str, Any]) -> dict[str, NDArray[Any]]:
+def _frozen_columns(value: Mapping[str, Any]) -> Mapping[str, NDArray[Any]]:
     out: dict[str, NDArray[Any]] = {}
     for name, col in value.items():
         arr = np.array(col, copy=True)
         arr.flags.writeable = False
         out[str(name)] = arr
-    return out
+    return MappingProxyType(out)
 
 
-@attrs.frozen(eq=False)
-class Table:
+@attrs.frozen(eq=False, repr=False)
+class Table(FrozenArrays):
     """A table of a report section: named columns of one length.
 
     Attributes
@@ -34,15 +37,15 @@ class Table:
         Stable key (JSON key, file name under ``--out``).
     title : str
         Heading shown to readers.
-    columns : dict of str to ndarray
-        Read-only columns; a per-customer table starts with ``customer_id``.
+    columns : mapping of str to ndarray
+        Read-only columns (a read-only mapping); a per-customer table starts with ``customer_id``.
     note : str
         One line shown under the table (may be empty).
     """
 
     key: str
     title: str
-    columns: dict[str, NDArray[Any]] = attrs.field(converter=_frozen_columns)
+    columns: Mapping[str, NDArray[Any]] = attrs.field(converter=_frozen_columns)
     note: str = ""
 
     @property
@@ -70,8 +73,8 @@ def _plain(arr: NDArray[Any]) -> list[Any]:
     return list(arr.tolist())
 
 
-@attrs.frozen(eq=False)
-class Chart:
+@attrs.frozen(eq=False, repr=False)
+class Chart(FrozenArrays):
     """A chart of a report section: a Display object of :mod:`kamcore.plotting`."""
 
     key: str
@@ -79,8 +82,8 @@ class Chart:
     display: Any
 
 
-@attrs.frozen(eq=False)
-class Section:
+@attrs.frozen(eq=False, repr=False)
+class Section(FrozenArrays):
     """One section of the report.
 
     Attributes
@@ -106,8 +109,8 @@ class Section:
     skipped: str | None = None
 
 
-@attrs.frozen(eq=False)
-class Report:
+@attrs.frozen(eq=False, repr=False)
+class Report(FrozenArrays):
     """A key-account report: every number computed once, ready for any renderer.
 
     Attributes
