@@ -132,7 +132,9 @@ def _add_report(sub: Any) -> None:
     )
     files.add_argument("--map-file", metavar="FILE", help="the mapping as a TOML file")
     files.add_argument("--encoding", default="utf-8", help="text encoding of the files (utf-8)")
-    files.add_argument("--as-of", default=None, help="ISO date the report describes")
+    files.add_argument(
+        "--as-of", default=None, metavar="DATE", help="ISO date the report describes"
+    )
     files.add_argument("--seed", type=int, default=None, help="demo data seed (demo only)")
     outs = rep.add_argument_group("output")
     outs.add_argument(

@@ -112,6 +112,7 @@ TABLE_SCHEMAS: Final[Mapping[str, tuple[ColumnSpec, ...]]] = {
         ColumnSpec("churned_on", "date", nullable=True),
         ColumnSpec("churn_type", "text", nullable=True),
         ColumnSpec("order_volume_change", "number"),
+        ColumnSpec("order_cycle_change", "number"),
         ColumnSpec("sow_change", "number"),
         ColumnSpec("days_late", "number"),
         ColumnSpec("complaints", "number"),

@@ -679,8 +679,8 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
                             "name": name[order],
                             "risk": rho[order],
                             "level": level[order],
-                            "signals_fired": reasons[order],
                             "sales_last_year": sales[order],
+                            "signals_fired": reasons[order],
                         },
                     ),
                 ),
@@ -774,9 +774,9 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
 
     def pick(idx: NDArray[np.intp]) -> dict[str, NDArray[Any]]:
         cols = {"customer_id": ids[idx], "name": name[idx]}
-        for key in ("grade", "stage", "churn_risk_level"):
+        for key, label in (("grade", "grade"), ("stage", "stage"), ("churn_risk_level", "risk")):
             if key in per:
-                cols[key] = per[key][idx]
+                cols[label] = per[key][idx]
         cols["clp"] = clp_values[idx]
         cols["next_action"] = action[idx]
         return cols

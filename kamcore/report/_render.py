@@ -49,10 +49,20 @@ def _text_table(table: Table, width: int, limit: int | None) -> list[str]:
     names = list(table.columns)
     rows = [[_cell(v, c) for v, c in zip(r, names, strict=True)] for r in table.rows(limit)]
     widths = [max([len(c), *(len(r[j]) for r in rows)]) for j, c in enumerate(names)]
-    # shrink the widest text columns until the table fits
     numeric = [_numeric(table.columns[c]) for c in names]
+    last = len(names) - 1
+    # a text column at the end wraps onto continuation lines instead of being cut
+    wrap_last = last > 0 and not numeric[last]
+    if wrap_last:
+        room = width - sum(widths[:last]) - 2 * last
+        widths[last] = max(min(widths[last], room), 24)
+    # shrink the widest other text columns until the table fits
     while sum(widths) + 2 * (len(widths) - 1) > width:
-        text_cols = [j for j in range(len(widths)) if not numeric[j] and widths[j] > 12]
+        text_cols = [
+            j
+            for j in range(len(widths))
+            if not numeric[j] and widths[j] > 12 and not (wrap_last and j == last)
+        ]
         if not text_cols:
             break
         j = max(text_cols, key=lambda k: widths[k])
@@ -69,7 +79,13 @@ def _text_table(table: Table, width: int, limit: int | None) -> list[str]:
         return "  ".join(parts).rstrip()
 
     out = [line(names), line(["-" * w for w in widths])]
-    out += [line(r) for r in rows]
+    for r in rows:
+        if wrap_last and len(r[last]) > widths[last]:
+            pieces = textwrap.wrap(r[last], widths[last]) or [""]
+            out.append(line([*r[:last], pieces[0]]))
+            out += [line([""] * last + [p]) for p in pieces[1:]]
+        else:
+            out.append(line(r))
     if limit is not None and table.n_rows > limit:
         out.append(f"... {table.n_rows - limit:,} more rows")
     return out
@@ -80,7 +96,8 @@ def render_terminal(
 ) -> str:
     """Return the report as plain text for a terminal (``color``: ANSI bold headings).
 
-    Lines are at most ``width`` characters (long text cells are cut with "…").
+    Lines are at most ``width`` characters: a table's last text column wraps onto
+    continuation lines, other long text cells are cut with "…".
     """
 
     def head(text: str, style: str) -> str:
