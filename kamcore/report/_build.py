@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from kamcore._columns import FrozenArrays
 from kamcore._params import fail_where
 from kamcore._portfolio import Portfolio
-from kamcore.errors import InvalidParameterError, UnknownNameError
+from kamcore.errors import ConvergenceError, InvalidParameterError, UnknownNameError
 from kamcore.report._model import Chart, Report, Section, Table
 
 __all__ = ["ReportInput", "build_report"]
@@ -886,7 +886,24 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
         time_unit="W",
     )
     cal = split.calibration
-    bg_cal = BetaGeo.fit(frequency=cal.frequency, recency=cal.recency, T=cal.T)
+    n_first_at_end = int((cal.T == 0).sum())
+    if n_first_at_end:
+        # a first order on the calibration end day leaves no calibration time (T = 0):
+        # those customers cannot be fitted and are left out of the holdout check
+        keep = ~np.isin(log["customer_id"], cal.ids[cal.T == 0])
+        split = calibration_holdout(
+            log["customer_id"][keep],
+            log["date"][keep],
+            log["amount"][keep],
+            calibration_end=str(cal_end),
+            observation_end=str(last),
+            time_unit="W",
+        )
+        cal = split.calibration
+    try:
+        bg_cal = BetaGeo.fit(frequency=cal.frequency, recency=cal.recency, T=cal.T)
+    except ConvergenceError as exc:
+        return _no_fit(exc, stage, profit, n, title)
     check = CalibrationHoldoutDisplay.from_model(bg_cal, split)
     actual_total = float((check.actual * check.n_customers).sum())
     predicted_total = float((check.predicted * check.n_customers).sum())
@@ -894,7 +911,12 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
     summary = summarize_transactions(
         log["customer_id"], log["date"], log["amount"], observation_end=str(last), time_unit="W"
     )
-    bg = BetaGeo.fit(frequency=summary.frequency, recency=summary.recency, T=summary.T)
+    aged = summary.T > 0  # a first order on the as-of day: no time observed, not valued
+    freq, rec, age = summary.frequency[aged], summary.recency[aged], summary.T[aged]
+    try:
+        bg = BetaGeo.fit(frequency=freq, recency=rec, T=age)
+    except ConvergenceError as exc:
+        return _no_fit(exc, stage, profit, n, title)
     repeat = summary.frequency > 0
     gg = GammaGamma.fit(
         frequency=summary.frequency[repeat], average_spend=summary.monetary_value[repeat]
@@ -913,6 +935,14 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
                 f"the model predicted {predicted_total:,.0f} repeat purchases, "
                 f"{actual_total:,.0f} happened "
                 f"({(predicted_total - actual_total) / max(actual_total, 1.0):+.1%})."
+            ),
+            *(
+                (
+                    f"{n_first_at_end:,} accounts whose first order is on the calibration end "
+                    "day are left out of the check (no calibration time).",
+                )
+                if n_first_at_end
+                else ()
             ),
         ),
         {
@@ -942,22 +972,20 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
         ),
         (Chart("calibration_holdout", "Holdout check: actual vs predicted", check),),
     )
-    spos = _codes(ids, summary.ids, "transactions")
+    spos = _codes(ids, summary.ids[aged], "transactions")
     p_alive = np.full(n, np.nan)
-    p_alive[spos] = bg.probability_alive(
-        frequency=summary.frequency, recency=summary.recency, T=summary.T
-    )
+    p_alive[spos] = bg.probability_alive(frequency=freq, recency=rec, T=age)
     per["p_alive"] = p_alive
     if margin is None:
         clp, stage_lines = _stage_clp(stage, profit, n)
         note = "(no profit_last_year column: no margins to value the orders with)"
         return clp, ((*stage_lines, note), {"method": None}), rb
     monthly = (1.0 + DISCOUNT_RATE) ** (1.0 / 12.0) - 1.0
-    avg_spend = np.where(repeat, summary.monetary_value, 0.0)
+    avg_spend = np.where(repeat, summary.monetary_value, 0.0)[aged]
     common: dict[str, Any] = {
-        "frequency": summary.frequency,
-        "recency": summary.recency,
-        "T": summary.T,
+        "frequency": freq,
+        "recency": rec,
+        "T": age,
         "margin_rate": margin[spos],
         "discount_rate": monthly,
         "n_periods": HORIZON_MONTHS,
@@ -970,7 +998,7 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
         # Gamma-Gamma with q <= 1 has no finite expected spend for some histories: value
         # those accounts (all, for one rule) at their own mean order value instead
         spend_note = "each account's mean order value (the Gamma-Gamma fit has q <= 1)"
-        own = summary.total_revenue / summary.n_transactions
+        own = (summary.total_revenue / summary.n_transactions)[aged]
         profit_res = customer_lifetime_profit(bg, spend=own, **common)
     clp = np.zeros(n)
     clp[spos] = profit_res.clp
@@ -980,9 +1008,15 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
             f"account's margin, discounted at {DISCOUNT_RATE:.0%} a year."
         ),
     ]
-    no_orders = n - spos.shape[0]
+    no_orders = n - summary.ids.shape[0]
     if no_orders:
         clp_lines.append(f"{no_orders:,} accounts have no order in the log: their CLP is 0.")
+    brand_new = int((~aged).sum())
+    if brand_new:
+        clp_lines.append(
+            f"{brand_new:,} accounts whose first order is on the as-of date are not valued yet "
+            "(CLP 0, no P(alive))."
+        )
     return clp, (tuple(clp_lines), {"method": "bgnbd_gamma_gamma"}), rb
 
 
@@ -1001,3 +1035,18 @@ def _stage_clp(
             f"profit, discounted at {DISCOUNT_RATE:.0%} a year (no transaction log)."
         ),
     )
+
+
+def _no_fit(
+    exc: ConvergenceError,
+    stage: NDArray[np.str_] | None,
+    profit: NDArray[np.float64] | None,
+    n: int,
+    title: str,
+) -> tuple[NDArray[np.float64], tuple[tuple[str, ...], dict[str, Any]], Section]:
+    """Return the stage-shaped CLP and a skipped section when the BG/NBD fit fails."""
+    clp, lines = _stage_clp(stage, profit, n)
+    reason = str(exc).split(";")[0]
+    why = f"the BG/NBD model could not be fitted to this log ({reason})."
+    method = "stage_profile" if stage is not None else None
+    return clp, (lines, {"method": method}), Section("repeat_buying", title, skipped=why)
