@@ -216,7 +216,7 @@ def main() -> None:
     mark("end")
     sampler.stop()
     total = sum(r[1] for r in rows)
-    print(f"\n| stage | wall time | peak RSS |\n|---|---:|---:|")
+    print("\n| stage | wall time | peak RSS |\n|---|---:|---:|")
     for name, secs, peak in rows:
         if name == "report: done" or name == "report: ":
             continue

@@ -938,8 +938,10 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
             ),
             *(
                 (
-                    f"{n_first_at_end:,} accounts whose first order is on the calibration end "
-                    "day are left out of the check (no calibration time).",
+                    (
+                        f"{n_first_at_end:,} accounts whose first order is on the calibration end "
+                        "day are left out of the check (no calibration time)."
+                    ),
                 )
                 if n_first_at_end
                 else ()
