@@ -179,9 +179,10 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     paths = generate(args.accounts, args.orders, work)
+    size = sum(p.stat().st_size for p in paths.values()) / 2**20
     print(
         f"generated {args.accounts:,} accounts and {args.orders:,} orders in "
-        f"{time.perf_counter() - t0:.0f} s ({sum(p.stat().st_size for p in paths.values()) / 2**20:,.0f} MiB Parquet)"
+        f"{time.perf_counter() - t0:.0f} s ({size:,.0f} MiB Parquet)"
     )
     sampler = RssSampler()
     rows: list[tuple[str, float, float]] = []

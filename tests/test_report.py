@@ -350,6 +350,21 @@ def test_top_and_bottom_accounts_with_next_actions(report):
     assert all(a.startswith("retention visit now (") for a in acc["next_action"][high].tolist())
 
 
+def test_summaries_in_blocks_of_whole_customers_equal_the_whole_log(report, data, monkeypatch):
+    import kamcore.report._build as build
+
+    monkeypatch.setattr(build, "BLOCK_ROWS", 997)  # ~17 blocks, never splitting a customer
+    small = build_report(ReportInput.from_demo(data))
+    np.testing.assert_allclose(
+        small.accounts.columns["clp"], report.accounts.columns["clp"], rtol=1e-8
+    )
+    a = _table(small, "repeat_buying", "holdout_check")
+    b = _table(report, "repeat_buying", "holdout_check")
+    np.testing.assert_array_equal(a.columns["customers"], b.columns["customers"])
+    np.testing.assert_array_equal(a.columns["actual"], b.columns["actual"])
+    np.testing.assert_allclose(a.columns["predicted"], b.columns["predicted"], rtol=1e-8)
+
+
 def test_report_without_side_tables_skips_their_sections(data):
     acc = data.tables()["accounts"]
     r = build_report(ReportInput(accounts=acc, as_of=None, source="accounts only"))
@@ -460,3 +475,43 @@ def test_csv_cells_that_would_run_as_formulas_are_neutralised(tmp_path):
     assert "'=HYPERLINK" not in raw
     assert neutralise(-3.0) == -3.0
     assert neutralise("Acme") == "Acme"
+
+
+def test_a_first_order_on_the_as_of_day_is_not_valued_and_said_so(data):
+    t = data.tables()
+    tx = t["transactions"]
+    acc = t["accounts"]
+    lost_no_orders = acc["id"][~np.isin(acc["id"], tx["customer_id"])]
+    assert lost_no_orders.shape[0] == 1
+    newcomer = str(lost_no_orders[0])
+    tx = {
+        "customer_id": np.append(tx["customer_id"], newcomer),
+        "date": np.append(tx["date"], np.datetime64("2024-12-31")),
+        "amount": np.append(tx["amount"], 100.0),
+    }
+    r = build_report(ReportInput(accounts=acc, transactions=tx))
+    assert any(
+        "first order is on the as-of date are not valued" in s for s in r.section("clp").lines
+    )
+    i = acc["id"].tolist().index(newcomer)
+    assert r.accounts.columns["clp"][i] == 0
+    assert np.isnan(r.accounts.columns["p_alive"][i])
+
+
+def test_a_model_that_cannot_be_fitted_degrades_to_the_stage_clp(data, monkeypatch):
+    from kamcore.clp import BetaGeo, stage_lifetime_profit
+    from kamcore.errors import ConvergenceError
+
+    def refuse(**kwargs):
+        raise ConvergenceError("BG/NBD fit did not converge; details")
+
+    monkeypatch.setattr(BetaGeo, "fit", staticmethod(refuse))
+    r = build_report(ReportInput.from_demo(data))
+    assert r.section("repeat_buying").skipped == (
+        "the BG/NBD model could not be fitted to this log (BG/NBD fit did not converge)."
+    )
+    acc = data.columns["accounts"]
+    np.testing.assert_array_equal(
+        r.accounts.columns["clp"],
+        stage_lifetime_profit(acc["stage"], 0.1, scale=acc["profit_last_year"]),
+    )

@@ -8,6 +8,7 @@ joins per-customer results by id and writes the sentences.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, Final
@@ -872,33 +873,26 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
     from kamcore.transactions import calibration_holdout, summarize_transactions
 
     step("fitting the repeat-buying model")
-    _codes(ids, np.asarray(log["customer_id"], dtype=str), "transactions")
+    blocks = _CustomerBlocks(
+        _codes(ids, np.asarray(log["customer_id"], dtype=str), "transactions"), log
+    )
     first, last = log["date"].min(), np.datetime64(as_of, "D")
     span = int((last - first).astype(int))
     holdout_days = 364 if span >= 2 * 364 else max(7 * (span // 14), 7)
     cal_end = last - holdout_days
-    split = calibration_holdout(
-        log["customer_id"],
-        log["date"],
-        log["amount"],
-        calibration_end=str(cal_end),
-        observation_end=str(last),
-        time_unit="W",
-    )
+
+    def split_block(c: NDArray[Any], d: NDArray[Any], a: NDArray[Any]) -> Any:
+        return calibration_holdout(
+            c, d, a, calibration_end=str(cal_end), observation_end=str(last), time_unit="W"
+        )
+
+    split = blocks.holdout(split_block)
     cal = split.calibration
     n_first_at_end = int((cal.T == 0).sum())
     if n_first_at_end:
         # a first order on the calibration end day leaves no calibration time (T = 0):
         # those customers cannot be fitted and are left out of the holdout check
-        keep = ~np.isin(log["customer_id"], cal.ids[cal.T == 0])
-        split = calibration_holdout(
-            log["customer_id"][keep],
-            log["date"][keep],
-            log["amount"][keep],
-            calibration_end=str(cal_end),
-            observation_end=str(last),
-            time_unit="W",
-        )
+        split = blocks.without(cal.ids[cal.T == 0]).holdout(split_block)
         cal = split.calibration
     try:
         bg_cal = BetaGeo.fit(frequency=cal.frequency, recency=cal.recency, T=cal.T)
@@ -908,8 +902,8 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
     actual_total = float((check.actual * check.n_customers).sum())
     predicted_total = float((check.predicted * check.n_customers).sum())
     step("valuing the accounts")
-    summary = summarize_transactions(
-        log["customer_id"], log["date"], log["amount"], observation_end=str(last), time_unit="W"
+    summary = blocks.summary(
+        lambda c, d, a: summarize_transactions(c, d, a, observation_end=str(last), time_unit="W")
     )
     aged = summary.T > 0  # a first order on the as-of day: no time observed, not valued
     freq, rec, age = summary.frequency[aged], summary.recency[aged], summary.T[aged]
@@ -1052,3 +1046,88 @@ def _no_fit(
     why = f"the BG/NBD model could not be fitted to this log ({reason})."
     method = "stage_profile" if stage is not None else None
     return clp, (lines, {"method": method}), Section("repeat_buying", title, skipped=why)
+
+
+#: rows of the transaction log summarised at a time (whole customers per block)
+BLOCK_ROWS = 2_000_000
+
+
+class _CustomerBlocks:
+    """A transaction log cut into blocks of whole customers, summarised block by block.
+
+    Per-customer summaries do not depend on other customers, so summarising
+    blocks of whole customers and concatenating gives the summary of the whole
+    log while the summary's own working memory stays that of one block.
+    """
+
+    def __init__(self, codes: NDArray[np.intp], log: Columns, rows: int | None = None) -> None:
+        rows = BLOCK_ROWS if rows is None else rows
+        self.log = log
+        self.order = np.argsort(codes, kind="stable")
+        self.codes = codes
+        sorted_codes = codes[self.order]
+        m = sorted_codes.shape[0]
+        bounds = [0]
+        while bounds[-1] < m:
+            cut = min(bounds[-1] + rows, m)
+            if cut < m:  # never split a customer: move the cut to its first row
+                cut = int(np.searchsorted(sorted_codes, sorted_codes[cut], side="left"))
+                if cut <= bounds[-1]:
+                    cut = int(np.searchsorted(sorted_codes, sorted_codes[bounds[-1]], "right"))
+            bounds.append(cut)
+        self.bounds = bounds
+
+    def without(self, customer_ids: NDArray[np.str_]) -> _CustomerBlocks:
+        """Return the blocks of the log without these customers' rows."""
+        keep = ~np.isin(self.log["customer_id"], customer_ids)
+        log = {k: np.asarray(v)[keep] for k, v in self.log.items()}
+        return _CustomerBlocks(self.codes[keep], log)
+
+    def _each(self, fn: Callable[..., Any]) -> list[Any]:
+        c, d, a = self.log["customer_id"], self.log["date"], self.log["amount"]
+        out = []
+        for lo, hi in itertools.pairwise(self.bounds):
+            rows = self.order[lo:hi]
+            out.append(fn(c[rows], d[rows], a[rows]))
+        return out
+
+    def summary(self, fn: Callable[..., Any]) -> Any:
+        """Return ``fn(ids, dates, amounts)`` (a TransactionSummary) over the whole log."""
+        return _concat_summaries(self._each(fn))
+
+    def holdout(self, fn: Callable[..., Any]) -> Any:
+        """Return ``fn(ids, dates, amounts)`` (a CalibrationHoldout) over the whole log."""
+        parts = self._each(fn)
+        if len(parts) == 1:
+            return parts[0]
+        return attrs.evolve(
+            parts[0],
+            calibration=_concat_summaries([p.calibration for p in parts]),
+            holdout_frequency=_joined([p.holdout_frequency for p in parts]),
+            holdout_monetary_value=_joined([p.holdout_monetary_value for p in parts]),
+            **{
+                k: sum(getattr(p, k) for p in parts)
+                for k in (
+                    "n_excluded_after_observation_end",
+                    "n_excluded_new_customers",
+                    "n_excluded_new_customer_transactions",
+                )
+            },
+        )
+
+
+def _joined(arrays: list[NDArray[Any]]) -> NDArray[Any]:
+    out = np.concatenate(arrays)
+    out.flags.writeable = False
+    return out
+
+
+def _concat_summaries(parts: list[Any]) -> Any:
+    if len(parts) == 1:
+        return parts[0]
+    fields = {}
+    for f in attrs.fields(type(parts[0])):
+        first = getattr(parts[0], f.name)
+        if isinstance(first, np.ndarray):
+            fields[f.name] = _joined([getattr(p, f.name) for p in parts])
+    return attrs.evolve(parts[0], **fields)
