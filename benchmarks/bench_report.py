@@ -102,19 +102,34 @@ def generate(n: int, m: int, out: pathlib.Path, seed: int = 1) -> dict[str, path
         paths[name] = path
 
     write("accounts", acc)
-    # orders: a skewed number per account, dates over five years
-    weight = rng.gamma(1.0, 1.0, n) * (stage != "exploration")
-    owner = rng.choice(n, m, p=weight / weight.sum())
-    owner.sort()
-    start = np.datetime64("2020-01-01")
+    # orders: a BG/NBD process per account (so the model is identified): purchases at
+    # rate lam_i a year from a first order at t0_i, dropping out after each repeat
+    # purchase with probability p_i; scaled to about m orders in all
+    span = 5 * 365.25
+    t0 = rng.random(n) * span * 0.9
+    years = (span - t0) / 365.25
+    p_drop = rng.beta(1.0, 25.0, n)
+    lam = rng.gamma(2.0, 1.0, n)
+    lam *= 1.6 * (m / n) / np.mean(np.minimum(lam * years, 1.0 / p_drop) + 1.0)
+    count = rng.poisson(lam * years)
+    alive_for = rng.geometric(p_drop)  # repeat purchases before dropping out
+    owner = np.repeat(np.arange(n), count)
+    when = rng.random(owner.shape[0])
+    order = np.lexsort((when, owner))
+    owner, when = owner[order], when[order]
+    rank = np.arange(owner.shape[0]) - np.repeat(np.cumsum(count) - count, count)
+    keep = rank < alive_for[owner]
+    owner, when = owner[keep], when[keep]
+    first_day = np.datetime64("2020-01-01") + t0.astype("timedelta64[D]")
+    repeat_days = (t0[owner] + when * (span - t0[owner])).astype("timedelta64[D]")
+    owner = np.concatenate([np.arange(n), owner])
+    days = np.concatenate([first_day, np.datetime64("2020-01-01") + repeat_days])
+    by = np.argsort(owner, kind="stable")
+    owner, days = owner[by], days[by]
     tx = {
         "customer_id": ids[owner],
-        # each account buys until it drops out (some never do within the five years)
-        "date": start
-        + (rng.random(m) * np.minimum(rng.uniform(200, 4000, n), 5 * 365)[owner]).astype(
-            "timedelta64[D]"
-        ),
-        "amount": np.round(rng.gamma(2.0, 1.0, m) * (size[owner] / 20.0), 2),
+        "date": days,
+        "amount": np.round(rng.gamma(2.0, 1.0, owner.shape[0]) * (size[owner] / 20.0), 2),
     }
     del owner
     write("transactions", tx)

@@ -973,7 +973,7 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
     p_alive[spos] = bg.probability_alive(frequency=freq, recency=rec, T=age)
     per["p_alive"] = p_alive
     if margin is None:
-        clp, stage_lines = _stage_clp(stage, profit, n)
+        clp, stage_lines = _stage_clp(stage, profit, n, "no margins")
         note = "(no profit_last_year column: no margins to value the orders with)"
         return clp, ((*stage_lines, note), {"method": None}), rb
     monthly = (1.0 + DISCOUNT_RATE) ** (1.0 / 12.0) - 1.0
@@ -1017,7 +1017,10 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
 
 
 def _stage_clp(
-    stage: NDArray[np.str_] | None, profit: NDArray[np.float64] | None, n: int
+    stage: NDArray[np.str_] | None,
+    profit: NDArray[np.float64] | None,
+    n: int,
+    why: str = "no transaction log",
 ) -> tuple[NDArray[np.float64], tuple[str, ...]]:
     """Return the stage-shaped CLP (no transaction log) and its sentence."""
     from kamcore.clp import stage_lifetime_profit
@@ -1028,7 +1031,7 @@ def _stage_clp(
     return clp, (
         (
             "CLP from the lifecycle stage: the default stage profile scaled by each account's "
-            f"profit, discounted at {DISCOUNT_RATE:.0%} a year (no transaction log)."
+            f"profit, discounted at {DISCOUNT_RATE:.0%} a year ({why})."
         ),
     )
 
@@ -1041,7 +1044,7 @@ def _no_fit(
     title: str,
 ) -> tuple[NDArray[np.float64], tuple[tuple[str, ...], dict[str, Any]], Section]:
     """Return the stage-shaped CLP and a skipped section when the BG/NBD fit fails."""
-    clp, lines = _stage_clp(stage, profit, n)
+    clp, lines = _stage_clp(stage, profit, n, "no repeat-buying model")
     reason = str(exc).split(";")[0]
     why = f"the BG/NBD model could not be fitted to this log ({reason})."
     method = "stage_profile" if stage is not None else None
