@@ -247,9 +247,10 @@ def _time_unit(value: str) -> str | float:
     except ValueError:
         days = math.nan
     if not math.isfinite(days):
+        hint = f" Did you mean {value.upper()!r}?" if value.upper() in TIME_UNITS else ""
         raise InvalidParameterError(
             f"'--time-unit' must be one of {', '.join(TIME_UNITS)} or a positive number of days; "
-            f"got {value!r}."
+            f"got {value!r}.{hint}"
         )
     return days
 

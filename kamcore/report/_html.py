@@ -34,7 +34,7 @@ table{border-collapse:collapse;margin:4px 0 6px;font-size:13px}
 box-shadow:0 1px 3px rgba(0,0,0,.08)}.card b{display:block;font-size:20px;color:#1f3a5f}
 .card span{font-size:12px;color:#52606d}
 th,td{padding:4px 10px;border-bottom:1px solid #e3e7ee;text-align:left;vertical-align:top}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f0f3f7}
+td:not(:last-child){white-space:nowrap}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f0f3f7}
 .skipped{color:#7a8696;font-style:italic}.charts{display:flex;flex-wrap:wrap;gap:16px}
 figure{margin:0}figcaption{font-size:13px;color:#52606d}figure svg{max-width:540px;height:auto}
 footer{text-align:center;color:#7a8696;font-size:12px;padding:20px}
