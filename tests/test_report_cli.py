@@ -250,6 +250,13 @@ ACC = "id,sales_last_year\nA1,100\nA2,50\n"
             [],
             "'sales_last_year' must be >= 0 (a sales figure)",
         ),
+        (
+            "id,sales_last_year,stage\nA1,5,Closed Won\n",
+            None,
+            [],
+            "'stage' must be one of exploration, formation, stability, decline, ended; "
+            "got 'Closed Won' for account 'A1'",
+        ),
     ],
     ids=[
         "misspelt-column",
@@ -269,6 +276,7 @@ ACC = "id,sales_last_year\nA1,100\nA2,50\n"
         "unknown-encoding",
         "seed-with-files",
         "calculator-refuses",
+        "unknown-stage",
     ],
 )
 def test_bad_accounts_input_exits_2_with_one_line(tmp_path, capsys, accounts, raw, extra, message):

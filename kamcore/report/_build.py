@@ -186,6 +186,18 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
         nullable=[c for c in ("churned_on",) if c in other],
     )
     stage = np.asarray(a["stage"], dtype=str) if "stage" in a else None
+    if stage is not None:
+        from kamcore.domain import LifecycleStage
+
+        known = [s.value for s in LifecycleStage]
+        bad = ~np.isin(stage, known)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise InvalidParameterError(
+                f"'stage' must be one of {', '.join(known)}; got {str(stage[i])!r} for account "
+                f"{str(ids[i])!r} ({int(bad.sum())} rows in all). Map your CRM's stages to these "
+                "first."
+            )
     live = stage != "ended" if stage is not None else np.ones(n, dtype=bool)
     name = np.asarray(a["name"], dtype=str) if "name" in a else ids
     sales = portfolio["sales_last_year"]
