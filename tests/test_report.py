@@ -515,3 +515,13 @@ def test_a_model_that_cannot_be_fitted_degrades_to_the_stage_clp(data, monkeypat
         r.accounts.columns["clp"],
         stage_lifetime_profit(acc["stage"], 0.1, scale=acc["profit_last_year"]),
     )
+
+
+def test_csv_is_written_in_slices_with_the_same_content(report, tmp_path, monkeypatch):
+    import kamcore.report._html as out
+
+    write_tables(report, tmp_path / "whole")
+    monkeypatch.setattr(out, "_CSV_ROWS", 7)
+    write_tables(report, tmp_path / "sliced")
+    for f in (tmp_path / "whole").iterdir():
+        assert (tmp_path / "sliced" / f.name).read_bytes() == f.read_bytes()

@@ -160,6 +160,9 @@ def render_html(report: Report, *, rows: int = 20) -> str:
     )
 
 
+#: rows converted to Python values at a time when writing CSV
+_CSV_ROWS: Final = 50_000
+
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -209,7 +212,10 @@ def write_tables(
             with path.open("w", newline="", encoding="utf-8") as fh:
                 writer = csv.writer(fh)
                 writer.writerow(list(table.columns))
-                for row in table.rows():
-                    writer.writerow([neutralise(v) if safe else v for v in row])
+                for start in range(0, table.n_rows, _CSV_ROWS):  # bounded memory
+                    rows = table.rows(_CSV_ROWS, start=start)
+                    if safe:
+                        rows = [[neutralise(v) for v in row] for row in rows]
+                    writer.writerows(rows)
         written.append(path)
     return written

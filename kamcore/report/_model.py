@@ -58,10 +58,10 @@ class Table(FrozenArrays):
         """True when the first column is ``customer_id``."""
         return bool(self.columns) and next(iter(self.columns)) == "customer_id"
 
-    def rows(self, limit: int | None = None) -> list[list[Any]]:
-        """Return the rows as plain Python values (numpy scalars converted), up to ``limit``."""
-        n = self.n_rows if limit is None else min(limit, self.n_rows)
-        cols = [_plain(v[:n]) for v in self.columns.values()]
+    def rows(self, limit: int | None = None, *, start: int = 0) -> list[list[Any]]:
+        """Return rows ``start`` .. ``start + limit`` as plain Python values (no numpy scalars)."""
+        stop = self.n_rows if limit is None else min(start + limit, self.n_rows)
+        cols = [_plain(v[start:stop]) for v in self.columns.values()]
         return [list(r) for r in zip(*cols, strict=True)] if cols else []
 
 
