@@ -110,9 +110,14 @@ def generate(n: int, m: int, out: pathlib.Path, seed: int = 1) -> dict[str, path
     years = (span - t0) / 365.25
     p_drop = rng.beta(1.0, 25.0, n)
     lam = rng.gamma(2.0, 1.0, n)
-    lam *= 1.6 * (m / n) / np.mean(np.minimum(lam * years, 1.0 / p_drop) + 1.0)
-    count = rng.poisson(lam * years)
+    lam *= (m / n) / np.mean(np.minimum(lam * years, 1.0 / p_drop) + 1.0)
     alive_for = rng.geometric(p_drop)  # repeat purchases before dropping out
+    scale = 1.0
+    while True:  # raise the rates until the process gives at least m orders
+        count = rng.poisson(lam * scale * years)
+        if n + np.minimum(count, alive_for).sum() >= m:
+            break
+        scale *= 1.25
     owner = np.repeat(np.arange(n), count)
     when = rng.random(owner.shape[0])
     order = np.lexsort((when, owner))
@@ -120,6 +125,12 @@ def generate(n: int, m: int, out: pathlib.Path, seed: int = 1) -> dict[str, path
     rank = np.arange(owner.shape[0]) - np.repeat(np.cumsum(count) - count, count)
     keep = rank < alive_for[owner]
     owner, when = owner[keep], when[keep]
+    # exactly m orders: drop surplus repeat orders at random
+    surplus = n + owner.shape[0] - m
+    if surplus > 0:
+        drop = np.zeros(owner.shape[0], dtype=bool)
+        drop[rng.choice(owner.shape[0], surplus, replace=False)] = True
+        owner, when = owner[~drop], when[~drop]
     first_day = np.datetime64("2020-01-01") + t0.astype("timedelta64[D]")
     repeat_days = (t0[owner] + when * (span - t0[owner])).astype("timedelta64[D]")
     owner = np.concatenate([np.arange(n), owner])
