@@ -254,8 +254,10 @@ ACC = "id,sales_last_year\nA1,100\nA2,50\n"
             "id,sales_last_year,stage\nA1,5,Closed Won\n",
             None,
             [],
-            "'stage' must be one of exploration, formation, stability, decline, ended; "
-            "got 'Closed Won' for account 'A1'",
+            (
+                "'stage' must be one of exploration, formation, stability, decline, ended; "
+                "got 'Closed Won' for account 'A1'"
+            ),
         ),
     ],
     ids=[

@@ -175,9 +175,19 @@ def parse_mapping(items: Iterable[str]) -> dict[str, str]:
     >>> parse_mapping(["id=AccountId,date=OrderDate", "amount=Net Amount"])
     {'id': 'AccountId', 'date': 'OrderDate', 'amount': 'Net Amount'}
     """
+    if isinstance(items, str):
+        items = [items]
+    if not isinstance(items, Iterable):
+        raise InvalidParameterError(
+            f"'items' must be name=Column strings; got {type(items).__name__}."
+        )
     out: dict[str, str] = {}
     for item in items:
-        for pair in str(item).split(","):
+        if not isinstance(item, str):
+            raise InvalidParameterError(
+                f"'--map' must be name=Column pairs (text); got {type(item).__name__}."
+            )
+        for pair in item.split(","):
             if not pair.strip():
                 continue
             key, sep, value = pair.partition("=")

@@ -88,6 +88,12 @@ class ReportInput(FrozenArrays):
     @classmethod
     def from_demo(cls, data: Any) -> ReportInput:
         """Return the inputs of the generated demo (:func:`kamcore.data.demo`)."""
+        from kamcore.data import DemoData
+
+        if not isinstance(data, DemoData):
+            raise InvalidParameterError(
+                f"'data' must be a kamcore.data.DemoData (from demo()); got {type(data).__name__}."
+            )
         t = data.tables()
         return cls(
             accounts=t["accounts"],
@@ -161,6 +167,14 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
         Input the calculators refuse (named by the calculator), customers of
         a side table that are not accounts, duplicate account ids.
     """
+    if not isinstance(inputs, ReportInput):
+        raise InvalidParameterError(
+            f"'inputs' must be a kamcore.report.ReportInput; got {type(inputs).__name__}."
+        )
+    if progress is not None and not callable(progress):
+        raise InvalidParameterError(
+            f"'progress' must be a callable or None; got {type(progress).__name__}."
+        )
     step = progress or (lambda _name: None)
     a = inputs.accounts
     ids = np.asarray(a["id"], dtype=str)

@@ -11,7 +11,7 @@ from typing import Any, Final
 from kamcore._optional import require
 from kamcore._version import __version__
 from kamcore.errors import InvalidParameterError
-from kamcore.report._model import Report, Table
+from kamcore.report._model import Report, Table, check_report, check_rows
 from kamcore.report._render import _cell, _numeric
 
 __all__ = ["chart_svg", "neutralise", "render_html", "write_tables"]
@@ -125,6 +125,8 @@ def render_html(report: Report, *, rows: int = 20) -> str:
     Every section is a ``<section id="KEY">``; every chart a
     ``<figure data-chart="KEY">`` holding an inline ``<svg>``.
     """
+    check_report(report)
+    check_rows(rows)
     nav = "".join(f'<a href="#{s.key}">{html.escape(_short(s.title))}</a>' for s in report.sections)
     parts = []
     for s in report.sections:
@@ -197,6 +199,7 @@ def write_tables(
     list of pathlib.Path
         The files written.
     """
+    check_report(report)
     if fmt not in ("csv", "parquet"):
         raise InvalidParameterError(f"'fmt' must be 'csv' or 'parquet'; got {fmt!r}.")
     out = pathlib.Path(directory)

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamcore._columns import FrozenArrays
+from kamcore.errors import InvalidParameterError
 
 __all__ = ["SCHEMA_VERSION", "Chart", "Report", "Section", "Table"]
 
@@ -60,6 +61,13 @@ class Table(FrozenArrays):
 
     def rows(self, limit: int | None = None, *, start: int = 0) -> list[list[Any]]:
         """Return rows ``start`` .. ``start + limit`` as plain Python values (no numpy scalars)."""
+        for name, value in (("limit", limit), ("start", start)):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0
+            ):
+                raise InvalidParameterError(
+                    f"{name!r} must be a non-negative integer; got {value!r}."
+                )
         stop = self.n_rows if limit is None else min(start + limit, self.n_rows)
         cols = [_plain(v[start:stop]) for v in self.columns.values()]
         return [list(r) for r in zip(*cols, strict=True)] if cols else []
@@ -160,3 +168,20 @@ class Report(FrozenArrays):
     def tables(self) -> list[Table]:
         """Return every table: the per-account table first, then each section's."""
         return [self.accounts, *(t for s in self.sections for t in s.tables)]
+
+
+def check_report(report: Any) -> Report:
+    """Return ``report`` if it is a :class:`Report`, else raise naming the type given."""
+    if not isinstance(report, Report):
+        raise InvalidParameterError(
+            f"'report' must be a kamcore.report.Report (from build_report); "
+            f"got {type(report).__name__}."
+        )
+    return report
+
+
+def check_rows(rows: Any) -> int:
+    """Return ``rows`` (rows shown per table) if it is an integer >= 1, else raise."""
+    if isinstance(rows, bool) or not isinstance(rows, int | np.integer) or rows < 1:
+        raise InvalidParameterError(f"'rows' must be an integer >= 1; got {rows!r}.")
+    return int(rows)

@@ -11,7 +11,8 @@ from typing import Any, Final
 import numpy as np
 
 from kamcore._version import __version__
-from kamcore.report._model import Report, Table
+from kamcore.errors import InvalidParameterError
+from kamcore.report._model import Report, Table, check_report, check_rows
 
 __all__ = ["json_document", "json_schema", "render_json", "render_markdown", "render_terminal"]
 
@@ -99,6 +100,10 @@ def render_terminal(
     Lines are at most ``width`` characters: a table's last text column wraps onto
     continuation lines, other long text cells are cut with "…".
     """
+    check_report(report)
+    check_rows(rows)
+    if isinstance(width, bool) or not isinstance(width, int) or width < 40:
+        raise InvalidParameterError(f"'width' must be an integer >= 40; got {width!r}.")
 
     def head(text: str, style: str) -> str:
         return f"{style}{text}{_RESET}" if color else text
@@ -131,6 +136,8 @@ def render_terminal(
 
 def render_markdown(report: Report, *, rows: int = 20) -> str:
     """Return the report as GitHub-flavoured Markdown (tables as pipe tables)."""
+    check_report(report)
+    check_rows(rows)
 
     def esc(s: str) -> str:
         return s.replace("|", "\\|").replace("\n", " ")
@@ -178,6 +185,7 @@ def _jsonable(value: Any) -> Any:
 
 def json_document(report: Report) -> dict[str, Any]:
     """Return the report as a JSON-ready dict (see :func:`json_schema`)."""
+    check_report(report)
     sections = [
         {
             "key": s.key,
