@@ -671,7 +671,7 @@ def demo(seed: int = DEFAULT_SEED) -> DemoData:
     --------
     >>> d = demo()
     >>> d.accounts["stage"][:3].tolist()
-    ['stability', 'stability', 'stability']
+    ['stability', 'decline', 'ended']
     >>> len(d.relationships()) == len(d.accounts)
     True
     """

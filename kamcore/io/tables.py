@@ -516,7 +516,7 @@ def read_table(
     --------
     >>> import pathlib, tempfile
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "log.csv"
-    >>> _ = f.write_text("AccountId,OrderDate,amount\\nA1,2024-01-05,10.5\\n", encoding="utf-8")
+    >>> _ = f.write_text("AccountId,OrderDate,amount\nA1,2024-01-05,10.5\n", encoding="utf-8")
     >>> t = read_table(f, "transactions", mapping={"customer_id": "AccountId",
     ...                                            "date": "OrderDate"})
     >>> t["customer_id"].tolist(), str(t["date"][0]), t["amount"].tolist()
