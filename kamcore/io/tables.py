@@ -365,20 +365,25 @@ def _header_and_chunks(
         raise SchemaError(f"{path}, line 1: not a JSON object ({exc}).") from None
 
     def jsonl_chunks(usecols: list[str]) -> Iterator[Any]:
-        reader = pd.read_json(
+        with pd.read_json(
             path, lines=True, chunksize=chunk_rows, encoding=encoding, dtype=False
-        )
-        for chunk in reader:
-            missing = [c for c in usecols if c not in chunk.columns]
-            if missing:
-                raise unknown_column(
-                    missing[0],
-                    [str(c) for c in chunk.columns],
-                    lead=f"{path}: a record lacks {missing[0]!r}",
-                )
-            yield chunk[usecols]
+        ) as reader:
+            yield from _jsonl_columns(reader, usecols, path)
 
     return header, jsonl_chunks
+
+
+def _jsonl_columns(reader: Any, usecols: list[str], path: pathlib.Path) -> Iterator[Any]:
+    """Yield the chosen columns of each JSON Lines chunk (a record may lack a key)."""
+    for chunk in reader:
+        missing = [c for c in usecols if c not in chunk.columns]
+        if missing:
+            raise unknown_column(
+                missing[0],
+                [str(c) for c in chunk.columns],
+                lead=f"{path}: a record lacks {missing[0]!r}",
+            )
+        yield chunk[usecols]
 
 
 class _StringLines:
@@ -407,8 +412,6 @@ def _convert(  # noqa: PLR0917
     series = pd.Series(values)
     label = spec.name if spec.name == source else f"{source} (mapped to {spec.name})"
     if spec.type in ("id", "text"):
-        if series.dtype.kind == "f" and spec.type == "id":  # integer ids read from JSON/Parquet
-            pass
         text = series.astype(str).to_numpy(dtype=str) if len(series) else np.array([], dtype=str)
         if series.isna().any():
             text = np.where(series.isna().to_numpy(), "", text)

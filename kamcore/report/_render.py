@@ -105,32 +105,37 @@ def render_terminal(
     if isinstance(width, bool) or not isinstance(width, int) or width < 40:
         raise InvalidParameterError(f"'width' must be an integer >= 40; got {width!r}.")
 
-    def head(text: str, style: str) -> str:
-        return f"{style}{text}{_RESET}" if color else text
+    def head(text: str, style: str = "", indent: str = "") -> list[str]:
+        lines = textwrap.wrap(
+            text, width, initial_indent=indent, subsequent_indent=indent + "  "
+        ) or [indent]
+        return [f"{style}{line}{_RESET}" if color and style else line for line in lines]
 
     out = [
-        head(f"{report.title} (kamcore {__version__})", _BOLD),
-        f"data: {report.source}",
-        f"as of {report.as_of}; {report.n_accounts:,} accounts"
-        + (f"; money in {report.currency}" if report.currency else ""),
+        *head(f"{report.title} (kamcore {__version__})", _BOLD),
+        *head(f"data: {report.source}"),
+        *head(
+            f"as of {report.as_of}; {report.n_accounts:,} accounts"
+            + (f"; money in {report.currency}" if report.currency else "")
+        ),
     ]
     for n, section in enumerate(report.sections, start=1):
-        out += ["", head(f"{n}. {section.title}", _BOLD + _CYAN)]
+        out += ["", *head(f"{n}. {section.title}", _BOLD + _CYAN)]
         if section.skipped:
-            out.append(head(f"   skipped: {section.skipped}", _DIM))
+            out += head(f"skipped: {section.skipped}", _DIM, "   ")
             continue
         for line in section.lines:
-            out += textwrap.wrap(line, width, initial_indent="   ", subsequent_indent="     ")
+            out += head(line, "", "   ")
         for table in section.tables:
             if table.n_rows == 0:
                 continue
-            out += ["", f"   {head(table.title, _BOLD)}"]
+            out += ["", *head(table.title, _BOLD, "   ")]
             out += [f"   {r}" for r in _text_table(table, width - 3, rows)]
             if table.note:
-                out.append(f"   {table.note}")
+                out += head(table.note, "", "   ")
         if section.charts:
             names = ", ".join(c.title for c in section.charts)
-            out.append(head(f"   chart in the HTML report: {names}", _DIM))
+            out += head(f"chart in the HTML report: {names}", _DIM, "   ")
     return "\n".join(out) + "\n"
 
 
