@@ -125,3 +125,31 @@ def test_renderers_show_skipped_sections_notes_and_cut_tables():
         r.accounts.rows(2, start=-1)
     with pytest.raises(UnknownNameError, match=r"no section 'overveiw'.*Did you mean 'overview'"):
         r.section("overveiw")
+
+
+def test_terminal_cells_and_narrow_tables():
+    from kamcore.report import Report, Section, Table
+
+    t = Table(
+        "t",
+        "A wide table",
+        {
+            "customer_id": np.array(["a", "b"]),
+            "flag": np.array([True, False]),
+            "value": np.array([np.nan, 1234567.0]),
+            "long_text_one": np.array(["x" * 60, "y"]),
+            "long_text_two": np.array(["z" * 60, "w"]),
+            "amount": np.array([1.5, 2.5]),
+        },
+        note="A note under the table.",
+    )
+    r = Report("T", "src", "2024-12-31", None, 2, (Section("overview", "S", tables=(t,)),), t)
+    text = render_terminal(r, width=60)
+    assert max(len(line) for line in text.splitlines()) <= 60
+    assert "yes" in text
+    assert " no " in text or text.count("no") >= 1
+    assert "1,234,567" in text
+    assert "A note under the table." in text
+    assert "…" in text  # the widest text column not at the end is cut
+    row_a = next(line for line in text.splitlines() if line.strip().startswith("a "))
+    assert " - " in row_a  # NaN shows as a dash

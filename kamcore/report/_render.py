@@ -62,7 +62,7 @@ def _text_table(table: Table, width: int, limit: int | None) -> list[str]:
         text_cols = [
             j
             for j in range(len(widths))
-            if not numeric[j] and widths[j] > 12 and not (wrap_last and j == last)
+            if not numeric[j] and widths[j] > 6 and not (wrap_last and j == last)
         ]
         if not text_cols:
             break
