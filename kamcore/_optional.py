@@ -19,9 +19,11 @@ EXTRAS: Final[dict[str, str]] = {
     "pandas": "pandas",
     "polars": "polars",
     "pyarrow": "arrow",
+    "pyarrow.parquet": "arrow",
     "narwhals": "pandas",
     "matplotlib": "plot",
     "matplotlib.pyplot": "plot",
+    "matplotlib.figure": "plot",
     "threadpoolctl": "fast",
 }
 

@@ -235,3 +235,25 @@ def test_demo_with_an_unknown_role_or_policy_file(tmp_path, capsys):
     assert err.startswith("kamcore: error: 'role' must be one of the policy's roles")
     assert main(["demo", "--access-policy", str(tmp_path / "missing.toml"), "--role", "x"]) == 2
     assert "missing.toml" in capsys.readouterr().err
+
+
+def test_help_lists_the_report_first(capsys):
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert "report" in out
+    assert out.index("report") < out.index("demo")
+
+
+def test_time_unit_in_lower_case_suggests_the_letter(tmp_path, capsys):
+    log = tmp_path / "log.csv"
+    log.write_text(_LOG, encoding="utf-8")
+    assert main(["summarize", str(log), "--time-unit", "m"]) == 2
+    assert capsys.readouterr().err.endswith("got 'm'. Did you mean 'M'?\n")
+
+
+def test_an_unknown_option_is_one_line_with_the_closest_option(capsys):
+    assert main(["summarize", "x.csv", "--time-unti", "M"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kamcore: error: unrecognized arguments: --time-unti M")
+    assert "Did you mean --time-unit?" in err
+    assert err.count("\n") == 1

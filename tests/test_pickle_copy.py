@@ -287,7 +287,33 @@ def _factories():
         }
     )
     f.update(_display_factories())
+    f.update(_report_factories())
     return f
+
+
+def _report_factories():
+    """The demo data, the report and its parts (a small report: accounts only)."""
+    import numpy as np
+
+    from kamcore import data, report
+    from kamcore.io import tables
+
+    def small_input():
+        acc = data.demo(5).tables()["accounts"]
+        return report.ReportInput(accounts={k: v[:40] for k, v in acc.items()}, source="x")
+
+    def small():
+        return report.build_report(small_input())
+
+    return {
+        "kamcore.data.DemoData": lambda: data.demo(5),
+        "kamcore.io.tables.ColumnSpec": lambda: tables.ColumnSpec("id", "id", required=True),
+        "kamcore.report.ReportInput": small_input,
+        "kamcore.report.Report": small,
+        "kamcore.report.Section": lambda: small().section("concentration"),
+        "kamcore.report.Table": lambda: report.Table("t", "T", {"customer_id": np.array(["a"])}),
+        "kamcore.report.Chart": lambda: small().section("concentration").charts[0],
+    }
 
 
 def _display_factories():

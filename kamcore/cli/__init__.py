@@ -2,6 +2,14 @@
 
 Sub-commands
 ------------
+``kamcore report``
+    The key-account report: on the generated demo data without arguments,
+    or on your files (``--accounts`` plus optional ``--transactions``,
+    ``--surveys``, ``--contacts``, ``--switching``, ``--complaints``,
+    ``--grades``; CSV, Parquet or JSON Lines; columns mapped with ``--map`` or
+    ``--map-file``). Printed for the terminal, or as ``--format json`` /
+    ``markdown``; ``--html FILE`` writes one self-contained page and ``--out
+    DIR`` every table as CSV or Parquet.
 ``kamcore demo``
     Summarise the embedded demo portfolio: accounts, relationship types,
     lifecycle stages and revenue concentration.
@@ -22,12 +30,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import math
 import os
 import pathlib
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, NoReturn, TextIO
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,8 +49,33 @@ from kamcore.transactions import TIME_UNITS
 __all__ = ["main"]
 
 
+class _UsageError(Exception):
+    """A command-line usage error (unknown option, bad choice): exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors that suggest the closest option."""
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments:"):
+            known = [o for a in self._actions for o in a.option_strings]
+            for sub in self._subparsers._group_actions if self._subparsers else []:
+                for p in getattr(sub, "choices", {}).values():
+                    known += [o for a in p._actions for o in a.option_strings]
+            bad = [w for w in message.split(":", 1)[1].split() if w.startswith("-")]
+            if bad:
+                close = difflib.get_close_matches(bad[0].split("=")[0], known, n=1)
+                if close:
+                    message += f". Did you mean {close[0]}?"
+        raise _UsageError(
+            f"{message} (see kamcore {self.prog.split()[-1]} --help)"
+            if " " in self.prog
+            else f"{message} (see kamcore --help)"
+        )
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kamcore",
         description="kamcore: the key-account-management domain model.",
     )
@@ -49,8 +83,11 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--debug", action="store_true", help="show the full traceback when an error occurs"
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    demo = sub.add_parser("demo", help="summarise the embedded demo portfolio")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add_report(sub)
+    demo = sub.add_parser(
+        "demo", help="one-screen summary of the 40-account sample, optionally as a role sees it"
+    )
     demo.add_argument(
         "--role",
         default=None,
@@ -69,6 +106,55 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     summ.add_argument("--observation-end", default=None, help="ISO date; default: last date")
     return parser
+
+
+def _add_report(sub: Any) -> None:
+    rep = sub.add_parser(
+        "report",
+        help="the key-account report (demo data, or your files with --accounts)",
+        description="The key-account report. Without --accounts it runs on the generated demo "
+        "data. Files may be CSV, Parquet or JSON Lines; see docs/report.md for the columns.",
+    )
+    files = rep.add_argument_group("input files (CSV, Parquet or JSON Lines)")
+    files.add_argument("--accounts", metavar="FILE", help="one row per account (id, ...)")
+    files.add_argument("--transactions", metavar="FILE", help="customer_id, date, amount")
+    files.add_argument("--surveys", metavar="FILE", help="customer_id, p_q1..p_q22, e_q1..e_q22")
+    files.add_argument("--contacts", metavar="FILE", help="customer_id, role, ...")
+    files.add_argument("--switching", metavar="FILE", help="customer_id, facet, strength, ...")
+    files.add_argument("--complaints", metavar="FILE", help="customer_id, received, resolved")
+    files.add_argument("--grades", metavar="FILE", help="grade history: as_of, customer_id, grade")
+    files.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="NAME=COLUMN,...",
+        help="map the library's column names to your file's, e.g. id=AccountId,date=OrderDate",
+    )
+    files.add_argument("--map-file", metavar="FILE", help="the mapping as a TOML file")
+    files.add_argument("--encoding", default="utf-8", help="text encoding of the files (utf-8)")
+    files.add_argument(
+        "--as-of", default=None, metavar="DATE", help="ISO date the report describes"
+    )
+    files.add_argument("--seed", type=int, default=None, help="demo data seed (demo only)")
+    outs = rep.add_argument_group("output")
+    outs.add_argument(
+        "--format",
+        choices=("terminal", "json", "markdown"),
+        default="terminal",
+        help="what goes to standard output (default terminal)",
+    )
+    outs.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report")
+    outs.add_argument("--out", metavar="DIR", help="also write every table to DIR")
+    outs.add_argument(
+        "--out-format", choices=("csv", "parquet"), default="csv", help="table files (csv)"
+    )
+    outs.add_argument(
+        "--unsafe-csv",
+        action="store_true",
+        help="keep text cells starting with = + - @ as they are (default: neutralised)",
+    )
+    outs.add_argument("--no-color", action="store_true", help="no colour, even on a terminal")
+    outs.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
 
 def _labels(labels: NDArray[np.str_] | None) -> NDArray[np.str_]:
@@ -161,9 +247,10 @@ def _time_unit(value: str) -> str | float:
     except ValueError:
         days = math.nan
     if not math.isfinite(days):
+        hint = f" Did you mean {value.upper()!r}?" if value.upper() in TIME_UNITS else ""
         raise InvalidParameterError(
             f"'--time-unit' must be one of {', '.join(TIME_UNITS)} or a positive number of days; "
-            f"got {value!r}."
+            f"got {value!r}.{hint}"
         )
     return days
 
@@ -240,9 +327,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
     """
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        print(f"kamcore: error: {exc}", file=sys.stderr)
+        return 2
     out = sys.stdout
     try:
+        if args.command == "report":
+            from kamcore.cli._report import run_report
+
+            return run_report(args, out, sys.stderr)
         if args.command == "demo":
             return _demo(out, args.role, args.access_policy)
         if args.command == "summarize":

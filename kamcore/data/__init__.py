@@ -6,6 +6,11 @@
   (23,570 customers, 69,659 rows).
 - :func:`load_donations` — the BG/BB donations data (11,104 donors, 6
   annual opportunities, as 22 weighted patterns).
+- :func:`demo` — the generated demo data set of the ``kamcore report``
+  command: 300 accounts of an industrial supplier over six years with their
+  orders, surveys, contacts, switching costs, complaints, grade and
+  lifecycle histories (:class:`DemoData`; tables, DataFrames, a
+  :class:`~kamcore.Portfolio` and domain objects).
 - :func:`load_demo_portfolio` and :func:`demo_rows` — 40 fictitious key
   accounts of an industrial supplier.
 
@@ -28,9 +33,18 @@ from typing import Any
 import numpy as np
 
 from kamcore._portfolio import CUSTOMER_FACT_COLUMNS, CUSTOMER_MONEY_COLUMNS, Portfolio
+from kamcore.data._demo import DEFAULT_SEED, DemoData, demo
 from kamcore.data._public_sets import load_cdnow, load_donations
 
-__all__ = ["demo_rows", "load_cdnow", "load_demo_portfolio", "load_donations"]
+__all__ = [
+    "DEFAULT_SEED",
+    "DemoData",
+    "demo",
+    "demo_rows",
+    "load_cdnow",
+    "load_demo_portfolio",
+    "load_donations",
+]
 
 _FILE = "demo_accounts.csv"
 

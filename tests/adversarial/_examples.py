@@ -245,6 +245,46 @@ def _logr() -> Any:
     return LogResponse([10.0, 5.0, 2.0], [1.0, 2.0, 3.0])
 
 
+def _demo() -> Any:
+    from kamcore.data import demo
+
+    return demo(5)
+
+
+def _report_input() -> Any:
+    from kamcore.report import ReportInput
+
+    acc = _demo().tables()["accounts"]
+    return ReportInput(accounts={k: v[:30] for k, v in acc.items()}, source="adversarial")
+
+
+def _report() -> Any:
+    from kamcore.report import build_report
+
+    return build_report(_report_input())
+
+
+def _table() -> Any:
+    from kamcore.report import Table
+
+    return Table("t", "T", {"customer_id": np.array(["a", "b"]), "x": np.array([1.0, 2.0])})
+
+
+OVERRIDES.update(
+    {
+        "kamcore.report.Report.section": {"key": _const("overview")},
+        "kamcore.io.tables.parse_mapping": {"items": lambda: ["id=AccountId,date=OrderDate"]},
+        "kamcore.report.ReportInput.from_demo": {"data": _demo},
+        "kamcore.report.build_report": {"inputs": _report_input},
+        "kamcore.report.json_document": {"report": _report},
+        "kamcore.report.render_html": {"report": _report},
+        "kamcore.report.render_json": {"report": _report},
+        "kamcore.report.render_markdown": {"report": _report},
+        "kamcore.report.render_terminal": {"report": _report},
+    }
+)
+
+
 #: class -> a fresh example instance
 INSTANCES: dict[type, Callable[[], Any]] = {
     type(_exp()): _exp,
@@ -1337,3 +1377,13 @@ def _transactions() -> None:
 
 
 _transactions()
+
+
+def _report_instances() -> dict[type, Callable[[], Any]]:
+    from kamcore.data import DemoData
+    from kamcore.report import Report, Table
+
+    return {DemoData: _demo, Report: _report, Table: _table}
+
+
+INSTANCES.update(_report_instances())
