@@ -20,6 +20,7 @@ results are bit-identical to the in-memory ones, whatever the partitioning.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, Final
 
 import attrs
@@ -141,8 +142,23 @@ def date_range(
     return lo, hi
 
 
+#: the summary's numeric columns and their dtypes (an empty summary's sums come out as
+#: integers from numpy's bincount; every partition, and the meta, gets these)
+_SUMMARY_DTYPES: Final[Mapping[str, str]] = {
+    "frequency": "int64",
+    "recency": "float64",
+    "T": "float64",
+    "monetary_value": "float64",
+    "n_transactions": "int64",
+    "total_revenue": "float64",
+    "total_margin": "float64",
+    "main_business_revenue": "float64",
+}
+
+
 def _summary_frame(summary: TransactionSummary, id_column: str) -> Any:
-    return summary.to_frame("pandas", id_column=id_column)
+    frame = summary.to_frame("pandas", id_column=id_column)
+    return frame.astype({k: v for k, v in _SUMMARY_DTYPES.items() if k in frame.columns})
 
 
 def _summarize_part(pdf: Any, spec: _LogSpec, end: np.datetime64, time_unit: str | float) -> Any:
