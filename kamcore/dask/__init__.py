@@ -9,8 +9,8 @@ same rows, whatever the partitioning:
 - :func:`summarize_transactions` -- the per-customer repeat-buying summary
   (rows shuffled by customer id, then
   :func:`kamcore.transactions.summarize_transactions` per partition);
-- :func:`calibration_holdout` (:class:`CalibrationHoldoutFrame`) -- the split
-  at a date, with the exclusion counts;
+- :func:`calibration_holdout` -- the split at a date: the per-customer
+  frame and the exclusion counts;
 - :func:`history_table` and :func:`fit` -- a distributed groupby-count of the
   unique histories, brought to the client, and any model class fitted on it
   with its own ``fit(..., weights=)``;
@@ -42,14 +42,9 @@ from __future__ import annotations
 
 from kamcore.dask._models import fit, history_table, lifetime_profit, predict
 from kamcore.dask._scoring import freeze, score, to_parquet
-from kamcore.dask._transactions import (
-    CalibrationHoldoutFrame,
-    calibration_holdout,
-    summarize_transactions,
-)
+from kamcore.dask._transactions import calibration_holdout, summarize_transactions
 
 __all__ = [
-    "CalibrationHoldoutFrame",
     "calibration_holdout",
     "fit",
     "freeze",

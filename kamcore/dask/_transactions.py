@@ -26,8 +26,7 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
-from kamcore._optional import require
-from kamcore.dask._schema import check_frame, check_schema, dask_dataframe, pandas
+from kamcore.dask._schema import check_frame, check_schema, pandas
 from kamcore.errors import InvalidParameterError
 from kamcore.transactions import TransactionLog, TransactionSummary
 from kamcore.transactions import calibration_holdout as split_log
@@ -36,7 +35,6 @@ from kamcore.transactions._log import check_date, check_dates, fail_rows
 from kamcore.transactions._time import unit_days
 
 __all__ = [
-    "CalibrationHoldoutFrame",
     "calibration_holdout",
     "summarize_transactions",
 ]
@@ -322,55 +320,16 @@ def _split_meta(spec: _SplitSpec) -> Any:
     return ch.to_frame("pandas", id_column=spec.log.customer_id).iloc[:0]
 
 
-def _frame_of(part: tuple[Any, dict[str, int]]) -> Any:
-    return part[0]
+def _split_frame_part(pdf: Any, spec: _SplitSpec) -> Any:
+    return _split_part(pdf, spec)[0]
 
 
-def _counts_of(part: tuple[Any, dict[str, int]]) -> Any:
-    return pandas().DataFrame({k: np.array([v], dtype=np.int64) for k, v in part[1].items()})
+def _counts_frame(counts: Mapping[str, int]) -> Any:
+    return pandas().DataFrame({k: np.array([counts[k]], dtype=np.int64) for k in EXCLUSIONS})
 
 
-@attrs.frozen
-class CalibrationHoldoutFrame:
-    """A Dask transaction log split at ``calibration_end`` (lazy; nothing computed yet).
-
-    The distributed counterpart of :class:`kamcore.transactions.CalibrationHoldout`:
-    ``frame`` holds, one row per customer whose first purchase is on or
-    before ``calibration_end``, exactly the columns of
-    ``CalibrationHoldout.to_frame()`` (the calibration summary, then
-    ``holdout_frequency``, ``holdout_monetary_value`` and ``holdout_length``),
-    keyed by the customer id column.
-
-    Attributes
-    ----------
-    frame : dask.dataframe.DataFrame
-        The per-customer columns; rows of one partition are sorted by id as text.
-    exclusions : dask.dataframe.DataFrame
-        The three exclusion counts of each partition (columns
-        ``n_excluded_after_observation_end``, ``n_excluded_new_customers``,
-        ``n_excluded_new_customer_transactions``; one row per partition, to
-        be summed). Compute it together with the frame,
-        ``dask.compute(split.frame, split.exclusions)``, to read the log
-        once, or call :meth:`excluded` for the totals.
-    calibration_end, observation_end : datetime.date
-        The split date and the end of the holdout period.
-    holdout_length : float
-        ``observation_end - calibration_end`` in ``time_unit``.
-    time_unit : str
-        Unit of ``recency``, ``T`` and ``holdout_length``.
-    """
-
-    frame: Any
-    exclusions: Any
-    calibration_end: dt.date
-    observation_end: dt.date
-    holdout_length: float
-    time_unit: str
-
-    def excluded(self) -> dict[str, int]:
-        """Compute and return the exclusion counts (one pass over the log)."""
-        parts = self.exclusions.compute()
-        return {k: int(parts[k].sum()) for k in EXCLUSIONS}
+def _split_counts_part(pdf: Any, spec: _SplitSpec) -> Any:
+    return _counts_frame(_split_part(pdf, spec)[1])
 
 
 def calibration_holdout(
@@ -383,7 +342,7 @@ def calibration_holdout(
     date: str = "date",
     amount: str = "amount",
     date_format: str | None = None,
-) -> CalibrationHoldoutFrame:
+) -> tuple[Any, Any]:
     """Split a Dask transaction log at a date into a calibration summary and holdout counts.
 
     The distributed :func:`kamcore.transactions.calibration_holdout`: one
@@ -406,10 +365,17 @@ def calibration_holdout(
 
     Returns
     -------
-    CalibrationHoldoutFrame
-        ``frame`` (lazy, one row per calibration customer, the columns of
-        ``CalibrationHoldout.to_frame()``), the lazy ``exclusions`` counts
-        and the split's dates and holdout length.
+    frame : dask.dataframe.DataFrame
+        One row per customer whose first purchase is on or before
+        ``calibration_end``: the columns of ``CalibrationHoldout.to_frame()``
+        (the calibration summary, ``holdout_frequency``,
+        ``holdout_monetary_value`` and ``holdout_length``), keyed by the id
+        column; rows sorted by id as text within each partition.
+    exclusions : dask.dataframe.DataFrame
+        One row per partition with the counts ``n_excluded_after_observation_end``,
+        ``n_excluded_new_customers`` and ``n_excluded_new_customer_transactions``
+        (sum them for the log's totals). Compute both at once,
+        ``dask.compute(frame, exclusions)``, to shuffle the log once.
 
     Raises
     ------
@@ -427,19 +393,21 @@ def calibration_holdout(
     ...                     "date": pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-03",
     ...                                             "2024-02-05", "2024-02-10"]),
     ...                     "amount": [10.0, 20.0, 5.0, 7.0, 8.0]})
-    >>> split = calibration_holdout(dd.from_pandas(log, npartitions=2),
-    ...                             calibration_end="2024-01-31", time_unit="W")
-    >>> frame, counts = dask.compute(split.frame, split.exclusions, scheduler="threads")
-    >>> frame.sort_values("customer_id")["holdout_frequency"].tolist()
-    [1, 0]
-    >>> int(counts["n_excluded_new_customers"].sum()), round(split.holdout_length, 3)
-    (1, 1.429)
+    >>> frame, exclusions = calibration_holdout(dd.from_pandas(log, npartitions=2),
+    ...                                         calibration_end="2024-01-31", time_unit="W")
+    >>> frame, counts = dask.compute(frame, exclusions, scheduler="threads")
+    >>> frame = frame.sort_values("customer_id")
+    >>> frame["holdout_frequency"].tolist(), frame["holdout_length"].round(3).tolist()
+    ([1, 0], [1.429, 1.429])
+    >>> counts.columns.tolist(), counts.sum().tolist()  # after observation_end, new, their rows
+    (['n_excluded_after_observation_end', 'n_excluded_new_customers',
+      'n_excluded_new_customer_transactions'], [0, 1, 1])
     """
     caller = "kamcore.dask.calibration_holdout"
     check_frame(frame)
     spec_log = _LogSpec(customer_id, date, amount, date_format=date_format)
     check_schema(frame, spec_log.schema(), date_format=date_format, caller=caller)
-    unit = unit_days(time_unit)
+    unit_days(time_unit)  # a bad unit fails here, not on a worker
     cal_end = check_date(calibration_end, "calibration_end")
     obs_given = None if observation_end is None else check_date(observation_end, "observation_end")
     if obs_given is not None and not obs_given > cal_end:
@@ -462,25 +430,11 @@ def calibration_holdout(
             f"(no customer has a calibration history); got {cal_end}."
         )
     spec = _SplitSpec(spec_log, cal_end, obs_end, time_unit)
-    delayed = require("dask").delayed
-    parts = [
-        delayed(_split_part, pure=True)(p, spec) for p in _by_customer(frame, spec_log).to_delayed()
-    ]
-    dd = dask_dataframe()
-    meta = _split_meta(spec)
-    out = dd.from_delayed(
-        [delayed(_frame_of, pure=True)(p) for p in parts], meta=meta, verify_meta=False
+    shuffled = _by_customer(frame, spec_log)
+    split = shuffled.map_partitions(
+        _split_frame_part, spec, meta=_split_meta(spec), enforce_metadata=False
     )
-    kind = time_unit if isinstance(time_unit, str) else f"{unit:g}D"
-    return CalibrationHoldoutFrame(
-        frame=out,
-        exclusions=dd.from_delayed(
-            [delayed(_counts_of, pure=True)(p) for p in parts],
-            meta=_counts_of((None, dict.fromkeys(EXCLUSIONS, 0))).iloc[:0],
-            verify_meta=False,
-        ),
-        calibration_end=dt.date.fromisoformat(str(cal_end)),
-        observation_end=dt.date.fromisoformat(str(obs_end)),
-        holdout_length=float((obs_end - cal_end).astype(np.int64)) / unit,
-        time_unit=kind,
+    counts = shuffled.map_partitions(
+        _split_counts_part, spec, meta=_counts_frame(dict.fromkeys(EXCLUSIONS, 0)).iloc[:0]
     )
+    return split, counts
