@@ -11,6 +11,7 @@ from __future__ import annotations
 import pickle
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -433,6 +434,17 @@ def test_scorers_with_global_cut_offs_equal_the_in_memory_scorer(data, name):
     assert_same(got, _sorted(want.to_frame("pandas", id_column="customer_id")))
 
 
+def test_rfm_edges_frozen_at_infinity_are_accepted_quietly():
+    # one customer: every edge is +-inf; freezing must not trip over inf - inf
+    frame = pd.DataFrame({"customer_id": ["k"], "recency": [3.0], "frequency": [1.0], "m": [5.0]})
+    scorer = get_scorer("rfm", monetary="m")
+    frozen = scorer.freeze(from_frame(frame, id_column="customer_id"), as_of="2025-01-01")
+    assert frozen.frequency_edges == (np.inf,) * 4
+    assert frozen.recency_edges == (-np.inf,) * 4
+    with pytest.raises(InvalidParameterError, match="non-decreasing"):
+        get_scorer("rfm", frequency_edges=(1.0, 2.0, np.inf, 3.0))
+
+
 def test_rfm_with_last_purchase_dates_and_nan_policy_last():
     frame = pd.DataFrame(
         {
@@ -614,3 +626,26 @@ def test_importing_kamcore_dask_imports_neither_dask_nor_pandas():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_howto_examples_run(pytestconfig):
+    """The ``>>>`` examples of docs/howto/dask.md, with pytest's doctest flags."""
+    import doctest
+    import re
+    from pathlib import Path
+
+    from _pytest.doctest import _get_checker, get_optionflags
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "howto" / "dask.md"
+    text = re.sub(r"^[ \t]*```.*$", "", doc.read_text(encoding="utf-8"), flags=re.M)
+    test = doctest.DocTestParser().get_doctest(text, {}, doc.name, str(doc), 0)
+    assert test.examples
+    runner = doctest.DocTestRunner(
+        checker=_get_checker(), optionflags=get_optionflags(pytestconfig), verbose=False
+    )
+    report: list[str] = []
+    with dask.config.set(scheduler="threads"), warnings.catch_warnings():
+        # dask's Parquet reader calls reset_index(inplace=True), deprecated by pandas 3.1
+        warnings.filterwarnings("ignore", message="The inplace keyword in DataFrame.reset_index")
+        result = runner.run(test, out=report.append, clear_globs=True)
+    assert result.failed == 0, "".join(report)

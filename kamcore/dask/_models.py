@@ -21,7 +21,7 @@ from typing import Any, Final
 import numpy as np
 
 from kamcore.clp import customer_lifetime_profit
-from kamcore.dask._schema import check_frame, check_schema, pandas
+from kamcore.dask._schema import check_frame, check_schema
 from kamcore.errors import InvalidParameterError
 
 __all__ = ["DATA_COLUMNS", "fit", "history_table", "lifetime_profit", "predict"]
@@ -258,14 +258,12 @@ def _predict_part(
     id_column: str,
     name: str,
 ) -> Any:
-    pd = pandas()
-    ids = pdf[id_column].to_numpy()
     if len(pdf) == 0:
         values = np.empty(0)
     else:
         args = {arg: pdf[col].to_numpy() for arg, col in data.items()}
         values = np.asarray(getattr(model, method)(**args, **options), dtype=np.float64)
-    return pd.DataFrame({id_column: ids, name: values})
+    return pdf[[id_column]].assign(**{name: values})  # the id column as it came
 
 
 def predict(
@@ -376,17 +374,14 @@ def _clp_part(
     options: Mapping[str, Any],
     id_column: str,
 ) -> Any:
-    pd = pandas()
-    out: dict[str, Any] = {id_column: pdf[id_column].to_numpy()}
+    ids = pdf[[id_column]]  # the id column as it came
     if len(pdf) == 0:
-        out.update({k: np.empty(0) for k in _PROFIT})
-        return pd.DataFrame(out)
+        return ids.assign(**{k: np.empty(0) for k in _PROFIT})
     args = {arg: pdf[col].to_numpy() for arg, col in data.items()}
     for arg, value in per_customer.items():
         args[arg] = pdf[value[1]].to_numpy() if isinstance(value, tuple) else value
     profit = customer_lifetime_profit(model, **args, **options)
-    out.update({k: getattr(profit, k) for k in _PROFIT})
-    return pd.DataFrame(out)
+    return ids.assign(**{k: getattr(profit, k) for k in _PROFIT})
 
 
 def lifetime_profit(

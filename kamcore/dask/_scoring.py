@@ -181,7 +181,9 @@ def _score_part(
     currencies: Mapping[str, str] | None,
 ) -> Any:
     result = scorer.score(_portfolio(pdf, id_column, nullable, currencies), as_of=day)
-    return result.to_frame("pandas", id_column=id_column)
+    out = result.to_frame("pandas", id_column=id_column).set_axis(pdf.index)
+    out[id_column] = pdf[id_column]  # the ids in their partition order, with their dtype
+    return out
 
 
 def score(
