@@ -128,7 +128,7 @@ def run_dask(root: Path, out: Path, workers: int, memory_limit: str) -> dict:
             threads_per_worker=1,
             processes=True,
             memory_limit=memory_limit,
-            dashboard_address=None,
+            dashboard_address=":0",
         ) as cluster,
         Client(cluster) as client,
         WorkerMemory(client) as mem,

@@ -33,8 +33,8 @@ def client():
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
-            worker_dashboard_address=None,
+            dashboard_address=":0",  # any free port: another cluster may hold 8787
+            worker_dashboard_address=":0",
         ) as cluster,
         distributed.Client(cluster) as c,
     ):
