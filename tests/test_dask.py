@@ -649,3 +649,55 @@ def test_the_howto_examples_run(pytestconfig):
         warnings.filterwarnings("ignore", message="The inplace keyword in DataFrame.reset_index")
         result = runner.run(test, out=report.append, clear_globs=True)
     assert result.failed == 0, "".join(report)
+
+
+def test_argument_errors_name_the_argument():
+    empty = dd.from_pandas(LOG.iloc[:0], npartitions=1)
+    with pytest.raises(InvalidParameterError, match="'observation_end' must be given"):
+        kd.summarize_transactions(empty)
+    with pytest.raises(InvalidParameterError, match="empty log"):
+        kd.calibration_holdout(empty, calibration_end="2024-01-01")
+    with pytest.raises(InvalidParameterError, match="must be after calibration_end"):
+        kd.calibration_holdout(_dask(LOG, 1), calibration_end="2024-01-01")
+    summary = _dask(
+        pd.DataFrame({"customer_id": ["a"], "frequency": [1], "recency": [1.0], "T": [2.0]}), 1
+    )
+    with pytest.raises(InvalidParameterError, match="distinct column names"):
+        kd.history_table(summary, ["frequency", "frequency"])
+    with pytest.raises(InvalidParameterError, match="'decimals'"):
+        kd.history_table(summary, decimals=1.5)
+    with pytest.raises(SchemaError, match="must name a column"):
+        kd.summarize_transactions(_dask(LOG, 1), amount=3)
+    model = BetaGeo(r=1.0, alpha=1.0, a=1.0, b=1.0)
+    with pytest.raises(InvalidParameterError, match="clashes with the id column"):
+        kd.predict(model, summary, "probability_alive", name="customer_id")
+    with pytest.raises(InvalidParameterError, match="reads no customer column"):
+        kd.predict(model, summary, "expected_purchases_new", t=1.0)
+    with pytest.raises(InvalidParameterError, match="got also"):
+        kd.lifetime_profit(
+            model, summary, columns={"cost": "T"}, margin_rate=0.1, spend=1.0,
+            discount_rate=0.1, n_periods=2,
+        )  # fmt: skip
+    with pytest.raises(InvalidParameterError, match="must be a kamcore scorer"):
+        kd.score(object(), summary)
+    with pytest.raises(UnknownNameError, match="'gone'"):
+        kd.score(get_scorer("rubric"), summary, nullable=["gone"])
+
+
+def test_a_third_party_scorer_with_freeze_gets_every_column():
+    seen = []
+
+    class Median:
+        name = "median"
+
+        def freeze(self, portfolio, *, as_of=None):
+            seen.append(sorted(portfolio.column_names))
+            return self
+
+        def score(self, portfolio, *, as_of=None):
+            return get_scorer("pareto", column="x").score(portfolio, as_of=as_of)
+
+    frame = pd.DataFrame({"customer_id": ["a", "b"], "x": [1.0, 2.0], "y": [3.0, 4.0]})
+    got = kd.score(Median(), _dask(frame, 2), as_of="2025-01-01").compute()
+    assert seen == [["x", "y"]]
+    assert sorted(got["customer_id"]) == ["a", "b"]
