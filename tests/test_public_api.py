@@ -32,6 +32,7 @@ PUBLIC_MODULES = (
     "kamcore.allocation",
     "kamcore.cli",
     "kamcore.clp",
+    "kamcore.dask",
     "kamcore.data",
     "kamcore.domain",
     "kamcore.errors",

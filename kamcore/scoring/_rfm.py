@@ -138,8 +138,8 @@ def _edges(value: Any, name: str, increasing: bool) -> tuple[float, ...] | None:
     if arr.shape != (4,):
         raise InvalidParameterError(f"{name!r} must be 4 numbers; got {value!r}.")
     fail_where(np.isnan(arr), arr, name, "not be NaN")
-    d = np.diff(arr)
-    bad = d < 0 if increasing else d > 0
+    # compared, not subtracted: inf - inf is NaN (and a warning) for edges frozen at +-inf
+    bad = arr[1:] < arr[:-1] if increasing else arr[1:] > arr[:-1]
     fail_where(bad, arr[1:], name, "be non-decreasing" if increasing else "be non-increasing")
     return tuple(float(x) for x in arr)
 
