@@ -14,7 +14,7 @@ yet a customer"):
 
 - history h_i = periods since the first non-zero value;
 - the fit window is the last k_i = min(``window``, h_i) periods;
-- level L_i = mean of the window, scale A_i = mean of |x| over the window;
+- level L_i = mean of the window, scale A_i = mean of ``|x|`` over the window;
 - slope b_i = least-squares slope of x against period number over the window
   (0 when k_i < 2), relative slope r_i = b_i / A_i (0 when A_i = 0);
 - peak M_i = the largest value of the whole series.
@@ -99,7 +99,7 @@ class StageRules:
     min_history : int
         Periods of history below which an account is in exploration.
     growth : float
-        Relative slope (fraction of the window's mean |value| per period)
+        Relative slope (fraction of the window's mean ``|value|`` per period)
         at or above which an account is forming, >= 0.
     decline : float
         Relative slope at or below ``-decline`` is decline, >= 0.
@@ -148,7 +148,7 @@ class StageDetection(CustomerColumns):
     slopes : ndarray of float64
         Least-squares slope over the window (currency units per period).
     relative_slopes : ndarray of float64
-        ``slopes`` / mean |value| over the window (per period).
+        ``slopes`` / mean ``|value|`` over the window (per period).
     history : ndarray of int64
         Periods since the first non-zero value.
     peaks : ndarray of float64

@@ -237,7 +237,7 @@ class PeriodMetrics(FrozenArrays):
 
     @property
     def sales_growth(self) -> FloatArray:
-        """Sales growth (s_t - s_{t-1}) / |s_{t-1}|; NaN for t = 0 and after zero sales."""
+        """Sales growth ``(s_t - s_{t-1}) / |s_{t-1}|``; NaN for t = 0 and after zero sales."""
         out = np.full(self.sales.shape, np.nan)
         out[1:] = _safe_ratio(self.sales[1:] - self.sales[:-1], np.abs(self.sales[:-1]))
         return out
