@@ -43,13 +43,13 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb"}
 root_doc = "index"
-exclude_patterns = [
-    "_build",
-    "**.ipynb_checkpoints",
-    "report.md",  # wired by the CLI report work when it lands
-]
+exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints"]
 templates_path = ["_templates"]
 suppress_warnings = ["myst.header"]
+
+# Pages written alongside this site that may not be present in every checkout:
+# their toctree entries are dropped while the file is absent (see setup()).
+OPTIONAL_PAGES = {"howto/dask", "report", "tutorial_cdnow"}
 
 # ----------------------------------------------------------------- MyST / notebooks
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
@@ -119,5 +119,20 @@ def _constant_docstring(app, what, name, obj, options, lines):  # noqa: ANN001, 
         lines[:] = []
 
 
+def _drop_absent_optional_pages(app, docname, source):  # noqa: ANN001, ARG001
+    if docname not in {"howto/index", "tutorials/index"}:
+        return
+    base = Path(docname).parent
+    kept = []
+    for line in source[0].splitlines(keepends=True):
+        target = (base / line.strip()).as_posix()
+        target = os.path.normpath(target).replace(os.sep, "/")
+        if target in OPTIONAL_PAGES and not (DOCS / f"{target}.md").exists():
+            continue
+        kept.append(line)
+    source[0] = "".join(kept)
+
+
 def setup(app):  # noqa: ANN001, ANN201
     app.connect("autodoc-process-docstring", _constant_docstring)
+    app.connect("source-read", _drop_absent_optional_pages)
