@@ -21,7 +21,10 @@ DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(DOCS / "_ext"))
-os.environ.setdefault("MPLBACKEND", "Agg")
+# The notebook kernels inherit this environment: without MPLBACKEND they use
+# matplotlib's inline backend and the tutorials' figures are embedded (CI sets
+# Agg for the test suite). The gallery scripts select Agg themselves.
+os.environ.pop("MPLBACKEND", None)
 
 import kamcore  # noqa: E402
 
@@ -36,6 +39,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # serves MathJax 3 from _static: the site needs no network
     "numpydoc",
     "sphinx_design",
     "gallery",
@@ -85,6 +89,7 @@ html_theme_options = {
     "footer_end": [],
 }
 html_sidebars = {"index": []}
+html_context = {"default_mode": "auto"}  # an empty default makes the theme log an error
 
 
 # ----------------------------------------------------------------- constants' docs
