@@ -11,6 +11,7 @@ and failed resource loads.
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -70,8 +71,12 @@ class Browser:
         )
         # the protocol wants fds 3 (commands) and 4 (replies); bash moves them there (dash reads one-digit fds only)
         self._proc = subprocess.Popen(
-            ["bash", "-c", f'exec "$0" {flags} about:blank 3<&{to_child_r} 4>&{from_child_w}',
-             CHROMIUM],
+            [
+                "bash",
+                "-c",
+                f'exec "$0" {flags} about:blank 3<&{to_child_r} 4>&{from_child_w}',
+                CHROMIUM,
+            ],
             pass_fds=(to_child_r, from_child_w),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -158,10 +163,8 @@ class Browser:
         path.write_bytes(base64.b64decode(data))
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
             self.call("Browser.close")
-        except (RuntimeError, TimeoutError, OSError):
-            pass
         try:
             self._proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -190,7 +193,9 @@ def test_page_renders_without_console_errors(browser, page):
     text = browser.evaluate("document.querySelector('main').innerText")
     assert len(text) > 500, f"{page}: the main column is (nearly) empty"
     # the theme's navigation bar was laid out
-    assert browser.evaluate("document.querySelector('.bd-header').getBoundingClientRect().height") > 20
+    assert (
+        browser.evaluate("document.querySelector('.bd-header').getBoundingClientRect().height") > 20
+    )
 
 
 def test_tutorial_shows_its_outputs_and_figure(browser):
@@ -205,7 +210,9 @@ def test_tutorial_shows_its_outputs_and_figure(browser):
 
 
 def test_api_page_renders_its_formulas(browser):
-    browser.open((SITE / "api" / "generated" / "kamcore.allocation.ExponentialResponse.html").as_uri())
+    browser.open(
+        (SITE / "api" / "generated" / "kamcore.allocation.ExponentialResponse.html").as_uri()
+    )
     assert browser.errors() == []
     rendered = browser.evaluate(
         "new Promise(r => setTimeout(() => r(document.querySelectorAll('mjx-container').length), 2500))"

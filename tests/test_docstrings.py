@@ -73,9 +73,9 @@ def _errors(qualname: str) -> set[str]:
             found.add("EX01")
         if not parsed["Returns"] and not parsed["Yields"]:
             found.add("RT01")
-    if inspect.isfunction(obj) and inspect.signature(obj).parameters:
-        if not docscrape.NumpyDocString(doc)["Raises"]:
-            found.add("RA01")
+    takes_arguments = inspect.isfunction(obj) and bool(inspect.signature(obj).parameters)
+    if takes_arguments and not docscrape.NumpyDocString(doc)["Raises"]:
+        found.add("RA01")
     return found & REQUIRED
 
 
