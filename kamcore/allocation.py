@@ -558,6 +558,34 @@ def equal_split(curve: ResponseCurve, budget: float, *, minimum: ArrayLike = 0.0
 
     Same parameters and errors as :func:`allocate`; ``shadow_price`` is the
     mean marginal return at the split (not an optimum).
+
+    Parameters
+    ----------
+    curve : ResponseCurve
+        Response curves of the N accounts.
+    budget : float
+        Total effort B >= 0.
+    minimum : float or array-like of float, shape (N,)
+        Minimum effort per account, >= 0.
+
+    Returns
+    -------
+    Allocation
+        The equal split: ``minimum + (B - sum(minimum)) / N`` per account.
+
+    Raises
+    ------
+    InvalidParameterError
+        As :func:`allocate`: a negative or non-finite budget or minimum, or
+        minimums that need more than the budget.
+    ShapeMismatchError
+        ``minimum`` of the wrong length.
+
+    Examples
+    --------
+    >>> c = ExponentialResponse([1000.0, 300.0, 100.0], [0.1, 0.5, 0.05])
+    >>> equal_split(c, 30.0).effort.tolist()
+    [10.0, 10.0, 10.0]
     """
     n, B, m = _prepare(curve, budget, minimum)
     x = m + (B - float(m.sum())) / n

@@ -545,6 +545,12 @@ def customer_lifetime_profit_interval(
     PredictionInterval
         Shape ``(n,)`` arrays; unpacks as ``point, lower, upper``.
 
+    Raises
+    ------
+    InvalidParameterError, ShapeMismatchError
+        As :func:`customer_lifetime_profit`; also a ``level`` outside (0, 1), a
+        transaction model that was not fitted, or a fit without a covariance.
+
     Examples
     --------
     >>> import numpy as np
@@ -610,6 +616,13 @@ def portfolio_lifetime_profit(
     -------
     CustomerProfit
         In the portfolio's row order.
+
+    Raises
+    ------
+    UnknownNameError
+        A named column the portfolio lacks.
+    InvalidParameterError, ShapeMismatchError
+        As :func:`customer_lifetime_profit`.
     """
 
     def col(value: Any) -> Any:

@@ -207,6 +207,11 @@ def retention_plan(
     plans : mapping of str to RetentionEffort
         Grade -> strategy; :data:`RETENTION_PLANS` by default.
 
+    Returns
+    -------
+    RetentionEffort
+        The effort the plan gives the grade.
+
     Raises
     ------
     UnknownNameError

@@ -1020,7 +1020,20 @@ def register(
 
 
 def registered_types() -> Mapping[str, type[Any]]:
-    """Return a read-only copy of the registry: document type name -> class (no aliases)."""
+    """Return a read-only copy of the registry: document type name -> class (no aliases).
+
+    Returns
+    -------
+    Mapping of str to type
+        Read-only; the document type name of every storable class.
+
+    Examples
+    --------
+    >>> from kamcore.domain import Customer
+    >>> registered_types()["Customer"] is Customer
+    True
+
+    """
     return {entry.name: entry.cls for entry in _BY_TYPE.values()}
 
 

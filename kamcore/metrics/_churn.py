@@ -208,6 +208,18 @@ def churn_by_cause(flags: ArrayLike, *, weights: ArrayLike | None = None) -> Chu
 def churn_arrays(records: Iterable[ChurnRecord]) -> tuple[IntArray, NDArray[np.bool_]]:
     """Return the type codes (shape (N,), -1 = no type) and cause flags (shape (N, 7)).
 
+    Parameters
+    ----------
+    records : iterable of ChurnRecord
+        The churn records, N of them.
+
+    Returns
+    -------
+    codes : ndarray of int64, shape (N,)
+        :data:`CHURN_TYPE_LEVELS` index of each record's type; -1 when none.
+    flags : ndarray of bool, shape (N, 7)
+        Whether each :data:`DECLINE_CAUSE_LEVELS` cause was recorded.
+
     Raises
     ------
     InvalidParameterError

@@ -95,6 +95,11 @@ def gini(values: ArrayLike) -> float:
     float
         In [0, (N-1)/N]; 0 for equal values, an all-zero or an empty input.
 
+    Raises
+    ------
+    InvalidParameterError
+        Negative, NaN or infinite values.
+
     Examples
     --------
     >>> gini([5.0, 5.0, 5.0, 5.0])
@@ -123,6 +128,12 @@ def top_share(values: ArrayLike, fraction: float) -> float:
     -------
     float
         y in [0, 1].
+
+    Raises
+    ------
+    InvalidParameterError
+        Negative, NaN or infinite values, no values, or ``fraction`` outside
+        [0, 1].
 
     Examples
     --------

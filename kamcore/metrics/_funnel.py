@@ -260,6 +260,20 @@ def opportunity_arrays(
 
     ``lost_from`` is -1 for deals that are not LOST.
 
+    Parameters
+    ----------
+    opportunities : iterable of Opportunity
+        The deals, N of them.
+
+    Returns
+    -------
+    stage : ndarray of int64, shape (N,)
+        :data:`FUNNEL_LEVELS` index of each deal's stage.
+    amount, probability : ndarray of float64, shape (N,)
+        Deal amount (one currency) and win probability.
+    lost_from : ndarray of int64, shape (N,)
+        Stage the deal was lost from; -1 when it was not lost.
+
     Raises
     ------
     InvalidParameterError

@@ -123,6 +123,28 @@ def churn_rate(start: ArrayLike, end: ArrayLike, acquired: ArrayLike) -> FloatAr
     """Churn over a period from customer counts: ``1 - (E - N) / S``.
 
     Same parameters, validation and shape as :func:`retention_rate`.
+
+    Parameters
+    ----------
+    start, end, acquired : array-like of float
+        Customers at the start S and end E of the period and acquired N during
+        it; broadcast together.
+
+    Returns
+    -------
+    ndarray of float64
+        ``1 - retention_rate(start, end, acquired)``, the broadcast shape.
+
+    Raises
+    ------
+    InvalidParameterError
+        As :func:`retention_rate`: negative counts, a zero start, more retained
+        customers than at the start.
+
+    Examples
+    --------
+    >>> churn_rate(100, 95, 10).round(2).tolist()
+    0.15
     """
     return np.asarray(1.0 - retention_rate(start, end, acquired), dtype=np.float64)
 
@@ -522,6 +544,15 @@ def period_values(
     -------
     PeriodMatrix
         Dense (N, P) float64 matrix; memory is 8 N P bytes.
+
+    Raises
+    ------
+    InvalidParameterError
+        An unknown ``freq``, ``freq`` given for period numbers or missing for
+        dates, or the columns a :class:`~kamcore.transactions.TransactionLog`
+        refuses.
+    ShapeMismatchError
+        Columns of different lengths.
 
     Examples
     --------

@@ -209,6 +209,17 @@ def complaint_arrays(
 ) -> tuple[NDArray[np.str_], NDArray[np.datetime64], NDArray[np.datetime64]]:
     """Return ``(customer_ids, received, resolved)`` columns (NaT while open).
 
+    Parameters
+    ----------
+    complaints : iterable of Complaint
+        The complaints, N of them.
+
+    Returns
+    -------
+    customer_ids : ndarray of str, shape (N,)
+    received, resolved : ndarray of datetime64[D], shape (N,)
+        Day received and day resolved (NaT while open).
+
     Raises
     ------
     InvalidParameterError

@@ -62,6 +62,22 @@ _BANDS = (
 def alpha_band(alpha: float) -> AlphaBand:
     """Return the band of ``alpha`` (strictly above each threshold).
 
+    Parameters
+    ----------
+    alpha : float
+        Cronbach's alpha.
+
+    Returns
+    -------
+    AlphaBand
+        EXCELLENT above 0.9, GOOD above 0.8, ACCEPTABLE above 0.7, QUESTIONABLE
+        above 0.6, POOR above 0.5, else UNACCEPTABLE.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``alpha`` is NaN or not a number.
+
     Examples
     --------
     >>> alpha_band(0.85), alpha_band(0.9), alpha_band(0.2)

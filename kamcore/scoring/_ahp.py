@@ -76,6 +76,16 @@ RECIPROCAL_TOLERANCE: Final = 0.02
 def random_index(n: int) -> float:
     """Return Saaty's random index RI for a matrix of order ``n`` (1..15).
 
+    Parameters
+    ----------
+    n : int
+        Order of the pairwise-comparison matrix, 1..15.
+
+    Returns
+    -------
+    float
+        The random index (0 for n <= 2).
+
     Raises
     ------
     InvalidParameterError

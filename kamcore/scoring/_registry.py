@@ -313,6 +313,11 @@ def get_scorer(name: str, **params: Any) -> Scorer:
 def scorer_names() -> tuple[str, ...]:
     """Return the sorted names of every available scorer (built-ins and plug-ins).
 
+    Returns
+    -------
+    tuple of str
+        Sorted names that :func:`get_scorer` accepts.
+
     Examples
     --------
     >>> {"rubric", "pareto", "rfm"} <= set(scorer_names())
@@ -333,5 +338,25 @@ def register_scorer(name: str, factory: Factory, *, replace: bool = False) -> No
 
 
 def unregister_scorer(name: str) -> None:
-    """Remove a registered scorer (see :meth:`ScorerRegistry.unregister`)."""
+    """Remove a registered scorer (see :meth:`ScorerRegistry.unregister`).
+
+    Parameters
+    ----------
+    name : str
+        A registered scorer name.
+
+    Raises
+    ------
+    UnknownNameError
+        ``name`` is not registered.
+
+    Examples
+    --------
+    >>> from kamcore.scoring import ParetoScorer, register_scorer
+    >>> register_scorer("pareto_copy", ParetoScorer)
+    >>> unregister_scorer("pareto_copy")
+    >>> "pareto_copy" in scorer_names()
+    False
+
+    """
     _REGISTRY.unregister(name)

@@ -920,10 +920,22 @@ def rubric_scorer(
     rates : mapping of str to float, optional
         Rate table for money columns in another currency (see :class:`RubricScorer`).
 
+    Returns
+    -------
+    RubricScorer
+        The scorer, registered as ``"rubric"``.
+
     Raises
     ------
     InvalidParameterError
         Both ``weights`` and ``ahp``, both ``rubric`` and ``path``, bad values.
+
+    Examples
+    --------
+    >>> s = rubric_scorer(weights={"profit_last_year": 0.5, "sales_last_year": 0.5,
+    ...                              **{f: 0.0 for f in Rubric.default().factor_names[2:]}})
+    >>> s.rubric.weights[:3]
+    (0.5, 0.5, 0.0)
     """
     if rubric is not None and path is not None:
         raise InvalidParameterError("give 'rubric' or 'path', not both.")

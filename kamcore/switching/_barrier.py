@@ -415,6 +415,12 @@ def barrier_index_long(
     numpy.ndarray of float64
         Shape (N,), values in [0, 1]; 0 for accounts without components.
 
+    Raises
+    ------
+    InvalidParameterError, ShapeMismatchError, UnknownNameError
+        As :func:`facet_strengths` (bad codes, strengths outside [0, 1],
+        negative money, columns of different lengths, unknown facet names).
+
     Examples
     --------
     >>> barrier_index_long([0, 0, 1], ["setup", "monetary_loss", "brand_relationship_loss"],

@@ -49,6 +49,22 @@ def example_portfolio(n: int = 64, *, rng: np.random.Generator | None = None) ->
         Number of accounts.
     rng : numpy.random.Generator, optional
         Source of randomness; a fixed seed when None (deterministic).
+
+    Returns
+    -------
+    Portfolio
+        ``n`` accounts with ids ``"a0"``, ``"a1"``, ...
+
+    Raises
+    ------
+    ValueError, TypeError
+        From numpy, for a negative or non-integer ``n``.
+
+    Examples
+    --------
+    >>> p = example_portfolio(8)
+    >>> len(p), {"margin", "retention", "days_late"} <= set(p.column_names)
+    (8, True)
     """
     g = rng if rng is not None else np.random.default_rng(20250630)
     ids = np.array([f"acct-{i:05d}" for i in range(n)])
