@@ -290,6 +290,7 @@ def service_minimums(grades: ArrayLike, standards: Mapping[str, float]) -> Float
     Returns
     -------
     ndarray of float64, shape (N,)
+        The minimum effort of each account, in the standards' unit.
 
     Raises
     ------

@@ -105,6 +105,7 @@ def frequency_recency_matrix(
     Returns
     -------
     FrequencyRecencyMatrix
+        The model's prediction on the grid, with its frequency and recency axes.
 
     Raises
     ------

@@ -412,6 +412,7 @@ def transition_from_counts(
     Returns
     -------
     TransitionEstimate
+        The maximum-likelihood matrix with the migration counts it came from.
 
     Raises
     ------
@@ -503,6 +504,7 @@ def estimate_transition_matrix(
     Returns
     -------
     TransitionEstimate
+        The maximum-likelihood matrix with the migration counts it came from.
 
     Raises
     ------

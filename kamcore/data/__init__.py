@@ -48,7 +48,6 @@ def demo_rows() -> list[dict[str, str]]:
     >>> rows = demo_rows()
     >>> len(rows), rows[0]["name"]
     (40, 'HuaMotors Co.')
-
     """
     text = resources.files(__name__).joinpath(_FILE).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))

@@ -158,9 +158,8 @@ class SwitchingCostComponent:
     strength : float, optional
         How strongly the component binds, in [0, 1].
     note : str
-        Free text (e.g. "custom ERP interface").
-
-    At least one of ``money`` and ``strength`` is required.
+        Free text (e.g. "custom ERP interface"). At least one of ``money``
+        and ``strength`` is required.
 
     Raises
     ------

@@ -1032,7 +1032,6 @@ def registered_types() -> Mapping[str, type[Any]]:
     >>> from kamcore.domain import Customer
     >>> registered_types()["Customer"] is Customer
     True
-
     """
     return {entry.name: entry.cls for entry in _BY_TYPE.values()}
 

@@ -64,9 +64,11 @@ def lorenz_curve(values: ArrayLike) -> tuple[FloatArray, FloatArray]:
 
     Returns
     -------
-    share_of_accounts, share_of_value : arrays of float64, shape (N + 1,)
-        :math:`u_k = k/N` and :math:`v_k` (cumulative share of value of the
-        k smallest accounts), both starting at 0 and ending at 1.
+    share_of_accounts : ndarray of float64, shape (N + 1,)
+        :math:`u_k = k/N`, from 0 to 1.
+    share_of_value : ndarray of float64, shape (N + 1,)
+        :math:`v_k`, the cumulative share of value of the k smallest
+        accounts, from 0 to 1.
 
     Raises
     ------
@@ -127,7 +129,7 @@ def top_share(values: ArrayLike, fraction: float) -> float:
     Returns
     -------
     float
-        y in [0, 1].
+        The share y, in [0, 1].
 
     Raises
     ------
@@ -181,6 +183,7 @@ def contribution_share(values: ArrayLike, is_key: ArrayLike) -> ContributionShar
     Returns
     -------
     ContributionShare
+        The key accounts' share of the value and of the accounts, with both sums.
 
     Raises
     ------

@@ -116,6 +116,7 @@ def pipeline_value(stage: ArrayLike, amount: ArrayLike, probability: ArrayLike) 
     Returns
     -------
     PipelineValue
+        Open deal value per open stage, plain and weighted by the win probabilities.
 
     Raises
     ------
@@ -203,6 +204,7 @@ def funnel_conversion(stage: ArrayLike, lost_from: ArrayLike | None = None) -> F
     Returns
     -------
     FunnelConversion
+        Deals reaching each step, the stage-to-stage conversion and the win rate.
 
     Raises
     ------

@@ -147,6 +147,7 @@ def complaint_kpis(
     Returns
     -------
     ComplaintKpis
+        The complaint indicators over the period.
 
     Raises
     ------
@@ -217,6 +218,7 @@ def complaint_arrays(
     Returns
     -------
     customer_ids : ndarray of str, shape (N,)
+        The customer each complaint is about.
     received, resolved : ndarray of datetime64[D], shape (N,)
         Day received and day resolved (NaT while open).
 

@@ -112,6 +112,7 @@ def importance_performance(
     Returns
     -------
     ImportancePerformance
+        The quadrant of every attribute with the splits used.
 
     Examples
     --------

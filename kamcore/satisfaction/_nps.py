@@ -136,6 +136,7 @@ def nps(
     Returns
     -------
     NpsResult
+        The score with its promoter, passive and detractor counts and standard error.
 
     Raises
     ------

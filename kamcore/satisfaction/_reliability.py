@@ -105,7 +105,7 @@ def _alpha_kernel(x: FloatArray) -> float | None:
 
 
 def cronbach_alpha(scores: ArrayLike, *, missing: Literal["raise", "listwise"] = "raise") -> float:
-    """Cronbach's alpha of a block of items.
+    """Return Cronbach's alpha of a block of items.
 
     Parameters
     ----------
@@ -197,11 +197,12 @@ class DimensionReliability:
 def reliability(
     responses: SurveyResponses, *, section: str = "perception", gap_with: str | None = None
 ) -> tuple[DimensionReliability, ...]:
-    """Cronbach's alpha of every dimension of a survey (listwise per dimension).
+    """Return Cronbach's alpha of every dimension of a survey (listwise per dimension).
 
     Parameters
     ----------
     responses : SurveyResponses
+        The survey answers.
     section : str
         The score matrix to assess (reverse-scored items reversed first):
         ``"perception"`` (default), ``"expectation"``, ``"adequate"`` or

@@ -140,7 +140,7 @@ class Grading(CustomerColumns):
 
     Parameters
     ----------
-    as_of : date, ISO string or datetime64
+    as_of : date, ISO str or datetime64
         The grading date.
     ids : array-like of str, shape (N,)
         Unique, non-blank account ids.

@@ -288,6 +288,7 @@ def get_scorer(name: str, **params: Any) -> Scorer:
     Returns
     -------
     Scorer
+        A new scorer built with ``params``.
 
     Raises
     ------
@@ -357,6 +358,5 @@ def unregister_scorer(name: str) -> None:
     >>> unregister_scorer("pareto_copy")
     >>> "pareto_copy" in scorer_names()
     False
-
     """
     _REGISTRY.unregister(name)

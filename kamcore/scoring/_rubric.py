@@ -310,7 +310,7 @@ class GradeScale:
     Parameters
     ----------
     labels : sequence of str
-        e.g. ``("A", "B", "C", "D")``.
+        Grade labels, best first, e.g. ``("A", "B", "C", "D")``.
     cutoffs : sequence of float
         ``len(labels) - 1`` strictly decreasing minimum scores; an account gets
         the first label whose cut-off its score reaches, else the last label.

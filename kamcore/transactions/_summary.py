@@ -161,7 +161,7 @@ def summarize_transactions(
     customer_id, date, amount : str, optional, keyword-only
         Frame form only: the column names.
     date_format : str, optional, keyword-only
-        strptime format of text dates that are not ISO 8601, e.g.
+        The strptime format of text dates that are not ISO 8601, e.g.
         ``"%Y%m%d"`` (CDNOW's 19970101; integer columns read that way are
         taken as their text). Frame and raw-array forms.
     margins, main_business : array-like, shape (M,), optional, keyword-only
