@@ -114,6 +114,14 @@ def importance_performance(
     ImportancePerformance
         The quadrant of every attribute with the splits used.
 
+    Raises
+    ------
+    ShapeMismatchError
+        ``importance`` and ``performance`` of different lengths.
+    InvalidParameterError
+        No attributes, NaN or infinite values, or ``names`` not one string per
+        attribute.
+
     Examples
     --------
     >>> ipa = importance_performance([0.4, 0.3, 0.2, 0.1], [-1.5, -0.2, -1.0, 0.1],

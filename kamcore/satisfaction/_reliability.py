@@ -216,6 +216,12 @@ def reliability(
     tuple of DimensionReliability
         One per dimension, in instrument order.
 
+    Raises
+    ------
+    InvalidParameterError
+        An unknown ``section`` or ``gap_with``, or a section the survey has no
+        scores for.
+
     Examples
     --------
     >>> import numpy as np

@@ -480,7 +480,7 @@ def stage_changes() -> st.SearchStrategy[StageChange]:
 def lifecycle_paths(
     draw: st.DrawFn, *, max_moves: int = 8, start: LifecycleStage | None = None
 ) -> tuple[LifecycleStage, ...]:
-    """Sequences of stages where each step is a legal move (a walk on the graph).
+    """Draw sequences of stages where each step is a legal move (a walk on the graph).
 
     Parameters
     ----------
