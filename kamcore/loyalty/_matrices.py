@@ -27,7 +27,15 @@ Threshold = Literal["mean", "median"] | float
 
 # --------------------------------------------------------------------------- loyalty matrices
 class JonesSasser(enum.Enum):
-    """Attraction x barrier segments (after Jones & Sasser 1995); value = code."""
+    """Attraction x barrier segments (after Jones & Sasser 1995); value = code.
+
+    Examples
+    --------
+    >>> [member.name for member in JonesSasser]
+    ['LOYAL', 'MERCENARY', 'HOSTAGE', 'DEFECTOR']
+    >>> JonesSasser['LOYAL']
+    <JonesSasser.LOYAL: 0>
+    """
 
     LOYAL = 0
     """High attraction, high barrier: stays and would stay anyway (apostle)."""
@@ -40,7 +48,15 @@ class JonesSasser(enum.Enum):
 
 
 class DickBasu(enum.Enum):
-    """Relative attitude x repeat patronage segments (Dick & Basu 1994); value = code."""
+    """Relative attitude x repeat patronage segments (Dick & Basu 1994); value = code.
+
+    Examples
+    --------
+    >>> [member.name for member in DickBasu]
+    ['TRUE', 'LATENT', 'SPURIOUS', 'NONE']
+    >>> DickBasu['TRUE']
+    <DickBasu.TRUE: 0>
+    """
 
     TRUE = 0
     """High attitude, high patronage: true loyalty."""

@@ -35,7 +35,15 @@ __all__ = ["ImportancePerformance", "IpaQuadrant", "importance_performance"]
 
 
 class IpaQuadrant(enum.Enum):
-    """The four quadrants of the importance-performance grid."""
+    """The four quadrants of the importance-performance grid.
+
+    Examples
+    --------
+    >>> [member.name for member in IpaQuadrant]
+    ['CONCENTRATE_HERE', 'KEEP_UP_THE_GOOD_WORK', 'LOW_PRIORITY', 'POSSIBLE_OVERKILL']
+    >>> IpaQuadrant['CONCENTRATE_HERE']
+    <IpaQuadrant.CONCENTRATE_HERE: 'concentrate_here'>
+    """
 
     CONCENTRATE_HERE = "concentrate_here"
     """High importance, low performance: fix first."""

@@ -34,7 +34,15 @@ __all__ = ["AlphaBand", "DimensionReliability", "alpha_band", "cronbach_alpha", 
 
 
 class AlphaBand(enum.Enum):
-    """Rule-of-thumb band of a Cronbach's alpha, best first."""
+    """Rule-of-thumb band of a Cronbach's alpha, best first.
+
+    Examples
+    --------
+    >>> [member.name for member in AlphaBand]
+    ['EXCELLENT', 'GOOD', 'ACCEPTABLE', 'QUESTIONABLE', 'POOR', 'UNACCEPTABLE']
+    >>> AlphaBand['EXCELLENT']
+    <AlphaBand.EXCELLENT: 'excellent'>
+    """
 
     EXCELLENT = "excellent"
     """alpha > 0.9"""
