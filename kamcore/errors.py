@@ -40,7 +40,8 @@ class InvalidParameterError(KamcoreError, ValueError):
 
     Examples
     --------
-    >>> issubclass(InvalidParameterError, KamcoreError), issubclass(InvalidParameterError, ValueError)
+    >>> cls = InvalidParameterError
+    >>> issubclass(cls, KamcoreError), issubclass(cls, ValueError)
     (True, True)
     """
 
@@ -74,7 +75,8 @@ class InvalidTransitionError(KamcoreError, ValueError):
 
     Examples
     --------
-    >>> issubclass(InvalidTransitionError, KamcoreError), issubclass(InvalidTransitionError, ValueError)
+    >>> cls = InvalidTransitionError
+    >>> issubclass(cls, KamcoreError), issubclass(cls, ValueError)
     (True, True)
     """
 
@@ -84,7 +86,8 @@ class CurrencyMismatchError(KamcoreError, ValueError):
 
     Examples
     --------
-    >>> issubclass(CurrencyMismatchError, KamcoreError), issubclass(CurrencyMismatchError, ValueError)
+    >>> cls = CurrencyMismatchError
+    >>> issubclass(cls, KamcoreError), issubclass(cls, ValueError)
     (True, True)
     """
 
@@ -130,7 +133,8 @@ class MissingOptionalDependencyError(KamcoreError, ImportError):
 
     Examples
     --------
-    >>> issubclass(MissingOptionalDependencyError, KamcoreError), issubclass(MissingOptionalDependencyError, ImportError)
+    >>> cls = MissingOptionalDependencyError
+    >>> issubclass(cls, KamcoreError), issubclass(cls, ImportError)
     (True, True)
     """
 
