@@ -242,12 +242,12 @@ class LogResponse(FrozenArrays):
 class Allocation(FrozenArrays):
     """An optimal effort allocation.
 
-    Attributes
+    Parameters
     ----------
     effort : ndarray of float64, shape (N,)
         Effort per account (units of the budget), >= ``minimum``.
     value : ndarray of float64, shape (N,)
-        f_i(effort_i), lifetime profit gained per account (currency).
+        Lifetime profit gained per account, f_i(effort_i) (currency).
     total_value : float
         Sum of ``value``.
     shadow_price : float

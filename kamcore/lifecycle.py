@@ -138,7 +138,7 @@ _DETECTED_IN_ALL: Final[IntArray] = np.array([_ALL.index(s) for s in DETECTED_ST
 class StageDetection(CustomerColumns):
     """Proposed lifecycle stage per account; every array has shape (N,).
 
-    Attributes
+    Parameters
     ----------
     codes : ndarray of int8
         Index into :data:`DETECTED_STAGES` (0 exploration, 1 formation,

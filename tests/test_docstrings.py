@@ -13,7 +13,8 @@ Not required: a parameter type on each parameter (PR04; the signature's
 annotations carry it), an extended summary (ES01) and a See Also section (SA01);
 nor, for an Enum, a Parameters section (PR01 would ask for the arguments of
 Enum's functional API, ``names``, ``module``, ``qualname`` ..., which are not
-the class's interface: its members are, and its example lists them).
+the class's interface: its members are, and its example lists them), nor
+for a Protocol (its ``*args, **kwargs`` come from ``typing.Protocol``).
 
 The gaps that remain are listed one per line in tests/data/docstring_gaps.txt
 ("CODE name"). A name with a gap that is not listed fails; a listed gap that
@@ -77,7 +78,8 @@ def _errors(qualname: str) -> set[str]:
             found.add("EX01")
         if not parsed["Returns"] and not parsed["Yields"]:
             found.add("RT01")
-    if inspect.isclass(obj) and issubclass(obj, enum.Enum):
+    is_protocol = inspect.isclass(obj) and getattr(obj, "_is_protocol", False)
+    if (inspect.isclass(obj) and issubclass(obj, enum.Enum)) or is_protocol:
         found.discard("PR01")
     takes_arguments = inspect.isfunction(obj) and bool(inspect.signature(obj).parameters)
     if takes_arguments and not docscrape.NumpyDocString(doc)["Raises"]:

@@ -184,7 +184,7 @@ def repeat_ratio(
 class CrossSell(CustomerColumns):
     """Main-business and cross-sold revenue per customer; arrays have shape (N,).
 
-    Attributes
+    Parameters
     ----------
     ids : ndarray
         Customer ids, sorted.

@@ -63,7 +63,7 @@ def _ro(value: Any) -> Any:
 class ChurnBreakdown(FrozenArrays):
     """Counts and shares of churn by type or by cause (read-only arrays).
 
-    Attributes
+    Parameters
     ----------
     levels : tuple of str
         The labels, in code order.

@@ -154,7 +154,7 @@ def top_share(values: ArrayLike, fraction: float) -> float:
 class ContributionShare:
     """How much of the total the key accounts bring.
 
-    Attributes
+    Parameters
     ----------
     value_share : float
         ``sum(values[key]) / sum(values)``; above 1 when other accounts lose money.

@@ -80,7 +80,7 @@ def _stages(stage: ArrayLike) -> IntArray:
 class PipelineValue(FrozenArrays):
     r"""The value of the open pipeline, per open stage (read-only arrays).
 
-    Attributes
+    Parameters
     ----------
     stages : tuple of str
         ``("lead", "prospect", "opportunity")``.
@@ -154,7 +154,7 @@ def pipeline_value(stage: ArrayLike, amount: ArrayLike, probability: ArrayLike) 
 class FunnelConversion(FrozenArrays):
     """Stage-to-stage conversion and the win rate (read-only arrays).
 
-    Attributes
+    Parameters
     ----------
     steps : tuple of str
         ``("lead", "prospect", "opportunity", "won")``.

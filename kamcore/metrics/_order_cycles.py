@@ -33,7 +33,7 @@ class OrderCycles(CustomerColumns):
     input and in period units for integer input. Statistics of customers with
     too few orders are NaN, as documented per field.
 
-    Attributes
+    Parameters
     ----------
     ids : ndarray
         Customer ids, sorted.

@@ -206,7 +206,7 @@ def growth_rate(values: ArrayLike, *, axis: int = -1) -> FloatArray:
 class PeriodMetrics(FrozenArrays):
     """Customer flows and sales per period; every array has shape (P,).
 
-    Attributes
+    Parameters
     ----------
     periods : ndarray
         Period labels (int period numbers, or the start date of each period).
@@ -373,7 +373,7 @@ class CohortRetention(FrozenArrays):
     only non-empty cohorts), columns are ages k = 0 .. P-1 periods since
     acquisition.
 
-    Attributes
+    Parameters
     ----------
     cohorts : ndarray, shape (C,)
         Acquisition-period labels.
@@ -497,7 +497,7 @@ def cohort_retention(
 class PeriodMatrix(CustomerColumns):
     """A customers x periods matrix of summed amounts (e.g. revenue per account per year).
 
-    Attributes
+    Parameters
     ----------
     ids : ndarray, shape (N,)
         Customer ids, sorted.

@@ -69,7 +69,7 @@ def _dates(values: ArrayLike, name: str, *, allow_missing: bool) -> NDArray[np.d
 class ComplaintKpis(CustomerColumns):
     """Complaint-handling indicators (frozen; arrays read-only).
 
-    Attributes
+    Parameters
     ----------
     count, resolved : int
         Complaints, and those resolved.

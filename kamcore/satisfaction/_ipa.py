@@ -68,7 +68,7 @@ _CODES = {q: i for i, q in enumerate(_ORDER)}
 class ImportancePerformance(FrozenArrays):
     """Quadrant of every attribute.
 
-    Attributes
+    Parameters
     ----------
     names : tuple of str
         Attribute names (length A).

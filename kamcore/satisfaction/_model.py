@@ -136,7 +136,7 @@ def _normalise(raw: Sequence[float], dims: tuple[str, ...], what: str) -> FloatA
 class WeightDerivation:
     """How data-derived dimension weights were obtained.
 
-    Attributes
+    Parameters
     ----------
     method : str
         ``"regression"`` or ``"correlation"``.
@@ -468,7 +468,7 @@ class SatisfactionResult(CustomerColumns):
 class ZoneOfToleranceResult:
     """Zone-of-tolerance scores (Parasuraman, Zeithaml & Berry 1994).
 
-    Attributes
+    Parameters
     ----------
     adequacy : SatisfactionResult
         Measure of service adequacy, MSA = P - adequate (>= 0: inside or above

@@ -55,10 +55,12 @@ def _ro(value: Any) -> Any:
 class NpsByCustomer(CustomerColumns):
     """NPS per customer (read-only arrays, one entry per customer, ids sorted).
 
-    Attributes
+    Parameters
     ----------
     ids : array of str, shape (C,)
+        Customer ids, sorted.
     n, promoters, passives, detractors : array of int64, shape (C,)
+        Answers, and answers of 9-10, 7-8 and 0-6, per customer.
     score, standard_error, ci_low, ci_high : array of float64, shape (C,)
         As in :class:`NpsResult`, per customer (percentage points).
     """
@@ -78,7 +80,7 @@ class NpsByCustomer(CustomerColumns):
 class NpsResult:
     r"""The Net Promoter Score of a set of answers (frozen).
 
-    Attributes
+    Parameters
     ----------
     n : int
         Answers.

@@ -181,16 +181,17 @@ def cronbach_alpha(scores: ArrayLike, *, missing: Literal["raise", "listwise"] =
 class DimensionReliability:
     """Reliability of one dimension's items.
 
-    Attributes
+    Parameters
     ----------
     dimension : str
+        The dimension's name.
     alpha : float or None
         Cronbach's alpha; ``None`` when undefined (fewer than 2 items, fewer
         than 2 complete respondents, or a constant total score).
     band : AlphaBand or None
         Band of ``alpha`` (``None`` with it).
     n_items : int
-        k, the dimension's item count.
+        The dimension's item count k.
     n_respondents : int
         Respondents with every item of the dimension answered (listwise).
     """

@@ -108,7 +108,7 @@ def random_index(n: int) -> float:
 class AHPResult(FrozenArrays):
     """Weights and consistency of one pairwise-comparison matrix.
 
-    Attributes
+    Parameters
     ----------
     weights : array of float64, shape (n,)
         Principal eigenvector, positive, summing to 1.

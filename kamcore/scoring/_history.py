@@ -290,7 +290,7 @@ class Grading(CustomerColumns):
 class MigrationMatrix(FrozenArrays):
     """Grade-migration counts between two gradings.
 
-    Attributes
+    Parameters
     ----------
     labels : tuple of str
         ``("new", *levels, "lost")``, length S = L + 2.

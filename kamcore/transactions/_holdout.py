@@ -38,7 +38,7 @@ class CalibrationHoldout(CustomerColumns):
     ``calibration_end``, in the order of ``calibration.ids`` (sorted as text);
     every per-customer array has shape (N,) and is aligned with those ids.
 
-    Attributes
+    Parameters
     ----------
     calibration : TransactionSummary
         Summary of the transactions on or before ``calibration_end``, with

@@ -44,14 +44,14 @@ __all__ = ["TransactionSummary", "summarize_transactions"]
 class TransactionSummary(CustomerColumns):
     """Per-customer summary of a transaction log; every array has shape (N,).
 
-    Attributes
+    Parameters
     ----------
     ids : ndarray of str
         Customer ids (integer ids as their decimal text), sorted as text.
     frequency : ndarray of int64
         Repeat purchase occasions x (occasions - 1).
     recency : ndarray of float64
-        t_x: time from first to last occasion, in ``time_unit``.
+        The time t_x from first to last occasion, in ``time_unit``.
     T : ndarray of float64
         Time from first occasion to ``observation_end``, in ``time_unit``.
     monetary_value : ndarray of float64
