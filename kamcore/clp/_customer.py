@@ -540,6 +540,15 @@ def customer_lifetime_profit_interval(
     so no link). A spend model built from given parameters adds no variance;
     the transaction model must be fitted.
 
+    Parameters
+    ----------
+    model : TransactionModel
+        A *fitted* transaction model (its fit report carries the covariance).
+    frequency, recency, T, margin_rate, discount_rate, n_periods, spend, spend_model, average_spend, cost_per_period, cost_basis, period_length
+        As in :func:`customer_lifetime_profit`.
+    level : float
+        Coverage of the interval, in (0, 1); default 0.9.
+
     Returns
     -------
     PredictionInterval
@@ -612,6 +621,19 @@ def portfolio_lifetime_profit(
     ``margin_rate`` and ``cost_per_period`` are either column names or values.
     Unknown columns raise :class:`~kamcore.errors.UnknownNameError`.
 
+    Parameters
+    ----------
+    portfolio : Portfolio
+        The customers, one row each.
+    model : TransactionModel
+        A fitted transaction model.
+    frequency, recency, T, average_spend : str
+        Names of the portfolio's columns holding those inputs.
+    spend, margin_rate, cost_per_period : str or array-like
+        A column name, or the values themselves (scalar or shape ``(n,)``).
+    spend_model, discount_rate, n_periods, cost_basis, period_length, collapse
+        As in :func:`customer_lifetime_profit`.
+
     Returns
     -------
     CustomerProfit
@@ -623,6 +645,18 @@ def portfolio_lifetime_profit(
         A named column the portfolio lacks.
     InvalidParameterError, ShapeMismatchError
         As :func:`customer_lifetime_profit`.
+
+    Examples
+    --------
+    >>> from kamcore import Portfolio
+    >>> from kamcore.clp import BetaGeo
+    >>> p = Portfolio.from_columns(["a", "b"], {"frequency": [2, 0], "recency": [30.43, 0.0],
+    ...                                         "T": [38.86, 38.86]})
+    >>> bg = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> res = portfolio_lifetime_profit(p, bg, spend=30.0, margin_rate=0.3,
+    ...                                 discount_rate=0.01, n_periods=12, period_length=4.345)
+    >>> bool(res.clp[0] > res.clp[1] > 0)
+    True
     """
 
     def col(value: Any) -> Any:

@@ -330,10 +330,28 @@ def scorer_names() -> tuple[str, ...]:
 def register_scorer(name: str, factory: Factory, *, replace: bool = False) -> None:
     """Register a scorer factory under ``name`` (see :meth:`ScorerRegistry.register`).
 
+    Parameters
+    ----------
+    name : str
+        The name :func:`get_scorer` will accept.
+    factory : callable
+        Takes the scorer's keyword parameters and returns a scorer (a class
+        works).
+    replace : bool
+        Replace a scorer already registered under ``name``.
+
     Raises
     ------
     InvalidParameterError
         The name is taken and ``replace`` is false.
+
+    Examples
+    --------
+    >>> from kamcore.scoring import ParetoScorer, get_scorer, register_scorer, unregister_scorer
+    >>> register_scorer("abc_sales", ParetoScorer)
+    >>> get_scorer("abc_sales", column="sales_last_year").name
+    'pareto'
+    >>> unregister_scorer("abc_sales")
     """
     _REGISTRY.register(name, factory, replace=replace)
 
@@ -353,7 +371,7 @@ def unregister_scorer(name: str) -> None:
 
     Examples
     --------
-    >>> from kamcore.scoring import ParetoScorer, register_scorer
+    >>> from kamcore.scoring import ParetoScorer, register_scorer, scorer_names, unregister_scorer
     >>> register_scorer("pareto_copy", ParetoScorer)
     >>> unregister_scorer("pareto_copy")
     >>> "pareto_copy" in scorer_names()

@@ -410,6 +410,13 @@ def barrier_index_long(
     :func:`facet_strengths` for the parameters and :func:`barrier_index` for
     the aggregation.
 
+    Parameters
+    ----------
+    accounts, facets, strength, money, scale, n_accounts
+        As in :func:`facet_strengths`.
+    aggregator : BarrierAggregator
+        How the facet strengths combine; :class:`NoisyOr` by default.
+
     Returns
     -------
     numpy.ndarray of float64

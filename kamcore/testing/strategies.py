@@ -146,6 +146,11 @@ def _labels() -> st.SearchStrategy[str]:
 def currencies(codes: Sequence[str] | None = None) -> st.SearchStrategy[str]:
     """ISO 4217 codes, drawn from ``codes`` or from every known code.
 
+    Parameters
+    ----------
+    codes : sequence of str, optional
+        The codes to draw from; every ISO 4217 code when None.
+
     Returns
     -------
     SearchStrategy[str]
@@ -281,6 +286,11 @@ def dates(
     *, min_value: dt.date = _MIN_DATE, max_value: dt.date = _MAX_DATE
 ) -> st.SearchStrategy[dt.date]:
     """Calendar days (``datetime.date``) in a bounded range.
+
+    Parameters
+    ----------
+    min_value, max_value : datetime.date
+        The range of the dates drawn (both included).
 
     Returns
     -------
@@ -531,6 +541,11 @@ def lifecycle_paths(
 def stage_histories(draw: st.DrawFn, *, max_moves: int = 8) -> tuple[StageChange, ...]:
     """Valid dated histories: a legal path with non-decreasing dates.
 
+    Parameters
+    ----------
+    max_moves : int
+        The most stage changes after the first.
+
     Returns
     -------
     SearchStrategy[tuple[StageChange, ...]]
@@ -651,6 +666,11 @@ def satisfaction_summaries(
 
     Gaps lie in [-6, 6] (a 1-7 scale); a dimension may be missing (None).
 
+    Parameters
+    ----------
+    customer_id : str, optional
+        The customer of every summary; any identifier when None.
+
     Returns
     -------
     SearchStrategy
@@ -693,6 +713,11 @@ def switching_cost_components(draw: st.DrawFn, *, currency: str = "EUR") -> Swit
 
     Each has a money estimate, a strength in [0, 1], or both.
 
+    Parameters
+    ----------
+    currency : str
+        The currency of the money estimates.
+
     Returns
     -------
     SearchStrategy
@@ -730,6 +755,13 @@ def switching_costs(
     *, currency: str = "EUR", max_components: int = 6
 ) -> st.SearchStrategy[SwitchingCost]:
     """:class:`~kamcore.domain.SwitchingCost` values in one currency.
+
+    Parameters
+    ----------
+    currency : str
+        The currency of the money estimates.
+    max_components : int
+        The most components per switching cost.
 
     Returns
     -------
@@ -877,6 +909,11 @@ def complaints(
 ) -> Complaint:
     """:class:`~kamcore.domain.Complaint` values, open or resolved (never before receipt).
 
+    Parameters
+    ----------
+    customer_id : str or SearchStrategy of str, optional
+        The customer every complaint is about; any identifier when None.
+
     Returns
     -------
     SearchStrategy
@@ -1019,6 +1056,13 @@ def opportunities(
     currency: str | st.SearchStrategy[str] | None = None,
 ) -> Opportunity:
     """:class:`~kamcore.domain.Opportunity` entities, open, won or lost, consistent fields.
+
+    Parameters
+    ----------
+    customer_id : str or SearchStrategy of str, optional
+        The customer of every deal; any identifier when None.
+    currency : str or SearchStrategy of str, optional
+        The currency of the amounts; any ISO 4217 code when None.
 
     Returns
     -------
