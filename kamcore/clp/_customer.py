@@ -544,7 +544,9 @@ def customer_lifetime_profit_interval(
     ----------
     model : TransactionModel
         A *fitted* transaction model (its fit report carries the covariance).
-    frequency, recency, T, margin_rate, discount_rate, n_periods, spend, spend_model, average_spend, cost_per_period, cost_basis, period_length
+    frequency, recency, T, margin_rate, discount_rate, n_periods
+        As in :func:`customer_lifetime_profit`.
+    spend, spend_model, average_spend, cost_per_period, cost_basis, period_length
         As in :func:`customer_lifetime_profit`.
     level : float
         Coverage of the interval, in (0, 1); default 0.9.
@@ -627,11 +629,21 @@ def portfolio_lifetime_profit(
         The customers, one row each.
     model : TransactionModel
         A fitted transaction model.
-    frequency, recency, T, average_spend : str
-        Names of the portfolio's columns holding those inputs.
-    spend, margin_rate, cost_per_period : str or array-like
+    margin_rate : str or array-like
         A column name, or the values themselves (scalar or shape ``(n,)``).
-    spend_model, discount_rate, n_periods, cost_basis, period_length, collapse
+    discount_rate, n_periods
+        As in :func:`customer_lifetime_profit`.
+    frequency, recency, T : str
+        Names of the portfolio's columns holding the histories.
+    spend : str or array-like, optional
+        A column name, or the values themselves.
+    spend_model
+        As in :func:`customer_lifetime_profit`.
+    average_spend : str, optional
+        Name of the column of average spend per purchase.
+    cost_per_period : str or array-like
+        A column name, or the values themselves.
+    cost_basis, period_length, collapse
         As in :func:`customer_lifetime_profit`.
 
     Returns
