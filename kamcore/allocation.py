@@ -85,6 +85,14 @@ class ResponseCurve(Protocol):
 
     ``value`` and ``marginal`` take an effort array of shape (size,) and
     return arrays of the same shape: f_i(x_i) and f_i'(x_i).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kamcore.allocation import LogResponse, ResponseCurve
+    >>> curve = LogResponse([50.0, 20.0], [1.0, 1.0])
+    >>> isinstance(curve, ResponseCurve), curve.value(np.array([0.0, 0.0])).tolist()
+    (True, [0.0, 0.0])
     """
 
     @property
@@ -103,7 +111,14 @@ class ResponseCurve(Protocol):
 
 @runtime_checkable
 class InvertibleResponse(ResponseCurve, Protocol):
-    """A concave response curve whose marginal can be inverted in closed form."""
+    """A concave response curve whose marginal can be inverted in closed form.
+
+    Examples
+    --------
+    >>> from kamcore.allocation import ExponentialResponse, InvertibleResponse
+    >>> isinstance(ExponentialResponse([100.0], [0.1]), InvertibleResponse)
+    True
+    """
 
     def inverse_marginal(self, lam: float) -> FloatArray:
         """Return the effort x_i >= 0 at which f_i'(x_i) = ``lam`` (0 if f_i'(0) <= lam)."""
@@ -258,6 +273,13 @@ class Allocation(FrozenArrays):
         The minimum effort per account.
     method : str
         "kkt", "slsqp" or "equal".
+
+    Examples
+    --------
+    >>> from kamcore.allocation import ExponentialResponse, allocate
+    >>> res = allocate(ExponentialResponse([1000.0, 300.0], [0.1, 0.5]), 20.0)
+    >>> res.effort.round(2).tolist(), round(res.total_value, 1)
+    ([15.99, 4.01], 1057.5)
     """
 
     effort: FloatArray

@@ -119,6 +119,13 @@ class TransactionModel(Protocol):
     Arguments are passed by keyword (``t``, ``frequency``, ``recency``, ``T``);
     the return value must broadcast like the inputs, be finite and
     non-decreasing in ``t``.
+
+    Examples
+    --------
+    >>> from kamcore.clp import ParetoNBD
+    >>> m = ParetoNBD(r=0.553, alpha=10.578, s=0.606, beta=11.669)
+    >>> m.expected_purchases(t=39.0, frequency=2, recency=30.43, T=38.86).round(3)
+    np.float64(1.455)
     """
 
     def expected_purchases(self, *, t: Any, frequency: Any, recency: Any, T: Any) -> FloatArray:
@@ -128,7 +135,14 @@ class TransactionModel(Protocol):
 
 @runtime_checkable
 class SurvivalModel(Protocol):
-    """Optional: a model that knows the probability of being alive at ``T + t``."""
+    """Optional: a model that knows the probability of being alive at ``T + t``.
+
+    Examples
+    --------
+    >>> from kamcore.clp import BetaGeo, SurvivalModel
+    >>> isinstance(BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426), SurvivalModel)
+    True
+    """
 
     def probability_alive_at(self, *, t: Any, frequency: Any, recency: Any, T: Any) -> FloatArray:
         """Return the probability that each customer is alive at ``T + t``."""
@@ -136,7 +150,15 @@ class SurvivalModel(Protocol):
 
 
 class SpendModel(Protocol):
-    """A spend model, e.g. :class:`~kamcore.clp.GammaGamma`."""
+    """A spend model, e.g. :class:`~kamcore.clp.GammaGamma`.
+
+    Examples
+    --------
+    >>> from kamcore.clp import GammaGamma
+    >>> gg = GammaGamma(p=6.25, q=3.74, gamma=15.44)
+    >>> gg.conditional_expected_average_spend(frequency=[1, 4], average_spend=[20.0, 20.0]).round(2)
+    array([24.64, 21.5 ])
+    """
 
     def conditional_expected_average_spend(
         self, *, frequency: Any, average_spend: Any
@@ -171,6 +193,15 @@ class CustomerProfit(FrozenArrays):
         Expected purchases over the horizon, undiscounted: :math:`E(t_H)`.
     spend
         Expected spend per purchase used.
+
+    Examples
+    --------
+    >>> from kamcore.clp import BetaGeoBetaBinom, customer_lifetime_profit
+    >>> m = BetaGeoBetaBinom(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+    >>> res = customer_lifetime_profit(m, frequency=[6, 1], recency=[6, 1], T=6, spend=100.0,
+    ...                                margin_rate=0.25, discount_rate=0.1, n_periods=5)
+    >>> res.clp.round(2).tolist()
+    [71.89, 1.64]
     """
 
     clp: FloatArray = attrs.field(converter=_frozen_floats)

@@ -684,6 +684,13 @@ class JsonType:
     bare : callable, optional
         Reads an older stored form that had no envelope at all (only when
         :func:`loads` is given ``cls``).
+
+    Examples
+    --------
+    >>> from kamcore.io.json import JSON_TYPES
+    >>> entry = next(e for e in JSON_TYPES if e.name == "Customer")
+    >>> entry.name, entry.version
+    ('Customer', 1)
     """
 
     name: str

@@ -162,6 +162,13 @@ class ContributionShare:
         Fraction of the accounts that are key accounts.
     key_total, total : float
         The two sums.
+
+    Examples
+    --------
+    >>> from kamcore.metrics import contribution_share
+    >>> s = contribution_share([50.0, 30.0, 20.0], [True, False, False])
+    >>> s.value_share, round(s.customer_share, 3)
+    (0.5, 0.333)
     """
 
     value_share: float

@@ -505,6 +505,15 @@ class PeriodMatrix(CustomerColumns):
         Period labels, first to last, gaps included.
     values : ndarray of float64, shape (N, P)
         Sum of the amounts of customer i in period t (0 when nothing was bought).
+
+    Examples
+    --------
+    >>> from kamcore.metrics import period_values
+    >>> from kamcore.transactions import TransactionLog
+    >>> log = TransactionLog(["a", "a"], ["2024-01-05", "2024-03-01"], [1.0, 2.0])
+    >>> m = period_values(log, freq="M")
+    >>> m.values.tolist()
+    [[1.0, 0.0, 2.0]]
     """
 
     ids: NDArray[Any]

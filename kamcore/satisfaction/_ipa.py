@@ -78,6 +78,13 @@ class ImportancePerformance(FrozenArrays):
         Where the grid was split.
     codes : ndarray of int64, shape (A,)
         Quadrant code per attribute (:attr:`IpaQuadrant.code`).
+
+    Examples
+    --------
+    >>> from kamcore.satisfaction import importance_performance
+    >>> ipa = importance_performance([0.4, 0.1], [-1.0, 0.5], names=["reliability", "tangibles"])
+    >>> {name: q.value for name, q in ipa.quadrants.items()}
+    {'reliability': 'concentrate_here', 'tangibles': 'possible_overkill'}
     """
 
     names: tuple[str, ...]

@@ -259,6 +259,16 @@ class SatisfactionResult(CustomerColumns):
         for ``"points"``, else the customer's respondent count when present).
     as_of : datetime.date or None
         The survey date.
+
+    Examples
+    --------
+    >>> from kamcore.satisfaction import Instrument, SatisfactionModel, SurveyResponses
+    >>> inst = Instrument(["a", "b", "c"], ["x", "x", "y"], dimensions=["x", "y"])
+    >>> r = SurveyResponses(inst, ["C1", "C2"], perception=[[5, 6, 4], [7, 7, 3]],
+    ...                     expectation=[[6, 6, 6], [6, 6, 6]])
+    >>> res = SatisfactionModel().evaluate(r)
+    >>> res.variant, res.dimension.tolist(), res.customer_ids.tolist()
+    ('servqual', [0.25, -2.5], ['C1', 'C2'])
     """
 
     variant: str

@@ -96,6 +96,13 @@ class NpsResult:
         The confidence level.
     by_customer : NpsByCustomer or None
         Per-customer figures when customer ids were given.
+
+    Examples
+    --------
+    >>> from kamcore.satisfaction import nps
+    >>> r = nps([10, 9, 8, 6, 10])
+    >>> r.promoters, r.detractors, r.score
+    (3, 1, 40.0)
     """
 
     n: int

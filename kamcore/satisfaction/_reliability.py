@@ -194,6 +194,15 @@ class DimensionReliability:
         The dimension's item count k.
     n_respondents : int
         Respondents with every item of the dimension answered (listwise).
+
+    Examples
+    --------
+    >>> from kamcore.satisfaction import Instrument, SurveyResponses, reliability
+    >>> inst = Instrument(["a", "b", "c"], ["x", "x", "y"], dimensions=["x", "y"])
+    >>> r = SurveyResponses(inst, ["C1", "C2", "C3"], [[1, 2, 4], [3, 3, 5], [6, 7, 5]])
+    >>> d = reliability(r)[0]
+    >>> d.dimension, round(d.alpha, 3), d.band.value
+    ('x', 0.987, 'excellent')
     """
 
     dimension: str

@@ -120,6 +120,13 @@ class AHPResult(FrozenArrays):
         Random index used.
     cr : float
         Consistency ratio CI / RI; 0 when RI = 0 (n <= 2).
+
+    Examples
+    --------
+    >>> from kamcore.scoring import ahp_weights
+    >>> res = ahp_weights([[1, 3], [1 / 3, 1]])
+    >>> [round(w, 2) for w in res.weights], res.cr
+    ([np.float64(0.75), np.float64(0.25)], 0.0)
     """
 
     weights: FloatArray

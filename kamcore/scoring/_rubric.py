@@ -167,6 +167,13 @@ class Factor:
     ------
     InvalidParameterError
         Bad name, fewer than two levels, bands of the wrong length or order.
+
+    Examples
+    --------
+    >>> from kamcore.scoring import Rubric
+    >>> f = Rubric.default().factor("profit_last_year")
+    >>> f.name, f.points, f.bands
+    ('profit_last_year', (4.0, 3.0, 2.0, 1.0), (300000.0, 100000.0, 30000.0))
     """
 
     name: str

@@ -70,6 +70,14 @@ class TransactionSummary(CustomerColumns):
         End of the observation window.
     time_unit : str
         The unit of ``recency`` and ``T`` ("D", "W", or a number of days).
+
+    Examples
+    --------
+    >>> from kamcore.transactions import summarize_transactions
+    >>> s = summarize_transactions(["a", "a", "b"], ["2024-01-01", "2024-01-15", "2024-01-08"],
+    ...                            [10.0, 20.0, 5.0], observation_end="2024-01-29", time_unit="W")
+    >>> s.ids.tolist(), s.frequency.tolist(), s.recency.tolist(), s.T.tolist()
+    (['a', 'b'], [1, 0], [2.0, 0.0], [4.0, 3.0])
     """
 
     ids: NDArray[np.str_]
