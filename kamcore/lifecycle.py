@@ -159,6 +159,13 @@ class StageDetection(CustomerColumns):
         Account ids, when given.
     focus : Mapping[LifecycleStage, str]
         Management focus per stage.
+
+    Examples
+    --------
+    >>> from kamcore.lifecycle import detect_stages
+    >>> d = detect_stages([[10, 20, 40, 80, 120, 150, 160, 165, 160, 150, 120, 90]], ids=["acme"])
+    >>> d.ids.tolist(), d.stages.shape
+    (['acme'], (1,))
     """
 
     codes: NDArray[np.int8]

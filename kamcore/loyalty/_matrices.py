@@ -91,6 +91,14 @@ class LoyaltyMatrix(FrozenArrays):
         Shape (N,) read-only int8 segment codes (the enum values).
     x_threshold, y_threshold
         The split points actually used.
+
+    Examples
+    --------
+    >>> from kamcore.loyalty import attitude_behaviour_matrix
+    >>> m = attitude_behaviour_matrix([6, 6, 2, 2], [0.9, 0.2, 0.8, 0.1],
+    ...                               attitude_threshold=4.0, behaviour_threshold=0.5)
+    >>> m.counts()
+    {'true': 1, 'latent': 1, 'spurious': 1, 'none': 1}
     """
 
     scheme: str

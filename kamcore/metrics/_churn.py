@@ -79,6 +79,13 @@ class ChurnBreakdown(FrozenArrays):
         (by type) or of all records (by cause).
     unrecorded : int
         Records without a type (code -1; by type only, else 0).
+
+    Examples
+    --------
+    >>> from kamcore.metrics import churn_by_type
+    >>> b = churn_by_type([0, 0, 3, -1])
+    >>> b.counts.tolist()
+    [2, 0, 0, 1]
     """
 
     levels: tuple[str, ...]

@@ -92,6 +92,13 @@ class PipelineValue(FrozenArrays):
         Open deals per stage.
     total : float
         Weighted value of the whole open pipeline.
+
+    Examples
+    --------
+    >>> from kamcore.metrics import pipeline_value
+    >>> v = pipeline_value([0, 2, 2], [1000.0, 5000.0, 2000.0], [0.1, 0.5, 0.5])
+    >>> v.stages, v.weighted.tolist()
+    (('lead', 'prospect', 'opportunity'), [100.0, 0.0, 3500.0])
     """
 
     stages: tuple[str, ...]
@@ -171,6 +178,13 @@ class FunnelConversion(FrozenArrays):
         :math:`R_3 / R_0` (lead to won); NaN when there is no deal.
     win_rate : float
         Won / (won + lost); NaN when no deal is closed.
+
+    Examples
+    --------
+    >>> from kamcore.metrics import funnel_conversion
+    >>> f = funnel_conversion([0, 1, 2, 3, 3])
+    >>> f.reached.tolist(), f.conversion.round(2).tolist()
+    ([5, 4, 3, 2], [0.8, 0.75, 0.67])
     """
 
     steps: tuple[str, ...]

@@ -224,6 +224,16 @@ class PeriodMetrics(FrozenArrays):
         Sum of the amounts in t (currency units).
     active_window : int
         Periods of look-back defining "active".
+
+    Examples
+    --------
+    >>> from kamcore.metrics import period_metrics
+    >>> from kamcore.transactions import TransactionLog
+    >>> log = TransactionLog(["a", "b", "a", "c"], amounts=[10.0, 5.0, 12.0, 3.0],
+    ...                      periods=[1, 1, 2, 2])
+    >>> pm = period_metrics(log)
+    >>> pm.periods.tolist(), pm.active.tolist(), pm.retained.tolist()
+    ([1, 2], [2, 2], [0, 1])
     """
 
     periods: NDArray[Any]
@@ -387,6 +397,15 @@ class CohortRetention(FrozenArrays):
         Customers of cohort c active at both age k - 1 and age k (0 at k = 0).
     observed : ndarray of bool, shape (C, P)
         True where age k of cohort c lies inside the observation window.
+
+    Examples
+    --------
+    >>> from kamcore.metrics import cohort_retention
+    >>> from kamcore.transactions import TransactionLog
+    >>> log = TransactionLog(["a", "a", "b", "c", "c"], periods=[1, 2, 1, 2, 3])
+    >>> cr = cohort_retention(log)
+    >>> cr.cohorts.tolist(), cr.size.tolist()
+    ([1, 2], [2, 1])
     """
 
     cohorts: NDArray[Any]

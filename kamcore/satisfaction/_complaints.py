@@ -81,6 +81,16 @@ class ComplaintKpis(CustomerColumns):
         Customers with at least one complaint, sorted.
     customer_counts, customer_open : array of int64, shape (C,)
         Complaints and open complaints per customer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kamcore.satisfaction import complaint_kpis
+    >>> received = np.array(["2025-01-01", "2025-01-03"], dtype="datetime64[D]")
+    >>> resolved = np.array(["2025-01-05", "NaT"], dtype="datetime64[D]")
+    >>> k = complaint_kpis(["a", "b"], received, resolved)
+    >>> k.count, k.resolved, k.mean_days_to_resolve
+    (2, 1, 4.0)
     """
 
     count: int

@@ -63,6 +63,13 @@ class NpsByCustomer(CustomerColumns):
         Answers, and answers of 9-10, 7-8 and 0-6, per customer.
     score, standard_error, ci_low, ci_high : array of float64, shape (C,)
         As in :class:`NpsResult`, per customer (percentage points).
+
+    Examples
+    --------
+    >>> from kamcore.satisfaction import nps
+    >>> r = nps([10, 9, 3, 8], customer_ids=["a", "a", "b", "b"])
+    >>> r.by_customer.ids.tolist(), r.by_customer.score.tolist()
+    (['a', 'b'], [100.0, -50.0])
     """
 
     ids: NDArray[np.str_] = attrs.field(converter=_ro)

@@ -299,6 +299,14 @@ class MigrationMatrix(FrozenArrays):
     start, end : date
         The two grading dates (``start < end``; pooled matrices keep the
         first start and the last end).
+
+    Examples
+    --------
+    >>> from kamcore.scoring import Grading, migration_counts
+    >>> before = Grading("2024-12-31", ["a", "b", "c"], ["A", "B", "B"], levels=("A", "B"))
+    >>> after = Grading("2025-12-31", ["a", "b", "c"], ["A", "A", "B"], levels=("A", "B"))
+    >>> migration_counts(before, after).counts.tolist()
+    [[0, 0, 0, 0], [0, 1, 0, 0], [0, 1, 1, 0], [0, 0, 0, 0]]
     """
 
     labels: tuple[str, ...]
