@@ -35,7 +35,14 @@ __all__ = [
 
 
 class Level(enum.Enum):
-    """Base of the four-level grading facts; value = level, 1 (best) to 4 (worst)."""
+    """Base of the four-level grading facts; value = level, 1 (best) to 4 (worst).
+
+    Examples
+    --------
+    >>> from kamcore.domain import Level, LoyaltyLevel
+    >>> issubclass(LoyaltyLevel, Level), LoyaltyLevel.ALWAYS.value
+    (True, 1)
+    """
 
     @property
     def level(self) -> int:

@@ -478,6 +478,19 @@ class CalibrationHoldoutDisplay(Display):
         Length of the holdout period, in the time unit.
     time_unit, model_name : str
         The time unit and the model's name, for the labels.
+
+    Examples
+    --------
+    >>> from kamcore.clp import BetaGeo
+    >>> from kamcore.plotting import CalibrationHoldoutDisplay
+    >>> from kamcore.data import load_cdnow
+    >>> from kamcore.transactions import calibration_holdout
+    >>> split = calibration_holdout(load_cdnow("transactions"), calibration_end="1997-09-30",
+    ...                             observation_end="1998-06-30", time_unit="W")
+    >>> bg = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> d = CalibrationHoldoutDisplay.from_model(bg, split, max_frequency=3)
+    >>> d.labels, d.n_customers.tolist()
+    (('0', '1', '2', '3+'), [1411, 439, 214, 293])
     """
 
     labels: tuple[str, ...]
@@ -583,6 +596,17 @@ class TransactionTrackingDisplay(Display):
         End of the calibration period, marked on the plot; None for none.
     time_unit, model_name : str
         The time unit and the model's name, for the labels.
+
+    Examples
+    --------
+    >>> from kamcore.clp import BetaGeo
+    >>> from kamcore.plotting import TransactionTrackingDisplay
+    >>> from kamcore.data import load_cdnow
+    >>> bg = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> log = load_cdnow("transactions")
+    >>> d = TransactionTrackingDisplay.from_model(bg, log, calibration_end="1997-09-30")
+    >>> len(d.dates) == len(d.actual) == len(d.expected)
+    True
     """
 
     dates: NDArray[np.datetime64]

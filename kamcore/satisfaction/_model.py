@@ -148,6 +148,20 @@ class WeightDerivation:
         ``"correlation"``, that of the same OLS fit, for reference).
     n_used : int
         Respondents used: every dimension present and an overall rating given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kamcore.satisfaction import Instrument, SatisfactionModel, SurveyResponses
+    >>> inst = Instrument(["a", "b"], ["x", "y"], dimensions=["x", "y"])
+    >>> rng = np.random.default_rng(0)
+    >>> gaps = rng.integers(-3, 1, size=(40, 2)).astype(float)
+    >>> overall = 5 + gaps @ [1.0, 0.5] + rng.normal(0, 0.3, 40)
+    >>> r = SurveyResponses(inst, ["C"] * 40, 5 + gaps, expectation=np.full((40, 2), 5.0),
+    ...                     overall=overall)
+    >>> d = SatisfactionModel(weights="regression").evaluate(r).derivation
+    >>> d.method, d.n_used, [round(c, 1) for c in d.coefficients]
+    ('regression', 40, [1.0, 0.5])
     """
 
     method: str
@@ -486,6 +500,16 @@ class ZoneOfToleranceResult:
     superiority : SatisfactionResult
         Measure of service superiority, MSS = P - desired (>= 0: at or above
         the desired level).
+
+    Examples
+    --------
+    >>> from kamcore.satisfaction import Instrument, SatisfactionModel, SurveyResponses
+    >>> inst = Instrument(["a", "b"], ["x", "y"], dimensions=["x", "y"])
+    >>> r = SurveyResponses(inst, ["C1", "C2"], [[5, 6], [4, 7]], adequate=[[4, 4], [4, 4]],
+    ...                     desired=[[6, 6], [6, 6]])
+    >>> z = SatisfactionModel().evaluate_zone(r)
+    >>> z.adequacy.dimension.tolist(), z.superiority.dimension.tolist()
+    ([0.5, 2.5], [-1.5, 0.5])
     """
 
     adequacy: SatisfactionResult
