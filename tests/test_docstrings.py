@@ -73,9 +73,11 @@ def _errors(qualname: str) -> set[str]:
         # numpydoc drops a function's first parameter when it is called ``cls``
         # (as for a classmethod), then reports its documentation as unknown
         first = next(iter(inspect.signature(obj).parameters), None)
-        if inspect.isfunction(obj) and first == "cls":
-            if all(msg == "Unknown parameters {'cls'}" for code, msg in errors if code == "PR02"):
-                found.discard("PR02")
+        cls_quirk = all(
+            msg == "Unknown parameters {'cls'}" for code, msg in errors if code == "PR02"
+        )
+        if inspect.isfunction(obj) and first == "cls" and cls_quirk:
+            found.discard("PR02")
     except OSError:
         # a decorated function whose source numpydoc cannot find (hypothesis
         # strategies): the sections are still checked
