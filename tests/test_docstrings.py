@@ -72,7 +72,9 @@ def _errors(qualname: str) -> set[str]:
         found = {code for code, _ in errors}
         # numpydoc drops a function's first parameter when it is called ``cls``
         # (as for a classmethod), then reports its documentation as unknown
-        first = next(iter(inspect.signature(obj).parameters), None)
+        first = (
+            next(iter(inspect.signature(obj).parameters), None) if inspect.isfunction(obj) else None
+        )
         cls_quirk = all(
             msg == "Unknown parameters {'cls'}" for code, msg in errors if code == "PR02"
         )
