@@ -233,28 +233,36 @@ class SatisfactionResult(CustomerColumns):
     count or mask that says so. Shapes: N respondents, K items, D dimensions,
     M customers (sorted ids).
 
-    Attributes
+    Parameters
     ----------
     variant : str
         ``"servqual"`` (P - E), ``"msa"`` (P - adequate), ``"mss"`` (P -
         desired) or ``"servperf"`` (P).
     instrument : Instrument
+        The survey's instrument.
     item_scores : ndarray (N, K)
         Per respondent and item (NaN = not answered on either side).
     item_mean : ndarray (K,)
-        Mean over answering respondents; ``item_count`` (K,) how many.
+        Mean over answering respondents.
+    item_count : ndarray of int (K,)
+        Respondents answering each item.
     respondent_dimension : ndarray (N, D)
-        Mean of each respondent's answered items per dimension;
-        ``respondent_dimension_count`` (N, D) items answered.
+        Mean of each respondent's answered items per dimension.
+    respondent_dimension_count : ndarray of int (N, D)
+        Items answered per respondent and dimension.
     respondent_complete : ndarray of bool (N,)
         True when the respondent has every dimension.
     respondent_overall, respondent_weighted : ndarray (N,)
         Unweighted mean of the dimension scores and weighted sum; NaN unless
-        complete (and, for ``"points"``, points given: ``respondent_has_weights``).
+        complete (and, for ``"points"``, points given).
     respondent_weights : ndarray (N, D)
         Normalised weights used per respondent (NaN rows when no points).
+    respondent_has_weights : ndarray of bool (N,)
+        Whether the respondent gave importance points (``"points"``).
     dimension : ndarray (D,)
-        Survey dimension scores; ``dimension_count`` (D,) respondents behind each.
+        Survey dimension scores.
+    dimension_count : ndarray of int (D,)
+        Respondents behind each dimension score.
     dimension_weights : ndarray (D,)
         Survey-level normalised weights (sum 1); for ``"points"`` the mean of
         the respondents' normalised weights.
@@ -262,15 +270,22 @@ class SatisfactionResult(CustomerColumns):
         ``"equal"``, ``"given"``, ``"points"``, ``"regression"`` or ``"correlation"``.
     derivation : WeightDerivation or None
         For data-derived weights.
+    overall, weighted_overall : float or None
+        Survey-level unweighted and weighted overall scores; None when a
+        dimension has no score.
     customer_ids : ndarray of str (M,)
-        Sorted unique customer ids; ``customer_respondents`` (M,) respondents each.
+        Sorted unique customer ids.
+    customer_respondents : ndarray of int (M,)
+        Respondents per customer.
     customer_dimension : ndarray (M, D)
-        Per-customer dimension scores; ``customer_dimension_count`` (M, D)
-        respondents behind each.
+        Per-customer dimension scores.
+    customer_dimension_count : ndarray of int (M, D)
+        Respondents behind each per-customer dimension score.
     customer_overall, customer_weighted : ndarray (M,)
-        Per-customer unweighted and weighted overall (NaN when missing;
-        ``customer_weighted_count`` (M,) respondents behind the weighted score
-        for ``"points"``, else the customer's respondent count when present).
+        Per-customer unweighted and weighted overall (NaN when missing).
+    customer_weighted_count : ndarray of int (M,)
+        Respondents behind the weighted score for ``"points"``, else the
+        customer's respondent count when present.
     as_of : datetime.date or None
         The survey date.
 
