@@ -5,6 +5,10 @@ Build it from the repository root (strict: any warning fails)::
     pip install -e ".[all]" --group docs
     sphinx-build -W --keep-going -b html docs docs/_build/html
 
+Why Sphinx: numpydoc and autosummary read the numpydoc docstrings as they are
+(sections, formulas, examples), MyST-NB executes the notebooks within the same
+strict build, and the scientific-Python sites users know are built with it.
+
 Markdown pages are read by MyST-NB, which also executes the tutorial
 notebooks (jupytext Markdown); the API reference is generated from the
 docstrings by autosummary and numpydoc; the gallery page runs every script
