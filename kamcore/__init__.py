@@ -8,7 +8,7 @@ columns.
 Every public object has one import path. The top level holds the
 :class:`Portfolio` and the version; the rest lives in its package:
 
-==========================  ====================================================
+=========================== ====================================================
 :mod:`kamcore.domain`       Money, Customer, Contact, Relationship, lifecycle
                             stages and transitions, Transaction, SwitchingCost,
                             SatisfactionSummary
@@ -30,7 +30,7 @@ Every public object has one import path. The top level holds the
 :mod:`kamcore.plotting`     Display objects (matplotlib)
 :mod:`kamcore.testing`      hypothesis strategies and the scorer conformance check
 :mod:`kamcore.data`         the embedded demo data
-==========================  ====================================================
+=========================== ====================================================
 
 The packages are imported on first use (``kamcore.clp``), so ``import
 kamcore`` stays light.

@@ -86,6 +86,14 @@ class ResponseCurve(Protocol):
 
     ``value`` and ``marginal`` take an effort array of shape (size,) and
     return arrays of the same shape: f_i(x_i) and f_i'(x_i).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kamcore.allocation import LogResponse, ResponseCurve
+    >>> curve = LogResponse([50.0, 20.0], [1.0, 1.0])
+    >>> isinstance(curve, ResponseCurve), curve.value(np.array([0.0, 0.0])).tolist()
+    (True, [0.0, 0.0])
     """
 
     @property
@@ -104,7 +112,14 @@ class ResponseCurve(Protocol):
 
 @runtime_checkable
 class InvertibleResponse(ResponseCurve, Protocol):
-    """A concave response curve whose marginal can be inverted in closed form."""
+    """A concave response curve whose marginal can be inverted in closed form.
+
+    Examples
+    --------
+    >>> from kamcore.allocation import ExponentialResponse, InvertibleResponse
+    >>> isinstance(ExponentialResponse([100.0], [0.1]), InvertibleResponse)
+    True
+    """
 
     def inverse_marginal(self, lam: float) -> FloatArray:
         """Return the effort x_i >= 0 at which f_i'(x_i) = ``lam`` (0 if f_i'(0) <= lam)."""
@@ -245,12 +260,12 @@ class LogResponse(FrozenArrays):
 class Allocation(FrozenArrays):
     """An optimal effort allocation.
 
-    Attributes
+    Parameters
     ----------
     effort : ndarray of float64, shape (N,)
         Effort per account (units of the budget), >= ``minimum``.
     value : ndarray of float64, shape (N,)
-        f_i(effort_i), lifetime profit gained per account (currency).
+        Lifetime profit gained per account, f_i(effort_i) (currency).
     total_value : float
         Sum of ``value``.
     shadow_price : float
@@ -261,6 +276,13 @@ class Allocation(FrozenArrays):
         The minimum effort per account.
     method : str
         "kkt", "slsqp" or "equal".
+
+    Examples
+    --------
+    >>> from kamcore.allocation import ExponentialResponse, allocate
+    >>> res = allocate(ExponentialResponse([1000.0, 300.0], [0.1, 0.5]), 20.0)
+    >>> res.effort.round(2).tolist(), round(res.total_value, 1)
+    ([15.99, 4.01], 1057.5)
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -299,6 +321,7 @@ def service_minimums(grades: ArrayLike, standards: Mapping[str, float]) -> Float
     Returns
     -------
     ndarray of float64, shape (N,)
+        The minimum effort of each account, in the standards' unit.
 
     Raises
     ------
@@ -567,6 +590,34 @@ def equal_split(curve: ResponseCurve, budget: float, *, minimum: ArrayLike = 0.0
 
     Same parameters and errors as :func:`allocate`; ``shadow_price`` is the
     mean marginal return at the split (not an optimum).
+
+    Parameters
+    ----------
+    curve : ResponseCurve
+        Response curves of the N accounts.
+    budget : float
+        Total effort B >= 0.
+    minimum : float or array-like of float, shape (N,)
+        Minimum effort per account, >= 0.
+
+    Returns
+    -------
+    Allocation
+        The equal split: ``minimum + (B - sum(minimum)) / N`` per account.
+
+    Raises
+    ------
+    InvalidParameterError
+        As :func:`allocate`: a negative or non-finite budget or minimum, or
+        minimums that need more than the budget.
+    ShapeMismatchError
+        ``minimum`` of the wrong length.
+
+    Examples
+    --------
+    >>> c = ExponentialResponse([1000.0, 300.0, 100.0], [0.1, 0.5, 0.05])
+    >>> equal_split(c, 30.0).effort.tolist()
+    [10.0, 10.0, 10.0]
     """
     n, B, m = _prepare(curve, budget, minimum)
     x = m + (B - float(m.sum())) / n

@@ -14,7 +14,7 @@ yet a customer"):
 
 - history h_i = periods since the first non-zero value;
 - the fit window is the last k_i = min(``window``, h_i) periods;
-- level L_i = mean of the window, scale A_i = mean of |x| over the window;
+- level L_i = mean of the window, scale A_i = mean of ``|x|`` over the window;
 - slope b_i = least-squares slope of x against period number over the window
   (0 when k_i < 2), relative slope r_i = b_i / A_i (0 when A_i = 0);
 - peak M_i = the largest value of the whole series.
@@ -101,7 +101,7 @@ class StageRules:
     min_history : int
         Periods of history below which an account is in exploration.
     growth : float
-        Relative slope (fraction of the window's mean |value| per period)
+        Relative slope (fraction of the window's mean ``|value|`` per period)
         at or above which an account is forming, >= 0.
     decline : float
         Relative slope at or below ``-decline`` is decline, >= 0.
@@ -140,7 +140,7 @@ _DETECTED_IN_ALL: Final[IntArray] = np.array([_ALL.index(s) for s in DETECTED_ST
 class StageDetection(CustomerColumns):
     """Proposed lifecycle stage per account; every array has shape (N,).
 
-    Attributes
+    Parameters
     ----------
     codes : ndarray of int8
         Index into :data:`DETECTED_STAGES` (0 exploration, 1 formation,
@@ -150,7 +150,7 @@ class StageDetection(CustomerColumns):
     slopes : ndarray of float64
         Least-squares slope over the window (currency units per period).
     relative_slopes : ndarray of float64
-        ``slopes`` / mean |value| over the window (per period).
+        ``slopes`` / mean ``|value|`` over the window (per period).
     history : ndarray of int64
         Periods since the first non-zero value.
     peaks : ndarray of float64
@@ -161,6 +161,13 @@ class StageDetection(CustomerColumns):
         Account ids, when given.
     focus : Mapping[LifecycleStage, str]
         Management focus per stage.
+
+    Examples
+    --------
+    >>> from kamcore.lifecycle import detect_stages
+    >>> d = detect_stages([[10, 20, 40, 80, 120, 150, 160, 165, 160, 150, 120, 90]], ids=["acme"])
+    >>> d.ids.tolist(), d.stages.shape
+    (['acme'], (1,))
     """
 
     #: fields whose NaN is a documented "no value" marker

@@ -318,6 +318,24 @@ def _summarize(path: str, time_unit: str, end: str | None, out: TextIO) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kamcore`` command; return the process exit status.
 
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name; ``sys.argv[1:]`` when None.
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 when the input is refused (a
+        :class:`~kamcore.errors.KamcoreError` or an unreadable file; its message
+        is printed on one line).
+
+    Raises
+    ------
+    SystemExit
+        From the argument parser, for ``--help``, ``--version`` and unknown
+        options (as every command-line program does).
+
     Examples
     --------
     >>> main(["demo"])  # doctest: +ELLIPSIS

@@ -120,6 +120,13 @@ class TransactionModel(Protocol):
     Arguments are passed by keyword (``t``, ``frequency``, ``recency``, ``T``);
     the return value must broadcast like the inputs, be finite and
     non-decreasing in ``t``.
+
+    Examples
+    --------
+    >>> from kamcore.clp import ParetoNBD
+    >>> m = ParetoNBD(r=0.553, alpha=10.578, s=0.606, beta=11.669)
+    >>> m.expected_purchases(t=39.0, frequency=2, recency=30.43, T=38.86).round(3)
+    np.float64(1.455)
     """
 
     def expected_purchases(self, *, t: Any, frequency: Any, recency: Any, T: Any) -> FloatArray:
@@ -129,7 +136,14 @@ class TransactionModel(Protocol):
 
 @runtime_checkable
 class SurvivalModel(Protocol):
-    """Optional: a model that knows the probability of being alive at ``T + t``."""
+    """Optional: a model that knows the probability of being alive at ``T + t``.
+
+    Examples
+    --------
+    >>> from kamcore.clp import BetaGeo, SurvivalModel
+    >>> isinstance(BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426), SurvivalModel)
+    True
+    """
 
     def probability_alive_at(self, *, t: Any, frequency: Any, recency: Any, T: Any) -> FloatArray:
         """Return the probability that each customer is alive at ``T + t``."""
@@ -137,7 +151,15 @@ class SurvivalModel(Protocol):
 
 
 class SpendModel(Protocol):
-    """A spend model, e.g. :class:`~kamcore.clp.GammaGamma`."""
+    """A spend model, e.g. :class:`~kamcore.clp.GammaGamma`.
+
+    Examples
+    --------
+    >>> from kamcore.clp import GammaGamma
+    >>> gg = GammaGamma(p=6.25, q=3.74, gamma=15.44)
+    >>> gg.conditional_expected_average_spend(frequency=[1, 4], average_spend=[20.0, 20.0]).round(2)
+    array([24.64, 21.5 ])
+    """
 
     def conditional_expected_average_spend(
         self, *, frequency: Any, average_spend: Any
@@ -184,6 +206,15 @@ class CustomerProfit(CustomerColumns):
         ``ids=``, a portfolio's ids or the index of pandas Series inputs;
         when none of these is given the ids are positional, ``"0" .. "n-1"``
         (the default here too).
+
+    Examples
+    --------
+    >>> from kamcore.clp import BetaGeoBetaBinom, customer_lifetime_profit
+    >>> m = BetaGeoBetaBinom(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+    >>> res = customer_lifetime_profit(m, frequency=[6, 1], recency=[6, 1], T=6, spend=100.0,
+    ...                                margin_rate=0.25, discount_rate=0.1, n_periods=5)
+    >>> res.clp.round(2).tolist()
+    [71.89, 1.64]
     """
 
     clp: FloatArray = attrs.field(converter=_frozen_floats)
@@ -687,11 +718,28 @@ def customer_lifetime_profit_interval(
     so no link). A spend model built from given parameters adds no variance;
     the transaction model must be fitted.
 
+    Parameters
+    ----------
+    model : TransactionModel
+        A *fitted* transaction model (its fit report carries the covariance).
+    frequency, recency, T, margin_rate, discount_rate, n_periods
+        As in :func:`customer_lifetime_profit`.
+    spend, spend_model, average_spend, cost_per_period, cost_basis, period_length
+        As in :func:`customer_lifetime_profit`.
+    level : float
+        Coverage of the interval, in (0, 1); default 0.9.
+
     Returns
     -------
     PredictionInterval
         Shape ``(n,)`` arrays; unpacks as ``point, lower, upper``; keyed by
         customer id like :func:`customer_lifetime_profit` (``to_frame`` works).
+
+    Raises
+    ------
+    InvalidParameterError, ShapeMismatchError
+        As :func:`customer_lifetime_profit`; also a ``level`` outside (0, 1), a
+        transaction model that was not fitted, or a fit without a covariance.
 
     Examples
     --------
@@ -766,10 +814,52 @@ def portfolio_lifetime_profit(
     ``margin_rate`` and ``cost_per_period`` are either column names or values.
     Unknown columns raise :class:`~kamcore.errors.UnknownNameError`.
 
+    Parameters
+    ----------
+    portfolio : Portfolio
+        The customers, one row each.
+    model : TransactionModel
+        A fitted transaction model.
+    margin_rate : str or array-like
+        A column name, or the values themselves (scalar or shape ``(n,)``).
+    discount_rate, n_periods
+        As in :func:`customer_lifetime_profit`.
+    frequency, recency, T : str
+        Names of the portfolio's columns holding the histories.
+    spend : str or array-like, optional
+        A column name, or the values themselves.
+    spend_model
+        As in :func:`customer_lifetime_profit`.
+    average_spend : str, optional
+        Name of the column of average spend per purchase.
+    cost_per_period : str or array-like
+        A column name, or the values themselves.
+    cost_basis, period_length, collapse
+        As in :func:`customer_lifetime_profit`.
+
     Returns
     -------
     CustomerProfit
         In the portfolio's row order, keyed by the portfolio's ids.
+
+    Raises
+    ------
+    UnknownNameError
+        A named column the portfolio lacks.
+    InvalidParameterError, ShapeMismatchError
+        As :func:`customer_lifetime_profit`.
+
+    Examples
+    --------
+    >>> from kamcore import Portfolio
+    >>> from kamcore.clp import BetaGeo
+    >>> p = Portfolio.from_columns(["a", "b"], {"frequency": [2, 0], "recency": [30.43, 0.0],
+    ...                                         "T": [38.86, 38.86]})
+    >>> bg = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> res = portfolio_lifetime_profit(p, bg, spend=30.0, margin_rate=0.3,
+    ...                                 discount_rate=0.01, n_periods=12, period_length=4.345)
+    >>> bool(res.clp[0] > res.clp[1] > 0)
+    True
     """
 
     def col(value: Any) -> Any:

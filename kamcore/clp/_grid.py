@@ -64,6 +64,14 @@ class FrequencyRecencyMatrix(FrozenArrays):
         Customer age shared by the grid.
     t
         Prediction window of ``"expected_purchases"`` (None for P(alive)).
+
+    Examples
+    --------
+    >>> from kamcore.clp import BetaGeo, frequency_recency_matrix
+    >>> bg = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> g = frequency_recency_matrix(bg, T=38.86, max_frequency=2, n_recency=3)
+    >>> g.values.shape
+    (3, 3)
     """
 
     values: FloatArray = attrs.field(converter=_frozen)
@@ -105,6 +113,7 @@ def frequency_recency_matrix(
     Returns
     -------
     FrequencyRecencyMatrix
+        The model's prediction on the grid, with its frequency and recency axes.
 
     Raises
     ------

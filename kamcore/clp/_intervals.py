@@ -78,6 +78,17 @@ class PredictionInterval(CustomerColumns):
         one, or ids); then ``to_frame(backend)`` gives a frame keyed by id
         with the columns ``estimate, lower, upper, standard_error``. None for
         predictions from plain arrays (any shape), whose ``to_frame`` raises.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kamcore.clp import BetaGeo
+    >>> truth = BetaGeo(r=0.5, alpha=5.0, a=0.8, b=2.5)
+    >>> x, tx, T = truth.simulate(n_customers=2000, T=39.0, rng=np.random.default_rng(1))
+    >>> m = BetaGeo.fit(frequency=x, recency=tx, T=T)
+    >>> point, lower, upper = m.probability_alive_interval(frequency=[2], recency=[30.0], T=39.0)
+    >>> bool(lower[0] < point[0] < upper[0])
+    True
     """
 
     estimate: FloatArray = attrs.field(converter=_frozen)

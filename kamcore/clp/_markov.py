@@ -366,6 +366,13 @@ class TransitionEstimate(FrozenArrays):
         The policy applied to rows with no observations.
     unobserved
         Names of the states never observed as a *from* state.
+
+    Examples
+    --------
+    >>> from kamcore.clp import transition_from_counts
+    >>> est = transition_from_counts([[8, 2], [1, 9]], states=["active", "lapsed"])
+    >>> est.transition.tolist()
+    [[0.8, 0.2], [0.1, 0.9]]
     """
 
     states: tuple[str, ...]
@@ -412,6 +419,7 @@ def transition_from_counts(
     Returns
     -------
     TransitionEstimate
+        The maximum-likelihood matrix with the migration counts it came from.
 
     Raises
     ------
@@ -503,6 +511,7 @@ def estimate_transition_matrix(
     Returns
     -------
     TransitionEstimate
+        The maximum-likelihood matrix with the migration counts it came from.
 
     Raises
     ------

@@ -115,6 +115,13 @@ class StageParameters:
     ------
     InvalidParameterError
         A value outside its domain, NaN, or an infinite margin/retention.
+
+    Examples
+    --------
+    >>> from kamcore.clp import StageParameters
+    >>> p = StageParameters(duration=2.0, margin=1500.0, retention=0.9)
+    >>> p.duration, p.margin, p.retention
+    (2.0, 1500.0, 0.9)
     """
 
     duration: float = attrs.field(converter=_real_duration)

@@ -50,7 +50,19 @@ _FILE = "demo_accounts.csv"
 
 
 def demo_rows() -> list[dict[str, str]]:
-    """Return the demo accounts as CSV rows (strings, one dict per account)."""
+    """Return the demo accounts as CSV rows (strings, one dict per account).
+
+    Returns
+    -------
+    list of dict of str to str
+        One dict per account (40), keyed by the CSV header.
+
+    Examples
+    --------
+    >>> rows = demo_rows()
+    >>> len(rows), rows[0]["name"]
+    (40, 'HuaMotors Co.')
+    """
     text = resources.files(__name__).joinpath(_FILE).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
 
@@ -63,6 +75,11 @@ def load_demo_portfolio() -> Portfolio:
     money figures ``sales_last_year``, ``profit_last_year``,
     ``expected_sales`` (float64, CNY); the rubric level codes of
     :data:`~kamcore._portfolio.CUSTOMER_FACT_COLUMNS` (int8).
+
+    Returns
+    -------
+    Portfolio
+        40 accounts, one row each, in the file's order.
 
     Examples
     --------

@@ -125,15 +125,15 @@ def load_cdnow(
     -----
     Published maximum-likelihood estimates on the summary (weeks):
 
-    ==================================  =====================================  ==========
-    model                               estimates                              log-lik.
-    ==================================  =====================================  ==========
+    ==================================  ======================================  ==========
+    model                               estimates                               log-lik.
+    ==================================  ======================================  ==========
     BG/NBD (Fader, Hardie & Lee 2005)   r 0.243, alpha 4.414, a 0.793, b 2.426  -9582.4
-    Pareto/NBD                          r 0.553, alpha 10.578, s 0.606,        -9595.0
+    Pareto/NBD                          r 0.553, alpha 10.578, s 0.606,         -9595.0
                                         beta 11.669
-    Gamma-Gamma (the 946 repeat         p 6.25, q 3.74, gamma 15.44            -4055.9
+    Gamma-Gamma (the 946 repeat         p 6.25, q 3.74, gamma 15.44             -4055.9
     buyers, x > 0, on zbar)
-    ==================================  =====================================  ==========
+    ==================================  ======================================  ==========
 
     The summary is reproduced from the sample log by
     ``calibration_holdout(load_cdnow("transactions"), calibration_end="1997-09-30",

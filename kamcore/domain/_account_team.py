@@ -24,7 +24,16 @@ __all__ = ["AccountTeam", "AccountTeamRole", "AccountType", "Influence", "TeamMe
 
 
 class AccountTeamRole(enum.Enum):
-    """A role on our account team."""
+    """A role on our account team.
+
+    Examples
+    --------
+    >>> [member.name for member in AccountTeamRole]
+    ['ACCOUNT_MANAGER', 'EXECUTIVE_SPONSOR', 'SALES', 'SERVICE', 'TECHNICAL', 'FINANCE',
+    'OTHER']
+    >>> AccountTeamRole['ACCOUNT_MANAGER']
+    <AccountTeamRole.ACCOUNT_MANAGER: 'account_manager'>
+    """
 
     ACCOUNT_MANAGER = "account_manager"
     EXECUTIVE_SPONSOR = "executive_sponsor"
@@ -36,7 +45,15 @@ class AccountTeamRole(enum.Enum):
 
 
 class AccountType(enum.Enum):
-    """What kind of account a customer record is."""
+    """What kind of account a customer record is.
+
+    Examples
+    --------
+    >>> [member.name for member in AccountType]
+    ['CUSTOMER', 'PROSPECT', 'PARTNER', 'RESELLER', 'COMPETITOR', 'OTHER']
+    >>> AccountType['CUSTOMER']
+    <AccountType.CUSTOMER: 'customer'>
+    """
 
     CUSTOMER = "customer"
     PROSPECT = "prospect"
@@ -47,7 +64,15 @@ class AccountType(enum.Enum):
 
 
 class Influence(enum.Enum):
-    """A contact's weight in the buying decision, highest first."""
+    """A contact's weight in the buying decision, highest first.
+
+    Examples
+    --------
+    >>> [member.name for member in Influence]
+    ['HIGH', 'MEDIUM', 'LOW']
+    >>> Influence['HIGH']
+    <Influence.HIGH: 'high'>
+    """
 
     HIGH = "high"
     MEDIUM = "medium"

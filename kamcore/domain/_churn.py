@@ -52,6 +52,13 @@ class ChurnType(enum.Enum):
         A competitor won the business (price, product, relationship).
     NEGLIGENT
         Our fault: poor service, broken promises, neglect of the account.
+
+    Examples
+    --------
+    >>> [member.name for member in ChurnType]
+    ['NATURAL', 'MALICIOUS', 'COMPETITIVE', 'NEGLIGENT']
+    >>> ChurnType['NATURAL']
+    <ChurnType.NATURAL: 'natural'>
     """
 
     NATURAL = "natural"
@@ -77,6 +84,15 @@ class DeclineCause(enum.Enum):
         The customer's own business shrank, changed strategy or no longer needs us.
     CREDIT_OR_COMPLIANCE
         Payment problems, disputes or compliance issues ended the trust.
+
+    Examples
+    --------
+    >>> [member.name for member in DeclineCause]
+    ['PRODUCT_OR_SERVICE_QUALITY', 'PRICE_AND_TERMS', 'COMPETITOR_OFFER',
+    'RELATIONSHIP_NEGLECT', 'PEOPLE_CHANGE', 'CUSTOMER_BUSINESS_CHANGE',
+    'CREDIT_OR_COMPLIANCE']
+    >>> DeclineCause['PRODUCT_OR_SERVICE_QUALITY']
+    <DeclineCause.PRODUCT_OR_SERVICE_QUALITY: 'product_or_service_quality'>
     """
 
     PRODUCT_OR_SERVICE_QUALITY = "product_or_service_quality"
@@ -173,6 +189,13 @@ class RetentionEffort(enum.Enum):
         Standard service recovery and regular contact at low cost.
     LET_GO
         No extra investment: part on good terms, record the causes, keep the door open.
+
+    Examples
+    --------
+    >>> [member.name for member in RetentionEffort]
+    ['ALL_OUT', 'ACTIVE', 'STANDARD', 'LET_GO']
+    >>> RetentionEffort['ALL_OUT']
+    <RetentionEffort.ALL_OUT: 'all_out'>
     """
 
     ALL_OUT = "all_out"
@@ -206,6 +229,11 @@ def retention_plan(
         The customer's grade (e.g. ``"A"``).
     plans : mapping of str to RetentionEffort
         Grade -> strategy; :data:`RETENTION_PLANS` by default.
+
+    Returns
+    -------
+    RetentionEffort
+        The effort the plan gives the grade.
 
     Raises
     ------

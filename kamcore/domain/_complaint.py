@@ -26,7 +26,15 @@ __all__ = ["Complaint", "ComplaintChannel", "ComplaintSeverity"]
 
 
 class ComplaintChannel(enum.Enum):
-    """How a complaint reached us."""
+    """How a complaint reached us.
+
+    Examples
+    --------
+    >>> [member.name for member in ComplaintChannel]
+    ['PHONE', 'EMAIL', 'VISIT', 'LETTER', 'WEB', 'SOCIAL_MEDIA', 'OTHER']
+    >>> ComplaintChannel['PHONE']
+    <ComplaintChannel.PHONE: 'phone'>
+    """
 
     PHONE = "phone"
     EMAIL = "email"
@@ -48,6 +56,13 @@ class ComplaintSeverity(enum.Enum):
         An inconvenience that needs a fix.
     LOW
         A remark or a minor annoyance.
+
+    Examples
+    --------
+    >>> [member.name for member in ComplaintSeverity]
+    ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW']
+    >>> ComplaintSeverity['CRITICAL']
+    <ComplaintSeverity.CRITICAL: 'critical'>
     """
 
     CRITICAL = "critical"

@@ -109,9 +109,6 @@ class Contact(Entity):
     role : BuyingRole
         Role in the buying decision; like every enum field it also takes the
         member's value or name as a string, any case (``"decision_maker"``).
-    influence : Influence or None, keyword-only
-        Weight of the person in the buying decision (HIGH, MEDIUM, LOW);
-        None when not assessed.
     stance : Stance, keyword-only
         Stance toward us (default ``NEUTRAL``).
     strength : float, keyword-only
@@ -127,6 +124,9 @@ class Contact(Entity):
         ``"YYYY-MM-DD"`` string is accepted, a ``datetime`` refused.
     interests : frozenset of str, keyword-only
         Sensitive; hidden from ``repr``.
+    influence : Influence or None, keyword-only
+        Weight of the person in the buying decision (HIGH, MEDIUM, LOW);
+        None when not assessed.
 
     Examples
     --------

@@ -222,6 +222,21 @@ def extend_mapping(
 def translate(mapping: Mapping[K, V], value: K, *, vocabulary: str = "value") -> V:
     """Look ``value`` up in a table, naming the known values when it is missing.
 
+    Parameters
+    ----------
+    mapping : mapping
+        A CRM mapping table (e.g. :data:`SALESFORCE_CONTACT_ROLES`).
+    value
+        The CRM's value.
+    vocabulary : str
+        What the values are called, for the error message.
+
+    Returns
+    -------
+    object
+        The table's entry for ``value`` (None where the table says there is no
+        kamcore equivalent).
+
     Raises
     ------
     UnknownNameError

@@ -182,9 +182,6 @@ class Customer(Entity):
         stored as an immutable :class:`FrozenMap`.
     parent_id : str or None, keyword-only
         Id of the parent account (must differ from ``id``).
-    account_type : AccountType or None, keyword-only
-        What kind of account the record is (customer, prospect, partner,
-        reseller, competitor, other); None when not recorded.
     profit_last_year, sales_last_year, expected_sales : Money or None, keyword-only
         Rubric factors 1-3. All given figures share one currency
         (:class:`~kamcore.errors.CurrencyMismatchError` otherwise); sales
@@ -196,6 +193,9 @@ supply_share, relationship_depth, prospects, loss_impact, strategic_fit : enum o
         what a CRM sends for it: the level number (``2``), or the member's
         name or level written as a string, any case (``"late_but_collectable"``,
         ``"2"``); see :mod:`kamcore.domain._coerce`.
+    account_type : AccountType or None, keyword-only
+        What kind of account the record is (customer, prospect, partner,
+        reseller, competitor, other); None when not recorded.
     gross_margin, net_profit, cost_to_serve : Money or None, keyword-only
         Last year's gross margin, net profit and cost to serve the account,
         in the same currency as the other figures. Margin and profit may be

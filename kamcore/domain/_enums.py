@@ -35,7 +35,14 @@ __all__ = [
 
 
 class Level(enum.Enum):
-    """Base of the four-level grading facts; value = level, 1 (best) to 4 (worst)."""
+    """Base of the four-level grading facts; value = level, 1 (best) to 4 (worst).
+
+    Examples
+    --------
+    >>> from kamcore.domain import Level, LoyaltyLevel
+    >>> issubclass(LoyaltyLevel, Level), LoyaltyLevel.ALWAYS.value
+    (True, 1)
+    """
 
     @property
     def level(self) -> int:
@@ -80,7 +87,15 @@ class Level(enum.Enum):
 
 
 class CreditRecord(Level):
-    """Factor 4: how the customer pays."""
+    """Factor 4: how the customer pays.
+
+    Examples
+    --------
+    >>> [member.name for member in CreditRecord]
+    ['PAYS_PER_CONTRACT', 'LATE_BUT_COLLECTABLE', 'HARD_TO_COLLECT', 'UNCOLLECTABLE']
+    >>> CreditRecord['PAYS_PER_CONTRACT']
+    <CreditRecord.PAYS_PER_CONTRACT: 1>
+    """
 
     PAYS_PER_CONTRACT = 1
     LATE_BUT_COLLECTABLE = 2
@@ -89,7 +104,15 @@ class CreditRecord(Level):
 
 
 class LoyaltyLevel(Level):
-    """Factor 5: how consistently the customer buys from us."""
+    """Factor 5: how consistently the customer buys from us.
+
+    Examples
+    --------
+    >>> [member.name for member in LoyaltyLevel]
+    ['ALWAYS', 'MOSTLY', 'OFTEN_SWITCHES', 'OCCASIONAL']
+    >>> LoyaltyLevel['ALWAYS']
+    <LoyaltyLevel.ALWAYS: 1>
+    """
 
     ALWAYS = 1
     MOSTLY = 2
@@ -98,7 +121,15 @@ class LoyaltyLevel(Level):
 
 
 class ProductImportance(Level):
-    """Factor 6: importance of our product to the customer."""
+    """Factor 6: importance of our product to the customer.
+
+    Examples
+    --------
+    >>> [member.name for member in ProductImportance]
+    ['KEY_COMPONENT', 'COMPETITIVE_NEED', 'FUNCTIONAL', 'MARGINAL']
+    >>> ProductImportance['KEY_COMPONENT']
+    <ProductImportance.KEY_COMPONENT: 1>
+    """
 
     KEY_COMPONENT = 1
     COMPETITIVE_NEED = 2
@@ -107,7 +138,15 @@ class ProductImportance(Level):
 
 
 class IndustryStanding(Level):
-    """Factor 7: the customer's standing in its industry."""
+    """Factor 7: the customer's standing in its industry.
+
+    Examples
+    --------
+    >>> [member.name for member in IndustryStanding]
+    ['INDUSTRY_WIDE', 'REGIONAL', 'LOCAL', 'LITTLE']
+    >>> IndustryStanding['INDUSTRY_WIDE']
+    <IndustryStanding.INDUSTRY_WIDE: 1>
+    """
 
     INDUSTRY_WIDE = 1
     REGIONAL = 2
@@ -116,7 +155,15 @@ class IndustryStanding(Level):
 
 
 class CooperationLength(Level):
-    """Factor 8: length of cooperation (> 5, 3-5, 1-3, < 1 years)."""
+    """Factor 8: length of cooperation (> 5, 3-5, 1-3, < 1 years).
+
+    Examples
+    --------
+    >>> [member.name for member in CooperationLength]
+    ['OVER_5_YEARS', 'YEARS_3_TO_5', 'YEARS_1_TO_3', 'UNDER_1_YEAR']
+    >>> CooperationLength['OVER_5_YEARS']
+    <CooperationLength.OVER_5_YEARS: 1>
+    """
 
     OVER_5_YEARS = 1
     YEARS_3_TO_5 = 2
@@ -142,7 +189,15 @@ class CooperationLength(Level):
 
 
 class SupplyShare(Level):
-    """Factor 9: our share of the customer's supply."""
+    """Factor 9: our share of the customer's supply.
+
+    Examples
+    --------
+    >>> [member.name for member in SupplyShare]
+    ['SOLE_SUPPLIER', 'LARGEST_SHARE', 'SIMILAR_SHARE', 'BACKUP']
+    >>> SupplyShare['SOLE_SUPPLIER']
+    <SupplyShare.SOLE_SUPPLIER: 1>
+    """
 
     SOLE_SUPPLIER = 1
     LARGEST_SHARE = 2
@@ -151,7 +206,15 @@ class SupplyShare(Level):
 
 
 class RelationshipDepth(Level):
-    """Factor 10: how deep our ties into the customer's organisation go."""
+    """Factor 10: how deep our ties into the customer's organisation go.
+
+    Examples
+    --------
+    >>> [member.name for member in RelationshipDepth]
+    ['TOP_TO_BOTTOM', 'MIDDLE_CLOSE', 'MIDDLE_AND_BASE', 'OPERATORS_ONLY']
+    >>> RelationshipDepth['TOP_TO_BOTTOM']
+    <RelationshipDepth.TOP_TO_BOTTOM: 1>
+    """
 
     TOP_TO_BOTTOM = 1
     MIDDLE_CLOSE = 2
@@ -160,7 +223,15 @@ class RelationshipDepth(Level):
 
 
 class Prospects(Level):
-    """Factor 11: count of positive prospects (policy, products, investment, technology)."""
+    """Factor 11: count of positive prospects (policy, products, investment, technology).
+
+    Examples
+    --------
+    >>> [member.name for member in Prospects]
+    ['FOUR', 'TWO_OR_THREE', 'ONE', 'NONE']
+    >>> Prospects['FOUR']
+    <Prospects.FOUR: 1>
+    """
 
     FOUR = 1
     TWO_OR_THREE = 2
@@ -181,7 +252,15 @@ class Prospects(Level):
 
 
 class LossImpact(Level):
-    """Factor 12: the impact of losing the customer."""
+    """Factor 12: the impact of losing the customer.
+
+    Examples
+    --------
+    >>> [member.name for member in LossImpact]
+    ['OTHERS_FOLLOW', 'COSTLY', 'SMALL', 'NONE']
+    >>> LossImpact['OTHERS_FOLLOW']
+    <LossImpact.OTHERS_FOLLOW: 1>
+    """
 
     OTHERS_FOLLOW = 1
     COSTLY = 2
@@ -190,7 +269,15 @@ class LossImpact(Level):
 
 
 class StrategicFit(Level):
-    """Factor 13: fit with our strategy."""
+    """Factor 13: fit with our strategy.
+
+    Examples
+    --------
+    >>> [member.name for member in StrategicFit]
+    ['SUPPORTS_GROWTH', 'CONSISTENT', 'ROUGHLY_CONSISTENT', 'INCONSISTENT']
+    >>> StrategicFit['SUPPORTS_GROWTH']
+    <StrategicFit.SUPPORTS_GROWTH: 1>
+    """
 
     SUPPORTS_GROWTH = 1
     CONSISTENT = 2
@@ -199,7 +286,16 @@ class StrategicFit(Level):
 
 
 class BuyingRole(enum.Enum):
-    """A contact's role in the buying decision."""
+    """A contact's role in the buying decision.
+
+    Examples
+    --------
+    >>> [member.name for member in BuyingRole]
+    ['DECISION_MAKER', 'ECONOMIC_BUYER', 'TECHNICAL_EVALUATOR', 'USER', 'INFLUENCER',
+    'GATEKEEPER', 'COACH']
+    >>> BuyingRole['DECISION_MAKER']
+    <BuyingRole.DECISION_MAKER: 'decision_maker'>
+    """
 
     DECISION_MAKER = "decision_maker"
     ECONOMIC_BUYER = "economic_buyer"
@@ -211,7 +307,15 @@ class BuyingRole(enum.Enum):
 
 
 class Stance(enum.Enum):
-    """A contact's stance toward us."""
+    """A contact's stance toward us.
+
+    Examples
+    --------
+    >>> [member.name for member in Stance]
+    ['SUPPORTER', 'NEUTRAL', 'OPPONENT']
+    >>> Stance['SUPPORTER']
+    <Stance.SUPPORTER: 'supporter'>
+    """
 
     SUPPORTER = "supporter"
     NEUTRAL = "neutral"
@@ -219,7 +323,15 @@ class Stance(enum.Enum):
 
 
 class Seniority(Level):
-    """A contact's seniority, top first."""
+    """A contact's seniority, top first.
+
+    Examples
+    --------
+    >>> [member.name for member in Seniority]
+    ['EXECUTIVE', 'MIDDLE', 'BASE', 'OPERATOR']
+    >>> Seniority['EXECUTIVE']
+    <Seniority.EXECUTIVE: 1>
+    """
 
     EXECUTIVE = 1
     MIDDLE = 2
@@ -228,7 +340,15 @@ class Seniority(Level):
 
 
 class RelationshipType(enum.Enum):
-    """How many people and functions the relationship involves."""
+    """How many people and functions the relationship involves.
+
+    Examples
+    --------
+    >>> [member.name for member in RelationshipType]
+    ['ORDINARY', 'PARTNERSHIP', 'STRATEGIC']
+    >>> RelationshipType['ORDINARY']
+    <RelationshipType.ORDINARY: 'ordinary'>
+    """
 
     ORDINARY = "ordinary"
     PARTNERSHIP = "partnership"
@@ -240,6 +360,13 @@ class LifecycleStage(enum.Enum):
 
     The legal moves between them are data: see
     :data:`kamcore.domain.TRANSITIONS`.
+
+    Examples
+    --------
+    >>> [member.name for member in LifecycleStage]
+    ['EXPLORATION', 'FORMATION', 'STABILITY', 'DECLINE', 'ENDED']
+    >>> LifecycleStage['EXPLORATION']
+    <LifecycleStage.EXPLORATION: 'exploration'>
     """
 
     EXPLORATION = "exploration"
@@ -256,6 +383,13 @@ class KamStage(enum.Enum):
     type; PARTNERSHIP to PARTNERSHIP; SYNERGISTIC to STRATEGIC; UNCOUPLING is
     the dissolution of any of them. See
     :func:`kamcore.domain.relationship_type_for`.
+
+    Examples
+    --------
+    >>> [member.name for member in KamStage]
+    ['PRE', 'EARLY', 'MID', 'PARTNERSHIP', 'SYNERGISTIC', 'UNCOUPLING']
+    >>> KamStage['PRE']
+    <KamStage.PRE: 'pre'>
     """
 
     PRE = "pre"

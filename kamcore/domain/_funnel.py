@@ -51,6 +51,13 @@ class FunnelStage(enum.Enum):
 
     The position in the enum (0 LEAD, 1 PROSPECT, 2 OPPORTUNITY, 3 WON, 4 LOST)
     is the code the array functions of :mod:`kamcore.metrics` use.
+
+    Examples
+    --------
+    >>> [member.name for member in FunnelStage]
+    ['LEAD', 'PROSPECT', 'OPPORTUNITY', 'WON', 'LOST']
+    >>> FunnelStage['LEAD']
+    <FunnelStage.LEAD: 'lead'>
     """
 
     LEAD = "lead"
@@ -81,7 +88,15 @@ OPEN_FUNNEL_STAGES: Final[tuple[FunnelStage, ...]] = (
 
 
 class CompetitivePosition(enum.Enum):
-    """Where we stand against the competition in a deal, best first."""
+    """Where we stand against the competition in a deal, best first.
+
+    Examples
+    --------
+    >>> [member.name for member in CompetitivePosition]
+    ['SOLE_SUPPLIER', 'FAVOURED', 'EVEN', 'BEHIND']
+    >>> CompetitivePosition['SOLE_SUPPLIER']
+    <CompetitivePosition.SOLE_SUPPLIER: 'sole_supplier'>
+    """
 
     SOLE_SUPPLIER = "sole_supplier"
     FAVOURED = "favoured"

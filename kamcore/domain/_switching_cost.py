@@ -56,7 +56,15 @@ __all__ = [
 
 
 class SwitchingCostKind(enum.Enum):
-    """The three types of switching cost (Burnham, Frels & Mahajan 2003)."""
+    """The three types of switching cost (Burnham, Frels & Mahajan 2003).
+
+    Examples
+    --------
+    >>> [member.name for member in SwitchingCostKind]
+    ['PROCEDURAL', 'FINANCIAL', 'RELATIONAL']
+    >>> SwitchingCostKind['PROCEDURAL']
+    <SwitchingCostKind.PROCEDURAL: 'procedural'>
+    """
 
     PROCEDURAL = "procedural"
     """Time and effort: economic risk, evaluation, learning, setup."""
@@ -72,7 +80,16 @@ class SwitchingCostKind(enum.Enum):
 
 
 class SwitchingCostFacet(enum.Enum):
-    """The eight facets of switching cost; ``.kind`` gives the type each belongs to."""
+    """The eight facets of switching cost; ``.kind`` gives the type each belongs to.
+
+    Examples
+    --------
+    >>> [member.name for member in SwitchingCostFacet]
+    ['ECONOMIC_RISK', 'EVALUATION', 'LEARNING', 'SETUP', 'BENEFIT_LOSS', 'MONETARY_LOSS',
+    'PERSONAL_RELATIONSHIP_LOSS', 'BRAND_RELATIONSHIP_LOSS']
+    >>> SwitchingCostFacet['ECONOMIC_RISK']
+    <SwitchingCostFacet.ECONOMIC_RISK: 'economic_risk'>
+    """
 
     ECONOMIC_RISK = "economic_risk"
     """Uncertainty of a poorer outcome with an untried supplier (procedural)."""
@@ -103,7 +120,15 @@ class SwitchingCostFacet(enum.Enum):
 
 
 class DependenceLever(enum.Enum):
-    """The five ways a supplier raises switching cost."""
+    """The five ways a supplier raises switching cost.
+
+    Examples
+    --------
+    >>> [member.name for member in DependenceLever]
+    ['PRODUCT_TECHNOLOGY', 'SERVICE', 'PROCESS', 'DEDICATED_ASSETS', 'EMOTIONAL_BRAND']
+    >>> DependenceLever['PRODUCT_TECHNOLOGY']
+    <DependenceLever.PRODUCT_TECHNOLOGY: 'product_technology'>
+    """
 
     PRODUCT_TECHNOLOGY = "product_technology"
     """Product and technology dependence."""
@@ -158,9 +183,8 @@ class SwitchingCostComponent:
     strength : float, optional
         How strongly the component binds, in [0, 1].
     note : str
-        Free text (e.g. "custom ERP interface").
-
-    At least one of ``money`` and ``strength`` is required.
+        Free text (e.g. "custom ERP interface"). At least one of ``money``
+        and ``strength`` is required.
 
     Raises
     ------

@@ -165,6 +165,21 @@ def is_legal(from_stage: LifecycleStage, to_stage: LifecycleStage) -> bool:
 def legal_moves(stage: LifecycleStage) -> frozenset[LifecycleStage]:
     """Return the stages reachable from ``stage`` in one move.
 
+    Parameters
+    ----------
+    stage : LifecycleStage
+        The current stage.
+
+    Returns
+    -------
+    frozenset of LifecycleStage
+        The stages :meth:`Relationship.move_to` accepts next (empty for ENDED).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``stage`` is not a :class:`LifecycleStage`.
+
     Examples
     --------
     >>> from kamcore.domain._enums import LifecycleStage as S
@@ -180,6 +195,16 @@ def relationship_type_for(kam_stage: KamStage) -> RelationshipType | None:
     PRE, EARLY and MID ("bow-tie") -> ORDINARY; PARTNERSHIP -> PARTNERSHIP;
     SYNERGISTIC ("diamond") -> STRATEGIC; UNCOUPLING -> ``None`` (dissolution
     does not imply a type: any relationship may uncouple).
+
+    Parameters
+    ----------
+    kam_stage : KamStage
+        A KAM development stage.
+
+    Returns
+    -------
+    RelationshipType or None
+        The implied type; None for UNCOUPLING.
 
     Raises
     ------
@@ -198,6 +223,21 @@ def relationship_type_for(kam_stage: KamStage) -> RelationshipType | None:
 
 def kam_stages_for(relationship_type: RelationshipType) -> frozenset[KamStage]:
     """Return the KAM stages consistent with a relationship type (UNCOUPLING always is).
+
+    Parameters
+    ----------
+    relationship_type : RelationshipType
+        The type of the relationship.
+
+    Returns
+    -------
+    frozenset of KamStage
+        The development stages a relationship of that type can be in.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``relationship_type`` is not a :class:`RelationshipType`.
 
     Examples
     --------

@@ -240,6 +240,12 @@ def from_frame(
     nullable
         Columns allowed to hold NaN/NaT ("not recorded").
 
+    Returns
+    -------
+    Portfolio
+        One row per frame row, in frame order; every other column becomes a
+        read-only column of the portfolio.
+
     Raises
     ------
     InvalidParameterError
@@ -250,6 +256,14 @@ def from_frame(
     SchemaError
         Repeated column names, a column the library cannot export; plus
         everything :meth:`Portfolio.from_columns` raises.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = from_frame(pd.DataFrame({"id": ["a", "b"], "sales": [10.0, 20.0]}),
+    ...                currencies={"sales": "EUR"})
+    >>> p.ids.tolist(), p.currency("sales")
+    (['a', 'b'], 'EUR')
     """
     id_column = _check_id_column(id_column)
     cols = _columns_of(frame)

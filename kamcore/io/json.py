@@ -684,6 +684,13 @@ class JsonType:
     bare : callable, optional
         Reads an older stored form that had no envelope at all (only when
         :func:`loads` is given ``cls``).
+
+    Examples
+    --------
+    >>> from kamcore.io.json import JSON_TYPES
+    >>> entry = next(e for e in JSON_TYPES if e.name == "Customer")
+    >>> entry.name, entry.version
+    ('Customer', 1)
     """
 
     name: str
@@ -1020,7 +1027,19 @@ def register(
 
 
 def registered_types() -> Mapping[str, type[Any]]:
-    """Return a read-only copy of the registry: document type name -> class (no aliases)."""
+    """Return a read-only copy of the registry: document type name -> class (no aliases).
+
+    Returns
+    -------
+    Mapping of str to type
+        Read-only; the document type name of every storable class.
+
+    Examples
+    --------
+    >>> from kamcore.domain import Customer
+    >>> registered_types()["Customer"] is Customer
+    True
+    """
     return {entry.name: entry.cls for entry in _BY_TYPE.values()}
 
 

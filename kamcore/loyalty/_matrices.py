@@ -28,7 +28,15 @@ Threshold = Literal["mean", "median"] | float
 
 # --------------------------------------------------------------------------- loyalty matrices
 class JonesSasser(enum.Enum):
-    """Attraction x barrier segments (after Jones & Sasser 1995); value = code."""
+    """Attraction x barrier segments (after Jones & Sasser 1995); value = code.
+
+    Examples
+    --------
+    >>> [member.name for member in JonesSasser]
+    ['LOYAL', 'MERCENARY', 'HOSTAGE', 'DEFECTOR']
+    >>> JonesSasser['LOYAL']
+    <JonesSasser.LOYAL: 0>
+    """
 
     LOYAL = 0
     """High attraction, high barrier: stays and would stay anyway (apostle)."""
@@ -41,7 +49,15 @@ class JonesSasser(enum.Enum):
 
 
 class DickBasu(enum.Enum):
-    """Relative attitude x repeat patronage segments (Dick & Basu 1994); value = code."""
+    """Relative attitude x repeat patronage segments (Dick & Basu 1994); value = code.
+
+    Examples
+    --------
+    >>> [member.name for member in DickBasu]
+    ['TRUE', 'LATENT', 'SPURIOUS', 'NONE']
+    >>> DickBasu['TRUE']
+    <DickBasu.TRUE: 0>
+    """
 
     TRUE = 0
     """High attitude, high patronage: true loyalty."""
@@ -76,6 +92,14 @@ class LoyaltyMatrix(FrozenArrays):
         Shape (N,) read-only int8 segment codes (the enum values).
     x_threshold, y_threshold
         The split points actually used.
+
+    Examples
+    --------
+    >>> from kamcore.loyalty import attitude_behaviour_matrix
+    >>> m = attitude_behaviour_matrix([6, 6, 2, 2], [0.9, 0.2, 0.8, 0.1],
+    ...                               attitude_threshold=4.0, behaviour_threshold=0.5)
+    >>> m.counts()
+    {'true': 1, 'latent': 1, 'spurious': 1, 'none': 1}
     """
 
     #: fields whose NaN is a documented "no value" marker

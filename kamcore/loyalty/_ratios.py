@@ -185,7 +185,7 @@ def repeat_ratio(
 class CrossSell(CustomerColumns):
     """Main-business and cross-sold revenue per customer; arrays have shape (N,).
 
-    Attributes
+    Parameters
     ----------
     ids : ndarray
         Customer ids, sorted.
@@ -193,6 +193,16 @@ class CrossSell(CustomerColumns):
         Revenue from main-business lines.
     other : ndarray of float64
         Revenue outside the main business (cross-selling).
+
+    Examples
+    --------
+    >>> from kamcore.loyalty import cross_sell
+    >>> from kamcore.transactions import TransactionLog
+    >>> log = TransactionLog(["a", "a", "b"], ["2024-01-01", "2024-02-01", "2024-01-15"],
+    ...                      [100.0, 40.0, 80.0], main_business=[True, False, True])
+    >>> cs = cross_sell(log)
+    >>> cs.ids.tolist()
+    ['a', 'b']
     """
 
     #: fields whose NaN is a documented "no value" marker

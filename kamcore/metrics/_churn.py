@@ -62,7 +62,7 @@ DECLINE_CAUSE_LEVELS: tuple[str, ...] = tuple(c.value for c in DeclineCause)
 class ChurnBreakdown(FrozenArrays):
     """Counts and shares of churn by type or by cause (read-only arrays).
 
-    Attributes
+    Parameters
     ----------
     levels : tuple of str
         The labels, in code order.
@@ -78,6 +78,13 @@ class ChurnBreakdown(FrozenArrays):
         (by type) or of all records (by cause).
     unrecorded : int
         Records without a type (code -1; by type only, else 0).
+
+    Examples
+    --------
+    >>> from kamcore.metrics import churn_by_type
+    >>> b = churn_by_type([0, 0, 3, -1])
+    >>> b.counts.tolist()
+    [2, 0, 0, 1]
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -212,6 +219,18 @@ def churn_by_cause(flags: ArrayLike, *, weights: ArrayLike | None = None) -> Chu
 
 def churn_arrays(records: Iterable[ChurnRecord]) -> tuple[IntArray, NDArray[np.bool_]]:
     """Return the type codes (shape (N,), -1 = no type) and cause flags (shape (N, 7)).
+
+    Parameters
+    ----------
+    records : iterable of ChurnRecord
+        The churn records, N of them.
+
+    Returns
+    -------
+    codes : ndarray of int64, shape (N,)
+        :data:`CHURN_TYPE_LEVELS` index of each record's type; -1 when none.
+    flags : ndarray of bool, shape (N, 7)
+        Whether each :data:`DECLINE_CAUSE_LEVELS` cause was recorded.
 
     Raises
     ------

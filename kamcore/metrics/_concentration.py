@@ -68,9 +68,11 @@ def lorenz_curve(values: ArrayLike) -> tuple[FloatArray, FloatArray]:
 
     Returns
     -------
-    share_of_accounts, share_of_value : arrays of float64, shape (N + 1,)
-        :math:`u_k = k/N` and :math:`v_k` (cumulative share of value of the
-        k smallest accounts), both starting at 0 and ending at 1.
+    share_of_accounts : ndarray of float64, shape (N + 1,)
+        :math:`u_k = k/N`, from 0 to 1.
+    share_of_value : ndarray of float64, shape (N + 1,)
+        :math:`v_k`, the cumulative share of value of the k smallest
+        accounts, from 0 to 1.
 
     Raises
     ------
@@ -99,6 +101,11 @@ def gini(values: ArrayLike) -> float:
     float
         In [0, (N-1)/N]; 0 for equal values, an all-zero or an empty input.
 
+    Raises
+    ------
+    InvalidParameterError
+        Negative, NaN or infinite values.
+
     Examples
     --------
     >>> gini([5.0, 5.0, 5.0, 5.0])
@@ -126,7 +133,13 @@ def top_share(values: ArrayLike, fraction: float) -> float:
     Returns
     -------
     float
-        y in [0, 1].
+        The share y, in [0, 1].
+
+    Raises
+    ------
+    InvalidParameterError
+        Negative, NaN or infinite values, no values, or ``fraction`` outside
+        [0, 1].
 
     Examples
     --------
@@ -145,7 +158,7 @@ def top_share(values: ArrayLike, fraction: float) -> float:
 class ContributionShare:
     """How much of the total the key accounts bring.
 
-    Attributes
+    Parameters
     ----------
     value_share : float
         ``sum(values[key]) / sum(values)``; above 1 when other accounts lose money.
@@ -153,6 +166,13 @@ class ContributionShare:
         Fraction of the accounts that are key accounts.
     key_total, total : float
         The two sums.
+
+    Examples
+    --------
+    >>> from kamcore.metrics import contribution_share
+    >>> s = contribution_share([50.0, 30.0, 20.0], [True, False, False])
+    >>> s.value_share, round(s.customer_share, 3)
+    (0.5, 0.333)
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -180,6 +200,7 @@ def contribution_share(values: ArrayLike, is_key: ArrayLike) -> ContributionShar
     Returns
     -------
     ContributionShare
+        The key accounts' share of the value and of the accounts, with both sums.
 
     Raises
     ------

@@ -78,7 +78,7 @@ def _stages(stage: ArrayLike) -> IntArray:
 class PipelineValue(FrozenArrays):
     r"""The value of the open pipeline, per open stage (read-only arrays).
 
-    Attributes
+    Parameters
     ----------
     stages : tuple of str
         ``("lead", "prospect", "opportunity")``.
@@ -90,6 +90,13 @@ class PipelineValue(FrozenArrays):
         Open deals per stage.
     total : float
         Weighted value of the whole open pipeline.
+
+    Examples
+    --------
+    >>> from kamcore.metrics import pipeline_value
+    >>> v = pipeline_value([0, 2, 2], [1000.0, 5000.0, 2000.0], [0.1, 0.5, 0.5])
+    >>> v.stages, v.weighted.tolist()
+    (('lead', 'prospect', 'opportunity'), [100.0, 0.0, 3500.0])
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -120,6 +127,7 @@ def pipeline_value(stage: ArrayLike, amount: ArrayLike, probability: ArrayLike) 
     Returns
     -------
     PipelineValue
+        Open deal value per open stage, plain and weighted by the win probabilities.
 
     Raises
     ------
@@ -157,7 +165,7 @@ def pipeline_value(stage: ArrayLike, amount: ArrayLike, probability: ArrayLike) 
 class FunnelConversion(FrozenArrays):
     """Stage-to-stage conversion and the win rate (read-only arrays).
 
-    Attributes
+    Parameters
     ----------
     steps : tuple of str
         ``("lead", "prospect", "opportunity", "won")``.
@@ -174,6 +182,13 @@ class FunnelConversion(FrozenArrays):
         :math:`R_3 / R_0` (lead to won); NaN when there is no deal.
     win_rate : float
         Won / (won + lost); NaN when no deal is closed.
+
+    Examples
+    --------
+    >>> from kamcore.metrics import funnel_conversion
+    >>> f = funnel_conversion([0, 1, 2, 3, 3])
+    >>> f.reached.tolist(), f.conversion.round(2).tolist()
+    ([5, 4, 3, 2], [0.8, 0.75, 0.67])
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -213,6 +228,7 @@ def funnel_conversion(stage: ArrayLike, lost_from: ArrayLike | None = None) -> F
     Returns
     -------
     FunnelConversion
+        Deals reaching each step, the stage-to-stage conversion and the win rate.
 
     Raises
     ------
@@ -269,6 +285,20 @@ def opportunity_arrays(
     """Return ``(stage, amount, probability, lost_from)`` columns of deals in one currency.
 
     ``lost_from`` is -1 for deals that are not LOST.
+
+    Parameters
+    ----------
+    opportunities : iterable of Opportunity
+        The deals, N of them.
+
+    Returns
+    -------
+    stage : ndarray of int64, shape (N,)
+        :data:`FUNNEL_LEVELS` index of each deal's stage.
+    amount, probability : ndarray of float64, shape (N,)
+        Deal amount (one currency) and win probability.
+    lost_from : ndarray of int64, shape (N,)
+        Stage the deal was lost from; -1 when it was not lost.
 
     Raises
     ------

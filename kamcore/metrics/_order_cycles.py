@@ -34,7 +34,7 @@ class OrderCycles(CustomerColumns):
     input and in period units for integer input. Statistics of customers with
     too few orders are NaN, as documented per field.
 
-    Attributes
+    Parameters
     ----------
     ids : ndarray
         Customer ids, sorted.
@@ -55,6 +55,15 @@ class OrderCycles(CustomerColumns):
         Gaps required before a trend is judged.
     threshold : float
         Relative trend above which the cycle counts as lengthening.
+
+    Examples
+    --------
+    >>> from kamcore.metrics import order_cycles
+    >>> from kamcore.transactions import TransactionLog
+    >>> days = ["2024-01-01", "2024-01-31", "2024-03-01", "2024-03-31", "2024-04-30"]
+    >>> oc = order_cycles(TransactionLog(["a"] * 5, days, [1.0] * 5))
+    >>> oc.ids.tolist(), oc.mean_gap.tolist()
+    (['a'], [30.0])
     """
 
     #: fields whose NaN is a documented "no value" marker

@@ -124,6 +124,28 @@ def churn_rate(start: ArrayLike, end: ArrayLike, acquired: ArrayLike) -> FloatAr
     """Churn over a period from customer counts: ``1 - (E - N) / S``.
 
     Same parameters, validation and shape as :func:`retention_rate`.
+
+    Parameters
+    ----------
+    start, end, acquired : array-like of float
+        Customers at the start S and end E of the period and acquired N during
+        it; broadcast together.
+
+    Returns
+    -------
+    ndarray of float64
+        ``1 - retention_rate(start, end, acquired)``, the broadcast shape.
+
+    Raises
+    ------
+    InvalidParameterError
+        As :func:`retention_rate`: negative counts, a zero start, more retained
+        customers than at the start.
+
+    Examples
+    --------
+    >>> churn_rate(100, 95, 10).round(2).tolist()
+    0.15
     """
     return np.asarray(1.0 - retention_rate(start, end, acquired), dtype=np.float64)
 
@@ -185,7 +207,7 @@ def growth_rate(values: ArrayLike, *, axis: int = -1) -> FloatArray:
 class PeriodMetrics(FrozenArrays):
     """Customer flows and sales per period; every array has shape (P,).
 
-    Attributes
+    Parameters
     ----------
     periods : ndarray
         Period labels (int period numbers, or the start date of each period).
@@ -203,6 +225,16 @@ class PeriodMetrics(FrozenArrays):
         Sum of the amounts in t (currency units).
     active_window : int
         Periods of look-back defining "active".
+
+    Examples
+    --------
+    >>> from kamcore.metrics import period_metrics
+    >>> from kamcore.transactions import TransactionLog
+    >>> log = TransactionLog(["a", "b", "a", "c"], amounts=[10.0, 5.0, 12.0, 3.0],
+    ...                      periods=[1, 1, 2, 2])
+    >>> pm = period_metrics(log)
+    >>> pm.periods.tolist(), pm.active.tolist(), pm.retained.tolist()
+    ([1, 2], [2, 2], [0, 1])
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -244,7 +276,7 @@ class PeriodMetrics(FrozenArrays):
 
     @property
     def sales_growth(self) -> FloatArray:
-        """Sales growth (s_t - s_{t-1}) / |s_{t-1}|; NaN for t = 0 and after zero sales."""
+        """Sales growth ``(s_t - s_{t-1}) / |s_{t-1}|``; NaN for t = 0 and after zero sales."""
         out = np.full(self.sales.shape, np.nan)
         out[1:] = _safe_ratio(self.sales[1:] - self.sales[:-1], np.abs(self.sales[:-1]))
         return out
@@ -358,7 +390,7 @@ class CohortRetention(FrozenArrays):
     only non-empty cohorts), columns are ages k = 0 .. P-1 periods since
     acquisition.
 
-    Attributes
+    Parameters
     ----------
     cohorts : ndarray, shape (C,)
         Acquisition-period labels.
@@ -372,6 +404,15 @@ class CohortRetention(FrozenArrays):
         Customers of cohort c active at both age k - 1 and age k (0 at k = 0).
     observed : ndarray of bool, shape (C, P)
         True where age k of cohort c lies inside the observation window.
+
+    Examples
+    --------
+    >>> from kamcore.metrics import cohort_retention
+    >>> from kamcore.transactions import TransactionLog
+    >>> log = TransactionLog(["a", "a", "b", "c", "c"], periods=[1, 2, 1, 2, 3])
+    >>> cr = cohort_retention(log)
+    >>> cr.cohorts.tolist(), cr.size.tolist()
+    ([1, 2], [2, 1])
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -488,7 +529,7 @@ def cohort_retention(
 class PeriodMatrix(CustomerColumns):
     """A customers x periods matrix of summed amounts (e.g. revenue per account per year).
 
-    Attributes
+    Parameters
     ----------
     ids : ndarray, shape (N,)
         Customer ids, sorted.
@@ -496,6 +537,15 @@ class PeriodMatrix(CustomerColumns):
         Period labels, first to last, gaps included.
     values : ndarray of float64, shape (N, P)
         Sum of the amounts of customer i in period t (0 when nothing was bought).
+
+    Examples
+    --------
+    >>> from kamcore.metrics import period_values
+    >>> from kamcore.transactions import TransactionLog
+    >>> log = TransactionLog(["a", "a"], ["2024-01-05", "2024-03-01"], [1.0, 2.0])
+    >>> m = period_values(log, freq="M")
+    >>> m.values.tolist()
+    [[1.0, 0.0, 2.0]]
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -541,6 +591,15 @@ def period_values(
     -------
     PeriodMatrix
         Dense (N, P) float64 matrix; memory is 8 N P bytes.
+
+    Raises
+    ------
+    InvalidParameterError
+        An unknown ``freq``, ``freq`` given for period numbers or missing for
+        dates, or the columns a :class:`~kamcore.transactions.TransactionLog`
+        refuses.
+    ShapeMismatchError
+        Columns of different lengths.
 
     Examples
     --------

@@ -158,7 +158,7 @@ class FrequencyRecencyDisplay(Display):
     with ``t_x > 0``, ``x > 0`` with ``t_x = 0``, and for BG/BB ``x > t_x``)
     hold NaN and are marked False in ``possible``; they are drawn blank.
 
-    Attributes
+    Parameters
     ----------
     frequency : ndarray of int64, shape (K + 1,)
         0 .. ``max_frequency`` (rows).
@@ -171,6 +171,7 @@ class FrequencyRecencyDisplay(Display):
     values : ndarray of float64, shape (K + 1, R)
         Expected purchases; NaN exactly where ``possible`` is False.
     possible : ndarray of bool, shape (K + 1, R)
+        Whether a cell is a possible history (recency > 0 needs a repeat purchase).
     model_name, unit : str
         For the title and axis labels.
 
@@ -262,14 +263,20 @@ class ProbabilityAliveDisplay(Display):
     in [0, 1]; unreachable cells are NaN and False in ``possible``
     (as in :class:`FrequencyRecencyDisplay`).
 
-    Attributes
+    Parameters
     ----------
     frequency : ndarray of int64, shape (K + 1,)
+        Frequencies of the grid rows.
     recency : ndarray of float64, shape (R,)
+        Recencies of the grid columns.
     T : float
+        The customers' age, in the time unit.
     values : ndarray of float64, shape (K + 1, R)
+        The probability of being alive in each cell.
     possible : ndarray of bool, shape (K + 1, R)
+        Whether a cell is a possible history (recency > 0 needs a repeat purchase).
     model_name, unit : str
+        The model's name and the time unit, for the labels.
 
     Examples
     --------
@@ -340,7 +347,7 @@ class PeriodTransactionsDisplay(Display):
     (the last bin takes the rest, :math:`N - \sum_{n<k}`), or the counts of
     one simulated population of the same ages (``model.simulate``).
 
-    Attributes
+    Parameters
     ----------
     labels : tuple of str
         ``("0", ..., f"{k-1}", f"{k}+")``.
@@ -351,6 +358,7 @@ class PeriodTransactionsDisplay(Display):
     method : str
         ``"expected"`` or ``"simulated"``.
     model_name : str
+        The model's name, for the legend.
 
     Examples
     --------
@@ -462,15 +470,31 @@ class CalibrationHoldoutDisplay(Display):
     recency, T)`` over the calibration histories. Groups without customers
     are left out (``n_customers`` > 0 everywhere).
 
-    Attributes
+    Parameters
     ----------
     labels : tuple of str
         The groups present.
     n_customers : ndarray of int64, shape (G,)
+        Customers in each group.
     actual, predicted : ndarray of float64, shape (G,)
         Mean holdout purchases per customer.
     holdout_length : float
+        Length of the holdout period, in the time unit.
     time_unit, model_name : str
+        The time unit and the model's name, for the labels.
+
+    Examples
+    --------
+    >>> from kamcore.clp import BetaGeo
+    >>> from kamcore.plotting import CalibrationHoldoutDisplay
+    >>> from kamcore.data import load_cdnow
+    >>> from kamcore.transactions import calibration_holdout
+    >>> split = calibration_holdout(load_cdnow("transactions"), calibration_end="1997-09-30",
+    ...                             observation_end="1998-06-30", time_unit="W")
+    >>> bg = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> d = CalibrationHoldoutDisplay.from_model(bg, split, max_frequency=3)
+    >>> d.labels, d.n_customers.tolist()
+    (('0', '1', '2', '3+'), [1411, 439, 214, 293])
     """
 
     labels: tuple[str, ...]
@@ -564,15 +588,29 @@ class TransactionTrackingDisplay(Display):
     :math:`f_i` customer i's first purchase (0 before it). Customers with
     the same first day are evaluated once (weights).
 
-    Attributes
+    Parameters
     ----------
     dates : ndarray of datetime64[D], shape (G,)
+        The period start dates.
     actual, expected : ndarray of float64, shape (G,)
         Cumulative repeat transactions.
     actual_incremental, expected_incremental : ndarray of float64, shape (G - 1,)
         Repeat transactions in ``(dates[j-1], dates[j]]``, at ``dates[1:]``.
     calibration_end : datetime64[D] or None
+        End of the calibration period, marked on the plot; None for none.
     time_unit, model_name : str
+        The time unit and the model's name, for the labels.
+
+    Examples
+    --------
+    >>> from kamcore.clp import BetaGeo
+    >>> from kamcore.plotting import TransactionTrackingDisplay
+    >>> from kamcore.data import load_cdnow
+    >>> bg = BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> log = load_cdnow("transactions")
+    >>> d = TransactionTrackingDisplay.from_model(bg, log, calibration_end="1997-09-30")
+    >>> len(d.dates) == len(d.actual) == len(d.expected)
+    True
     """
 
     dates: NDArray[np.datetime64]
@@ -691,14 +729,16 @@ class ProbabilityAliveHistoryDisplay(Display):
     time from the first purchase to ``d`` (in ``time_unit``);
     ``probability[j] = model.probability_alive(x, t_x, T)`` at ``dates[j]``.
 
-    Attributes
+    Parameters
     ----------
     dates : ndarray of datetime64[D], shape (G,)
         Each day after the first purchase, to ``end``.
     probability : ndarray of float64, shape (G,)
+        The probability of being alive at each grid time.
     purchase_dates : ndarray of datetime64[D], shape (P,)
         The distinct purchase days (the first included).
     model_name : str
+        The model's name, for the title.
 
     Examples
     --------
@@ -842,12 +882,14 @@ class HeterogeneityDisplay(Display):
     a shape parameter below 1 makes it steep at an end, so :meth:`plot` cuts
     the y axis at 4 times the density at the mean (``density`` keeps every value).
 
-    Attributes
+    Parameters
     ----------
     x, density : ndarray of float64, shape (n_points,)
+        The grid and the fitted density on it.
     mean : float
         Mean of the distribution (drawn as a vertical line).
     distribution, xlabel, model_name : str
+        The distribution's name, the axis label and the model's name.
 
     Examples
     --------
@@ -906,13 +948,14 @@ class HeterogeneityDisplay(Display):
 class ExpectedPurchasesDisplay(Display):
     r"""Expected repeat purchases of a new customer over time, ``model.expected_purchases_new``.
 
-    Attributes
+    Parameters
     ----------
     t : ndarray of float64, shape (n,)
         0 .. ``t_max`` (``n_points`` values; the opportunities 0 .. t_max for BG/BB).
     expected : ndarray of float64, shape (n,)
         :math:`E[X(t)]`, 0 at t = 0, increasing.
     model_name, unit : str
+        The model's name and the time unit, for the labels.
 
     Examples
     --------

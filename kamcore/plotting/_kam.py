@@ -55,7 +55,7 @@ def _day(value: Any, name: str) -> np.datetime64:
 class LorenzCurveDisplay(Display):
     """The Lorenz curve of a value column: share of accounts vs share of value.
 
-    Attributes
+    Parameters
     ----------
     account_share : ndarray, shape (N + 1,)
         Cumulative share of accounts, 0 .. 1, accounts sorted by ascending value.
@@ -115,7 +115,7 @@ class LorenzCurveDisplay(Display):
 class GradeDistributionDisplay(Display):
     """Accounts per grade, for one grading or each grading of a history.
 
-    Attributes
+    Parameters
     ----------
     levels : tuple of str
         L grade labels, best first.
@@ -212,12 +212,14 @@ class GradeMigrationDisplay(Display):
     (rows without accounts - always the ``"lost"`` row, which nobody starts
     in - are NaN and drawn blank).
 
-    Attributes
+    Parameters
     ----------
     labels : tuple of str
         ``("new", *levels, "lost")``.
     counts : ndarray of int64, shape (S, S)
+        Accounts moving from each grade (row) to each grade (column).
     values : ndarray of float64, shape (S, S)
+        The values drawn: the counts or their row shares.
     normalize : str
         ``"none"`` or ``"row"``.
     start, end : str
@@ -321,7 +323,7 @@ _STAGES: Final = tuple(LifecycleStage)
 class LifecycleDisplay(Display):
     """An account's lifecycle stages over time as a step chart, optionally with its sales.
 
-    Attributes
+    Parameters
     ----------
     dates : ndarray of datetime64[D], shape (C + 1,)
         The C stage-change dates, then ``until``.
@@ -331,9 +333,11 @@ class LifecycleDisplay(Display):
     stage_names : tuple of str
         All lifecycle stages in order (exploration .. ended).
     sales_dates : ndarray of datetime64[D] or None
+        Dates of the sales series; None without one.
     sales : ndarray of float64 or None
         Drawn on a second y axis (``sales_ax_`` after :meth:`plot`).
     relationship_id : str
+        The relationship drawn, for the title.
 
     Examples
     --------
@@ -444,7 +448,7 @@ _CORNERS: Final = ((0.98, 0.98), (0.98, 0.02), (0.02, 0.98), (0.02, 0.02))
 class LoyaltyMatrixDisplay(Display):
     """A 2 x 2 loyalty matrix: accounts as points, split lines, segment names with counts.
 
-    Attributes
+    Parameters
     ----------
     x, y : ndarray of float64, shape (N,)
         Attraction and barrier (Jones & Sasser) or relative attitude and
@@ -454,7 +458,9 @@ class LoyaltyMatrixDisplay(Display):
     labels : tuple of str
         The four segment names in code order.
     x_threshold, y_threshold : float
+        Where the matrix is split on each axis.
     scheme : str
+        The loyalty matrix drawn (its quadrant names).
 
     Examples
     --------
@@ -567,14 +573,16 @@ class LoyaltyMatrixDisplay(Display):
 class ClpDistributionDisplay(Display):
     """Histogram of per-customer lifetime profit, with its mean and median.
 
-    Attributes
+    Parameters
     ----------
     edges : ndarray of float64, shape (B + 1,)
+        Bin edges of the histogram.
     counts : ndarray of int64, shape (B,)
         ``numpy.histogram`` of the values over ``edges``.
     mean, median, total : float
         Of the values (``total`` is the customer equity).
     label : str
+        What the values are, for the axis label.
 
     Examples
     --------

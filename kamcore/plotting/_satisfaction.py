@@ -45,7 +45,7 @@ class ServqualGapDisplay(Display):
     means P exceeds the desired level (MSS >= 0) - the rule of
     :meth:`~kamcore.satisfaction.ZoneOfToleranceResult.dimension_position`.
 
-    Attributes
+    Parameters
     ----------
     dimensions : tuple of str
         D dimension names, in the instrument's order.
@@ -160,11 +160,14 @@ class ImportancePerformanceDisplay(Display):
     priority bottom left, possible overkill bottom right); every attribute
     labelled with its name.
 
-    Attributes
+    Parameters
     ----------
     names : tuple of str
+        Attribute names.
     importance, performance : ndarray of float64, shape (A,)
+        Each attribute's importance and performance.
     importance_split, performance_split : float
+        Where the grid is split.
     codes : ndarray of int64, shape (A,)
         :attr:`~kamcore.satisfaction.IpaQuadrant.code` of each attribute.
 

@@ -76,7 +76,7 @@ def _dates(values: ArrayLike, name: str, *, allow_missing: bool) -> NDArray[np.d
 class ComplaintKpis(CustomerColumns):
     """Complaint-handling indicators (frozen; arrays read-only).
 
-    Attributes
+    Parameters
     ----------
     count, resolved : int
         Complaints, and those resolved.
@@ -88,6 +88,16 @@ class ComplaintKpis(CustomerColumns):
         Customers with at least one complaint, sorted.
     customer_counts, customer_open : array of int64, shape (C,)
         Complaints and open complaints per customer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kamcore.satisfaction import complaint_kpis
+    >>> received = np.array(["2025-01-01", "2025-01-03"], dtype="datetime64[D]")
+    >>> resolved = np.array(["2025-01-05", "NaT"], dtype="datetime64[D]")
+    >>> k = complaint_kpis(["a", "b"], received, resolved)
+    >>> k.count, k.resolved, k.mean_days_to_resolve
+    (2, 1, 4.0)
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -164,6 +174,7 @@ def complaint_kpis(
     Returns
     -------
     ComplaintKpis
+        The complaint indicators over the period.
 
     Raises
     ------
@@ -222,6 +233,18 @@ def complaint_arrays(
     complaints: Iterable[Complaint],
 ) -> tuple[NDArray[np.str_], NDArray[np.datetime64], NDArray[np.datetime64]]:
     """Return ``(customer_ids, received, resolved)`` columns (NaT while open).
+
+    Parameters
+    ----------
+    complaints : iterable of Complaint
+        The complaints, N of them.
+
+    Returns
+    -------
+    customer_ids : ndarray of str, shape (N,)
+        The customer each complaint is about.
+    received, resolved : ndarray of datetime64[D], shape (N,)
+        Day received and day resolved (NaT while open).
 
     Raises
     ------

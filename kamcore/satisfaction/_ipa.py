@@ -37,7 +37,15 @@ __all__ = ["ImportancePerformance", "IpaQuadrant", "importance_performance"]
 
 
 class IpaQuadrant(enum.Enum):
-    """The four quadrants of the importance-performance grid."""
+    """The four quadrants of the importance-performance grid.
+
+    Examples
+    --------
+    >>> [member.name for member in IpaQuadrant]
+    ['CONCENTRATE_HERE', 'KEEP_UP_THE_GOOD_WORK', 'LOW_PRIORITY', 'POSSIBLE_OVERKILL']
+    >>> IpaQuadrant['CONCENTRATE_HERE']
+    <IpaQuadrant.CONCENTRATE_HERE: 'concentrate_here'>
+    """
 
     CONCENTRATE_HERE = "concentrate_here"
     """High importance, low performance: fix first."""
@@ -62,7 +70,7 @@ _CODES = {q: i for i, q in enumerate(_ORDER)}
 class ImportancePerformance(FrozenArrays):
     """Quadrant of every attribute.
 
-    Attributes
+    Parameters
     ----------
     names : tuple of str
         Attribute names (length A).
@@ -72,6 +80,13 @@ class ImportancePerformance(FrozenArrays):
         Where the grid was split.
     codes : ndarray of int64, shape (A,)
         Quadrant code per attribute (:attr:`IpaQuadrant.code`).
+
+    Examples
+    --------
+    >>> from kamcore.satisfaction import importance_performance
+    >>> ipa = importance_performance([0.4, 0.1], [-1.0, 0.5], names=["reliability", "tangibles"])
+    >>> {name: q.value for name, q in ipa.quadrants.items()}
+    {'reliability': 'concentrate_here', 'tangibles': 'possible_overkill'}
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -121,6 +136,15 @@ def importance_performance(
     Returns
     -------
     ImportancePerformance
+        The quadrant of every attribute with the splits used.
+
+    Raises
+    ------
+    ShapeMismatchError
+        ``importance`` and ``performance`` of different lengths.
+    InvalidParameterError
+        No attributes, NaN or infinite values, or ``names`` not one string per
+        attribute.
 
     Examples
     --------

@@ -137,7 +137,7 @@ def _normalise(raw: Sequence[float], dims: tuple[str, ...], what: str) -> FloatA
 class WeightDerivation:
     """How data-derived dimension weights were obtained.
 
-    Attributes
+    Parameters
     ----------
     method : str
         ``"regression"`` or ``"correlation"``.
@@ -149,6 +149,20 @@ class WeightDerivation:
         ``"correlation"``, that of the same OLS fit, for reference).
     n_used : int
         Respondents used: every dimension present and an overall rating given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kamcore.satisfaction import Instrument, SatisfactionModel, SurveyResponses
+    >>> inst = Instrument(["a", "b"], ["x", "y"], dimensions=["x", "y"])
+    >>> rng = np.random.default_rng(0)
+    >>> gaps = rng.integers(-3, 1, size=(40, 2)).astype(float)
+    >>> overall = 5 + gaps @ [1.0, 0.5] + rng.normal(0, 0.3, 40)
+    >>> r = SurveyResponses(inst, ["C"] * 40, 5 + gaps, expectation=np.full((40, 2), 5.0),
+    ...                     overall=overall)
+    >>> d = SatisfactionModel(weights="regression").evaluate(r).derivation
+    >>> d.method, d.n_used, [round(c, 1) for c in d.coefficients]
+    ('regression', 40, [1.0, 0.5])
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -226,28 +240,36 @@ class SatisfactionResult(CustomerColumns):
     count or mask that says so. Shapes: N respondents, K items, D dimensions,
     M customers (sorted ids).
 
-    Attributes
+    Parameters
     ----------
     variant : str
         ``"servqual"`` (P - E), ``"msa"`` (P - adequate), ``"mss"`` (P -
         desired) or ``"servperf"`` (P).
     instrument : Instrument
+        The survey's instrument.
     item_scores : ndarray (N, K)
         Per respondent and item (NaN = not answered on either side).
     item_mean : ndarray (K,)
-        Mean over answering respondents; ``item_count`` (K,) how many.
+        Mean over answering respondents.
+    item_count : ndarray of int (K,)
+        Respondents answering each item.
     respondent_dimension : ndarray (N, D)
-        Mean of each respondent's answered items per dimension;
-        ``respondent_dimension_count`` (N, D) items answered.
+        Mean of each respondent's answered items per dimension.
+    respondent_dimension_count : ndarray of int (N, D)
+        Items answered per respondent and dimension.
     respondent_complete : ndarray of bool (N,)
         True when the respondent has every dimension.
     respondent_overall, respondent_weighted : ndarray (N,)
         Unweighted mean of the dimension scores and weighted sum; NaN unless
-        complete (and, for ``"points"``, points given: ``respondent_has_weights``).
+        complete (and, for ``"points"``, points given).
     respondent_weights : ndarray (N, D)
         Normalised weights used per respondent (NaN rows when no points).
+    respondent_has_weights : ndarray of bool (N,)
+        Whether the respondent gave importance points (``"points"``).
     dimension : ndarray (D,)
-        Survey dimension scores; ``dimension_count`` (D,) respondents behind each.
+        Survey dimension scores.
+    dimension_count : ndarray of int (D,)
+        Respondents behind each dimension score.
     dimension_weights : ndarray (D,)
         Survey-level normalised weights (sum 1); for ``"points"`` the mean of
         the respondents' normalised weights.
@@ -255,17 +277,34 @@ class SatisfactionResult(CustomerColumns):
         ``"equal"``, ``"given"``, ``"points"``, ``"regression"`` or ``"correlation"``.
     derivation : WeightDerivation or None
         For data-derived weights.
+    overall, weighted_overall : float or None
+        Survey-level unweighted and weighted overall scores; None when a
+        dimension has no score.
     customer_ids : ndarray of str (M,)
-        Sorted unique customer ids; ``customer_respondents`` (M,) respondents each.
+        Sorted unique customer ids.
+    customer_respondents : ndarray of int (M,)
+        Respondents per customer.
     customer_dimension : ndarray (M, D)
-        Per-customer dimension scores; ``customer_dimension_count`` (M, D)
-        respondents behind each.
+        Per-customer dimension scores.
+    customer_dimension_count : ndarray of int (M, D)
+        Respondents behind each per-customer dimension score.
     customer_overall, customer_weighted : ndarray (M,)
-        Per-customer unweighted and weighted overall (NaN when missing;
-        ``customer_weighted_count`` (M,) respondents behind the weighted score
-        for ``"points"``, else the customer's respondent count when present).
+        Per-customer unweighted and weighted overall (NaN when missing).
+    customer_weighted_count : ndarray of int (M,)
+        Respondents behind the weighted score for ``"points"``, else the
+        customer's respondent count when present.
     as_of : datetime.date or None
         The survey date.
+
+    Examples
+    --------
+    >>> from kamcore.satisfaction import Instrument, SatisfactionModel, SurveyResponses
+    >>> inst = Instrument(["a", "b", "c"], ["x", "x", "y"], dimensions=["x", "y"])
+    >>> r = SurveyResponses(inst, ["C1", "C2"], perception=[[5, 6, 4], [7, 7, 3]],
+    ...                     expectation=[[6, 6, 6], [6, 6, 6]])
+    >>> res = SatisfactionModel().evaluate(r)
+    >>> res.variant, res.dimension.tolist(), res.customer_ids.tolist()
+    ('servqual', [0.25, -2.5], ['C1', 'C2'])
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -496,7 +535,7 @@ class SatisfactionResult(CustomerColumns):
 class ZoneOfToleranceResult:
     """Zone-of-tolerance scores (Parasuraman, Zeithaml & Berry 1994).
 
-    Attributes
+    Parameters
     ----------
     adequacy : SatisfactionResult
         Measure of service adequacy, MSA = P - adequate (>= 0: inside or above
@@ -504,6 +543,16 @@ class ZoneOfToleranceResult:
     superiority : SatisfactionResult
         Measure of service superiority, MSS = P - desired (>= 0: at or above
         the desired level).
+
+    Examples
+    --------
+    >>> from kamcore.satisfaction import Instrument, SatisfactionModel, SurveyResponses
+    >>> inst = Instrument(["a", "b"], ["x", "y"], dimensions=["x", "y"])
+    >>> r = SurveyResponses(inst, ["C1", "C2"], [[5, 6], [4, 7]], adequate=[[4, 4], [4, 4]],
+    ...                     desired=[[6, 6], [6, 6]])
+    >>> z = SatisfactionModel().evaluate_zone(r)
+    >>> z.adequacy.dimension.tolist(), z.superiority.dimension.tolist()
+    ([0.5, 2.5], [-1.5, 0.5])
     """
 
     #: fields whose NaN is a documented "no value" marker

@@ -53,12 +53,21 @@ _ANSWERS = Interval(0.0, 10.0)
 class NpsByCustomer(CustomerColumns):
     """NPS per customer (read-only arrays, one entry per customer, ids sorted).
 
-    Attributes
+    Parameters
     ----------
     ids : array of str, shape (C,)
+        Customer ids, sorted.
     n, promoters, passives, detractors : array of int64, shape (C,)
+        Answers, and answers of 9-10, 7-8 and 0-6, per customer.
     score, standard_error, ci_low, ci_high : array of float64, shape (C,)
         As in :class:`NpsResult`, per customer (percentage points).
+
+    Examples
+    --------
+    >>> from kamcore.satisfaction import nps
+    >>> r = nps([10, 9, 3, 8], customer_ids=["a", "a", "b", "b"])
+    >>> r.by_customer.ids.tolist(), r.by_customer.score.tolist()
+    (['a', 'b'], [100.0, -50.0])
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -82,7 +91,7 @@ class NpsByCustomer(CustomerColumns):
 class NpsResult:
     r"""The Net Promoter Score of a set of answers (frozen).
 
-    Attributes
+    Parameters
     ----------
     n : int
         Answers.
@@ -98,6 +107,13 @@ class NpsResult:
         The confidence level.
     by_customer : NpsByCustomer or None
         Per-customer figures when customer ids were given.
+
+    Examples
+    --------
+    >>> from kamcore.satisfaction import nps
+    >>> r = nps([10, 9, 8, 6, 10])
+    >>> r.promoters, r.detractors, r.score
+    (3, 1, 40.0)
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -146,6 +162,7 @@ def nps(
     Returns
     -------
     NpsResult
+        The score with its promoter, passive and detractor counts and standard error.
 
     Raises
     ------

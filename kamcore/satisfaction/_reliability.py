@@ -34,7 +34,15 @@ __all__ = ["AlphaBand", "DimensionReliability", "alpha_band", "cronbach_alpha", 
 
 
 class AlphaBand(enum.Enum):
-    """Rule-of-thumb band of a Cronbach's alpha, best first."""
+    """Rule-of-thumb band of a Cronbach's alpha, best first.
+
+    Examples
+    --------
+    >>> [member.name for member in AlphaBand]
+    ['EXCELLENT', 'GOOD', 'ACCEPTABLE', 'QUESTIONABLE', 'POOR', 'UNACCEPTABLE']
+    >>> AlphaBand['EXCELLENT']
+    <AlphaBand.EXCELLENT: 'excellent'>
+    """
 
     EXCELLENT = "excellent"
     """alpha > 0.9"""
@@ -61,6 +69,22 @@ _BANDS = (
 
 def alpha_band(alpha: float) -> AlphaBand:
     """Return the band of ``alpha`` (strictly above each threshold).
+
+    Parameters
+    ----------
+    alpha : float
+        Cronbach's alpha.
+
+    Returns
+    -------
+    AlphaBand
+        EXCELLENT above 0.9, GOOD above 0.8, ACCEPTABLE above 0.7, QUESTIONABLE
+        above 0.6, POOR above 0.5, else UNACCEPTABLE.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``alpha`` is NaN or not a number.
 
     Examples
     --------
@@ -89,7 +113,7 @@ def _alpha_kernel(x: FloatArray) -> float | None:
 
 
 def cronbach_alpha(scores: ArrayLike, *, missing: Literal["raise", "listwise"] = "raise") -> float:
-    """Cronbach's alpha of a block of items.
+    """Return Cronbach's alpha of a block of items.
 
     Parameters
     ----------
@@ -157,18 +181,28 @@ def cronbach_alpha(scores: ArrayLike, *, missing: Literal["raise", "listwise"] =
 class DimensionReliability:
     """Reliability of one dimension's items.
 
-    Attributes
+    Parameters
     ----------
     dimension : str
+        The dimension's name.
     alpha : float or None
         Cronbach's alpha; ``None`` when undefined (fewer than 2 items, fewer
         than 2 complete respondents, or a constant total score).
     band : AlphaBand or None
         Band of ``alpha`` (``None`` with it).
     n_items : int
-        k, the dimension's item count.
+        The dimension's item count k.
     n_respondents : int
         Respondents with every item of the dimension answered (listwise).
+
+    Examples
+    --------
+    >>> from kamcore.satisfaction import Instrument, SurveyResponses, reliability
+    >>> inst = Instrument(["a", "b", "c"], ["x", "x", "y"], dimensions=["x", "y"])
+    >>> r = SurveyResponses(inst, ["C1", "C2", "C3"], [[1, 2, 4], [3, 3, 5], [6, 7, 5]])
+    >>> d = reliability(r)[0]
+    >>> d.dimension, round(d.alpha, 3), d.band.value
+    ('x', 0.987, 'excellent')
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -187,11 +221,12 @@ class DimensionReliability:
 def reliability(
     responses: SurveyResponses, *, section: str = "perception", gap_with: str | None = None
 ) -> tuple[DimensionReliability, ...]:
-    """Cronbach's alpha of every dimension of a survey (listwise per dimension).
+    """Return Cronbach's alpha of every dimension of a survey (listwise per dimension).
 
     Parameters
     ----------
     responses : SurveyResponses
+        The survey answers.
     section : str
         The score matrix to assess (reverse-scored items reversed first):
         ``"perception"`` (default), ``"expectation"``, ``"adequate"`` or
@@ -204,6 +239,12 @@ def reliability(
     -------
     tuple of DimensionReliability
         One per dimension, in instrument order.
+
+    Raises
+    ------
+    InvalidParameterError
+        An unknown ``section`` or ``gap_with``, or a section the survey has no
+        scores for.
 
     Examples
     --------

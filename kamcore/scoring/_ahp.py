@@ -77,6 +77,16 @@ RECIPROCAL_TOLERANCE: Final = 0.02
 def random_index(n: int) -> float:
     """Return Saaty's random index RI for a matrix of order ``n`` (1..15).
 
+    Parameters
+    ----------
+    n : int
+        Order of the pairwise-comparison matrix, 1..15.
+
+    Returns
+    -------
+    float
+        The random index (0 for n <= 2).
+
     Raises
     ------
     InvalidParameterError
@@ -99,7 +109,7 @@ def random_index(n: int) -> float:
 class AHPResult(FrozenArrays):
     """Weights and consistency of one pairwise-comparison matrix.
 
-    Attributes
+    Parameters
     ----------
     weights : array of float64, shape (n,)
         Principal eigenvector, positive, summing to 1.
@@ -111,6 +121,13 @@ class AHPResult(FrozenArrays):
         Random index used.
     cr : float
         Consistency ratio CI / RI; 0 when RI = 0 (n <= 2).
+
+    Examples
+    --------
+    >>> from kamcore.scoring import ahp_weights
+    >>> res = ahp_weights([[1, 3], [1 / 3, 1]])
+    >>> [round(w, 2) for w in res.weights], res.cr
+    ([np.float64(0.75), np.float64(0.25)], 0.0)
     """
 
     #: fields whose NaN is a documented "no value" marker

@@ -70,6 +70,13 @@ class Scorer(Protocol):
     with those population cut points fixed, so that each account is then scored
     on its own (and chunks of a portfolio can be scored separately).
     :func:`kamcore.testing.check_scorer` uses it for its chunk-invariance check.
+
+    Examples
+    --------
+    >>> from kamcore.scoring import Scorer, get_scorer
+    >>> scorer = get_scorer("pareto")
+    >>> isinstance(scorer, Scorer), scorer.name
+    (True, 'pareto')
     """
 
     @property

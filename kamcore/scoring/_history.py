@@ -125,7 +125,7 @@ class Grading(CustomerColumns):
 
     Parameters
     ----------
-    as_of : date, ISO string or datetime64
+    as_of : date, ISO str or datetime64
         The grading date.
     ids : array-like of str, shape (N,)
         Unique, non-blank account ids.
@@ -275,7 +275,7 @@ class Grading(CustomerColumns):
 class MigrationMatrix(FrozenArrays):
     """Grade-migration counts between two gradings.
 
-    Attributes
+    Parameters
     ----------
     labels : tuple of str
         ``("new", *levels, "lost")``, length S = L + 2.
@@ -284,6 +284,14 @@ class MigrationMatrix(FrozenArrays):
     start, end : date
         The two grading dates (``start < end``; pooled matrices keep the
         first start and the last end).
+
+    Examples
+    --------
+    >>> from kamcore.scoring import Grading, migration_counts
+    >>> before = Grading("2024-12-31", ["a", "b", "c"], ["A", "B", "B"], levels=("A", "B"))
+    >>> after = Grading("2025-12-31", ["a", "b", "c"], ["A", "A", "B"], levels=("A", "B"))
+    >>> migration_counts(before, after).counts.tolist()
+    [[0, 0, 0, 0], [0, 1, 0, 0], [0, 1, 1, 0], [0, 0, 0, 0]]
     """
 
     #: fields whose NaN is a documented "no value" marker

@@ -288,6 +288,7 @@ def get_scorer(name: str, **params: Any) -> Scorer:
     Returns
     -------
     Scorer
+        A new scorer built with ``params``.
 
     Raises
     ------
@@ -313,6 +314,11 @@ def get_scorer(name: str, **params: Any) -> Scorer:
 def scorer_names() -> tuple[str, ...]:
     """Return the sorted names of every available scorer (built-ins and plug-ins).
 
+    Returns
+    -------
+    tuple of str
+        Sorted names that :func:`get_scorer` accepts.
+
     Examples
     --------
     >>> {"rubric", "pareto", "rfm"} <= set(scorer_names())
@@ -324,14 +330,51 @@ def scorer_names() -> tuple[str, ...]:
 def register_scorer(name: str, factory: Factory, *, replace: bool = False) -> None:
     """Register a scorer factory under ``name`` (see :meth:`ScorerRegistry.register`).
 
+    Parameters
+    ----------
+    name : str
+        The name :func:`get_scorer` will accept.
+    factory : callable
+        Takes the scorer's keyword parameters and returns a scorer (a class
+        works).
+    replace : bool
+        Replace a scorer already registered under ``name``.
+
     Raises
     ------
     InvalidParameterError
         The name is taken and ``replace`` is false.
+
+    Examples
+    --------
+    >>> from kamcore.scoring import ParetoScorer, get_scorer, register_scorer, unregister_scorer
+    >>> register_scorer("abc_sales", ParetoScorer)
+    >>> get_scorer("abc_sales", column="sales_last_year").name
+    'pareto'
+    >>> unregister_scorer("abc_sales")
     """
     _REGISTRY.register(name, factory, replace=replace)
 
 
 def unregister_scorer(name: str) -> None:
-    """Remove a registered scorer (see :meth:`ScorerRegistry.unregister`)."""
+    """Remove a registered scorer (see :meth:`ScorerRegistry.unregister`).
+
+    Parameters
+    ----------
+    name : str
+        A registered scorer name.
+
+    Raises
+    ------
+    UnknownNameError
+        ``name`` is not registered.
+
+    Examples
+    --------
+    >>> from kamcore.scoring import ParetoScorer, register_scorer, scorer_names, unregister_scorer
+    >>> register_scorer("pareto_copy", ParetoScorer)
+    >>> unregister_scorer("pareto_copy")
+    >>> "pareto_copy" in scorer_names()
+    False
+    """
     _REGISTRY.unregister(name)

@@ -170,6 +170,13 @@ class Factor:
     ------
     InvalidParameterError
         Bad name, fewer than two levels, bands of the wrong length or order.
+
+    Examples
+    --------
+    >>> from kamcore.scoring import Rubric
+    >>> f = Rubric.default().factor("profit_last_year")
+    >>> f.name, f.points, f.bands
+    ('profit_last_year', (4.0, 3.0, 2.0, 1.0), (300000.0, 100000.0, 30000.0))
     """
 
     name: str
@@ -313,7 +320,7 @@ class GradeScale:
     Parameters
     ----------
     labels : sequence of str
-        e.g. ``("A", "B", "C", "D")``.
+        Grade labels, best first, e.g. ``("A", "B", "C", "D")``.
     cutoffs : sequence of float
         ``len(labels) - 1`` strictly decreasing minimum scores; an account gets
         the first label whose cut-off its score reaches, else the last label.
@@ -946,10 +953,22 @@ def rubric_scorer(
     rates : mapping of str to float, optional
         Rate table for money columns in another currency (see :class:`RubricScorer`).
 
+    Returns
+    -------
+    RubricScorer
+        The scorer, registered as ``"rubric"``.
+
     Raises
     ------
     InvalidParameterError
         Both ``weights`` and ``ahp``, both ``rubric`` and ``path``, bad values.
+
+    Examples
+    --------
+    >>> s = rubric_scorer(weights={"profit_last_year": 0.5, "sales_last_year": 0.5,
+    ...                              **{f: 0.0 for f in Rubric.default().factor_names[2:]}})
+    >>> s.rubric.weights[:3]
+    (0.5, 0.5, 0.0)
     """
     if rubric is not None and path is not None:
         raise InvalidParameterError("give 'rubric' or 'path', not both.")

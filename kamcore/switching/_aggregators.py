@@ -28,6 +28,14 @@ class BarrierAggregator(Protocol):
     returns shape (N,) in [0, 1]. It must not decrease when any entry grows,
     must not write into its input, and must give 0 for an all-zero row.
     :func:`barrier_index` checks the shape and range of what it returns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kamcore.switching import Maximum, NoisyOr
+    >>> strengths = np.array([[0.5, 0.4, 0.0]])
+    >>> NoisyOr()(strengths).round(2).tolist(), Maximum()(strengths).tolist()
+    ([0.7], [0.5])
     """
 
     def __call__(self, facet_strengths: FloatArray, /) -> FloatArray:

@@ -412,10 +412,23 @@ def barrier_index_long(
     :func:`facet_strengths` for the parameters and :func:`barrier_index` for
     the aggregation.
 
+    Parameters
+    ----------
+    accounts, facets, strength, money, scale, n_accounts
+        As in :func:`facet_strengths`.
+    aggregator : BarrierAggregator
+        How the facet strengths combine; :class:`NoisyOr` by default.
+
     Returns
     -------
     numpy.ndarray of float64
         Shape (N,), values in [0, 1]; 0 for accounts without components.
+
+    Raises
+    ------
+    InvalidParameterError, ShapeMismatchError, UnknownNameError
+        As :func:`facet_strengths` (bad codes, strengths outside [0, 1],
+        negative money, columns of different lengths, unknown facet names).
 
     Examples
     --------

@@ -69,6 +69,15 @@ def totals_by_kind(
         Shape (N, 3), columns in :data:`KINDS` order; rows sum to each
         account's total.
 
+    Raises
+    ------
+    InvalidParameterError
+        Negative or non-finite money, bad account or facet codes.
+    UnknownNameError
+        An unknown facet name.
+    ShapeMismatchError
+        Columns of different lengths.
+
     Examples
     --------
     >>> totals_by_kind([0, 0, 1], ["setup", "monetary_loss", "learning"], [10.0, 5.0, 2.0])
@@ -102,6 +111,15 @@ def totals_by_lever(
     -------
     numpy.ndarray of float64
         Shape (N, 5), columns in :data:`LEVERS` order.
+
+    Raises
+    ------
+    InvalidParameterError
+        Negative or non-finite money, bad account or lever codes.
+    UnknownNameError
+        An unknown lever name.
+    ShapeMismatchError
+        Columns of different lengths.
 
     Examples
     --------

@@ -53,6 +53,22 @@ def example_portfolio(n: int = 64, *, rng: np.random.Generator | None = None) ->
         Number of accounts.
     rng : numpy.random.Generator, optional
         Source of randomness; a fixed seed when None (deterministic).
+
+    Returns
+    -------
+    Portfolio
+        ``n`` accounts with ids ``"a0"``, ``"a1"``, ...
+
+    Raises
+    ------
+    ValueError, TypeError
+        From numpy, for a negative or non-integer ``n``.
+
+    Examples
+    --------
+    >>> p = example_portfolio(8)
+    >>> len(p), {"margin", "retention", "days_late"} <= set(p.column_names)
+    (8, True)
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 <= n <= _MAX_ROWS:
         raise InvalidParameterError(f"'n' must be an integer in [0, {_MAX_ROWS}]; got {n!r}.")

@@ -109,6 +109,25 @@ def identifiers(*, max_size: int = 12) -> st.SearchStrategy[str]:
     Returns
     -------
     SearchStrategy[str]
+        A strategy drawing valid values of that type.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5, database=None)
+    ... @given(identifiers())
+    ... def test_identifiers(x):
+    ...     assert isinstance(x, str) and len(x) >= 1
+    >>> test_identifiers()
     """
     alphabet = st.characters(
         min_codepoint=33, max_codepoint=0x2FFF, blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")
@@ -141,9 +160,34 @@ def _decimal(value: Any, name: str) -> Decimal:
 def currencies(codes: Sequence[str] | None = None) -> st.SearchStrategy[str]:
     """ISO 4217 codes, drawn from ``codes`` or from every known code.
 
+    Parameters
+    ----------
+    codes : sequence of str, optional
+        The codes to draw from; every ISO 4217 code when None.
+
     Returns
     -------
     SearchStrategy[str]
+        A strategy drawing valid values of that type.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import ISO_4217_CODES
+    >>> @settings(max_examples=5, database=None)
+    ... @given(currencies())
+    ... def test_currencies(x):
+    ...     assert x in ISO_4217_CODES
+    >>> test_currencies()
     """
     if codes is None:
         return st.sampled_from(_SORTED_CODES)
@@ -168,6 +212,26 @@ def amounts(
     Returns
     -------
     SearchStrategy[Decimal]
+        A strategy drawing valid values of that type.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from decimal import Decimal
+    >>> @settings(max_examples=5, database=None)
+    ... @given(amounts())
+    ... def test_amounts(x):
+    ...     assert isinstance(x, Decimal)
+    >>> test_amounts()
     """
     low = Decimal(-(10**12)) if min_value is None else _decimal(min_value, "min_value")
     high = Decimal(10**12) if max_value is None else _decimal(max_value, "max_value")
@@ -197,6 +261,26 @@ def money(
     Returns
     -------
     SearchStrategy[Money]
+        A strategy drawing valid values of that type.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import Money
+    >>> @settings(max_examples=5, database=None)
+    ... @given(money())
+    ... def test_money(x):
+    ...     assert isinstance(x, Money)
+    >>> test_money()
     """
     codes = _currency_strategy(currency)
     return st.builds(
@@ -219,9 +303,34 @@ def dates(
 ) -> st.SearchStrategy[dt.date]:
     """Calendar days (``datetime.date``) in a bounded range.
 
+    Parameters
+    ----------
+    min_value, max_value : datetime.date
+        The range of the dates drawn (both included).
+
     Returns
     -------
     SearchStrategy[datetime.date]
+        A strategy drawing valid values of that type.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> import datetime as dt
+    >>> @settings(max_examples=5, database=None)
+    ... @given(dates())
+    ... def test_dates(x):
+    ...     assert isinstance(x, dt.date)
+    >>> test_dates()
     """
     return st.dates(min_value=min_value, max_value=max_value)
 
@@ -258,6 +367,26 @@ def customers(
     Returns
     -------
     SearchStrategy[Customer]
+        A strategy drawing valid values of that type.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import Customer
+    >>> @settings(max_examples=5, database=None)
+    ... @given(customers())
+    ... def test_customers(x):
+    ...     assert isinstance(x, Customer)
+    >>> test_customers()
     """
     ident = draw(ids if ids is not None else identifiers())
     code = draw(_currency_strategy(currency))
@@ -304,6 +433,26 @@ def contacts(
     Returns
     -------
     SearchStrategy[Contact]
+        A strategy drawing valid values of that type.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import Contact
+    >>> @settings(max_examples=5, database=None)
+    ... @given(contacts())
+    ... def test_contacts(x):
+    ...     assert isinstance(x, Contact)
+    >>> test_contacts()
     """
     cid = _draw_id(draw, customer_id)
     email = draw(
@@ -338,6 +487,17 @@ def stage_changes() -> st.SearchStrategy[StageChange]:
     Returns
     -------
     SearchStrategy[StageChange]
+        A strategy drawing valid values of that type.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import StageChange
+    >>> @settings(max_examples=5, database=None)
+    ... @given(stage_changes())
+    ... def test_stage_changes(x):
+    ...     assert isinstance(x, StageChange)
+    >>> test_stage_changes()
     """
     return st.builds(StageChange, st.sampled_from(list(LifecycleStage)), dates())
 
@@ -346,7 +506,7 @@ def stage_changes() -> st.SearchStrategy[StageChange]:
 def lifecycle_paths(
     draw: st.DrawFn, *, max_moves: int = 8, start: LifecycleStage | None = None
 ) -> tuple[LifecycleStage, ...]:
-    """Sequences of stages where each step is a legal move (a walk on the graph).
+    """Draw sequences of stages where each step is a legal move (a walk on the graph).
 
     Parameters
     ----------
@@ -358,6 +518,26 @@ def lifecycle_paths(
     Returns
     -------
     SearchStrategy[tuple[LifecycleStage, ...]]
+        A strategy drawing valid values of that type.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import LifecycleStage
+    >>> @settings(max_examples=5, database=None)
+    ... @given(lifecycle_paths())
+    ... def test_lifecycle_paths(x):
+    ...     assert all(isinstance(stage, LifecycleStage) for stage in x)
+    >>> test_lifecycle_paths()
     """
     stage = (
         start
@@ -377,9 +557,34 @@ def lifecycle_paths(
 def stage_histories(draw: st.DrawFn, *, max_moves: int = 8) -> tuple[StageChange, ...]:
     """Valid dated histories: a legal path with non-decreasing dates.
 
+    Parameters
+    ----------
+    max_moves : int
+        The most stage changes after the first.
+
     Returns
     -------
     SearchStrategy[tuple[StageChange, ...]]
+        A strategy drawing valid values of that type.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import StageChange
+    >>> @settings(max_examples=5, database=None)
+    ... @given(stage_histories())
+    ... def test_stage_histories(x):
+    ...     assert all(isinstance(c, StageChange) for c in x)
+    >>> test_stage_histories()
     """
     path = draw(lifecycle_paths(max_moves=max_moves))
     day = draw(dates(max_value=dt.date(2040, 1, 1)))
@@ -416,6 +621,26 @@ def relationships(
     Returns
     -------
     SearchStrategy[Relationship]
+        A strategy drawing valid values of that type.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import Relationship
+    >>> @settings(max_examples=5, database=None)
+    ... @given(relationships())
+    ... def test_relationships(x):
+    ...     assert isinstance(x, Relationship)
+    >>> test_relationships()
     """
     cid = _draw_id(draw, customer_id)
     rtype = draw(st.sampled_from(list(RelationshipType)))
@@ -456,6 +681,35 @@ def satisfaction_summaries(
     """:class:`~kamcore.domain.SatisfactionSummary` values.
 
     Gaps lie in [-6, 6] (a 1-7 scale); a dimension may be missing (None).
+
+    Parameters
+    ----------
+    customer_id : str, optional
+        The customer of every summary; any identifier when None.
+
+    Returns
+    -------
+    SearchStrategy
+        A strategy of valid SatisfactionSummary values.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import SatisfactionSummary
+    >>> @settings(max_examples=5, database=None)
+    ... @given(satisfaction_summaries())
+    ... def test_satisfaction_summaries(x):
+    ...     assert isinstance(x, SatisfactionSummary)
+    >>> test_satisfaction_summaries()
     """
     dims = ("tangibles", "reliability", "responsiveness", "assurance", "empathy")
     gaps = {d: draw(_optional(_GAPS)) for d in dims}
@@ -474,6 +728,35 @@ def switching_cost_components(draw: st.DrawFn, *, currency: str = "EUR") -> Swit
     """:class:`~kamcore.domain.SwitchingCostComponent` values.
 
     Each has a money estimate, a strength in [0, 1], or both.
+
+    Parameters
+    ----------
+    currency : str
+        The currency of the money estimates.
+
+    Returns
+    -------
+    SearchStrategy
+        A strategy of valid SwitchingCostComponent values.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import SwitchingCostComponent
+    >>> @settings(max_examples=5, database=None)
+    ... @given(switching_cost_components())
+    ... def test_switching_cost_components(x):
+    ...     assert isinstance(x, SwitchingCostComponent)
+    >>> test_switching_cost_components()
     """
     has_money, has_strength = draw(st.sampled_from([(True, False), (False, True), (True, True)]))
     return SwitchingCostComponent(
@@ -487,7 +770,39 @@ def switching_cost_components(draw: st.DrawFn, *, currency: str = "EUR") -> Swit
 def switching_costs(
     *, currency: str = "EUR", max_components: int = 6
 ) -> st.SearchStrategy[SwitchingCost]:
-    """:class:`~kamcore.domain.SwitchingCost` values in one currency."""
+    """:class:`~kamcore.domain.SwitchingCost` values in one currency.
+
+    Parameters
+    ----------
+    currency : str
+        The currency of the money estimates.
+    max_components : int
+        The most components per switching cost.
+
+    Returns
+    -------
+    SearchStrategy
+        A strategy of valid SwitchingCost values.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import SwitchingCost
+    >>> @settings(max_examples=5, database=None)
+    ... @given(switching_costs())
+    ... def test_switching_costs(x):
+    ...     assert isinstance(x, SwitchingCost)
+    >>> test_switching_costs()
+    """
     return st.lists(switching_cost_components(currency=currency), max_size=max_components).map(
         lambda comps: SwitchingCost(comps, currency=currency)
     )
@@ -512,6 +827,26 @@ def transactions(
     Returns
     -------
     SearchStrategy[Transaction]
+        A strategy drawing valid values of that type.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import Transaction
+    >>> @settings(max_examples=5, database=None)
+    ... @given(transactions())
+    ... def test_transactions(x):
+    ...     assert isinstance(x, Transaction)
+    >>> test_transactions()
     """
     cid = _draw_id(draw, customer_id)
     code = draw(_currency_strategy(currency))
@@ -544,6 +879,30 @@ def churn_records(draw: st.DrawFn, *, on: dt.date | None = None) -> ChurnRecord:
     ----------
     on
         Fixed day (default: any day from :func:`dates`).
+
+    Returns
+    -------
+    SearchStrategy
+        A strategy of valid ChurnRecord values.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import ChurnRecord
+    >>> @settings(max_examples=5, database=None)
+    ... @given(churn_records())
+    ... def test_churn_records(x):
+    ...     assert isinstance(x, ChurnRecord)
+    >>> test_churn_records()
     """
     kind = draw(st.sampled_from(["type", "causes", "both"]))
     churn_type = draw(st.sampled_from(list(ChurnType))) if kind != "causes" else None
@@ -564,7 +923,37 @@ def churn_records(draw: st.DrawFn, *, on: dt.date | None = None) -> ChurnRecord:
 def complaints(
     draw: st.DrawFn, *, customer_id: str | st.SearchStrategy[str] | None = None
 ) -> Complaint:
-    """:class:`~kamcore.domain.Complaint` values, open or resolved (never before receipt)."""
+    """:class:`~kamcore.domain.Complaint` values, open or resolved (never before receipt).
+
+    Parameters
+    ----------
+    customer_id : str or SearchStrategy of str, optional
+        The customer every complaint is about; any identifier when None.
+
+    Returns
+    -------
+    SearchStrategy
+        A strategy of valid Complaint values.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import Complaint
+    >>> @settings(max_examples=5, database=None)
+    ... @given(complaints())
+    ... def test_complaints(x):
+    ...     assert isinstance(x, Complaint)
+    >>> test_complaints()
+    """
     cid = _draw_id(draw, customer_id)
     received = draw(dates(max_value=dt.date(2050, 1, 1)))
     resolved = draw(_optional(st.integers(0, 400).map(lambda d: received + dt.timedelta(days=d))))
@@ -583,7 +972,23 @@ _TEAM_ROLES = [r for r in AccountTeamRole if r is not AccountTeamRole.ACCOUNT_MA
 
 
 def team_members() -> st.SearchStrategy[TeamMember]:
-    """:class:`~kamcore.domain.TeamMember` values in any role but ACCOUNT_MANAGER."""
+    """:class:`~kamcore.domain.TeamMember` values in any role but ACCOUNT_MANAGER.
+
+    Returns
+    -------
+    SearchStrategy
+        A strategy of valid TeamMember values.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import TeamMember
+    >>> @settings(max_examples=5, database=None)
+    ... @given(team_members())
+    ... def test_team_members(x):
+    ...     assert isinstance(x, TeamMember)
+    >>> test_team_members()
+    """
     return st.builds(TeamMember, _labels(), st.sampled_from(_TEAM_ROLES))
 
 
@@ -599,6 +1004,30 @@ def account_teams(
         Fixed owner or a strategy (default: a label).
     max_members
         Largest number of members.
+
+    Returns
+    -------
+    SearchStrategy
+        A strategy of valid AccountTeam values.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import AccountTeam
+    >>> @settings(max_examples=5, database=None)
+    ... @given(account_teams())
+    ... def test_account_teams(x):
+    ...     assert isinstance(x, AccountTeam)
+    >>> test_account_teams()
     """
     who = owner if isinstance(owner, str) else draw(owner if owner is not None else _labels())
     members = draw(st.lists(team_members(), max_size=max_members, unique=True))
@@ -606,7 +1035,23 @@ def account_teams(
 
 
 def opportunity_assessments() -> st.SearchStrategy[OpportunityAssessment]:
-    """:class:`~kamcore.domain.OpportunityAssessment` values, any item possibly unassessed."""
+    """:class:`~kamcore.domain.OpportunityAssessment` values, any item possibly unassessed.
+
+    Returns
+    -------
+    SearchStrategy
+        A strategy of valid OpportunityAssessment values.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import OpportunityAssessment
+    >>> @settings(max_examples=5, database=None)
+    ... @given(opportunity_assessments())
+    ... def test_opportunity_assessments(x):
+    ...     assert isinstance(x, OpportunityAssessment)
+    >>> test_opportunity_assessments()
+    """
     flag = _optional(st.booleans())
     return st.builds(
         OpportunityAssessment,
@@ -626,7 +1071,39 @@ def opportunities(
     customer_id: str | st.SearchStrategy[str] | None = None,
     currency: str | st.SearchStrategy[str] | None = None,
 ) -> Opportunity:
-    """:class:`~kamcore.domain.Opportunity` entities, open, won or lost, consistent fields."""
+    """:class:`~kamcore.domain.Opportunity` entities, open, won or lost, consistent fields.
+
+    Parameters
+    ----------
+    customer_id : str or SearchStrategy of str, optional
+        The customer of every deal; any identifier when None.
+    currency : str or SearchStrategy of str, optional
+        The currency of the amounts; any ISO 4217 code when None.
+
+    Returns
+    -------
+    SearchStrategy
+        A strategy of valid Opportunity values.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When an example is drawn, for bounds hypothesis refuses (a minimum
+        above the maximum, a size below 1).
+    KamcoreError
+        When an example is drawn, for an argument the domain objects refuse
+        (e.g. an unknown currency code).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kamcore.domain import Opportunity
+    >>> @settings(max_examples=5, database=None)
+    ... @given(opportunities())
+    ... def test_opportunities(x):
+    ...     assert isinstance(x, Opportunity)
+    >>> test_opportunities()
+    """
     cid = _draw_id(draw, customer_id)
     stage = draw(st.sampled_from(list(FunnelStage)))
     code = draw(_currency_strategy(currency))

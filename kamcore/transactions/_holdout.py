@@ -38,7 +38,7 @@ class CalibrationHoldout(CustomerColumns):
     ``calibration_end``, in the order of ``calibration.ids`` (sorted as text);
     every per-customer array has shape (N,) and is aligned with those ids.
 
-    Attributes
+    Parameters
     ----------
     calibration : TransactionSummary
         Summary of the transactions on or before ``calibration_end``, with
@@ -67,6 +67,16 @@ class CalibrationHoldout(CustomerColumns):
         no calibration history and are left out.
     n_excluded_new_customer_transactions : int
         Holdout transaction rows of those customers.
+
+    Examples
+    --------
+    >>> from kamcore.transactions import TransactionLog, calibration_holdout
+    >>> log = TransactionLog(["a", "a", "a"], ["2024-01-01", "2024-01-15", "2024-02-12"],
+    ...                      [1.0, 1.0, 1.0])
+    >>> ch = calibration_holdout(log, calibration_end="2024-01-29", observation_end="2024-02-26",
+    ...                          time_unit="W")
+    >>> ch.calibration.frequency.tolist(), ch.holdout_frequency.tolist(), ch.holdout_length
+    ([1], [1], 4.0)
     """
 
     #: fields whose NaN is a documented "no value" marker

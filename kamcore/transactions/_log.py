@@ -410,11 +410,9 @@ class TransactionLog(FrozenArrays):
     date_format : str, optional, keyword-only
         :func:`~datetime.datetime.strptime` format of string dates that are
         not ISO 8601, e.g. ``"%Y%m%d"`` for ``"19970101"`` or ``"%d/%m/%Y"``;
-        each distinct string is parsed once.
-
-    Any column may be a numpy array, a list, or a pandas or polars
-    ``Series`` (keep their index out: a pandas index is ignored, rows are
-    taken in their order).
+        each distinct string is parsed once. Any column may be a numpy
+        array, a list, or a pandas or polars ``Series`` (a pandas index is
+        ignored; rows are taken in their order).
 
     Raises
     ------

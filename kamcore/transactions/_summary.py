@@ -44,14 +44,14 @@ __all__ = ["TransactionSummary", "summarize_transactions"]
 class TransactionSummary(CustomerColumns):
     """Per-customer summary of a transaction log; every array has shape (N,).
 
-    Attributes
+    Parameters
     ----------
     ids : ndarray of str
         Customer ids (integer ids as their decimal text), sorted as text.
     frequency : ndarray of int64
         Repeat purchase occasions x (occasions - 1).
     recency : ndarray of float64
-        t_x: time from first to last occasion, in ``time_unit``.
+        The time t_x from first to last occasion, in ``time_unit``.
     T : ndarray of float64
         Time from first occasion to ``observation_end``, in ``time_unit``.
     monetary_value : ndarray of float64
@@ -70,6 +70,14 @@ class TransactionSummary(CustomerColumns):
         End of the observation window.
     time_unit : str
         The unit of ``recency`` and ``T`` ("D", "W", or a number of days).
+
+    Examples
+    --------
+    >>> from kamcore.transactions import summarize_transactions
+    >>> s = summarize_transactions(["a", "a", "b"], ["2024-01-01", "2024-01-15", "2024-01-08"],
+    ...                            [10.0, 20.0, 5.0], observation_end="2024-01-29", time_unit="W")
+    >>> s.ids.tolist(), s.frequency.tolist(), s.recency.tolist(), s.T.tolist()
+    (['a', 'b'], [1, 0], [2.0, 0.0], [4.0, 3.0])
     """
 
     #: fields whose NaN is a documented "no value" marker
@@ -167,7 +175,7 @@ def summarize_transactions(
     customer_id, date, amount : str, optional, keyword-only
         Frame form only: the column names.
     date_format : str, optional, keyword-only
-        strptime format of text dates that are not ISO 8601, e.g.
+        The strptime format of text dates that are not ISO 8601, e.g.
         ``"%Y%m%d"`` (CDNOW's 19970101; integer columns read that way are
         taken as their text). Frame and raw-array forms.
     margins, main_business : array-like, shape (M,), optional, keyword-only
