@@ -13,6 +13,7 @@ from kamcore._version import __version__
 from kamcore.errors import InvalidParameterError
 from kamcore.report._model import Report, Table, check_report, check_rows
 from kamcore.report._render import _cell, _numeric
+from kamcore.report._wording import SHORT_TITLES, plural
 
 __all__ = ["chart_svg", "neutralise", "render_html", "write_tables"]
 
@@ -21,7 +22,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;c
 background:#f5f7fa}
 header{background:#1f3a5f;color:#fff;padding:24px 40px}header h1{margin:0 0 6px;font-size:26px}
 header p{margin:2px 0;opacity:.85}nav{padding:10px 40px;background:#e6ebf2;font-size:14px}
-nav a{margin-right:14px;color:#1f3a5f;text-decoration:none}
+nav a{margin-right:14px;white-space:nowrap;color:#1f3a5f;text-decoration:none}
 main{max-width:1180px;margin:0 auto;padding:10px 40px 40px}
 section{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);
 margin:18px 0;padding:18px 24px}
@@ -71,7 +72,8 @@ def _html_table(table: Table, limit: int) -> str:
         )
         body.append(f"<tr>{cells}</tr>")
     more = (
-        f'<p class="skipped">{table.n_rows - limit:,} more rows in the table files (--out).</p>'
+        f'<p class="skipped">{plural(table.n_rows - limit, "more row")} '
+        "in the table files (--out).</p>"
         if table.n_rows > limit
         else ""
     )
@@ -91,11 +93,11 @@ def _cards(report: Report) -> str:
     cur = f" {report.currency}" if report.currency else ""
     wanted = [
         ("overview.active_accounts", "active accounts", "{:,}"),
-        ("overview.sales_last_year", "sales last year" + cur, "{:,.0f}"),
-        ("overview.profit_last_year", "profit last year" + cur, "{:,.0f}"),
+        ("overview.sales_last_year", "sales last year", "{:,.0f}" + cur),
+        ("overview.profit_last_year", "profit last year", "{:,.0f}" + cur),
         ("concentration.top20_share_of_sales", "of sales from the top 20%", "{:.0%}"),
-        ("clp.customer_equity", "customer equity" + cur, "{:,.0f}"),
-        ("satisfaction.overall_gap", "SERVQUAL gap (P - E)", "{:+.2f}"),
+        ("clp.customer_equity", "customer equity (sum of CLP)", "{:,.0f}" + cur),
+        ("satisfaction.overall_gap", "satisfaction gap (perceived - expected)", "{:+.2f}"),
     ]
     cards = [
         f'<div class="card"><b>{html.escape(fmt.format(figs[key]))}</b>'
@@ -112,11 +114,9 @@ def _cards(report: Report) -> str:
     return f'<div class="cards">{"".join(cards)}</div>'
 
 
-def _short(title: str) -> str:
-    """Return a section title up to its first colon or parenthesis (for the navigation bar)."""
-    for mark in (":", " ("):
-        title = title.split(mark, 1)[0]
-    return title
+def _short(key: str, title: str) -> str:
+    """Return the short title of a section for the navigation bar."""
+    return SHORT_TITLES.get(key, title)
 
 
 def render_html(report: Report, *, rows: int = 20) -> str:
@@ -127,7 +127,9 @@ def render_html(report: Report, *, rows: int = 20) -> str:
     """
     check_report(report)
     check_rows(rows)
-    nav = "".join(f'<a href="#{s.key}">{html.escape(_short(s.title))}</a>' for s in report.sections)
+    nav = "".join(
+        f'<a href="#{s.key}">{html.escape(_short(s.key, s.title))}</a>' for s in report.sections
+    )
     parts = []
     for s in report.sections:
         inner = [f"<h2>{html.escape(s.title)}</h2>"]
