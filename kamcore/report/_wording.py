@@ -135,6 +135,18 @@ NEXT_ACTION_RULES: Final[tuple[tuple[str, str, str, str], ...]] = (
     ("stability", "D", "high", _LOW_COST + "; at risk{why}, no special retention effort"),
     ("stability", "D", "*", _LOW_COST),
     ("*", "D", "high", "standard service only; at risk{why}, no special retention effort"),
+    (
+        "exploration",
+        "D",
+        "*",
+        "low potential: standard sales effort only, no dedicated key-account effort",
+    ),
+    (
+        "formation",
+        "D",
+        "*",
+        "secure satisfaction with standard service: meet expectations, handle complaints fast",
+    ),
     ("*", "*", "high", "retention visit now{why}{plan}"),
     ("exploration", "*", "*", "win the first orders: map the buying centre, define the offer"),
     (
@@ -148,7 +160,11 @@ NEXT_ACTION_RULES: Final[tuple[tuple[str, str, str, str], ...]] = (
     ("*", "*", "*", "review the account"),
 )
 #: the rules that a medium risk extends with "; watch: <signals>"
-_WATCHED: Final = frozenset(range(8, 12))
+_WATCHED: Final = frozenset(
+    k
+    for k, (stage, grades, risk, _) in enumerate(NEXT_ACTION_RULES)
+    if stage in ("exploration", "formation", "stability") and grades != "D" and risk == "*"
+)
 
 
 def _matches(values: NDArray[np.str_], pattern: str, *, letters: bool) -> NDArray[np.bool_]:
