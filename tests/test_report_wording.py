@@ -272,3 +272,22 @@ def test_money_and_shares_are_formatted_consistently(report):
     assert _cell(1993.4, "clp") == "1,993"
     assert _cell(-0.001, "gap") == "0.00"
     assert _cell(0.803, "profit_share") == "80.3%"
+
+
+def test_docs_list_the_rule_table_as_the_code_has_it():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "report.md").read_text(encoding="utf-8")
+    part = doc.split("## Next actions", 1)[1].split("\n## ", 1)[0]
+    rows = [
+        [c.strip() for c in line.strip("|").split("|")]
+        for line in part.splitlines()
+        if line.startswith("| ") and not line.startswith("| stage")
+    ]
+    assert len(rows) == len(NEXT_ACTION_RULES)
+    for (stage, grades, risk, action), row in zip(NEXT_ACTION_RULES, rows, strict=True):
+        assert row[0] == stage
+        assert row[1] == (", ".join(grades) if grades != "*" else "*")
+        assert row[2] == risk
+        first = re.split(r"[({;]", action, maxsplit=1)[0]
+        assert row[3].startswith(first)
