@@ -291,3 +291,15 @@ def test_docs_list_the_rule_table_as_the_code_has_it():
         assert row[2] == risk
         first = re.split(r"[({;]", action, maxsplit=1)[0]
         assert row[3].startswith(first)
+
+
+def test_charts_write_money_as_the_tables_do(report):
+    page = render_html(report)
+    clp = page.split('<figure data-chart="clp_distribution">', 1)[1].split("</figure>", 1)[0]
+    # matplotlib keeps each text as an SVG comment next to its glyphs
+    assert "<!-- Distribution of CLP (total 59,987,827 CNY) -->" in clp
+    eq = report.section("clp").figures["customer_equity"]
+    assert f"{eq:,.0f}" == "59,987,827"
+    assert re.search(r"<!-- mean [\d,]+ CNY -->", clp)
+    assert re.search(r"<!-- 1,000,000 -->", clp)  # ticks with separators, no "1e6" offset
+    assert not re.search(r"<!-- [^>]*\de[+-]?\d", page)

@@ -22,7 +22,7 @@ from kamcore._params import fail_where
 from kamcore._portfolio import Portfolio
 from kamcore.errors import ConvergenceError, InvalidParameterError, UnknownNameError
 from kamcore.report._model import Chart, Report, Section, Table
-from kamcore.report._wording import FOCUS, next_actions, plural, signal_words
+from kamcore.report._wording import FOCUS, label_words, next_actions, plural, signal_words
 
 __all__ = ["ReportInput", "build_report"]
 
@@ -405,7 +405,9 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
         )
         lines.append(
             "Five classes: "
-            + ", ".join(f"{c} {k}" for c, k in zip(c_levels, c_counts.tolist(), strict=True))
+            + ", ".join(
+                f"{label_words(c)} {k}" for c, k in zip(c_levels, c_counts.tolist(), strict=True)
+            )
             + "."
         )
     pyramid = get_scorer("pyramid").score(portfolio)

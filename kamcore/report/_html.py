@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import pathlib
+import textwrap
 from typing import Any, Final
 
 from kamcore._optional import require
@@ -42,12 +43,41 @@ footer{text-align:center;color:#7a8696;font-size:12px;padding:20px}
 """
 
 
-def chart_svg(display: Any, *, width: float = 6.0, height: float = 3.8) -> str:
-    """Draw a Display with matplotlib (no pyplot, no GUI) and return the ``<svg>`` element."""
+def _tidy(ax: Any, display: Any, currency: str | None) -> None:
+    """Write a chart's numbers as the tables do: separators, no 1e6 offsets, money with currency."""
+    ticker = require("matplotlib.ticker")
+    for axis in (ax.xaxis, ax.yaxis):
+        lo, hi = axis.get_view_interval()
+        if max(abs(lo), abs(hi)) >= 10_000:
+            axis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    unit = f" {currency}" if currency else ""
+    if all(hasattr(display, k) for k in ("total", "mean", "median", "label")):
+        ax.set_title(f"Distribution of {display.label} (total {display.total:,.0f}{unit})")
+        ax.set_xlabel(f"{display.label} per account{unit and f' ({currency})'}")
+        ax.set_ylabel("accounts")
+        lines = ax.get_lines()[:2]  # the mean and median lines, in that order
+        labels = [f"mean {display.mean:,.0f}{unit}", f"median {display.median:,.0f}{unit}"]
+        ax.legend(lines, labels)
+    for axis_label in (ax.xaxis.label, ax.yaxis.label):
+        text = axis_label.get_text()
+        if len(text) > 34:  # a long label would be cut at the figure's edge
+            axis_label.set_text(textwrap.fill(text, 30))
+
+
+def chart_svg(
+    display: Any, *, width: float = 6.0, height: float = 3.8, currency: str | None = None
+) -> str:
+    """Draw a Display with matplotlib (no pyplot, no GUI) and return the ``<svg>`` element.
+
+    Axis ticks of 10,000 and more get thousands separators (no "1e6" offset);
+    a distribution of money states its total, mean and median in whole
+    ``currency`` units; axis labels longer than 34 characters wrap.
+    """
     figure_mod = require("matplotlib.figure")
     fig = figure_mod.Figure(figsize=(width, height), layout="constrained")
     ax = fig.add_subplot()
     display.plot(ax=ax)
+    _tidy(ax, display, currency)
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
@@ -142,7 +172,8 @@ def render_html(report: Report, *, rows: int = 20) -> str:
                 + "</ul>"
             )
             figs = [
-                f'<figure data-chart="{html.escape(c.key)}">{chart_svg(c.display)}'
+                f'<figure data-chart="{html.escape(c.key)}">'
+                f"{chart_svg(c.display, currency=report.currency)}"
                 f"<figcaption>{html.escape(c.title)}</figcaption></figure>"
                 for c in s.charts
             ]

@@ -24,6 +24,7 @@ __all__ = [
     "RETENTION_WORDS",
     "SHORT_TITLES",
     "SIGNAL_WORDS",
+    "label_words",
     "next_actions",
     "plural",
     "signal_words",
@@ -63,6 +64,15 @@ SIGNAL_WORDS: Final[Mapping[str, str]] = MappingProxyType(
 def signal_words(names: list[str]) -> str:
     """Return signal keys as a comma-separated phrase in plain words."""
     return ", ".join(SIGNAL_WORDS.get(s, s.replace("_", " ")) for s in names)
+
+
+def label_words(label: str) -> str:
+    """Return a class label for a sentence ("small_medium" -> "small and medium").
+
+    >>> label_words("small_medium"), label_words("core")
+    ('small and medium', 'core')
+    """
+    return label.replace("small_medium", "small and medium").replace("_", " ")
 
 
 #: lifecycle stage -> the management focus, in a manager's words
