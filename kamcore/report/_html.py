@@ -58,10 +58,10 @@ def _tidy(ax: Any, display: Any, currency: str | None) -> None:
         lines = ax.get_lines()[:2]  # the mean and median lines, in that order
         labels = [f"mean {display.mean:,.0f}{unit}", f"median {display.median:,.0f}{unit}"]
         ax.legend(lines, labels)
-    for axis_label in (ax.xaxis.label, ax.yaxis.label):
+    for axis_label, most in ((ax.xaxis.label, 60), (ax.yaxis.label, 34)):
         text = axis_label.get_text()
-        if len(text) > 34:  # a long label would be cut at the figure's edge
-            axis_label.set_text(textwrap.fill(text, 30))
+        if len(text) > most:  # a long label would be cut at the figure's edge
+            axis_label.set_text(textwrap.fill(text, most - 4))
 
 
 def chart_svg(
@@ -71,7 +71,7 @@ def chart_svg(
 
     Axis ticks of 10,000 and more get thousands separators (no "1e6" offset);
     a distribution of money states its total, mean and median in whole
-    ``currency`` units; axis labels longer than 34 characters wrap.
+    ``currency`` units; a y-axis label longer than 34 characters (x: 60) wraps.
     """
     figure_mod = require("matplotlib.figure")
     fig = figure_mod.Figure(figsize=(width, height), layout="constrained")
