@@ -303,3 +303,48 @@ def test_charts_write_money_as_the_tables_do(report):
     assert re.search(r"<!-- mean [\d,]+ CNY -->", clp)
     assert re.search(r"<!-- 1,000,000 -->", clp)  # ticks with separators, no "1e6" offset
     assert not re.search(r"<!-- [^>]*\de[+-]?\d", page)
+
+
+def test_readme_excerpt_is_the_current_terminal_output(report):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    excerpt = readme.split("```text\nkamcore key-account report", 1)[1].split("```", 1)[0]
+    lines = set(render_terminal(report).splitlines())
+    for line in excerpt.splitlines()[1:]:
+        if line.strip() != "...":
+            assert line in lines, line
+
+
+def test_without_clp_the_section_says_why_and_the_actions_rank_by_sales():
+    accounts = {
+        "id": np.array(["A1", "A2", "A3"]),
+        "sales_last_year": np.array([100.0, 50.0, 1000.0]),
+        "stage": np.array(["stability", "ended", "decline"]),
+    }
+    r = build_report(ReportInput(accounts=accounts))
+    clp = r.section("clp")
+    assert (
+        clp.skipped
+        == "CLP needs a transaction log (--transactions), or a stage and a profit column."
+    )
+    assert not clp.tables
+    actions = r.section("actions")
+    assert actions.lines == ("Ranked by sales last year among active accounts (no CLP).",)
+    top = actions.tables[0]
+    assert top.title == "Top 2 accounts by sales last year"
+    assert top.columns["customer_id"].tolist() == ["A3", "A1"]
+    assert "clp" not in top.columns
+    one_left = build_report(ReportInput(accounts={k: v[:1] for k, v in accounts.items()}))
+    assert one_left.section("actions").tables[0].title == "Top account by sales last year"
+
+
+def test_equity_by_abc_class_is_titled_in_words():
+    accounts = {
+        "id": np.array(["A1", "A2", "A3"]),
+        "sales_last_year": np.array([100.0, 50.0, 1000.0]),
+        "profit_last_year": np.array([10.0, 5.0, 100.0]),
+        "stage": np.array(["stability", "formation", "decline"]),
+    }
+    r = build_report(ReportInput(accounts=accounts))
+    assert r.section("clp").tables[0].title == "Customer equity by ABC class (by profit)"

@@ -49,6 +49,7 @@ DISCOUNT_RATE: Final = 0.10
 HORIZON_MONTHS: Final = 36
 _WEEKS_PER_MONTH: Final = 365.25 / 12 / 7
 _TOP: Final = 10
+_NO_CLP: Final = "CLP needs a transaction log (--transactions), or a stage and a profit column."
 
 
 def _table_or_none(value: Mapping[str, Any] | None) -> Mapping[str, NDArray[Any]] | None:
@@ -479,6 +480,7 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
     from kamcore.plotting import ClpDistributionDisplay
 
     seg_name = "grade" if "grade" in per else f"abc_by_{basis}"
+    seg_title = "grade" if "grade" in per else f"ABC class (by {basis})"
     eq = customer_equity(clp_values, segments=per[seg_name])
     assert eq.segments is not None
     assert eq.segment_totals is not None
@@ -487,32 +489,41 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
         *clp_section[0],
         f"Customer equity (sum of CLP) {_money(eq.total, cur)} over {plural(eq.count, 'account')}.",
     )
-    sections.append(
-        Section(
-            "clp",
-            "Customer lifetime profit and customer equity",
-            clp_lines,
-            {**clp_section[1], "customer_equity": eq.total},
-            (
-                Table(
-                    "equity_by_segment",
-                    f"Customer equity by {seg_name.replace('_', ' ')}",
-                    {
-                        seg_name: eq.segments.astype(str),
-                        "accounts": eq.segment_counts,
-                        "clp_total": eq.segment_totals,
-                    },
-                ),
-            ),
-            (
-                Chart(
-                    "clp_distribution",
-                    "Distribution of CLP per account",
-                    ClpDistributionDisplay.from_values(clp_values, label="CLP"),
-                ),
-            ),
+    if clp_section[0] == (_NO_CLP,):  # nothing to value with: say why rather than show zeros
+        sections.append(
+            Section(
+                "clp",
+                "Customer lifetime profit and customer equity",
+                skipped=_NO_CLP,
+            )
         )
-    )
+    else:
+        sections.append(
+            Section(
+                "clp",
+                "Customer lifetime profit and customer equity",
+                clp_lines,
+                {**clp_section[1], "customer_equity": eq.total},
+                (
+                    Table(
+                        "equity_by_segment",
+                        f"Customer equity by {seg_title}",
+                        {
+                            seg_name: eq.segments.astype(str),
+                            "accounts": eq.segment_counts,
+                            "clp_total": eq.segment_totals,
+                        },
+                    ),
+                ),
+                (
+                    Chart(
+                        "clp_distribution",
+                        "Distribution of CLP per account",
+                        ClpDistributionDisplay.from_values(clp_values, label="CLP"),
+                    ),
+                ),
+            )
+        )
 
     # ---- satisfaction
     step("satisfaction")
@@ -807,28 +818,41 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
     step("next actions")
     action = _next_actions(per, stage, live, no_dm, n)
     per["next_action"] = action
+    valued = clp_section[0] != (_NO_CLP,)
+    rank, rank_col, rank_name = (
+        (clp_values, "clp", "CLP") if valued else (sales, "sales_last_year", "sales last year")
+    )
     alive_idx = np.flatnonzero(live)
-    by_clp = alive_idx[np.argsort(-clp_values[alive_idx], kind="stable")]
-    top, bottom = by_clp[:_TOP], by_clp[::-1][:_TOP]
+    by_rank = alive_idx[np.argsort(-rank[alive_idx], kind="stable")]
+    top, bottom = by_rank[:_TOP], by_rank[::-1][:_TOP]
 
     def pick(idx: NDArray[np.intp]) -> dict[str, NDArray[Any]]:
         cols = {"customer_id": ids[idx], "name": name[idx]}
         for key, label in (("grade", "grade"), ("stage", "stage"), ("churn_risk_level", "risk")):
             if key in per:
                 cols[label] = per[key][idx]
-        cols["clp"] = clp_values[idx]
+        cols[rank_col] = rank[idx]
         cols["next_action"] = action[idx]
         return cols
+
+    def heading(end: str, k: int) -> str:
+        return f"{end} account by {rank_name}" if k == 1 else f"{end} {k} accounts by {rank_name}"
 
     sections.append(
         Section(
             "actions",
             "Top and bottom accounts: what to do next",
-            ("Ranked by customer lifetime profit among active accounts.",),
+            (
+                (
+                    "Ranked by customer lifetime profit among active accounts."
+                    if valued
+                    else "Ranked by sales last year among active accounts (no CLP)."
+                ),
+            ),
             {},
             (
-                Table("top_accounts", "Top 10 accounts by CLP", pick(top)),
-                Table("bottom_accounts", "Bottom 10 accounts by CLP", pick(bottom)),
+                Table("top_accounts", heading("Top", top.shape[0]), pick(top)),
+                Table("bottom_accounts", heading("Bottom", bottom.shape[0]), pick(bottom)),
             ),
         )
     )
@@ -885,7 +909,7 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
         margin = np.clip(np.where(np.isfinite(rate), rate, overall), -1.0, 1.0)
     if log is None:
         clp, lines = _stage_clp(stage, profit, n)
-        method = "stage_profile" if lines[0].startswith("CLP") else None
+        method = None if lines == (_NO_CLP,) else "stage_profile"
         why = "no transaction log was given (--transactions)."
         return clp, (lines, {"method": method}), Section("repeat_buying", title, skipped=why)
     from kamcore.clp import BetaGeo, GammaGamma, customer_lifetime_profit
@@ -1055,7 +1079,7 @@ def _stage_clp(
     from kamcore.clp import stage_lifetime_profit
 
     if stage is None or profit is None:
-        return np.zeros(n), ("No CLP: it needs a transaction log, or a stage and a profit column.",)
+        return np.zeros(n), (_NO_CLP,)
     clp = stage_lifetime_profit(stage, DISCOUNT_RATE, scale=profit)
     return clp, (
         (
