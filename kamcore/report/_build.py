@@ -659,7 +659,11 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
         )
     else:
         sections.append(
-            Section("switching", "Switching barriers", skipped="no switching-cost file was given.")
+            Section(
+                "switching",
+                "Switching barriers",
+                skipped="no switching-cost file was given (--switching).",
+            )
         )
 
     # ---- churn risk
