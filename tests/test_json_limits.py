@@ -301,3 +301,25 @@ def test_canonical_amounts_are_read_exactly(amount: str) -> None:
     money = kjson.loads(_money(amount), Money)
     assert str(money.amount) == amount
     assert kjson.dumps(money) == _money(amount)
+
+
+def test_a_structure_too_deep_to_build_is_refused_by_name() -> None:
+    from kamcore.scoring import ScoreResult
+
+    text = kjson.dumps(ScoreResult("demo", ["a"], [1.0]))
+    nested = '{"k": ' * 500 + "1" + "}" * 500
+    deep = text.replace('"params": {}', '"params": ' + nested)
+    assert "max_depth" in _refused(deep)  # the default limit refuses it first
+    assert _refused(deep, max_depth=10**6) == (
+        "invalid ScoreResult document: nested deeper than this interpreter can read "
+        "(lower max_depth)."
+    )
+
+
+@pytest.mark.parametrize("bad", [123, None, ["{}"], 1.5])
+def test_a_document_must_be_text_or_bytes(bad: Any) -> None:
+    assert _refused(bad) == (f"the document must be text (str or bytes); got {type(bad).__name__}.")
+
+
+def test_bytearray_documents_are_read_like_bytes() -> None:
+    assert kjson.loads(bytearray(_money("2.5").encode()), Money) == Money.of("2.5", "EUR")
