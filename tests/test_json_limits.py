@@ -14,6 +14,8 @@ import tracemalloc
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kamcore.domain import Customer, Money
 from kamcore.errors import InvalidParameterError, SchemaError
@@ -323,3 +325,60 @@ def test_a_document_must_be_text_or_bytes(bad: Any) -> None:
 
 def test_bytearray_documents_are_read_like_bytes() -> None:
     assert kjson.loads(bytearray(_money("2.5").encode()), Money) == Money.of("2.5", "EUR")
+
+
+# ---------------------------------------------------------------- the pre-scan is exact
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.characters(), max_size=12)
+    | st.sampled_from(["[", "]", '{"a": [', "\\", '"', '\\"]', "\\u005b"]),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.text(max_size=6) | st.sampled_from(["[", "}", '"{']), inner, max_size=4
+        )
+    ),
+    max_leaves=20,
+)
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    return 0
+
+
+def _longest(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list):
+        return max(map(_longest, value), default=0)
+    if isinstance(value, dict):
+        return max([*map(len, value), *map(_longest, value.values())], default=0)
+    return 0
+
+
+def _outcome(text: str, **limits: int) -> str:
+    try:
+        kjson.loads(text, **limits)
+    except SchemaError as exc:
+        return str(exc)
+    return "loaded"
+
+
+@given(JSON)
+def test_the_prescan_measures_depth_and_string_length_exactly(value: Any) -> None:
+    text = json.dumps(value, ensure_ascii=False)
+    depth, longest = _depth(value), _longest(value)
+    ok = _outcome(text, max_depth=max(depth, 1), max_string_length=max(longest, 1))
+    assert "(max_depth)" not in ok
+    assert "(max_string_length)" not in ok
+    if depth > 1:
+        assert f"it reaches {depth:,} levels" in _outcome(text, max_depth=depth - 1)
+    if longest > 1:
+        assert "(max_string_length)" in _outcome(text, max_string_length=longest - 1)
