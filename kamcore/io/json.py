@@ -32,7 +32,11 @@ Infinity literals and invalid domain values all raise
 :class:`~kamcore.errors.SchemaError`, whose message lists every problem with
 its path (``$.data.profit_last_year.amount: ...``). The original error is kept
 as ``__cause__``. Nothing is ever executed (no pickle, no eval): documents
-only name registered types.
+only name registered types. Before parsing, :func:`loads` checks the
+document's size, nesting depth and longest string against limits given as
+keyword arguments (``max_bytes``, ``max_depth``, ``max_string_length``), so a
+hostile document is refused quickly and with bounded memory; keys given twice
+are refused too.
 
 Other areas add their classes with :func:`register`; :func:`dumps` refuses a
 class that has no registered name. Custom hooks can be passed to
