@@ -28,7 +28,7 @@ written, so the list is a record of findings and shrinks when one is fixed.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -37,8 +37,14 @@ import pytest
 from kamcore.clp import BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNBD
 
 mpmath = pytest.importorskip("mpmath")
-mp = mpmath.mp
-mp.dps = 60
+
+
+@pytest.fixture(autouse=True)
+def _sixty_digits() -> Iterator[None]:
+    """Evaluate every reference with 60 significant digits (restored afterwards)."""
+    with mpmath.workdps(60):
+        yield
+
 
 RTOL = 1e-10
 # differences below this are below float64's normal range and count as agreement

@@ -256,3 +256,90 @@ def test_fits_inside_an_outer_blas_limit_keep_it() -> None:
         assert _blas_state() == inside
     assert _blas_state() == outer
     assert all(_identical(f, BG_MODEL) for f in fits)
+
+
+# ---------------------------------------------------------------- registries
+def test_scorer_registry_takes_concurrent_registrations() -> None:
+    from kamcore.errors import InvalidParameterError
+    from kamcore.scoring import register_scorer, unregister_scorer
+
+    barrier = threading.Barrier(N_THREADS)
+    factory = get_scorer("pareto").__class__
+
+    def own(k: int) -> None:
+        barrier.wait()
+        register_scorer(f"thread_test_{k}", factory)
+
+    def same(_: int) -> bool:
+        barrier.wait()
+        try:
+            register_scorer("thread_test_same", factory)
+        except InvalidParameterError:
+            return False
+        return True
+
+    try:
+        with ThreadPoolExecutor(N_THREADS) as pool:
+            list(pool.map(own, range(N_THREADS)))
+            won = list(pool.map(same, range(N_THREADS)))
+        assert {f"thread_test_{k}" for k in range(N_THREADS)} <= set(scorer_names())
+        assert won.count(True) == 1  # the name is taken exactly once
+    finally:
+        for k in range(N_THREADS):
+            unregister_scorer(f"thread_test_{k}")
+        unregister_scorer("thread_test_same")
+
+
+def test_json_registry_gives_a_name_to_exactly_one_class() -> None:
+    from kamcore.errors import InvalidParameterError
+    from kamcore.io import json as kjson
+
+    classes = [
+        attrs.frozen(type(f"ThreadNote{k}", (), {"__annotations__": {"text": str}}))
+        for k in range(N_THREADS)
+    ]
+    barrier = threading.Barrier(N_THREADS)
+
+    def claim(k: int) -> bool:
+        barrier.wait()
+        try:
+            kjson.register(classes[k], name="ThreadTestNote")
+        except InvalidParameterError:
+            return False
+        return True
+
+    own_barrier: list[threading.Barrier] = []
+
+    def own(k: int) -> Any:
+        own_barrier[0].wait()
+        kjson.register(classes[k], name=f"ThreadTestOwn{k}")
+        names = kjson.registered_types()  # read while others register
+        return kjson.loads(kjson.dumps(classes[k](f"n{k}"))), len(names)
+
+    try:
+        _claim_and_own(classes, claim, own, own_barrier)
+    finally:  # leave the process-wide registry as it was
+        with kjson._REGISTRY_LOCK:
+            for name in [n for n, e in kjson._BY_NAME.items() if e.cls in classes]:
+                del kjson._BY_NAME[name]
+            for cls in classes:
+                kjson._BY_TYPE.pop(cls, None)
+    assert not set(classes) & set(kjson.registered_types().values())
+
+
+def _claim_and_own(
+    classes: list[Any], claim: Any, own: Any, own_barrier: list[threading.Barrier]
+) -> None:
+    from kamcore.io import json as kjson
+
+    with ThreadPoolExecutor(N_THREADS) as pool:
+        won = list(pool.map(claim, range(N_THREADS)))
+    assert won.count(True) == 1
+    winner = classes[won.index(True)]
+    assert kjson.registered_types()["ThreadTestNote"] is winner
+    # the losers were not registered at all, so each can still take its own name
+    losers = [k for k in range(N_THREADS) if classes[k] is not winner]
+    own_barrier.append(threading.Barrier(len(losers)))
+    with ThreadPoolExecutor(N_THREADS) as pool:
+        loaded = list(pool.map(own, losers))
+    assert [obj.text for obj, _ in loaded] == [f"n{k}" for k in losers]

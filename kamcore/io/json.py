@@ -51,6 +51,7 @@ import enum
 import json as _json
 import math
 import re
+import threading
 import typing
 from collections.abc import Callable, Mapping, Sequence, Set
 from decimal import Decimal
@@ -945,9 +946,17 @@ JSON_TYPES: Final[tuple[JsonType, ...]] = (
 
 _BY_NAME: dict[str, JsonType] = {}  # names and aliases
 _BY_TYPE: dict[type[Any], JsonType] = {}
+# register() checks, then writes two dicts: the lock makes that one step, so
+# two threads can never both take a name (lookups read without it).
+_REGISTRY_LOCK: Final = threading.Lock()
 
 
 def _add(entry: JsonType) -> None:
+    with _REGISTRY_LOCK:
+        _add_unlocked(entry)
+
+
+def _add_unlocked(entry: JsonType) -> None:
     if not isinstance(entry.name, str) or not _TYPE_NAME.fullmatch(entry.name):
         raise InvalidParameterError(
             "'name' must be a short type name (letters, digits and _, starting with "
@@ -1039,7 +1048,9 @@ def register(
 
 def registered_types() -> Mapping[str, type[Any]]:
     """Return a read-only copy of the registry: document type name -> class (no aliases)."""
-    return {entry.name: entry.cls for entry in _BY_TYPE.values()}
+    with _REGISTRY_LOCK:  # a consistent snapshot while another thread registers
+        entries = tuple(_BY_TYPE.values())
+    return {entry.name: entry.cls for entry in entries}
 
 
 for _entry in JSON_TYPES:
