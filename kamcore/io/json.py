@@ -32,7 +32,11 @@ Infinity literals and invalid domain values all raise
 :class:`~kamcore.errors.SchemaError`, whose message lists every problem with
 its path (``$.data.profit_last_year.amount: ...``). The original error is kept
 as ``__cause__``. Nothing is ever executed (no pickle, no eval): documents
-only name registered types.
+only name registered types. Before parsing, :func:`loads` checks the
+document's size, nesting depth and longest string against limits given as
+keyword arguments (``max_bytes``, ``max_depth``, ``max_string_length``), so a
+hostile document is refused quickly and with bounded memory; keys given twice
+are refused too.
 
 Other areas add their classes with :func:`register`; :func:`dumps` refuses a
 class that has no registered name. Custom hooks can be passed to
@@ -47,6 +51,7 @@ import enum
 import json as _json
 import math
 import re
+import threading
 import typing
 from collections.abc import Callable, Mapping, Sequence, Set
 from decimal import Decimal
@@ -134,6 +139,10 @@ _ENVELOPE_KEYS: Final = {
 }
 _TYPE_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The shapes str(Decimal) gives a finite number: "-12.50", "0E-8", "1.2E+7".
+# the exponents of decimal's default context, where arithmetic works
+_DECIMAL_EXPONENTS: Final = (decimal.DefaultContext.Emin, decimal.DefaultContext.Emax)
+_DECIMAL_TEXT: Final = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:E[+-][0-9]+)?", re.ASCII)
 
 
 class _WrongJsonTypeError(TypeError):
@@ -188,6 +197,9 @@ def _structure_bool(value: Any, _: Any) -> bool:
     return value
 
 
+_CANONICAL = 'a canonical decimal string, exactly as str(Decimal) writes it (e.g. "12.50")'
+
+
 def _structure_decimal(value: Any, _: Any) -> Decimal:
     if not isinstance(value, str):
         raise _wrong('a decimal number written as a string (e.g. "12.50")', value)
@@ -197,6 +209,13 @@ def _structure_decimal(value: Any, _: Any) -> Decimal:
         raise _wrong("a decimal number written as a string", value) from None
     if not result.is_finite():
         raise _wrong("a finite decimal number", value)
+    if not _DECIMAL_EXPONENTS[0] <= result.adjusted() <= _DECIMAL_EXPONENTS[1]:
+        # "1E+999999999999" is a Decimal, but any sum with it overflows
+        raise _wrong("a decimal number with an exponent within +-999,999", value)
+    # Decimal() also takes " 12 ", "1_000", "+5" and "1e3": a stored amount is
+    # written by dumps as str(d), so only that form is read.
+    if not _DECIMAL_TEXT.fullmatch(value) or str(result) != value:
+        raise _wrong(_CANONICAL, value)
     return result
 
 
@@ -934,9 +953,17 @@ JSON_TYPES: Final[tuple[JsonType, ...]] = (
 
 _BY_NAME: dict[str, JsonType] = {}  # names and aliases
 _BY_TYPE: dict[type[Any], JsonType] = {}
+# register() checks, then writes two dicts: the lock makes that one step, so
+# two threads can never both take a name (lookups read without it).
+_REGISTRY_LOCK: Final = threading.Lock()
 
 
 def _add(entry: JsonType) -> None:
+    with _REGISTRY_LOCK:
+        _add_unlocked(entry)
+
+
+def _add_unlocked(entry: JsonType) -> None:
     if not isinstance(entry.name, str) or not _TYPE_NAME.fullmatch(entry.name):
         raise InvalidParameterError(
             "'name' must be a short type name (letters, digits and _, starting with "
@@ -1040,7 +1067,9 @@ def registered_types() -> Mapping[str, type[Any]]:
     >>> registered_types()["Customer"] is Customer
     True
     """
-    return {entry.name: entry.cls for entry in _BY_TYPE.values()}
+    with _REGISTRY_LOCK:  # a consistent snapshot while another thread registers
+        entries = tuple(_BY_TYPE.values())
+    return {entry.name: entry.cls for entry in entries}
 
 
 for _entry in JSON_TYPES:
@@ -1193,6 +1222,138 @@ def _reject_constant(token: str) -> Any:
     raise SchemaError(f"invalid JSON: the literal {token} is not allowed (NaN and infinities).")
 
 
+# ---------------------------------------------------------------- limits
+#: Default of ``max_bytes``: the largest document :func:`loads` reads (64 MiB).
+_MAX_BYTES: Final = 64 * 1024 * 1024
+#: Default of ``max_depth``: the deepest nesting of arrays and objects, the
+#: envelope counting as 1 (a stored kamcore object needs fewer than 10).
+_MAX_DEPTH: Final = 100
+#: Default of ``max_string_length``: the longest string, in characters (an
+#: escape such as ``\n`` or ``\u00e9`` counts as one).
+_MAX_STRING_LENGTH: Final = 1_000_000
+# Bracket steps are summed this many at a time, so the depth scan holds a few
+# MB whatever the document, and stops at the first chunk that goes too deep.
+_DEPTH_CHUNK: Final = 1 << 20
+_ESCAPE: Final = re.compile(r"\\(?:u[0-9a-fA-F]{4}|.)", re.DOTALL)
+_NOT_BRACKET: Final = re.compile(r"[^\[\]{}]+")
+_OPENERS: Final = (ord("["), ord("{"))
+
+
+def _limit(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidParameterError(f"'{name}' must be a positive integer; got {value!r}.")
+    return value
+
+
+def _as_text(text: Any, max_bytes: int) -> str:
+    """Check the document's size before anything is parsed; return it as text."""
+    if isinstance(text, (bytes, bytearray)):
+        if len(text) > max_bytes:
+            raise SchemaError(
+                f"the document must be at most {max_bytes:,} bytes (max_bytes); "
+                f"got {len(text):,} bytes."
+            )
+        try:
+            return bytes(text).decode(_json.detect_encoding(bytes(text)))
+        except UnicodeDecodeError as exc:
+            raise SchemaError(f"invalid JSON: the document is not valid Unicode ({exc}).") from None
+    if not isinstance(text, str):
+        raise SchemaError(f"the document must be text (str or bytes); got {type(text).__name__}.")
+    # a character takes 1 to 4 bytes in UTF-8: encode (to count) only near the limit
+    if len(text) > max_bytes:
+        raise SchemaError(
+            f"the document must be at most {max_bytes:,} bytes (max_bytes); "
+            f"got at least {len(text):,} bytes ({len(text):,} characters)."
+        )
+    if 4 * len(text) > max_bytes:
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > max_bytes:
+            raise SchemaError(
+                f"the document must be at most {max_bytes:,} bytes (max_bytes); got {size:,} bytes."
+            )
+    return text
+
+
+def _prescan(text: str, max_depth: int, max_string_length: int) -> None:
+    """Refuse over-long strings and over-deep nesting before the parser sees them.
+
+    Three passes of the regular-expression engine (C speed, no recursion):
+    every escape becomes one character, so each remaining ``"`` delimits a
+    string; every string of at most ``max_string_length`` characters is
+    removed; a quote left over means a longer string (or an unterminated
+    one). The brackets left are then summed in chunks (+1 for ``[``/``{``,
+    -1 for ``]``/``}``); the running maximum is the depth.
+    """
+    plain = _ESCAPE.sub("_", text)
+    no_strings = re.sub(f'"[^"]{{0,{max_string_length}}}"', "", plain)
+    del plain
+    if '"' in no_strings:
+        if no_strings.count('"') % 2:
+            return  # an unterminated string: the parser names where
+        raise SchemaError(
+            f"the document must hold no string longer than {max_string_length:,} "
+            "characters (max_string_length); it has a longer one."
+        )
+    brackets = _NOT_BRACKET.sub("", no_strings).encode("ascii")
+    del no_strings
+    depth = 0
+    for start in range(0, len(brackets), _DEPTH_CHUNK):
+        chunk = np.frombuffer(brackets, np.uint8, min(_DEPTH_CHUNK, len(brackets) - start), start)
+        steps = np.where(np.isin(chunk, _OPENERS), 1, -1)
+        running = np.cumsum(steps) + depth
+        deepest = int(running.max())
+        if deepest > max_depth:
+            raise SchemaError(
+                f"the document must nest arrays and objects at most {max_depth:,} levels "
+                f"deep (max_depth); it reaches {deepest:,} levels."
+            )
+        depth = int(running[-1])
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook``: a key given twice is refused (json keeps the last)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise SchemaError(
+                    f"invalid JSON: the key {shown(key)} appears more than once in an "
+                    "object (duplicate keys are refused, not resolved)."
+                )
+            seen.add(key)
+    return obj
+
+
+def _finite_float(token: str) -> float:
+    value = float(token)
+    if not math.isfinite(value):
+        raise SchemaError(
+            f"invalid JSON: the number {shown(token)} is too large for a float "
+            "(it would be read as infinity)."
+        )
+    return value
+
+
+def _parse(text: str) -> Any:
+    try:
+        return _json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_unique_keys,
+        )
+    except SchemaError:
+        raise
+    except RecursionError:
+        raise SchemaError(
+            "invalid JSON: the document nests arrays and objects deeper than this "
+            "interpreter can read (lower max_depth)."
+        ) from None
+    except (ValueError, TypeError) as exc:
+        raise SchemaError(f"invalid JSON: {exc}") from exc
+
+
 def _check_envelope(doc: dict[str, Any]) -> int:
     """Check the envelope keys and ``schema_version``; return the version."""
     keys = set(doc)
@@ -1279,17 +1440,38 @@ def _load_bare(doc: dict[str, Any], entry: JsonType) -> Any:
         ) from exc
 
 
-def loads(text: str | bytes, cls: type[T] | None = None) -> T:
-    """Read a JSON document written by :func:`dumps` (this or an earlier version).
+def loads(
+    text: str | bytes,
+    cls: type[T] | None = None,
+    *,
+    max_bytes: int = _MAX_BYTES,
+    max_depth: int = _MAX_DEPTH,
+    max_string_length: int = _MAX_STRING_LENGTH,
+) -> T:
+    r"""Read a JSON document written by :func:`dumps` (this or an earlier version).
+
+    The document is checked against three limits before it is parsed, so a
+    hostile or broken input is refused quickly with memory bounded by a small
+    multiple of ``max_bytes``: its size first, then (with a scan that does not
+    recurse) its longest string and its nesting depth.
 
     Parameters
     ----------
     text
-        The document.
+        The document (``bytes`` in UTF-8, UTF-16 or UTF-32, or ``str``).
     cls
         The expected class. If given, the document's ``"type"`` must name it;
         if omitted, the type is looked up in the registry (:data:`JSON_TYPES`
         and :func:`register`).
+    max_bytes
+        The largest document read, in bytes (UTF-8 for ``str``); default
+        67,108,864 (64 MiB).
+    max_depth
+        The deepest nesting of arrays and objects, the envelope counting as
+        1; default 100 (a stored kamcore object needs fewer than 10).
+    max_string_length
+        The longest string (keys included), in characters, an escape such as
+        ``\n`` counting as one; default 1,000,000.
 
     Returns
     -------
@@ -1299,11 +1481,15 @@ def loads(text: str | bytes, cls: type[T] | None = None) -> T:
     Raises
     ------
     SchemaError
-        For invalid JSON, a bad envelope, an unsupported ``schema_version`` or
-        ``type_version``, an unknown or unexpected ``"type"``, and for every
-        field problem (unknown key, missing field, wrong JSON type, invalid
-        value) -- all listed with their paths in one message. A domain
-        validation error is kept as ``__cause__``.
+        For a document over a limit, invalid JSON (NaN or Infinity literals,
+        a number that overflows to infinity, a key given twice in an object),
+        a bad envelope, an unsupported ``schema_version`` (an integer: ``1.0``
+        is refused) or ``type_version``, an unknown or unexpected ``"type"``,
+        and for every field problem (unknown key, missing field, wrong JSON
+        type, invalid value) -- all listed with their paths in one message. A
+        domain validation error is kept as ``__cause__``.
+    InvalidParameterError
+        If a limit is not a positive integer.
 
     Examples
     --------
@@ -1311,13 +1497,14 @@ def loads(text: str | bytes, cls: type[T] | None = None) -> T:
     >>> loads('{"schema_version": 2, "type": "Money", "type_version": 1, '
     ...       '"data": {"amount": "0.10", "currency": "USD"}}', Money)
     Money(amount=Decimal('0.10'), currency='USD')
+    >>> loads('[[[1]]]', max_depth=2)
+    Traceback (most recent call last):
+    ...
+    kamcore.errors.SchemaError: the document must nest ... at most 2 levels deep (max_depth); ...
     """
-    try:
-        doc = _json.loads(text, parse_constant=_reject_constant)
-    except SchemaError:
-        raise
-    except (ValueError, TypeError) as exc:
-        raise SchemaError(f"invalid JSON: {exc}") from exc
+    text = _as_text(text, _limit("max_bytes", max_bytes))
+    _prescan(text, _limit("max_depth", max_depth), _limit("max_string_length", max_string_length))
+    doc = _parse(text)
     if not isinstance(doc, dict):
         raise SchemaError(f"'$' must be a JSON object (the envelope); got {_kind(doc)}.")
     if cls is not None and not _ENVELOPE_KEYS[SCHEMA_VERSION] & set(doc):
@@ -1333,6 +1520,11 @@ def loads(text: str | bytes, cls: type[T] | None = None) -> T:
     data = _upgraded(doc, schema_version, entry)
     try:
         result = converter.structure(data, entry.cls)
+    except RecursionError:
+        raise SchemaError(
+            f"invalid {entry.name} document: nested deeper than this interpreter can "
+            "read (lower max_depth)."
+        ) from None
     except Exception as exc:
         error, cause = _schema_error(entry.name, exc, "$.data")
         raise error from cause
