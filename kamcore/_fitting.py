@@ -75,6 +75,7 @@ __all__ = [
     "FitReport",
     "FitSummary",
     "LinearConstraints",
+    "check_fit_report",
     "NegLogLikelihood",
     "collapse_rows",
     "maximize_likelihood",
@@ -203,6 +204,29 @@ class FitReport(FrozenArrays):
     active_constraints: tuple[str, ...] = attrs.field(default=(), converter=_as_labels)
 
     def __attrs_post_init__(self) -> None:
+        if not math.isfinite(self.log_likelihood):
+            raise InvalidParameterError(
+                f"'log_likelihood' must be finite; got {self.log_likelihood!r}."
+            )
+        if not (math.isfinite(self.n) and self.n >= 0.0):
+            raise InvalidParameterError(f"'n' must be a finite number >= 0; got {self.n!r}.")
+        for field, count in (("n_rows", self.n_rows), ("iterations", self.iterations)):
+            if count < 0:
+                raise InvalidParameterError(f"{field!r} must be >= 0; got {count!r}.")
+        for name, se in self.standard_errors.items():
+            if not (math.isfinite(se) and se >= 0.0):
+                raise InvalidParameterError(
+                    f"'standard_errors' must hold finite values >= 0; got {se!r} for {name!r}."
+                )
+        for name, value in (self.estimates or {}).items():
+            if not math.isfinite(value):
+                raise InvalidParameterError(
+                    f"'estimates' must hold finite values; got {value!r} for {name!r}."
+                )
+        if self.correlation is not None and not all(
+            math.isfinite(v) and -1.0 <= v <= 1.0 for row in self.correlation for v in row
+        ):
+            raise InvalidParameterError("'correlation' must hold finite values in [-1, 1].")
         names = tuple(self.standard_errors)
         k = len(names)
         if self.correlation is not None and (
@@ -295,6 +319,20 @@ class FitReport(FrozenArrays):
 # ----------------------------------------------------------------- summary and repr
 FRAME_BACKENDS: Final[tuple[str, ...]] = ("pandas", "polars", "pyarrow")
 """Frame libraries :meth:`FitSummary.to_frame` can build."""
+
+
+def check_fit_report(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Attrs validator of a model's ``fit_report`` field: a :class:`FitReport` or None.
+
+    Raises
+    ------
+    InvalidParameterError
+        Anything else (a number, a mapping, NaN), naming the field.
+    """
+    if value is not None and not isinstance(value, FitReport):
+        raise InvalidParameterError(
+            f"{attribute.name!r} must be a FitReport or None; got {type(value).__name__}."
+        )
 
 
 def _floats(value: Any) -> tuple[float, ...]:
@@ -685,6 +723,15 @@ def _covariance(
     return se, corr, ""
 
 
+def _check_start(theta0: FloatArray, names: Sequence[str]) -> FloatArray:
+    """Refuse a start vector without exactly one value per parameter."""
+    if theta0.size != len(names):
+        raise InvalidParameterError(
+            f"'start' must hold one value per parameter {tuple(names)}; got {theta0.size} values."
+        )
+    return theta0
+
+
 def maximize_likelihood(
     objective: NegLogLikelihood,
     start: Sequence[float] | FloatArray,
@@ -791,7 +838,7 @@ def maximize_likelihood(
             adjust=adjust,
         )
     check_in(method, "method", FIT_METHODS)
-    theta0 = as_float_array(start, "start", domain=POSITIVE, ndim=1)
+    theta0 = _check_start(as_float_array(start, "start", domain=POSITIVE, ndim=1), names)
     scale = 1.0 / float(n)
     lam = as_float_scalar(penalizer, "penalizer", domain=NONNEGATIVE)
     likelihood = objective
@@ -936,7 +983,7 @@ def _maximize_constrained(
     adjust: Callable[[FloatArray], FloatArray] | None,
 ) -> tuple[dict[str, float], FitReport]:
     """SLSQP over unbounded parameters with ``A @ theta >= 0`` (see :func:`maximize_likelihood`)."""
-    theta0 = as_float_array(start, "start", ndim=1)
+    theta0 = _check_start(as_float_array(start, "start", ndim=1), names)
     scale = 1.0 / float(n)
     A = np.asarray(constraints.matrix, dtype=np.float64)
 

@@ -9,6 +9,11 @@ in one vectorised call and returns the values with their axes.
 A customer without repeat purchases has recency 0 by definition, so row 0 of
 the matrix holds the value of that one history, repeated across the recency
 columns (not an extrapolation: every column of row 0 is the same customer).
+A customer *with* repeat purchases cannot have recency 0 (the last repeat
+purchase comes after the first purchase), so column 0 of the other rows holds
+the limit :math:`t_x \to 0^+`, evaluated at :math:`t_x = 10^{-12}\,T` (the
+predictions are continuous in :math:`t_x`; the difference is of order
+:math:`10^{-12}` relative).
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ GRID_QUANTITIES: Final[tuple[str, ...]] = ("probability_alive", "expected_purcha
 """Quantities :func:`frequency_recency_matrix` can tabulate."""
 
 _AT_LEAST_TWO: Final = Interval(2.0)
+_JUST_AFTER_FIRST: Final = 1e-12
+"""Recency (as a fraction of T) standing for the limit t_x -> 0+ in column 0."""
 
 
 def _frozen(value: Any) -> Any:
@@ -131,7 +138,8 @@ def frequency_recency_matrix(
     freq = np.arange(fmax + 1, dtype=np.int64)
     rec = np.linspace(0.0, age, nrec)
     x = np.repeat(freq[:, None], nrec, axis=1)
-    tx = np.where(x > 0, rec[None, :], 0.0)
+    # recency 0 with repeat purchases is no history: its column is the limit t_x -> 0+
+    tx = np.where(x > 0, np.maximum(rec[None, :], _JUST_AFTER_FIRST * age), 0.0)
     if quantity == "probability_alive":
         if t is not None:
             raise InvalidParameterError(

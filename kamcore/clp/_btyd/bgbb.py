@@ -79,6 +79,7 @@ from scipy import special  # type: ignore[import-untyped]
 from kamcore._fitting import (
     FIT_METHODS,
     FitReport,
+    check_fit_report,
     maximize_likelihood,
     prepare_fit_data,
     validate_weights,
@@ -91,12 +92,12 @@ from kamcore._params import (
     as_int_array,
     broadcast,
     check_in,
-    fail_where,
     same_length,
 )
 from kamcore.clp._btyd._base import (
     ParametricModel,
     PredictionIntervals,
+    check_history,
     check_positive_parameter,
     to_float_parameter,
 )
@@ -134,14 +135,7 @@ def _validate_history(
         same_length({"frequency": x, "recency": tx, "T": n})
     else:
         x, tx, n = broadcast({"frequency": x, "recency": tx, "T": n})
-    fail_where(tx > n, tx, "recency", "be <= T (the opportunities observed)")
-    fail_where(
-        x > tx,
-        x,
-        "frequency",
-        "be <= recency (at most one transaction per opportunity, the last at the recency)",
-    )
-    fail_where((x == 0) & (tx != 0), tx, "recency", "be 0 when frequency is 0")
+    check_history(x, tx, n, discrete=True)
     return x, tx, n
 
 
@@ -290,7 +284,7 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
     gamma: float = attrs.field(converter=to_float_parameter, validator=check_positive_parameter)
     delta: float = attrs.field(converter=to_float_parameter, validator=check_positive_parameter)
     fit_report: FitReport | None = attrs.field(
-        default=None, eq=False, hash=False, repr=False, kw_only=True
+        default=None, eq=False, hash=False, repr=False, kw_only=True, validator=check_fit_report
     )
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("alpha", "beta", "gamma", "delta")
