@@ -16,7 +16,7 @@ the other fitted models of kamcore and live in :mod:`kamcore._fitting`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
@@ -39,13 +39,74 @@ from kamcore.clp._intervals import PredictionInterval, delta_interval
 from kamcore.errors import InvalidParameterError
 
 __all__ = [
+    "MAX_SIMULATED_CUSTOMERS",
+    "MAX_SIMULATED_PURCHASES",
     "ParametricModel",
     "PredictionIntervals",
     "check_history",
+    "check_n_customers",
     "check_positive_parameter",
+    "poisson_counts",
     "to_float_parameter",
     "validate_rfm",
 ]
+
+
+MAX_SIMULATED_CUSTOMERS: Final = 10**7
+"""Most customers one ``simulate`` call draws (each costs a few float64 values)."""
+
+MAX_SIMULATED_PURCHASES: Final = 1e12
+r"""Largest expected number of purchases per simulated customer (:math:`E[\lambda] T`).
+
+numpy's Poisson sampler refuses means above about :math:`9 \times 10^{18}`; the
+limit leaves a margin of :math:`10^6` for the spread of the drawn rates.
+"""
+
+
+def check_n_customers(n_customers: Any, *, minimum: int = 1) -> int:
+    """Return ``n_customers`` as an int in ``[minimum, MAX_SIMULATED_CUSTOMERS]``.
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a whole number, below ``minimum``, or above
+        :data:`MAX_SIMULATED_CUSTOMERS` (simulate in batches for more).
+    """
+    if isinstance(n_customers, (bool, np.bool_)) or not isinstance(n_customers, (int, np.integer)):
+        raise InvalidParameterError(
+            f"'n_customers' must be a whole number >= {minimum}; got {n_customers!r}."
+        )
+    size = int(n_customers)
+    if size < minimum:
+        raise InvalidParameterError(
+            f"'n_customers' must be a whole number >= {minimum}; got {size}."
+        )
+    if size > MAX_SIMULATED_CUSTOMERS:
+        raise InvalidParameterError(
+            f"'n_customers' must be <= {MAX_SIMULATED_CUSTOMERS:,} per call (simulate "
+            f"larger populations in batches); got {size:,}."
+        )
+    return size
+
+
+def poisson_counts(mean: FloatArray, rng: np.random.Generator) -> IntArray:
+    """Draw Poisson counts with the given means, refusing means numpy cannot sample.
+
+    Raises
+    ------
+    InvalidParameterError
+        A drawn mean above :data:`MAX_SIMULATED_PURCHASES` times :math:`10^6`
+        (names ``T``, the only input that scales it).
+    """
+    limit = MAX_SIMULATED_PURCHASES * 1e6
+    fail_where(
+        mean > limit,
+        mean,
+        "T",
+        f"keep each simulated customer's expected purchase count below {limit:g} (numpy's "
+        "Poisson sampler limit)",
+    )
+    return np.asarray(rng.poisson(mean), dtype=np.int64)
 
 
 def to_float_parameter(value: Any) -> Any:

@@ -76,9 +76,12 @@ from kamcore._params import (
     fail_where,
 )
 from kamcore.clp._btyd._base import (
+    MAX_SIMULATED_PURCHASES,
     ParametricModel,
     PredictionIntervals,
+    check_n_customers,
     check_positive_parameter,
+    poisson_counts,
     to_float_parameter,
     validate_rfm,
 )
@@ -611,9 +614,10 @@ class BetaGeo(ParametricModel, PredictionIntervals):
         Parameters
         ----------
         n_customers
-            Number of customers (>= 1).
+            Number of customers (>= 1, at most ``10**7`` per call).
         T
-            Observation length per customer: scalar or shape ``(n_customers,)``, > 0.
+            Observation length per customer: scalar or shape ``(n_customers,)``, > 0,
+            with at most :math:`10^{12}` expected purchases :math:`rT/\\alpha` per customer.
         rng
             Random generator (no global state is used).
 
@@ -665,17 +669,23 @@ def _draw_population(
     params: tuple[float, float, float, float], n: Any, T: ArrayLike, rng: Any
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     r, alpha, a, b = params
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise InvalidParameterError(f"'n_customers' must be a whole number >= 1; got {n!r}.")
+    size = check_n_customers(n)
     if not isinstance(rng, np.random.Generator):
         raise InvalidParameterError(
             f"'rng' must be a numpy.random.Generator; got {type(rng).__name__}."
         )
     age = as_float_array(T, "T", domain=POSITIVE)
     if age.ndim == 0:
-        age = np.full(int(n), float(age))
-    elif age.shape != (int(n),):
+        age = np.full(size, float(age))
+    elif age.shape != (size,):
         raise InvalidParameterError(f"'T' must be a scalar or have shape ({n},); got {age.shape}.")
+    fail_where(
+        r * age / alpha > MAX_SIMULATED_PURCHASES,
+        age,
+        "T",
+        f"keep the expected purchases r*T/alpha <= {MAX_SIMULATED_PURCHASES:g} per customer "
+        "(the simulation limit)",
+    )
     lam = rng.gamma(r, 1.0 / alpha, size=int(n))
     p = rng.beta(a, b, size=int(n))
     return lam, p, age
@@ -685,7 +695,7 @@ def _observe(
     lam: FloatArray, k: IntArray, age: FloatArray, rng: Any
 ) -> tuple[IntArray, FloatArray, FloatArray]:
     """Observed (x, t_x, T) when the customer stops after its k-th repeat purchase."""
-    total = rng.poisson(lam * age)
+    total = poisson_counts(lam * age, rng)
     x = np.minimum(k, total).astype(np.int64)
     rec = np.zeros(age.shape)
     has = x > 0

@@ -98,6 +98,7 @@ from kamcore.clp._btyd._base import (
     ParametricModel,
     PredictionIntervals,
     check_history,
+    check_n_customers,
     check_positive_parameter,
     to_float_parameter,
 )
@@ -106,6 +107,8 @@ from kamcore.errors import InvalidParameterError
 __all__ = ["BetaGeoBetaBinom"]
 
 _AT_LEAST_ONE: Final = Interval(1.0)
+_SIMULATED_PERIODS: Final = Interval(1.0, 2.0**53)
+"""Opportunities a simulated customer may be observed for (exact in float64)."""
 _GAMMA_SERIES_RADIUS: Final = 0.05
 """Below this |gamma - 1| the alive-sum uses its Taylor series in gamma - 1."""
 _GAMMA_SERIES_TERMS: Final = 14
@@ -119,6 +122,14 @@ def _check_rng(rng: Any) -> np.random.Generator:
             f"'rng' must be a numpy.random.Generator; got {type(rng).__name__}."
         )
     return rng
+
+
+def _geometric_failures(prob: FloatArray, rng: np.random.Generator) -> FloatArray:
+    """Failures before the first success of Bernoulli(prob) trials, as floats (inf at prob 0)."""
+    u = 1.0 - rng.random(prob.shape)  # in (0, 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k = np.floor(np.log(u) / np.log1p(-prob))
+    return np.where(prob <= 0.0, np.inf, np.where(prob >= 1.0, 0.0, k))
 
 
 # ----------------------------------------------------------------- validation
@@ -535,15 +546,21 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
         Each customer draws :math:`p \sim \mathrm{Beta}(\alpha, \beta)` and
         :math:`\theta \sim \mathrm{Beta}(\gamma, \delta)`; at every opportunity it
         first dies with probability :math:`\theta`, then, if alive, transacts with
-        probability :math:`p`. The loop runs over opportunities, vectorised over
-        customers.
+        probability :math:`p`. Drawn without a loop over opportunities: the
+        customer is alive at the first :math:`L = \min(D, n)` opportunities,
+        :math:`D` geometric (survivals before death); the opportunities after
+        its last transaction number :math:`G = \min(\mathrm{Geometric}(p) - 1, L)`
+        (counting back from :math:`L`), so the recency is :math:`L - G` and, when
+        :math:`G < L`, the frequency is :math:`1 + \mathrm{Binomial}(L - G - 1, p)`.
+        The cost does not depend on ``T``.
 
         Parameters
         ----------
         n_customers
-            Number of customers, >= 1.
+            Number of customers, >= 1 and at most ``10**7`` per call.
         T
-            Opportunities per customer: scalar or shape ``(n_customers,)``, >= 1.
+            Opportunities per customer: scalar or shape ``(n_customers,)``, whole
+            numbers in ``[1, 2**53]``.
         rng
             Random generator (no global state is used).
 
@@ -553,8 +570,8 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
             int64 arrays of shape ``(n_customers,)``.
         """
         gen = _check_rng(rng)
-        size = int(as_int_array(n_customers, "n_customers", domain=_AT_LEAST_ONE, ndim=0))
-        periods = as_int_array(T, "T", domain=_AT_LEAST_ONE)
+        size = check_n_customers(n_customers)
+        periods = as_int_array(T, "T", domain=_SIMULATED_PERIODS)
         if periods.ndim == 0:
             periods = np.full(size, int(periods), dtype=np.int64)
         elif periods.ndim != 1:
@@ -562,12 +579,11 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
         same_length({"customers": np.empty(size), "T": periods})
         p = gen.beta(self.alpha, self.beta, size)
         theta = gen.beta(self.gamma, self.delta, size)
-        alive = np.ones(size, dtype=bool)
+        n = periods.astype(np.float64)
+        alive = np.minimum(_geometric_failures(theta, gen), n)
+        gap = np.minimum(_geometric_failures(p, gen), alive)
+        last = (alive - gap).astype(np.int64)
+        bought = last > 0
         x = np.zeros(size, dtype=np.int64)
-        tx = np.zeros(size, dtype=np.int64)
-        for t in range(1, int(periods.max()) + 1):
-            alive &= gen.random(size) >= theta
-            buy = alive & (t <= periods) & (gen.random(size) < p)
-            x += buy
-            tx[buy] = t
-        return x, tx, periods.astype(np.int64)
+        x[bought] = 1 + gen.binomial(last[bought] - 1, p[bought])
+        return x, last, periods.astype(np.int64)

@@ -70,11 +70,15 @@ from kamcore._params import (
     as_int_array,
     broadcast,
     check_in,
+    fail_where,
 )
 from kamcore.clp._btyd._base import (
+    MAX_SIMULATED_PURCHASES,
     ParametricModel,
     PredictionIntervals,
+    check_n_customers,
     check_positive_parameter,
+    poisson_counts,
     to_float_parameter,
     validate_rfm,
 )
@@ -511,19 +515,11 @@ class ParetoNBD(ParametricModel, PredictionIntervals):
         (frequency, recency, T)
             Arrays of shape ``(n_customers,)``.
         """
-        if (
-            isinstance(n_customers, bool)
-            or not isinstance(n_customers, (int, np.integer))
-            or n_customers < 1
-        ):
-            raise InvalidParameterError(
-                f"'n_customers' must be a whole number >= 1; got {n_customers!r}."
-            )
+        size = check_n_customers(n_customers)
         if not isinstance(rng, np.random.Generator):
             raise InvalidParameterError(
                 f"'rng' must be a numpy.random.Generator; got {type(rng).__name__}."
             )
-        size = int(n_customers)
         age = as_float_array(T, "T", domain=POSITIVE)
         if age.ndim == 0:
             age = np.full(size, float(age))
@@ -531,11 +527,18 @@ class ParetoNBD(ParametricModel, PredictionIntervals):
             raise InvalidParameterError(
                 f"'T' must be a scalar or have shape ({size},); got {age.shape}."
             )
+        fail_where(
+            self.r * age / self.alpha > MAX_SIMULATED_PURCHASES,
+            age,
+            "T",
+            f"keep the expected purchases r*T/alpha <= {MAX_SIMULATED_PURCHASES:g} per "
+            "customer (the simulation limit)",
+        )
         lam = rng.gamma(self.r, 1.0 / self.alpha, size=size)
         mu = rng.gamma(self.s, 1.0 / self.beta, size=size)
         tau = rng.exponential(1.0, size=size) / mu
         active = np.minimum(tau, age)
-        x = rng.poisson(lam * active).astype(np.int64)
+        x = poisson_counts(lam * active, rng)
         rec = np.zeros(size)
         has = x > 0
         rec[has] = active[has] * rng.beta(x[has], 1.0)
