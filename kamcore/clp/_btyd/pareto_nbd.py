@@ -30,7 +30,8 @@ for :math:`\alpha < \beta`. The remaining :math:`{}_2F_1(1, b; c; z)` lies betwe
 1 and :math:`1/(1-z)` for :math:`0 \le z < 1`, so nothing overflows however many
 purchases a customer has; it is computed by :func:`scipy.special.hyp2f1` and,
 where that returns a non-finite value (large parameters with :math:`z` near 1),
-by Gauss's continued fraction. Everything else is in log space:
+by Gauss's continued fraction or, for :math:`z` nearer 1, by a double-exponential
+quadrature of the integral (bounded cost). Everything else is in log space:
 :math:`\ln I = \ln J(t_x) + \ln(1 - e^{\ln J(T) - \ln J(t_x)})` and
 :math:`\ln L = \mathrm{const} + \mathrm{logaddexp}(\ln E_1, \ln s + \ln I)`.
 :math:`P(\text{alive}) = E_1 / (E_1 + sI)`.
@@ -88,6 +89,21 @@ __all__ = ["ParetoNBD"]
 
 _FD_STEP: Final = 1e-5
 _CF_MAX_DEPTH: Final = 20000
+_CF_MAX_Z: Final = 0.995
+"""Largest argument the continued fraction takes (depth <= 630); beyond it, quadrature."""
+_QUAD_STEP: Final = 1.0 / 32.0
+_ES_T = np.arange(-4.5, 4.5 + 1e-9, _QUAD_STEP)
+_ES_NODES: Final = np.exp(0.5 * math.pi * np.sinh(_ES_T))
+_ES_LOG_WEIGHTS: Final = (
+    np.log(0.5 * math.pi * np.cosh(_ES_T)) + np.log(_ES_NODES) + math.log(_QUAD_STEP)
+)
+_TS_T = np.arange(-3.2, 3.2 + 1e-9, _QUAD_STEP)
+_TS_NODES: Final = 0.5 * (1.0 + np.tanh(0.5 * math.pi * np.sinh(_TS_T)))
+_TS_LOG_WEIGHTS: Final = (
+    np.log(0.25 * math.pi * np.cosh(_TS_T))
+    - 2.0 * np.log(np.cosh(0.5 * math.pi * np.sinh(_TS_T)))
+    + math.log(_QUAD_STEP)
+)
 _GL_NODES: Final = 96
 _PMF_CUTOFF: Final = 45.0
 
@@ -96,19 +112,78 @@ _PMF_CUTOFF: Final = 45.0
 def hyp2f1_one(b: FloatArray, c: FloatArray, z: FloatArray) -> FloatArray:
     r"""Return :math:`{}_2F_1(1, b; c; z)` for :math:`b > 0`, :math:`c > b`, :math:`0 \le z < 1`.
 
-    :func:`scipy.special.hyp2f1` where it is finite; Gauss's continued fraction
-    (backward evaluation, depth from :math:`1/\sqrt{1-z}`) elsewhere.
+    Up to :math:`z = 0.995`, :func:`scipy.special.hyp2f1` where it is finite and
+    Gauss's continued fraction (backward evaluation, depth from
+    :math:`1/\sqrt{1-z}`) elsewhere; above, the integral of
+    :func:`_log_tail_quadrature`, so the cost stays bounded as :math:`z \to 1`.
     All arguments broadcast; the result lies in :math:`[1, 1/(1-z)]`.
     """
     b_, c_, z_ = np.broadcast_arrays(
         np.asarray(b, dtype=np.float64), np.asarray(c, dtype=np.float64), np.asarray(z, np.float64)
     )
-    out = np.asarray(special.hyp2f1(1.0, b_, c_, z_), dtype=np.float64)
-    bad = ~np.isfinite(out)
-    if bad.any():
-        out = out.copy()
-        out[bad] = _hyp2f1_one_cf(b_[bad], c_[bad], z_[bad])
+    deep = z_ > _CF_MAX_Z  # scipy slows down and the continued fraction deepens here
+    out = np.asarray(special.hyp2f1(1.0, b_, c_, np.where(deep, 0.0, z_)), dtype=np.float64)
+    bad = ~np.isfinite(out) & ~deep
+    if bad.any() or deep.any():
+        out = np.array(out, dtype=np.float64)
+        if bad.any():
+            out[bad] = _hyp2f1_one_cf(b_[bad], c_[bad], z_[bad])
+        if deep.any():
+            bd, cd, zd = b_[deep], c_[deep], z_[deep]
+            # 2F1(1, b; c; z) = (c - 1) (1 - z)^(c - b - 1) J with J the tail integral at
+            # alpha = 1 - z, beta = 1, y = 0, p = c - b, q = b
+            log_j = _log_tail_quadrature(cd - bd, bd, 1.0 - zd, np.ones_like(zd), np.zeros_like(zd))
+            out[deep] = np.exp(log_j + np.log(cd - 1.0) + (cd - bd - 1.0) * np.log1p(-zd))
     return out
+
+
+def _log_tail_quadrature(
+    p: FloatArray, q: FloatArray, alpha: FloatArray, beta: FloatArray, y: FloatArray
+) -> FloatArray:
+    r"""Return :math:`\ln \int_y^\infty (\alpha+u)^{-p} (\beta+u)^{-q}\,du` by quadrature.
+
+    With :math:`m, M` the smaller and larger rate (and :math:`p_m, q_M` their
+    exponents), :math:`u + m = (m+y)e^v` maps the range to :math:`v \ge 0`,
+    where the integrand :math:`(m+y)^{1-p_m} e^{(1-p_m)v} (M-m+(m+y)e^v)^{-q_M}`
+    is smooth, with its one feature near :math:`v_0 = \ln\frac{M-m}{m+y}`.
+    :math:`[0, v_0]` is summed with tanh-sinh and :math:`[v_0, \infty)` with
+    exp-sinh nodes (step 1/32; about 500 evaluations per value, in log space,
+    accurate to about :math:`10^{-14}` relative over rates spanning
+    :math:`10^{-8} \dots 10^{8}`). The cost does not depend on how close the
+    hypergeometric argument is to 1, unlike the continued fraction.
+    Arguments broadcast.
+    """
+    p_, q_, a_, b_, y_ = np.broadcast_arrays(
+        *(np.asarray(v, dtype=np.float64) for v in (p, q, alpha, beta, y))
+    )
+    small_alpha = a_ <= b_
+    m = np.where(small_alpha, a_, b_)[..., None]
+    gap = np.abs(b_ - a_)[..., None]
+    pm = np.where(small_alpha, p_, q_)[..., None]
+    qM = np.where(small_alpha, q_, p_)[..., None]
+    lmy = np.log(m + y_[..., None])
+    with np.errstate(divide="ignore"):
+        lgap = np.log(gap)
+    v0 = np.maximum(lgap - lmy, 0.0)
+
+    def log_h(v: FloatArray) -> FloatArray:
+        s = lmy + v
+        return np.asarray((1.0 - pm) * s - qM * np.logaddexp(lgap, s), dtype=np.float64)
+
+    upper = _logsumexp_last(log_h(v0 + _ES_NODES) + _ES_LOG_WEIGHTS)
+    with np.errstate(divide="ignore"):
+        lower = _logsumexp_last(log_h(v0 * _TS_NODES) + _TS_LOG_WEIGHTS + np.log(v0))
+    return np.asarray(np.logaddexp(upper, lower), dtype=np.float64)
+
+
+def _logsumexp_last(v: FloatArray) -> FloatArray:
+    """ln sum exp over the last axis (-inf where every term is -inf)."""
+    top = np.max(v, axis=-1)
+    safe = np.where(np.isfinite(top), top, 0.0)
+    with np.errstate(divide="ignore"):
+        return np.asarray(
+            safe + np.log(np.sum(np.exp(v - safe[..., None]), axis=-1)), dtype=np.float64
+        )
 
 
 def _hyp2f1_one_cf(b: FloatArray, ct: FloatArray, z: FloatArray) -> FloatArray:
