@@ -177,7 +177,7 @@ def _log_tail_quadrature(
 
 
 def _logsumexp_last(v: FloatArray) -> FloatArray:
-    """ln sum exp over the last axis (-inf where every term is -inf)."""
+    """Ln sum exp over the last axis (-inf where every term is -inf)."""
     top = np.max(v, axis=-1)
     safe = np.where(np.isfinite(top), top, 0.0)
     with np.errstate(divide="ignore"):
