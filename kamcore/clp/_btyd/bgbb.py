@@ -26,9 +26,13 @@ function, the likelihood (FHS eq. 5) is
         \frac{B(\alpha+x, \beta+t_x-x+i)}{B(\alpha,\beta)}
         \frac{B(\gamma+1, \delta+t_x+i)}{B(\gamma,\delta)},
 
-evaluated as a running log-sum-exp over ``i`` (a loop over opportunities,
-vectorised over customers, never an ``n x customers`` matrix), with its
-analytic gradient (derivatives of :math:`\ln B` are digamma differences).
+evaluated as a running log-sum-exp over the first 128 values of ``i``
+(vectorised over customers, never an ``n x customers`` matrix) and, for longer
+histories, the rest of the sum as one Euler-Maclaurin tail (an integral by
+quadrature plus end corrections, see :func:`_log_tail_sum`), so the cost does
+not grow with the number of opportunities (``T = 10**9`` costs what
+``T = 200`` does), with its analytic gradient (derivatives of :math:`\ln B`
+are digamma differences).
 
 Predictions (FHS eqs. 7, 8, 11, 13), with
 :math:`A(n_0, m) = \sum_{t=n_0+1}^{n_0+m} B(\gamma, \delta+t)/B(\gamma, \delta)`
@@ -69,6 +73,7 @@ array([0.93 , 0.93 , 0.108])
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -132,6 +137,75 @@ def _geometric_failures(prob: FloatArray, rng: np.random.Generator) -> FloatArra
     return np.where(prob <= 0.0, np.inf, np.where(prob >= 1.0, 0.0, k))
 
 
+_DIRECT_TERMS: Final = 128
+"""Opportunities summed term by term; beyond them the sums take the Euler-Maclaurin tail."""
+_TS_STEP: Final = 1.0 / 16.0
+_TS_T = np.arange(-3.2, 3.2 + 1e-9, _TS_STEP)
+_TS_NODES: Final = 0.5 * (1.0 + np.tanh(0.5 * math.pi * np.sinh(_TS_T)))
+_TS_LOG_WEIGHTS: Final = (
+    np.log(0.25 * math.pi * np.cosh(_TS_T))
+    - 2.0 * np.log(np.cosh(0.5 * math.pi * np.sinh(_TS_T)))
+    + math.log(_TS_STEP)
+)
+
+TermFunction = Callable[[FloatArray], tuple[FloatArray, FloatArray, FloatArray | None]]
+"""``k (rows, m) -> (ln f, d ln f / dk, gradient (4, rows, m) or None)``."""
+
+
+def _log_tail_sum(
+    term: TermFunction, first: FloatArray, last: FloatArray, *, grad: bool
+) -> tuple[FloatArray, FloatArray | None]:
+    r"""Return :math:`\ln \sum_{k=a}^{b} f(k)` per row (and the f-weighted mean gradient).
+
+    Euler-Maclaurin with the first Bernoulli correction,
+
+    .. math::
+
+        \sum_{k=a}^{b} f(k) = \int_a^b f(u)\,du + \frac{f(a) + f(b)}{2}
+          + \frac{f'(b) - f'(a)}{12} + R,\qquad
+        |R| \le \frac{1}{120} \int_a^b |f^{(3)}(u)|\,du,
+
+    for the smooth, positive terms of the BG/BB sums (products of beta
+    functions of :math:`k`) with :math:`a \ge 128` (the first 128 terms are
+    summed one by one). For terms that behave like :math:`k^{-\kappa}` the bound
+    is :math:`(\kappa-1)\kappa(\kappa+1) / (120\,a^3)` of the tail, below
+    :math:`5 \times 10^{-7}` of it for :math:`\kappa \le 5`; measured against the
+    term-by-term sums the relative error of the log-likelihood stays below
+    :math:`2 \times 10^{-12}` and of the probabilities below :math:`10^{-10}`
+    (tests/test_clp_edges.py). The integral is a tanh-sinh quadrature in
+    :math:`w = \ln u` (103 nodes). The cost does not depend on :math:`b - a`.
+    ``term(k)`` returns ``(ln f, d ln f/dk, gradient)``; the gradient (shape
+    ``(4, rows, m)``) is averaged with the weights of the sum without the
+    Bernoulli term.
+    """
+    a = first[:, None]
+    b = last[:, None]
+    span = np.log(b) - np.log(a)
+    u = a * np.exp(span * _TS_NODES)  # (rows, nodes)
+    pts = np.concatenate([u, a, b], axis=1)
+    log_f, dlog_f, g = term(pts)
+    nodes = _TS_NODES.size
+    lf_u, lf_a, lf_b = log_f[:, :nodes], log_f[:, nodes], log_f[:, nodes + 1]
+    with np.errstate(divide="ignore"):
+        log_w = lf_u + np.log(u) + np.log(span) + _TS_LOG_WEIGHTS
+    log_w = np.where(np.isfinite(log_w), log_w, -np.inf)
+    top = np.maximum(np.maximum(np.max(log_w, axis=1), lf_a), lf_b)
+    w = np.exp(log_w - top[:, None])
+    fa = np.exp(lf_a - top)
+    fb = np.exp(lf_b - top)
+    integral = w.sum(axis=1)
+    same = last <= first  # a single term: f(a)
+    plain = np.where(same, fa, integral + 0.5 * (fa + fb))
+    bern = (fb * dlog_f[:, nodes + 1] - fa * dlog_f[:, nodes]) / 12.0
+    total = np.where(same, fa, plain + bern)
+    log_total = np.asarray(top + np.log(total), dtype=np.float64)
+    if not grad or g is None:
+        return log_total, None
+    gw = (g[:, :, :nodes] * w).sum(axis=2) + 0.5 * (g[:, :, nodes] * fa + g[:, :, nodes + 1] * fb)
+    gw = np.where(same, g[:, :, nodes] * fa, gw)
+    return log_total, np.asarray(gw / plain, dtype=np.float64)
+
+
 # ----------------------------------------------------------------- validation
 def _validate_history(
     frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *, for_fit: bool
@@ -178,9 +252,11 @@ def _loglik(
                 psi(d + nf) - psi_gdn,
             ]
         )
-    # terms "died at the start of opportunity t_x + i + 1", i = 0 .. n - t_x - 1
+    # terms "died at the start of opportunity t_x + i + 1", i = 0 .. n - t_x - 1:
+    # the first _DIRECT_TERMS one by one, the rest as one Euler-Maclaurin tail
     span = n - tx
-    for i in range(int(span.max()) if span.size else 0):
+    direct = min(int(span.max()) if span.size else 0, _DIRECT_TERMS)
+    for i in range(direct):
         valid = span > i
         rows = np.flatnonzero(valid) if not valid.all() else slice(None)
         ti = tf[rows] + i
@@ -208,6 +284,36 @@ def _loglik(
                 ]
             )
             gr[:, rows] = gr[:, rows] * scale + e * gi
+    long_rows = np.flatnonzero(span > _DIRECT_TERMS)
+    if long_rows.size:
+        xr = xf[long_rows][:, None]
+
+        def term(k: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+            lf = special.betaln(a + xr, b + k - xr) - lb_ab + special.betaln(g + 1.0, d + k) - lb_gd
+            psi_abk = psi(a + b + k)
+            psi_gdk = psi(g + d + k + 1.0)
+            dlf = psi(b + k - xr) - psi_abk + psi(d + k) - psi_gdk
+            gk = None
+            if grad:
+                gk = np.stack(
+                    [
+                        -psi_abk,
+                        psi(b + k - xr) - psi_abk,
+                        psi(g + 1.0) - psi_gdk,
+                        psi(d + k) - psi_gdk,
+                    ]
+                )
+            return lf, dlf, gk
+
+        li, gt = _log_tail_sum(term, tf[long_rows] + _DIRECT_TERMS, nf[long_rows] - 1.0, grad=grad)
+        m_old = log_m[long_rows]
+        m_new = np.maximum(m_old, li)
+        scale = np.exp(m_old - m_new)
+        e = np.exp(li - m_new)
+        s[long_rows] = s[long_rows] * scale + e
+        log_m[long_rows] = m_new
+        if gr is not None and gt is not None:
+            gr[:, long_rows] = gr[:, long_rows] * scale + e * gt
     ll = log_m + np.log(s)
     if gr is None:
         return ll, None
@@ -515,9 +621,14 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
             -np.inf,
         )
         s = ok.astype(np.float64)
-        top = int(nf.max()) if nf.size else 0
-        for i in range(top):
-            rows = np.flatnonzero(ok & (xf <= i) & (i < nf))
+        # i = x .. n - 1: the terms with i < x + _DIRECT_TERMS one by one, the rest as a tail
+        if ok.any():
+            low = int(xf[ok].min())
+            high = int(min(nf[ok].max(), xf[ok].max() + _DIRECT_TERMS))
+        else:
+            low = high = 0
+        for i in range(low, high):
+            rows = np.flatnonzero(ok & (xf <= i) & (i < nf) & (i < xf + _DIRECT_TERMS))
             if rows.size == 0:
                 continue
             xr = xf[rows]
@@ -534,6 +645,38 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
             m_new = np.maximum(m_old, li)
             s[rows] = s[rows] * np.exp(m_old - m_new) + np.exp(li - m_new)
             log_m[rows] = m_new
+        long_rows = np.flatnonzero(ok & (nf - xf > _DIRECT_TERMS))
+        if long_rows.size:
+            xl = xf[long_rows][:, None]
+            psi = special.digamma
+
+            def term(k: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+                lf = (
+                    gl(k + 1.0)
+                    - gl(xl + 1)
+                    - gl(k - xl + 1)
+                    + special.betaln(a + xl, b + k - xl)
+                    - lb_ab
+                    + special.betaln(g + 1.0, d + k)
+                    - lb_gd
+                )
+                dlf = (
+                    psi(k + 1.0)
+                    - psi(k - xl + 1.0)
+                    + psi(b + k - xl)
+                    - psi(a + b + k)
+                    + psi(d + k)
+                    - psi(g + d + k + 1.0)
+                )
+                return lf, dlf, None
+
+            li, _ = _log_tail_sum(
+                term, xf[long_rows] + _DIRECT_TERMS, nf[long_rows] - 1.0, grad=False
+            )
+            m_old = log_m[long_rows]
+            m_new = np.maximum(m_old, li)
+            s[long_rows] = s[long_rows] * np.exp(m_old - m_new) + np.exp(li - m_new)
+            log_m[long_rows] = m_new
         out = (np.exp(log_m) * s).reshape(shape)
         return np.asarray(out, dtype=np.float64)
 
