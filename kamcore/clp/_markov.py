@@ -278,10 +278,13 @@ class MarkovChain(FrozenArrays):
             v = np.linalg.solve(np.eye(self.size) - self.transition / (1.0 + d), self.rewards)
             return readonly(v)
         h = int(as_int_array(n_periods, "n_periods", ndim=0, domain=NONNEGATIVE))
-        pd = self.transition / (1.0 + d)
+        # rows summing to 1 exactly (they do within ROW_SUM_TOLERANCE), so that the
+        # doubling can hold every row of P^k to its exact sum over 10**15 periods
+        p = self.transition / self.transition.sum(axis=1, keepdims=True)
+        pd = p / (1.0 + d)
         # S_{T+1} R in O(log T) matrix products (binary doubling), never a loop over T
         with np.errstate(over="ignore", invalid="ignore"):
-            v = _matrix_geometric_sum(pd, h + 1) @ self.rewards
+            v = _matrix_geometric_sum(pd, h + 1, stochastic_discount=d) @ self.rewards
         _finite_result(v, "value")
         return readonly(v)
 
