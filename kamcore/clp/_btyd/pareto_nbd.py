@@ -106,6 +106,8 @@ _TS_LOG_WEIGHTS: Final = (
 )
 _GL_NODES: Final = 96
 _PMF_CUTOFF: Final = 45.0
+_PANEL_WIDTH: Final = 8.0
+_MAX_PANELS: Final = 128
 
 
 # ----------------------------------------------------------------- hypergeometric
@@ -639,7 +641,11 @@ def _pnbd_pmf(params: tuple[float, float, float, float], n: IntArray, t: FloatAr
     #   int_0^{xi_t} u^n_customers (1-u)^(r+s) (1 + k u)^-(s+1) dxi,  k = (alpha - beta) / beta,
     # an integrand analytic in a strip of half-width pi around the real xi axis.
     # Below xi_lo, u^n_customers < e^-45 (u_t)^n_customers, so the rule is applied on [xi_lo, xi_t].
-    nodes, wts = np.polynomial.legendre.leggauss(_GL_NODES)
+    # Over a long range (t far beyond alpha) the rule is applied on panels of width
+    # <= _PANEL_WIDTH up to xi_lo + _PANEL_WIDTH * _MAX_PANELS; the integrand is below
+    # max(1, beta/alpha)^(s+1) e^-((r+s) xi), so the part left out is below
+    # max(1, beta/alpha)^(s+1) e^-((r+s) xi_end) / (r+s), refused when not negligible.
+    gl_nodes, gl_wts = np.polynomial.legendre.leggauss(_GL_NODES)
     u_t = t / (alpha + t)
     k = (alpha - beta) / beta
     shape = np.broadcast_shapes(nf.shape, np.shape(u_t), np.shape(r), np.shape(k))
@@ -647,10 +653,30 @@ def _pnbd_pmf(params: tuple[float, float, float, float], n: IntArray, t: FloatAr
     ut_b = np.broadcast_to(u_t, shape)[..., None]
     r_b = np.broadcast_to(r, shape)[..., None]
     k_b = np.broadcast_to(k, shape)[..., None]
-    xi_hi = -np.log1p(-ut_b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xi_hi = np.log1p(np.broadcast_to(t / alpha, shape))[..., None]  # -ln(1 - u_t), exact
     xi_lo = -np.log1p(-ut_b * np.exp(-_PMF_CUTOFF / (nf_b + 1.0)))
-    half = 0.5 * (xi_hi - xi_lo)
-    xi = xi_lo + half * (nodes + 1.0)
+    span = xi_hi - xi_lo
+    top = float(np.max(span)) if span.size else 0.0
+    panels = 1 if not top > _PANEL_WIDTH else min(math.ceil(top / _PANEL_WIDTH), _MAX_PANELS)
+    xi_end = np.minimum(xi_hi, xi_lo + _PANEL_WIDTH * _MAX_PANELS)
+    cut = xi_end < xi_hi
+    if np.any(cut):
+        c0 = (s + 1.0) * np.maximum(0.0, -np.log1p(k_b))
+        log_left = c0 - (r_b + s) * xi_end - np.log(r_b + s)
+        fail_where(
+            cut & (log_left > -40.0),
+            np.broadcast_to(np.asarray(t, dtype=np.float64), shape)[..., None],
+            "t",
+            f"be below the range the Pareto/NBD probabilities are integrated over for "
+            f"these parameters (r + s small: ln(1 + t/alpha) at most "
+            f"{_PANEL_WIDTH * _MAX_PANELS:g} beyond the integral's start)",
+        )
+    half_all = 0.5 * (xi_end - xi_lo)
+    half = half_all / panels
+    nodes = np.tile(gl_nodes, panels)
+    wts = np.tile(gl_wts, panels)
+    xi = xi_lo + (np.repeat(np.arange(panels), _GL_NODES) * 2.0 + nodes + 1.0) * half
     u = -np.expm1(-xi)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_g = (
