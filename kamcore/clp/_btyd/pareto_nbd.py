@@ -640,7 +640,8 @@ def _pnbd_pmf(params: tuple[float, float, float, float], n: IntArray, t: FloatAr
     #   s alpha / beta * Gamma(r+n_customers) / (Gamma(r) n_customers!) *
     #   int_0^{xi_t} u^n_customers (1-u)^(r+s) (1 + k u)^-(s+1) dxi,  k = (alpha - beta) / beta,
     # an integrand analytic in a strip of half-width pi around the real xi axis.
-    # Below xi_lo, u^n_customers < e^-45 (u_t)^n_customers, so the rule is applied on [xi_lo, xi_t].
+    # Below xi_lo the integrand is below e^-45 of its size near xi_t (see the cut-off
+    # below), so the rule is applied on [xi_lo, xi_t].
     # Over a long range (t far beyond alpha) the rule is applied on panels of width
     # <= _PANEL_WIDTH up to xi_lo + _PANEL_WIDTH * _MAX_PANELS; the integrand is below
     # max(1, beta/alpha)^(s+1) e^-((r+s) xi), so the part left out is below
@@ -655,7 +656,11 @@ def _pnbd_pmf(params: tuple[float, float, float, float], n: IntArray, t: FloatAr
     k_b = np.broadcast_to(k, shape)[..., None]
     with np.errstate(divide="ignore", invalid="ignore"):
         xi_hi = np.log1p(np.broadcast_to(t / alpha, shape))[..., None]  # -ln(1 - u_t), exact
-    xi_lo = -np.log1p(-ut_b * np.exp(-_PMF_CUTOFF / (nf_b + 1.0)))
+    # the integrand is at least u_t^n e^-((r+s) xi_hi) min(1, beta/alpha)^(s+1) somewhere
+    # near the top and at most u^n max(1, beta/alpha)^(s+1) below xi_lo: the cut-off
+    # leaves out less than e^-45 of the integral
+    spread = _PMF_CUTOFF + (r_b + s) * np.minimum(xi_hi, 1e6) + (s + 1.0) * np.abs(np.log1p(k_b))
+    xi_lo = -np.log1p(-ut_b * np.exp(-spread / (nf_b + 1.0)))
     span = xi_hi - xi_lo
     top = float(np.max(span)) if span.size else 0.0
     panels = 1 if not top > _PANEL_WIDTH else min(math.ceil(top / _PANEL_WIDTH), _MAX_PANELS)
