@@ -44,7 +44,9 @@ from kamcore._params import (
     PROBABILITY,
     FloatArray,
     Interval,
+    as_count,
     as_float_array,
+    as_float_scalar,
     as_int_array,
     broadcast,
     check_in,
@@ -390,6 +392,14 @@ def _array_eq(a: NDArray[Any] | None, b: NDArray[Any] | None) -> bool:
     return bool(np.array_equal(a, b))
 
 
+def _conv_total(value: Any) -> float:
+    return as_float_scalar(value, "total")
+
+
+def _conv_count(value: Any) -> int:
+    return as_count(value, "count")
+
+
 @attrs.frozen(repr=False)
 class CustomerEquity(FrozenArrays):
     """Customer equity: the sum of customer lifetime profits, overall and per segment.
@@ -417,8 +427,8 @@ class CustomerEquity(FrozenArrays):
     {'A': 125.0, 'B': 50.0}
     """
 
-    total: float
-    count: int
+    total: float = attrs.field(converter=_conv_total)
+    count: int = attrs.field(converter=_conv_count)
     segments: NDArray[Any] | None = attrs.field(default=None, eq=attrs.cmp_using(eq=_array_eq))
     segment_totals: FloatArray | None = attrs.field(default=None, eq=attrs.cmp_using(eq=_array_eq))
     segment_counts: NDArray[np.int64] | None = attrs.field(

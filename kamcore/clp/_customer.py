@@ -82,6 +82,7 @@ from kamcore._params import (
     as_int_array,
     check_in,
     fail_where,
+    frozen_floats,
     readonly,
     same_length,
 )
@@ -158,6 +159,30 @@ def _frozen_floats(value: Any) -> FloatArray:
     return readonly(np.array(value, dtype=np.float64))
 
 
+def _conv_clp(value: Any) -> FloatArray:
+    return frozen_floats(value, "clp", ndim=1)
+
+
+def _conv_discounted_margin(value: Any) -> FloatArray:
+    return frozen_floats(value, "discounted_margin", ndim=1)
+
+
+def _conv_discounted_cost(value: Any) -> FloatArray:
+    return frozen_floats(value, "discounted_cost", ndim=1)
+
+
+def _conv_discounted_revenue(value: Any) -> FloatArray:
+    return frozen_floats(value, "discounted_revenue", ndim=1)
+
+
+def _conv_purchases(value: Any) -> FloatArray:
+    return frozen_floats(value, "purchases", ndim=1)
+
+
+def _conv_spend(value: Any) -> FloatArray:
+    return frozen_floats(value, "spend", ndim=1)
+
+
 @attrs.frozen(eq=False, repr=False)
 class CustomerProfit(FrozenArrays):
     r"""Expected discounted lifetime profit per customer and its parts.
@@ -181,12 +206,15 @@ class CustomerProfit(FrozenArrays):
         Expected spend per purchase used.
     """
 
-    clp: FloatArray = attrs.field(converter=_frozen_floats)
-    discounted_margin: FloatArray = attrs.field(converter=_frozen_floats)
-    discounted_cost: FloatArray = attrs.field(converter=_frozen_floats)
-    discounted_revenue: FloatArray = attrs.field(converter=_frozen_floats)
-    purchases: FloatArray = attrs.field(converter=_frozen_floats)
-    spend: FloatArray = attrs.field(converter=_frozen_floats)
+    clp: FloatArray = attrs.field(converter=_conv_clp)
+    discounted_margin: FloatArray = attrs.field(converter=_conv_discounted_margin)
+    discounted_cost: FloatArray = attrs.field(converter=_conv_discounted_cost)
+    discounted_revenue: FloatArray = attrs.field(converter=_conv_discounted_revenue)
+    purchases: FloatArray = attrs.field(converter=_conv_purchases)
+    spend: FloatArray = attrs.field(converter=_conv_spend)
+
+    def __attrs_post_init__(self) -> None:
+        same_length({f.name: getattr(self, f.name) for f in attrs.fields(type(self))})
 
     def total(self) -> float:
         """Return the customer equity of these customers: the sum of their CLPs."""
@@ -440,6 +468,16 @@ def _factored_sums(
     )
 
 
+def _check_model(model: Any, *methods: str) -> None:
+    """Refuse a ``model`` that lacks the methods the calculation calls."""
+    missing = [m for m in methods if not callable(getattr(model, m, None))]
+    if missing:
+        raise InvalidParameterError(
+            f"'model' must be a repeat-buying model with {', '.join(missing)}(...) (e.g. a "
+            f"fitted kamcore.clp.BetaGeo); got {type(model).__name__}."
+        )
+
+
 # ----------------------------------------------------------------- the calculator
 def customer_lifetime_profit(
     model: TransactionModel,
@@ -517,9 +555,12 @@ def customer_lifetime_profit(
     >>> res.clp.round(2), res.discounted_revenue.round(2)
     (array([71.89,  1.64]), array([287.57,   6.56]))
     """
+    _check_model(model, "expected_purchases")
     x = as_float_array(frequency, "frequency", ndim=1, allow_empty=False)
     tx = as_float_array(recency, "recency", ndim=1, allow_empty=False)
-    age = as_float_array(T, "T", ndim=1) if np.ndim(T) else as_float_array(T, "T")
+    age = as_float_array(T, "T")
+    if age.ndim:
+        age = as_float_array(age, "T", ndim=1)
     n = same_length({"frequency": x, "recency": tx} | ({"T": age} if age.ndim else {}))
     margin = _per_customer(margin_rate, "margin_rate", n, MARGIN_RATE)
     cost = _per_customer(cost_per_period, "cost_per_period", n, NONNEGATIVE)
@@ -623,6 +664,7 @@ def customer_lifetime_profit_interval(
     >>> bool(np.all((lo < clp) & (clp < hi)))
     True
     """
+    _check_model(model, "expected_purchases")
     kw: dict[str, Any] = {
         "frequency": frequency,
         "recency": recency,
@@ -676,6 +718,13 @@ def portfolio_lifetime_profit(
     CustomerProfit
         In the portfolio's row order.
     """
+    from kamcore._portfolio import Portfolio
+
+    if not isinstance(portfolio, Portfolio):
+        raise InvalidParameterError(
+            f"'portfolio' must be a kamcore.Portfolio; got {type(portfolio).__name__}."
+        )
+    _check_model(model, "expected_purchases")
 
     def col(value: Any) -> Any:
         return portfolio.column(value) if isinstance(value, str) else value

@@ -33,9 +33,10 @@ from kamcore._params import (
     as_float_scalar,
     as_int_array,
     check_in,
+    frozen_floats,
     readonly,
 )
-from kamcore.errors import InvalidParameterError
+from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = ["GRID_QUANTITIES", "FrequencyRecencyMatrix", "frequency_recency_matrix"]
 
@@ -47,8 +48,24 @@ _JUST_AFTER_FIRST: Final = 1e-12
 """Recency (as a fraction of T) standing for the limit t_x -> 0+ in column 0."""
 
 
-def _frozen(value: Any) -> Any:
-    return readonly(np.array(value))
+def _frozen_counts(value: Any) -> IntArray:
+    return readonly(np.array(as_int_array(value, "frequency", domain=NONNEGATIVE, ndim=1)))
+
+
+def _optional_window(value: Any) -> float | None:
+    return None if value is None else as_float_scalar(value, "t", domain=NONNEGATIVE)
+
+
+def _conv_values(value: Any) -> FloatArray:
+    return frozen_floats(value, "values", ndim=2)
+
+
+def _conv_recency(value: Any) -> FloatArray:
+    return frozen_floats(value, "recency", domain=NONNEGATIVE, ndim=1)
+
+
+def _conv_age(value: Any) -> float:
+    return as_float_scalar(value, "T", domain=POSITIVE)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -73,12 +90,21 @@ class FrequencyRecencyMatrix(FrozenArrays):
         Prediction window of ``"expected_purchases"`` (None for P(alive)).
     """
 
-    values: FloatArray = attrs.field(converter=_frozen)
-    frequency: IntArray = attrs.field(converter=_frozen)
-    recency: FloatArray = attrs.field(converter=_frozen)
-    quantity: str = attrs.field(converter=str)
-    T: float = attrs.field(converter=float)
-    t: float | None = attrs.field(default=None)
+    values: FloatArray = attrs.field(converter=_conv_values)
+    frequency: IntArray = attrs.field(converter=_frozen_counts)
+    recency: FloatArray = attrs.field(converter=_conv_recency)
+    quantity: str = attrs.field()
+    T: float = attrs.field(converter=_conv_age)
+    t: float | None = attrs.field(default=None, converter=_optional_window)
+
+    def __attrs_post_init__(self) -> None:
+        check_in(self.quantity, "quantity", GRID_QUANTITIES)
+        want = (self.frequency.shape[0], self.recency.shape[0])
+        if self.values.shape != want:
+            raise ShapeMismatchError(
+                f"'values' must have shape (len(frequency), len(recency)) = {want}; got "
+                f"{self.values.shape}."
+            )
 
 
 def frequency_recency_matrix(
@@ -131,6 +157,12 @@ def frequency_recency_matrix(
            [0.025, 0.532, 0.812],
            [0.003, 0.447, 0.848]])
     """
+    needed = "probability_alive" if quantity == "probability_alive" else "expected_purchases"
+    if not callable(getattr(model, needed, None)):
+        raise InvalidParameterError(
+            f"'model' must be a repeat-buying model with {needed}(...) (e.g. "
+            f"kamcore.clp.BetaGeo); got {type(model).__name__}."
+        )
     age = as_float_scalar(T, "T", domain=POSITIVE)
     fmax = int(as_int_array(max_frequency, "max_frequency", domain=Interval(1.0), ndim=0))
     nrec = int(as_int_array(n_recency, "n_recency", domain=_AT_LEAST_TWO, ndim=0))
