@@ -59,13 +59,15 @@ from kamcore._params import (
     POSITIVE,
     UNIT_OPEN,
     FloatArray,
+    as_count,
     as_float_array,
     as_float_scalar,
     check_in,
+    fail_where,
     readonly,
     same_length,
 )
-from kamcore.errors import ConvergenceError, InvalidParameterError
+from kamcore.errors import ConvergenceError, InvalidParameterError, ShapeMismatchError
 
 __all__ = [
     "ACCEPT_GRADIENT",
@@ -111,22 +113,61 @@ NegLogLikelihood = Callable[[FloatArray], tuple[float, FloatArray]]
 
 
 # ----------------------------------------------------------------- fit report
-def _as_mapping(value: Mapping[str, float]) -> Mapping[str, float]:
-    return MappingProxyType({str(k): float(v) for k, v in value.items()})
+def _mapping(value: Any, name: str) -> Mapping[str, float]:
+    if not isinstance(value, Mapping):
+        raise InvalidParameterError(
+            f"{name!r} must be a mapping of parameter name to number; got "
+            f"{type(value).__name__}."
+        )
+    out = {str(k): as_float_scalar(v, f"{name}[{k!r}]") for k, v in value.items()}
+    return MappingProxyType(out)
 
 
-def _as_optional_mapping(value: Mapping[str, float] | None) -> Mapping[str, float] | None:
-    return None if value is None else _as_mapping(value)
+def _as_mapping(value: Any) -> Mapping[str, float]:
+    return _mapping(value, "standard_errors")
+
+
+def _as_optional_mapping(value: Any) -> Mapping[str, float] | None:
+    return None if value is None else _mapping(value, "estimates")
 
 
 def _as_matrix(value: Any) -> tuple[tuple[float, ...], ...] | None:
     if value is None:
         return None
-    return tuple(tuple(float(v) for v in row) for row in value)
+    arr = as_float_array(value, "correlation", ndim=2)
+    return tuple(tuple(float(v) for v in row) for row in arr)
 
 
-def _as_labels(value: Sequence[str]) -> tuple[str, ...]:
+def _as_labels(value: Any) -> tuple[str, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)):
+        raise InvalidParameterError(
+            f"'parameters' must be a sequence of names; got {type(value).__name__} {value!r}."
+        )
     return tuple(str(v) for v in value)
+
+
+def _as_constraint_labels(value: Any) -> tuple[str, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)):
+        raise InvalidParameterError(
+            f"'active_constraints' must be a sequence of labels; got {type(value).__name__}."
+        )
+    return tuple(str(v) for v in value)
+
+
+def _report_ll(value: Any) -> float:
+    return as_float_scalar(value, "log_likelihood")
+
+
+def _report_n(value: Any) -> float:
+    return as_float_scalar(value, "n", domain=NONNEGATIVE)
+
+
+def _report_rows(value: Any) -> int:
+    return as_count(value, "n_rows")
+
+
+def _report_iterations(value: Any) -> int:
+    return as_count(value, "iterations")
 
 
 @attrs.frozen(kw_only=True)
@@ -191,17 +232,17 @@ class FitReport(FrozenArrays):
     (1.804, 2.196)
     """
 
-    log_likelihood: float = attrs.field(converter=float)
-    n: float = attrs.field(converter=float)
-    n_rows: int = attrs.field(converter=int)
+    log_likelihood: float = attrs.field(converter=_report_ll)
+    n: float = attrs.field(converter=_report_n)
+    n_rows: int = attrs.field(converter=_report_rows)
     standard_errors: Mapping[str, float] = attrs.field(converter=_as_mapping)
     correlation: tuple[tuple[float, ...], ...] | None = attrs.field(converter=_as_matrix)
     estimates: Mapping[str, float] | None = attrs.field(converter=_as_optional_mapping)
     converged: bool = attrs.field(converter=bool)
-    iterations: int = attrs.field(converter=int)
+    iterations: int = attrs.field(converter=_report_iterations)
     message: str = attrs.field(converter=str)
     method: str = attrs.field(converter=str)
-    active_constraints: tuple[str, ...] = attrs.field(default=(), converter=_as_labels)
+    active_constraints: tuple[str, ...] = attrs.field(default=(), converter=_as_constraint_labels)
 
     def __attrs_post_init__(self) -> None:
         if not math.isfinite(self.log_likelihood):
@@ -335,6 +376,67 @@ def check_fit_report(_instance: Any, attribute: attrs.Attribute[Any], value: Any
         )
 
 
+def _summary_column(value: Any, name: str) -> tuple[float, ...]:
+    arr = _to_float_column(value, name)
+    fail_where(np.isinf(arr), arr, name, "be finite or NaN (not available)")
+    return tuple(float(v) for v in arr)
+
+
+def _to_float_column(value: Any, name: str) -> FloatArray:
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(f"{name!r} must be a 1-D sequence of numbers; {exc}") from None
+    if arr.dtype.kind not in "biuf" or arr.dtype.kind == "b" or arr.ndim != 1:
+        raise InvalidParameterError(
+            f"{name!r} must be a 1-D sequence of numbers; got dtype {arr.dtype}, shape "
+            f"{arr.shape}."
+        )
+    return arr.astype(np.float64)
+
+
+def _summary_estimates(value: Any) -> tuple[float, ...]:
+    return _summary_column(value, "estimates")
+
+
+def _summary_se(value: Any) -> tuple[float, ...]:
+    return _summary_column(value, "standard_errors")
+
+
+def _summary_lower(value: Any) -> tuple[float, ...]:
+    return _summary_column(value, "lower")
+
+
+def _summary_upper(value: Any) -> tuple[float, ...]:
+    return _summary_column(value, "upper")
+
+
+def _summary_stat(value: Any, name: str) -> float:
+    if isinstance(value, (float, np.floating)) and math.isnan(value):
+        return math.nan
+    return as_float_scalar(value, name)
+
+
+def _summary_level(value: Any) -> float:
+    return as_float_scalar(value, "level", domain=UNIT_OPEN)
+
+
+def _summary_ll(value: Any) -> float:
+    return _summary_stat(value, "log_likelihood")
+
+
+def _summary_aic(value: Any) -> float:
+    return _summary_stat(value, "aic")
+
+
+def _summary_bic(value: Any) -> float:
+    return _summary_stat(value, "bic")
+
+
+def _summary_n(value: Any) -> float:
+    return _summary_stat(value, "n")
+
+
 def _floats(value: Any) -> tuple[float, ...]:
     return tuple(float(v) for v in value)
 
@@ -404,17 +506,54 @@ class FitSummary(FrozenArrays):
 
     model: str = attrs.field(converter=str)
     parameters: tuple[str, ...] = attrs.field(converter=_as_labels)
-    estimates: tuple[float, ...] = attrs.field(converter=_floats)
-    standard_errors: tuple[float, ...] = attrs.field(converter=_floats)
-    lower: tuple[float, ...] = attrs.field(converter=_floats)
-    upper: tuple[float, ...] = attrs.field(converter=_floats)
-    level: float = attrs.field(default=0.95, converter=float)
-    log_likelihood: float = attrs.field(default=math.nan, converter=float)
-    aic: float = attrs.field(default=math.nan, converter=float)
-    bic: float = attrs.field(default=math.nan, converter=float)
-    n: float = attrs.field(default=math.nan, converter=float)
-    fitted: bool = attrs.field(default=False, converter=bool)
+    estimates: tuple[float, ...] = attrs.field(converter=_summary_estimates)
+    standard_errors: tuple[float, ...] = attrs.field(converter=_summary_se)
+    lower: tuple[float, ...] = attrs.field(converter=_summary_lower)
+    upper: tuple[float, ...] = attrs.field(converter=_summary_upper)
+    level: float = attrs.field(default=0.95, converter=_summary_level)
+    log_likelihood: float = attrs.field(default=math.nan, converter=_summary_ll)
+    aic: float = attrs.field(default=math.nan, converter=_summary_aic)
+    bic: float = attrs.field(default=math.nan, converter=_summary_bic)
+    n: float = attrs.field(default=math.nan, converter=_summary_n)
+    fitted: bool = attrs.field(default=False)
     unit: str = attrs.field(default="observations", converter=str)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.fitted, (bool, np.bool_)):
+            raise InvalidParameterError(
+                f"'fitted' must be True or False; got {type(self.fitted).__name__} "
+                f"{self.fitted!r}."
+            )
+        k = len(self.parameters)
+        columns = {
+            "estimates": self.estimates,
+            "standard_errors": self.standard_errors,
+            "lower": self.lower,
+            "upper": self.upper,
+        }
+        for name, col in columns.items():
+            if len(col) != k:
+                raise ShapeMismatchError(
+                    f"{name!r} must have one value per parameter ({k}); got {len(col)}."
+                )
+        if not all(math.isfinite(v) for v in self.estimates):
+            raise InvalidParameterError("'estimates' must be finite (no NaN or infinity).")
+        # a fitted model has every number; for one built from given parameters the fit's
+        # numbers may be NaN (not available)
+        rest = {
+            "standard_errors": self.standard_errors,
+            "lower": self.lower,
+            "upper": self.upper,
+            "log_likelihood": (self.log_likelihood,),
+            "aic": (self.aic,),
+            "bic": (self.bic,),
+            "n": (self.n,),
+        }
+        for name, values in rest.items():
+            if self.fitted and not all(math.isfinite(v) for v in values):
+                raise InvalidParameterError(
+                    f"{name!r} must be finite for a fitted model (fitted=True); got {values}."
+                )
 
     @classmethod
     def from_report(
@@ -427,8 +566,17 @@ class FitSummary(FrozenArrays):
     ) -> FitSummary:
         """Build the summary of a model from its parameters and fit report (None: not fitted)."""
         lvl = as_float_scalar(level, "level", domain=UNIT_OPEN)
+        if not isinstance(params, Mapping):
+            raise InvalidParameterError(
+                f"'params' must be a mapping of parameter name to value; got "
+                f"{type(params).__name__}."
+            )
+        if report is not None and not isinstance(report, FitReport):
+            raise InvalidParameterError(
+                f"'report' must be a FitReport or None; got {type(report).__name__}."
+            )
         names = tuple(params)
-        est = [float(v) for v in params.values()]
+        est = [as_float_scalar(v, f"params[{k!r}]") for k, v in params.items()]
         if report is None:
             nan = [math.nan] * len(names)
             return cls(

@@ -397,6 +397,11 @@ _CLP_OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
         "standard_errors": lambda: [0.01, 0.2],
         "lower": lambda: [0.223, 4.02],
         "upper": lambda: [0.263, 4.81],
+        "fitted": _const(True),
+        "log_likelihood": _const(-9582.4),
+        "aic": _const(19172.8),
+        "bic": _const(19195.2),
+        "n": _const(2357.0),
     },
     "kamcore.clp.FitSummary.from_report": {
         "model": _const("BetaGeo"),
