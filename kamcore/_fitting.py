@@ -116,8 +116,7 @@ NegLogLikelihood = Callable[[FloatArray], tuple[float, FloatArray]]
 def _mapping(value: Any, name: str) -> Mapping[str, float]:
     if not isinstance(value, Mapping):
         raise InvalidParameterError(
-            f"{name!r} must be a mapping of parameter name to number; got "
-            f"{type(value).__name__}."
+            f"{name!r} must be a mapping of parameter name to number; got {type(value).__name__}."
         )
     out = {str(k): as_float_scalar(v, f"{name}[{k!r}]") for k, v in value.items()}
     return MappingProxyType(out)
@@ -389,8 +388,7 @@ def _to_float_column(value: Any, name: str) -> FloatArray:
         raise InvalidParameterError(f"{name!r} must be a 1-D sequence of numbers; {exc}") from None
     if arr.dtype.kind not in "biuf" or arr.dtype.kind == "b" or arr.ndim != 1:
         raise InvalidParameterError(
-            f"{name!r} must be a 1-D sequence of numbers; got dtype {arr.dtype}, shape "
-            f"{arr.shape}."
+            f"{name!r} must be a 1-D sequence of numbers; got dtype {arr.dtype}, shape {arr.shape}."
         )
     return arr.astype(np.float64)
 
@@ -521,8 +519,7 @@ class FitSummary(FrozenArrays):
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.fitted, (bool, np.bool_)):
             raise InvalidParameterError(
-                f"'fitted' must be True or False; got {type(self.fitted).__name__} "
-                f"{self.fitted!r}."
+                f"'fitted' must be True or False; got {type(self.fitted).__name__} {self.fitted!r}."
             )
         k = len(self.parameters)
         columns = {

@@ -375,7 +375,7 @@ _CLP_OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
         "unobserved": lambda: (),
     },
     "kamcore.clp.curve_lifetime_profit": {
-        "level": _const(100.0),
+        "level": lambda: [100.0, 50.0, 0.0],
         "curve": lambda: [1.0, 0.9, 0.8],
         "retention": _const(0.8),
     },

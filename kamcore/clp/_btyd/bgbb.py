@@ -467,10 +467,10 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
             The optimiser failed, or an estimate ran to 0 or infinity.
         """
         check_in(method, "method", FIT_METHODS)
-        periods: ArrayLike = T
-        if np.ndim(T) == 0:  # one cohort: the same n for every row
+        periods: ArrayLike = as_int_array(T, "T", domain=_AT_LEAST_ONE)  # refuses ragged input
+        if np.ndim(periods) == 0:  # one cohort: the same n for every row
             size = as_int_array(frequency, "frequency", ndim=1).shape[0]
-            periods = np.full(size, as_int_array(T, "T", ndim=0))
+            periods = np.full(size, periods)
         x, tx, n = _validate_history(frequency, recency, periods, for_fit=True)
         w_in = validate_weights(weights, x.size)
         (x, tx, n), w = prepare_fit_data(x, tx, n, weights=w_in, collapse=collapse)
