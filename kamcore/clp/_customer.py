@@ -478,6 +478,13 @@ def _check_model(model: Any, *methods: str) -> None:
         )
 
 
+def _check_model_history(model: Any, x: Any, tx: Any, age: Any, ids: Any = None) -> None:
+    """Let a built-in model refuse impossible histories in the caller's row order."""
+    check = getattr(model, "_check_history", None)
+    if callable(check):
+        check(frequency=x, recency=tx, T=age, ids=ids)
+
+
 # ----------------------------------------------------------------- the calculator
 def customer_lifetime_profit(
     model: TransactionModel,
@@ -578,6 +585,7 @@ def customer_lifetime_profit(
         )
     xi = x.astype(np.int64) if np.all(x == np.round(x)) else x
     age_n = np.broadcast_to(age, (n,))
+    _check_model_history(model, x, tx, age_n)
     if collapse:
         # the model sees each distinct history once; customers share its results
         (xu, txu, ageu), _, inverse = collapse_rows(xi, tx, age_n, return_inverse=True)
@@ -725,6 +733,13 @@ def portfolio_lifetime_profit(
             f"'portfolio' must be a kamcore.Portfolio; got {type(portfolio).__name__}."
         )
     _check_model(model, "expected_purchases")
+    _check_model_history(
+        model,
+        portfolio.column(frequency),
+        portfolio.column(recency),
+        portfolio.column(T),
+        ids=portfolio.ids,
+    )
 
     def col(value: Any) -> Any:
         return portfolio.column(value) if isinstance(value, str) else value

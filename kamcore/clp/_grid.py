@@ -43,7 +43,10 @@ __all__ = ["GRID_QUANTITIES", "FrequencyRecencyMatrix", "frequency_recency_matri
 GRID_QUANTITIES: Final[tuple[str, ...]] = ("probability_alive", "expected_purchases")
 """Quantities :func:`frequency_recency_matrix` can tabulate."""
 
-_AT_LEAST_TWO: Final = Interval(2.0)
+MAX_GRID_CELLS: Final = 10**7
+"""Most cells a frequency x recency matrix holds (80 MB of float64)."""
+_FREQUENCIES: Final = Interval(1.0, float(MAX_GRID_CELLS))
+_RECENCIES: Final = Interval(2.0, float(MAX_GRID_CELLS))
 _JUST_AFTER_FIRST: Final = 1e-12
 """Recency (as a fraction of T) standing for the limit t_x -> 0+ in column 0."""
 
@@ -127,7 +130,8 @@ def frequency_recency_matrix(
     T
         Customer age (> 0), in the model's time unit.
     max_frequency
-        Largest frequency on the grid (whole number >= 1).
+        Largest frequency on the grid (whole number >= 1); the grid holds at most
+        ``10**7`` cells.
     quantity
         ``"probability_alive"`` (default) or ``"expected_purchases"``.
     t
@@ -164,8 +168,13 @@ def frequency_recency_matrix(
             f"kamcore.clp.BetaGeo); got {type(model).__name__}."
         )
     age = as_float_scalar(T, "T", domain=POSITIVE)
-    fmax = int(as_int_array(max_frequency, "max_frequency", domain=Interval(1.0), ndim=0))
-    nrec = int(as_int_array(n_recency, "n_recency", domain=_AT_LEAST_TWO, ndim=0))
+    fmax = int(as_int_array(max_frequency, "max_frequency", domain=_FREQUENCIES, ndim=0))
+    nrec = int(as_int_array(n_recency, "n_recency", domain=_RECENCIES, ndim=0))
+    if (fmax + 1) * nrec > MAX_GRID_CELLS:
+        raise InvalidParameterError(
+            f"'max_frequency' and 'n_recency' must give at most {MAX_GRID_CELLS:,} cells "
+            f"((max_frequency + 1) * n_recency); got {(fmax + 1) * nrec:,}."
+        )
     check_in(quantity, "quantity", GRID_QUANTITIES)
     freq = np.arange(fmax + 1, dtype=np.int64)
     rec = np.linspace(0.0, age, nrec)

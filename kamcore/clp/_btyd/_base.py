@@ -286,6 +286,17 @@ class ParametricModel:
     def _report(self) -> Any:
         return getattr(self, "fit_report", None)
 
+    def _check_history(
+        self,
+        *,
+        frequency: ArrayLike,
+        recency: ArrayLike,
+        T: ArrayLike,
+        ids: Sequence[Any] | NDArray[Any] | None = None,
+    ) -> None:
+        """Refuse impossible histories in the caller's row order (before any collapsing)."""
+        validate_rfm(frequency, recency, T, ids=ids)
+
     def __repr__(self) -> str:
         """Return rounded parameters and what the fit did (models declare ``repr=False``)."""
         return model_repr(type(self).__name__, self.params, self._report(), self.UNIT)

@@ -73,7 +73,7 @@ array([0.93 , 0.93 , 0.108])
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -208,7 +208,12 @@ def _log_tail_sum(
 
 # ----------------------------------------------------------------- validation
 def _validate_history(
-    frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *, for_fit: bool
+    frequency: ArrayLike,
+    recency: ArrayLike,
+    T: ArrayLike,
+    *,
+    for_fit: bool,
+    ids: Sequence[Any] | NDArray[Any] | None = None,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Check (frequency, recency, T); broadcast unless fitting (1-D, equal lengths)."""
     ndim = 1 if for_fit else None
@@ -220,7 +225,7 @@ def _validate_history(
         same_length({"frequency": x, "recency": tx, "T": n})
     else:
         x, tx, n = broadcast({"frequency": x, "recency": tx, "T": n})
-    check_history(x, tx, n, discrete=True)
+    check_history(x, tx, n, discrete=True, ids=ids)
     return x, tx, n
 
 
@@ -409,6 +414,17 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
     @property
     def _tuple(self) -> Params:
         return (self.alpha, self.beta, self.gamma, self.delta)
+
+    def _check_history(
+        self,
+        *,
+        frequency: ArrayLike,
+        recency: ArrayLike,
+        T: ArrayLike,
+        ids: Sequence[Any] | NDArray[Any] | None = None,
+    ) -> None:
+        """Refuse impossible histories in the caller's row order (before any collapsing)."""
+        _validate_history(frequency, recency, T, for_fit=False, ids=ids)
 
     # ------------------------------------------------------------- fitting
     @classmethod
