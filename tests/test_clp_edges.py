@@ -297,7 +297,7 @@ def test_simulation_horizon_limits_are_named():
             n_customers=10, n_periods=10**15, rng=np.random.default_rng(0)
         )
     x, tx, n = BGBB.simulate(n_customers=4, T=10**15, rng=np.random.default_rng(0))
-    assert np.all((0 <= x) & (x <= tx) & (tx <= n))
+    assert np.all((x >= 0) & (x <= tx) & (tx <= n))
 
 
 def _report(**changes):
