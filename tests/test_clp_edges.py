@@ -217,12 +217,8 @@ def test_pareto_fit_on_degenerate_data_ends_promptly():
     x = np.zeros(200, dtype=int)
     tx = np.zeros(200)
     x[0], tx[0] = 3, 20.0
-    try:
-        m = clp.ParetoNBD.fit(frequency=x, recency=tx, T=np.full(200, 39.0))
-    except ConvergenceError as exc:
-        assert "not identified" in str(exc) or "edge" in str(exc)
-    else:
-        assert m.fit_report.converged
+    with pytest.raises(ConvergenceError, match=r"not identified|edge of the search space"):
+        clp.ParetoNBD.fit(frequency=x, recency=tx, T=np.full(200, 39.0))
 
 
 def test_markov_value_over_undiscounted_huge_horizons():
@@ -369,7 +365,7 @@ def test_result_objects_refuse_non_finite_values():
 
 
 def test_portfolio_lifetime_profit_refuses_a_non_portfolio():
-    with pytest.raises(InvalidParameterError, match="'portfolio' must be a kamcore.Portfolio"):
+    with pytest.raises(InvalidParameterError, match=r"'portfolio' must be a kamcore\.Portfolio"):
         clp.portfolio_lifetime_profit(
             {"frequency": [1]}, BG, margin_rate=0.3, discount_rate=0.1, n_periods=3, spend=1.0
         )
