@@ -244,15 +244,7 @@ class FitReport(FrozenArrays):
     active_constraints: tuple[str, ...] = attrs.field(default=(), converter=_as_constraint_labels)
 
     def __attrs_post_init__(self) -> None:
-        if not math.isfinite(self.log_likelihood):
-            raise InvalidParameterError(
-                f"'log_likelihood' must be finite; got {self.log_likelihood!r}."
-            )
-        if not (math.isfinite(self.n) and self.n >= 0.0):
-            raise InvalidParameterError(f"'n' must be a finite number >= 0; got {self.n!r}.")
-        for field, count in (("n_rows", self.n_rows), ("iterations", self.iterations)):
-            if count < 0:
-                raise InvalidParameterError(f"{field!r} must be >= 0; got {count!r}.")
+        # the converters refuse non-finite numbers and negative counts by name
         for name, se in self.standard_errors.items():
             if not (math.isfinite(se) and se >= 0.0):
                 raise InvalidParameterError(

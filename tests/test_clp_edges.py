@@ -394,3 +394,65 @@ def test_stage_and_closed_form_horizons_up_to_1e15():
     assert profile is clp.DEFAULT_STAGE_PROFILE
     value = clp.lifetime_profit(100.0, 0.8, 0.1, n_periods=10**15)
     assert float(value) == pytest.approx(100.0 * 0.8 / 0.3, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda: _report(correlation=[[1.5]]), "'correlation'"),
+        (lambda: _report(active_constraints="a"), "'active_constraints'"),
+        (
+            lambda: clp.FitSummary(
+                model="m",
+                parameters="r",
+                estimates=[1.0],
+                standard_errors=[0.1],
+                lower=[0.8],
+                upper=[1.2],
+            ),
+            "'parameters'",
+        ),
+        (
+            lambda: clp.FitSummary(
+                model="m",
+                parameters=["r"],
+                estimates=[1.0],
+                standard_errors=[0.1],
+                lower=[0.8],
+                upper=[1.2],
+                fitted=True,
+            ),
+            "'log_likelihood' must be finite for a fitted model",
+        ),
+        (
+            lambda: clp.frequency_recency_matrix(BG, T=38.0, max_frequency=10**6, n_recency=100),
+            "at most 10,000,000 cells",
+        ),
+        (
+            lambda: clp.TransitionEstimate(("A", "B"), [[1, 0], [0, 1]], [[1.0]], "raise", ()),
+            "'transition'",
+        ),
+        (
+            lambda: clp.TransitionEstimate(
+                ("A", "B"), [[1, 0], [0, 1]], [[1.0, 0.0], [0.0, 1.0]], "raise", ("C",)
+            ),
+            "'unobserved' must name states",
+        ),
+        (
+            lambda: clp.TransitionEstimate(
+                ("A", "B"), [[1, 0], [0, 1]], [[1.0, 0.0], [0.0, 1.0]], "raise", "A"
+            ),
+            "'unobserved' must be a sequence",
+        ),
+        (lambda: clp.StageProfile.from_mapping({"stability": 3.0}), r"'table'\['stability'\]"),
+        (
+            lambda: clp.ParetoNBD(r=1e-3, alpha=1e-300, s=1e-3, beta=1.0).probability_of_purchases(
+                n=[0, 1], t=1e300
+            ),
+            "'t' must be below the range",
+        ),
+    ],
+)
+def test_more_refusals_name_the_field(call, field):
+    with pytest.raises(KamcoreError, match=field):
+        call()

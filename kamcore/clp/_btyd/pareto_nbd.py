@@ -655,11 +655,14 @@ def _pnbd_pmf(params: tuple[float, float, float, float], n: IntArray, t: FloatAr
     r_b = np.broadcast_to(r, shape)[..., None]
     k_b = np.broadcast_to(k, shape)[..., None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        xi_hi = np.log1p(np.broadcast_to(t / alpha, shape))[..., None]  # -ln(1 - u_t), exact
+        # -ln(1 - u_t) = ln(1 + t/alpha), exact and without overflow of t/alpha
+        log_ratio = np.log(t) - np.log(alpha)
+        xi_hi = np.broadcast_to(np.logaddexp(0.0, log_ratio), shape)[..., None]
     # the integrand is at least u_t^n e^-((r+s) xi_hi) min(1, beta/alpha)^(s+1) somewhere
     # near the top and at most u^n max(1, beta/alpha)^(s+1) below xi_lo: the cut-off
     # leaves out less than e^-45 of the integral
-    spread = _PMF_CUTOFF + (r_b + s) * np.minimum(xi_hi, 1e6) + (s + 1.0) * np.abs(np.log1p(k_b))
+    log_ab = np.broadcast_to(np.log(alpha) - np.log(beta), shape)[..., None]  # ln(1 + k)
+    spread = _PMF_CUTOFF + (r_b + s) * np.minimum(xi_hi, 1e6) + (s + 1.0) * np.abs(log_ab)
     xi_lo = -np.log1p(-ut_b * np.exp(-spread / (nf_b + 1.0)))
     span = xi_hi - xi_lo
     top = float(np.max(span)) if span.size else 0.0
@@ -667,7 +670,7 @@ def _pnbd_pmf(params: tuple[float, float, float, float], n: IntArray, t: FloatAr
     xi_end = np.minimum(xi_hi, xi_lo + _PANEL_WIDTH * _MAX_PANELS)
     cut = xi_end < xi_hi
     if np.any(cut):
-        c0 = (s + 1.0) * np.maximum(0.0, -np.log1p(k_b))
+        c0 = (s + 1.0) * np.maximum(0.0, -log_ab)
         log_left = c0 - (r_b + s) * xi_end - np.log(r_b + s)
         fail_where(
             cut & (log_left > -40.0),
