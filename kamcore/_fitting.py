@@ -59,13 +59,15 @@ from kamcore._params import (
     POSITIVE,
     UNIT_OPEN,
     FloatArray,
+    as_count,
     as_float_array,
     as_float_scalar,
     check_in,
+    fail_where,
     readonly,
     same_length,
 )
-from kamcore.errors import ConvergenceError, InvalidParameterError
+from kamcore.errors import ConvergenceError, InvalidParameterError, ShapeMismatchError
 
 __all__ = [
     "ACCEPT_GRADIENT",
@@ -75,6 +77,7 @@ __all__ = [
     "FitReport",
     "FitSummary",
     "LinearConstraints",
+    "check_fit_report",
     "NegLogLikelihood",
     "collapse_rows",
     "maximize_likelihood",
@@ -110,22 +113,60 @@ NegLogLikelihood = Callable[[FloatArray], tuple[float, FloatArray]]
 
 
 # ----------------------------------------------------------------- fit report
-def _as_mapping(value: Mapping[str, float]) -> Mapping[str, float]:
-    return MappingProxyType({str(k): float(v) for k, v in value.items()})
+def _mapping(value: Any, name: str) -> Mapping[str, float]:
+    if not isinstance(value, Mapping):
+        raise InvalidParameterError(
+            f"{name!r} must be a mapping of parameter name to number; got {type(value).__name__}."
+        )
+    out = {str(k): as_float_scalar(v, f"{name}[{k!r}]") for k, v in value.items()}
+    return MappingProxyType(out)
 
 
-def _as_optional_mapping(value: Mapping[str, float] | None) -> Mapping[str, float] | None:
-    return None if value is None else _as_mapping(value)
+def _as_mapping(value: Any) -> Mapping[str, float]:
+    return _mapping(value, "standard_errors")
+
+
+def _as_optional_mapping(value: Any) -> Mapping[str, float] | None:
+    return None if value is None else _mapping(value, "estimates")
 
 
 def _as_matrix(value: Any) -> tuple[tuple[float, ...], ...] | None:
     if value is None:
         return None
-    return tuple(tuple(float(v) for v in row) for row in value)
+    arr = as_float_array(value, "correlation", ndim=2)
+    return tuple(tuple(float(v) for v in row) for row in arr)
 
 
-def _as_labels(value: Sequence[str]) -> tuple[str, ...]:
+def _as_labels(value: Any) -> tuple[str, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)):
+        raise InvalidParameterError(
+            f"'parameters' must be a sequence of names; got {type(value).__name__} {value!r}."
+        )
     return tuple(str(v) for v in value)
+
+
+def _as_constraint_labels(value: Any) -> tuple[str, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)):
+        raise InvalidParameterError(
+            f"'active_constraints' must be a sequence of labels; got {type(value).__name__}."
+        )
+    return tuple(str(v) for v in value)
+
+
+def _report_ll(value: Any) -> float:
+    return as_float_scalar(value, "log_likelihood")
+
+
+def _report_n(value: Any) -> float:
+    return as_float_scalar(value, "n", domain=NONNEGATIVE)
+
+
+def _report_rows(value: Any) -> int:
+    return as_count(value, "n_rows")
+
+
+def _report_iterations(value: Any) -> int:
+    return as_count(value, "iterations")
 
 
 @attrs.frozen(kw_only=True)
@@ -190,19 +231,34 @@ class FitReport(FrozenArrays):
     (1.804, 2.196)
     """
 
-    log_likelihood: float = attrs.field(converter=float)
-    n: float = attrs.field(converter=float)
-    n_rows: int = attrs.field(converter=int)
+    log_likelihood: float = attrs.field(converter=_report_ll)
+    n: float = attrs.field(converter=_report_n)
+    n_rows: int = attrs.field(converter=_report_rows)
     standard_errors: Mapping[str, float] = attrs.field(converter=_as_mapping)
     correlation: tuple[tuple[float, ...], ...] | None = attrs.field(converter=_as_matrix)
     estimates: Mapping[str, float] | None = attrs.field(converter=_as_optional_mapping)
     converged: bool = attrs.field(converter=bool)
-    iterations: int = attrs.field(converter=int)
+    iterations: int = attrs.field(converter=_report_iterations)
     message: str = attrs.field(converter=str)
     method: str = attrs.field(converter=str)
-    active_constraints: tuple[str, ...] = attrs.field(default=(), converter=_as_labels)
+    active_constraints: tuple[str, ...] = attrs.field(default=(), converter=_as_constraint_labels)
 
     def __attrs_post_init__(self) -> None:
+        # the converters refuse non-finite numbers and negative counts by name
+        for name, se in self.standard_errors.items():
+            if not (math.isfinite(se) and se >= 0.0):
+                raise InvalidParameterError(
+                    f"'standard_errors' must hold finite values >= 0; got {se!r} for {name!r}."
+                )
+        for name, value in (self.estimates or {}).items():
+            if not math.isfinite(value):
+                raise InvalidParameterError(
+                    f"'estimates' must hold finite values; got {value!r} for {name!r}."
+                )
+        if self.correlation is not None and not all(
+            math.isfinite(v) and -1.0 <= v <= 1.0 for row in self.correlation for v in row
+        ):
+            raise InvalidParameterError("'correlation' must hold finite values in [-1, 1].")
         names = tuple(self.standard_errors)
         k = len(names)
         if self.correlation is not None and (
@@ -297,6 +353,80 @@ FRAME_BACKENDS: Final[tuple[str, ...]] = ("pandas", "polars", "pyarrow")
 """Frame libraries :meth:`FitSummary.to_frame` can build."""
 
 
+def check_fit_report(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Attrs validator of a model's ``fit_report`` field: a :class:`FitReport` or None.
+
+    Raises
+    ------
+    InvalidParameterError
+        Anything else (a number, a mapping, NaN), naming the field.
+    """
+    if value is not None and not isinstance(value, FitReport):
+        raise InvalidParameterError(
+            f"{attribute.name!r} must be a FitReport or None; got {type(value).__name__}."
+        )
+
+
+def _summary_column(value: Any, name: str) -> tuple[float, ...]:
+    arr = _to_float_column(value, name)
+    fail_where(np.isinf(arr), arr, name, "be finite or NaN (not available)")
+    return tuple(float(v) for v in arr)
+
+
+def _to_float_column(value: Any, name: str) -> FloatArray:
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(f"{name!r} must be a 1-D sequence of numbers; {exc}") from None
+    if arr.dtype.kind not in "biuf" or arr.dtype.kind == "b" or arr.ndim != 1:
+        raise InvalidParameterError(
+            f"{name!r} must be a 1-D sequence of numbers; got dtype {arr.dtype}, shape {arr.shape}."
+        )
+    return arr.astype(np.float64)
+
+
+def _summary_estimates(value: Any) -> tuple[float, ...]:
+    return _summary_column(value, "estimates")
+
+
+def _summary_se(value: Any) -> tuple[float, ...]:
+    return _summary_column(value, "standard_errors")
+
+
+def _summary_lower(value: Any) -> tuple[float, ...]:
+    return _summary_column(value, "lower")
+
+
+def _summary_upper(value: Any) -> tuple[float, ...]:
+    return _summary_column(value, "upper")
+
+
+def _summary_stat(value: Any, name: str) -> float:
+    if isinstance(value, (float, np.floating)) and math.isnan(value):
+        return math.nan
+    return as_float_scalar(value, name)
+
+
+def _summary_level(value: Any) -> float:
+    return as_float_scalar(value, "level", domain=UNIT_OPEN)
+
+
+def _summary_ll(value: Any) -> float:
+    return _summary_stat(value, "log_likelihood")
+
+
+def _summary_aic(value: Any) -> float:
+    return _summary_stat(value, "aic")
+
+
+def _summary_bic(value: Any) -> float:
+    return _summary_stat(value, "bic")
+
+
+def _summary_n(value: Any) -> float:
+    return _summary_stat(value, "n")
+
+
 def _floats(value: Any) -> tuple[float, ...]:
     return tuple(float(v) for v in value)
 
@@ -366,17 +496,53 @@ class FitSummary(FrozenArrays):
 
     model: str = attrs.field(converter=str)
     parameters: tuple[str, ...] = attrs.field(converter=_as_labels)
-    estimates: tuple[float, ...] = attrs.field(converter=_floats)
-    standard_errors: tuple[float, ...] = attrs.field(converter=_floats)
-    lower: tuple[float, ...] = attrs.field(converter=_floats)
-    upper: tuple[float, ...] = attrs.field(converter=_floats)
-    level: float = attrs.field(default=0.95, converter=float)
-    log_likelihood: float = attrs.field(default=math.nan, converter=float)
-    aic: float = attrs.field(default=math.nan, converter=float)
-    bic: float = attrs.field(default=math.nan, converter=float)
-    n: float = attrs.field(default=math.nan, converter=float)
-    fitted: bool = attrs.field(default=False, converter=bool)
+    estimates: tuple[float, ...] = attrs.field(converter=_summary_estimates)
+    standard_errors: tuple[float, ...] = attrs.field(converter=_summary_se)
+    lower: tuple[float, ...] = attrs.field(converter=_summary_lower)
+    upper: tuple[float, ...] = attrs.field(converter=_summary_upper)
+    level: float = attrs.field(default=0.95, converter=_summary_level)
+    log_likelihood: float = attrs.field(default=math.nan, converter=_summary_ll)
+    aic: float = attrs.field(default=math.nan, converter=_summary_aic)
+    bic: float = attrs.field(default=math.nan, converter=_summary_bic)
+    n: float = attrs.field(default=math.nan, converter=_summary_n)
+    fitted: bool = attrs.field(default=False)
     unit: str = attrs.field(default="observations", converter=str)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.fitted, (bool, np.bool_)):
+            raise InvalidParameterError(
+                f"'fitted' must be True or False; got {type(self.fitted).__name__} {self.fitted!r}."
+            )
+        k = len(self.parameters)
+        columns = {
+            "estimates": self.estimates,
+            "standard_errors": self.standard_errors,
+            "lower": self.lower,
+            "upper": self.upper,
+        }
+        for name, col in columns.items():
+            if len(col) != k:
+                raise ShapeMismatchError(
+                    f"{name!r} must have one value per parameter ({k}); got {len(col)}."
+                )
+        if not all(math.isfinite(v) for v in self.estimates):
+            raise InvalidParameterError("'estimates' must be finite (no NaN or infinity).")
+        # a fitted model has every number; for one built from given parameters the fit's
+        # numbers may be NaN (not available)
+        rest = {
+            "standard_errors": self.standard_errors,
+            "lower": self.lower,
+            "upper": self.upper,
+            "log_likelihood": (self.log_likelihood,),
+            "aic": (self.aic,),
+            "bic": (self.bic,),
+            "n": (self.n,),
+        }
+        for name, values in rest.items():
+            if self.fitted and not all(math.isfinite(v) for v in values):
+                raise InvalidParameterError(
+                    f"{name!r} must be finite for a fitted model (fitted=True); got {values}."
+                )
 
     @classmethod
     def from_report(
@@ -389,8 +555,17 @@ class FitSummary(FrozenArrays):
     ) -> FitSummary:
         """Build the summary of a model from its parameters and fit report (None: not fitted)."""
         lvl = as_float_scalar(level, "level", domain=UNIT_OPEN)
+        if not isinstance(params, Mapping):
+            raise InvalidParameterError(
+                f"'params' must be a mapping of parameter name to value; got "
+                f"{type(params).__name__}."
+            )
+        if report is not None and not isinstance(report, FitReport):
+            raise InvalidParameterError(
+                f"'report' must be a FitReport or None; got {type(report).__name__}."
+            )
         names = tuple(params)
-        est = [float(v) for v in params.values()]
+        est = [as_float_scalar(v, f"params[{k!r}]") for k, v in params.items()]
         if report is None:
             nan = [math.nan] * len(names)
             return cls(
@@ -685,6 +860,15 @@ def _covariance(
     return se, corr, ""
 
 
+def _check_start(theta0: FloatArray, names: Sequence[str]) -> FloatArray:
+    """Refuse a start vector without exactly one value per parameter."""
+    if theta0.size != len(names):
+        raise InvalidParameterError(
+            f"'start' must hold one value per parameter {tuple(names)}; got {theta0.size} values."
+        )
+    return theta0
+
+
 def maximize_likelihood(
     objective: NegLogLikelihood,
     start: Sequence[float] | FloatArray,
@@ -791,7 +975,7 @@ def maximize_likelihood(
             adjust=adjust,
         )
     check_in(method, "method", FIT_METHODS)
-    theta0 = as_float_array(start, "start", domain=POSITIVE, ndim=1)
+    theta0 = _check_start(as_float_array(start, "start", domain=POSITIVE, ndim=1), names)
     scale = 1.0 / float(n)
     lam = as_float_scalar(penalizer, "penalizer", domain=NONNEGATIVE)
     likelihood = objective
@@ -936,7 +1120,7 @@ def _maximize_constrained(
     adjust: Callable[[FloatArray], FloatArray] | None,
 ) -> tuple[dict[str, float], FitReport]:
     """SLSQP over unbounded parameters with ``A @ theta >= 0`` (see :func:`maximize_likelihood`)."""
-    theta0 = as_float_array(start, "start", ndim=1)
+    theta0 = _check_start(as_float_array(start, "start", ndim=1), names)
     scale = 1.0 / float(n)
     A = np.asarray(constraints.matrix, dtype=np.float64)
 

@@ -48,12 +48,14 @@ __all__ = [
     "as_int_array",
     "as_float_scalar",
     "broadcast",
+    "as_count",
     "as_id_array",
     "as_array",
     "check_in",
     "check_fields",
     "frozen_array",
     "fail_where",
+    "frozen_floats",
     "same_length",
     "unknown_column",
 ]
@@ -801,3 +803,39 @@ def check_fields(instance: Any, *, nan_ok: Iterable[str] = ()) -> None:
             if not isinstance(value, (tuple, list)) or not all(isinstance(v, str) for v in value):
                 raise _field_error(owner, name, "be a sequence of text", value)
             object.__setattr__(instance, name, tuple(value))
+
+
+# ----------------------------------------------------------------- attrs converters
+def as_count(value: Any, name: str) -> int:
+    """Convert one whole number >= 0 to ``int`` (booleans, None, text, NaN refused).
+
+    The converter of count fields (wrap it in a lambda naming the field).
+
+    Examples
+    --------
+    >>> as_count(3.0, "n_rows")
+    3
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        raise InvalidParameterError(
+            f"{name!r} must be a whole number >= 0; got {type(value).__name__} {value!r}."
+        )
+    return int(as_int_array(value, name, domain=NONNEGATIVE, ndim=0))
+
+
+def frozen_floats(
+    value: Any, name: str, *, domain: Interval | None = None, ndim: int | None = None
+) -> FloatArray:
+    """Convert to a finite float64 array in ``domain`` and return a frozen copy.
+
+    The converter of array fields of result objects (wrap it in a lambda naming the
+    field).
+
+    Examples
+    --------
+    >>> frozen_floats([1, 2], "clp", ndim=1).flags.writeable
+    False
+    """
+    return readonly(np.array(as_float_array(value, name, domain=domain, ndim=ndim)))

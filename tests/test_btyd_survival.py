@@ -22,7 +22,7 @@ params = st.tuples(
 def histories(draw):
     T = draw(st.floats(1.0, 100.0))
     x = draw(st.integers(0, 40))
-    tx = 0.0 if x == 0 else draw(st.floats(0.0, T))
+    tx = 0.0 if x == 0 else draw(st.floats(1e-9, T))
     t = draw(st.floats(0.0, 500.0))
     return t, x, tx, T
 

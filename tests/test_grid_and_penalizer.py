@@ -31,8 +31,10 @@ def test_matrix_equals_pointwise_predictions(model: object) -> None:
     assert g.recency[-1] == 39.0
     for i in (1, 5, 12):
         for j in (0, 3, 6):
+            # column 0 is the limit recency -> 0+, evaluated at 1e-12 T
+            rec = max(float(g.recency[j]), 1e-12 * 39.0)
             want = model.probability_alive(  # type: ignore[attr-defined]
-                frequency=i, recency=float(g.recency[j]), T=39.0
+                frequency=i, recency=rec, T=39.0
             )
             assert g.values[i, j] == pytest.approx(float(want), rel=1e-13)
     # row 0 is the one history without repeat purchases (recency 0)

@@ -79,7 +79,7 @@ params = st.tuples(
 def histories(draw):
     T = draw(st.floats(0.5, 100.0))
     x = draw(st.integers(0, 60))
-    tx = 0.0 if x == 0 else draw(st.floats(0.0, 1.0)) * T
+    tx = 0.0 if x == 0 else draw(st.floats(1e-9, 1.0)) * T
     return x, tx, T
 
 

@@ -44,7 +44,9 @@ from kamcore._params import (
     PROBABILITY,
     FloatArray,
     Interval,
+    as_count,
     as_float_array,
+    as_float_scalar,
     as_int_array,
     broadcast,
     check_in,
@@ -97,7 +99,9 @@ def _finite_result(values: NDArray[Any], name: str) -> None:
     )
 
 
-def _matrix_geometric_sum(a: FloatArray, n: int) -> FloatArray:
+def _matrix_geometric_sum(
+    a: FloatArray, n: int, *, stochastic_discount: float | None = None
+) -> FloatArray:
     r"""Return :math:`S_n = \sum_{t=0}^{n-1} A^t` in ``O(log n)`` matrix products.
 
     Binary doubling over the bits of ``n`` (most significant first):
@@ -106,19 +110,47 @@ def _matrix_geometric_sum(a: FloatArray, n: int) -> FloatArray:
     about 50 products of ``(S, S)`` matrices instead of a loop over the periods.
     Overflow (a spectral radius above 1 over a long horizon) gives ``inf``/NaN
     entries, which the caller refuses with :func:`_finite_result`.
+
+    With ``stochastic_discount=d``, :math:`A = P/(1+d)` for a row-stochastic
+    :math:`P`: every row of :math:`A^k` then sums to :math:`(1+d)^{-k}` and every
+    row of :math:`S_k` to :math:`\sum_{t<k}(1+d)^{-t}`, and the rows are rescaled
+    to those sums after every step. Without it, rounding in the direction of the
+    eigenvalue :math:`1/(1+d)` doubles with every squaring (a relative error of
+    about :math:`2^{50}\epsilon \approx 0.2` at :math:`10^{15}` undiscounted
+    periods); with it the error stays at rounding level.
     """
     size = a.shape[0]
     eye = np.eye(size)
     total = np.zeros((size, size))
     power = eye
-    with np.errstate(over="ignore", invalid="ignore"):
+    k = 0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for bit in bin(n)[2:]:
             total = total + power @ total
             power = power @ power
+            k *= 2
             if bit == "1":
                 total = eye + a @ total
                 power = a @ power
+                k += 1
+            if stochastic_discount is not None:
+                power, total = _rescale_rows(power, total, k, stochastic_discount)
     return total
+
+
+def _rescale_rows(
+    power: FloatArray, total: FloatArray, k: int, d: float
+) -> tuple[FloatArray, FloatArray]:
+    """Rescale the rows of A^k and S_k to their exact sums (see _matrix_geometric_sum)."""
+    log_q = -math.log1p(d)
+    want_power = float(np.exp(k * log_q))  # inf (refused by the caller) when d < 0 overflows
+    want_total = float(k) if d == 0.0 else float(np.expm1(k * log_q) / np.expm1(log_q))
+    out = []
+    for mat, want in ((power, want_power), (total, want_total)):
+        sums = mat.sum(axis=1)
+        ok = (sums > 0) & np.isfinite(sums) & np.isfinite(want) & (want > 1e-280)
+        out.append(np.where(ok[:, None], mat * (want / np.where(ok, sums, 1.0))[:, None], mat))
+    return out[0], out[1]
 
 
 def _timing_factor(timing: str, q: FloatArray, discount_rate: FloatArray) -> FloatArray:
@@ -360,6 +392,14 @@ def _array_eq(a: NDArray[Any] | None, b: NDArray[Any] | None) -> bool:
     return bool(np.array_equal(a, b))
 
 
+def _conv_total(value: Any) -> float:
+    return as_float_scalar(value, "total")
+
+
+def _conv_count(value: Any) -> int:
+    return as_count(value, "count")
+
+
 @attrs.frozen(repr=False)
 class CustomerEquity(FrozenArrays):
     """Customer equity: the sum of customer lifetime profits, overall and per segment.
@@ -387,8 +427,8 @@ class CustomerEquity(FrozenArrays):
     {'A': 125.0, 'B': 50.0}
     """
 
-    total: float
-    count: int
+    total: float = attrs.field(converter=_conv_total)
+    count: int = attrs.field(converter=_conv_count)
     segments: NDArray[Any] | None = attrs.field(default=None, eq=attrs.cmp_using(eq=_array_eq))
     segment_totals: FloatArray | None = attrs.field(default=None, eq=attrs.cmp_using(eq=_array_eq))
     segment_counts: NDArray[np.int64] | None = attrs.field(

@@ -6,8 +6,10 @@ customer is expected to make in the future; a spend model (Gamma-Gamma, or a
 given spend per purchase) says how much each purchase is worth; a margin rate
 and a cost to serve turn revenue into *profit*. This module combines them into
 an expected discounted profit per customer, vectorised over customers with a
-loop over the ``H`` periods only (memory is ``O(customers)``, never
-``customers x periods``).
+loop over the periods only (memory is ``O(customers)``, never
+``customers x periods``); with a positive discount rate the loop stops once the
+rest of the horizon is bounded to :math:`10^{-12}` relative (see
+:func:`_discounted_sums`), so long horizons cost what short ones do.
 
 The formula
 -----------
@@ -59,6 +61,7 @@ array([6.71, 3.91, 0.13])
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, runtime_checkable
 
 import attrs
@@ -79,7 +82,7 @@ from kamcore._params import (
     as_int_array,
     check_in,
     fail_where,
-    readonly,
+    frozen_floats,
     same_length,
 )
 from kamcore.clp._intervals import PredictionInterval, delta_interval
@@ -107,6 +110,11 @@ MARGIN_RATE: Final = Interval(-1.0, 1.0)
 _DISCOUNT: Final = Interval(-1.0, low_closed=False)
 _AT_LEAST_ONE: Final = Interval(1.0)
 _TOLERANCE: Final = 1e-9
+_TAIL_TOLERANCE: Final = 1e-12
+"""Relative gap between the bounds of the rest of a discounted sum at which it is closed."""
+_TAIL_CHECK_EVERY: Final = 8
+MAX_LOOP_PERIODS: Final = 100_000
+"""Most periods summed one by one when the discounting cannot bound the rest (d <= 0)."""
 
 CostBasis = Literal["alive", "horizon"]
 
@@ -169,12 +177,32 @@ class SpendModel(Protocol):
 
 
 # ----------------------------------------------------------------- result
-def _frozen_floats(value: Any) -> FloatArray:
-    return readonly(np.array(value, dtype=np.float64))
-
-
 def _default_ids(self: Any) -> NDArray[np.str_]:
     return positional_ids(int(np.shape(self.clp)[0]) if np.ndim(self.clp) else 1)
+
+
+def _conv_clp(value: Any) -> FloatArray:
+    return frozen_floats(value, "clp", ndim=1)
+
+
+def _conv_discounted_margin(value: Any) -> FloatArray:
+    return frozen_floats(value, "discounted_margin", ndim=1)
+
+
+def _conv_discounted_cost(value: Any) -> FloatArray:
+    return frozen_floats(value, "discounted_cost", ndim=1)
+
+
+def _conv_discounted_revenue(value: Any) -> FloatArray:
+    return frozen_floats(value, "discounted_revenue", ndim=1)
+
+
+def _conv_purchases(value: Any) -> FloatArray:
+    return frozen_floats(value, "purchases", ndim=1)
+
+
+def _conv_spend(value: Any) -> FloatArray:
+    return frozen_floats(value, "spend", ndim=1)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -217,12 +245,12 @@ class CustomerProfit(CustomerColumns):
     [71.89, 1.64]
     """
 
-    clp: FloatArray = attrs.field(converter=_frozen_floats)
-    discounted_margin: FloatArray = attrs.field(converter=_frozen_floats)
-    discounted_cost: FloatArray = attrs.field(converter=_frozen_floats)
-    discounted_revenue: FloatArray = attrs.field(converter=_frozen_floats)
-    purchases: FloatArray = attrs.field(converter=_frozen_floats)
-    spend: FloatArray = attrs.field(converter=_frozen_floats)
+    clp: FloatArray = attrs.field(converter=_conv_clp)
+    discounted_margin: FloatArray = attrs.field(converter=_conv_discounted_margin)
+    discounted_cost: FloatArray = attrs.field(converter=_conv_discounted_cost)
+    discounted_revenue: FloatArray = attrs.field(converter=_conv_discounted_revenue)
+    purchases: FloatArray = attrs.field(converter=_conv_purchases)
+    spend: FloatArray = attrs.field(converter=_conv_spend)
     ids: NDArray[np.str_] = attrs.field(
         default=attrs.Factory(_default_ids, takes_self=True), kw_only=True, converter=text_ids
     )
@@ -357,6 +385,78 @@ def _check_alive(alive: FloatArray) -> None:
     )
 
 
+Evaluate = Callable[[float], tuple[FloatArray, FloatArray | None]]
+"""``t -> (cumulative expected purchases, P(alive) or None)`` at one period end."""
+
+
+def _discounted_sums(
+    evaluate: Evaluate, m: int, *, h: int, step: float, d: float, alive_cost: bool
+) -> PeriodSums:
+    r"""Discounted purchases, purchases to the horizon, discounted P(alive), annuity.
+
+    Sums period by period with :math:`f_k = (1+d)^{-k}`. With :math:`d > 0` the
+    loop stops once the rest is pinned down: :math:`E` grows and
+    :math:`P(\text{alive})` shrinks with :math:`t`, so after period :math:`k`
+
+    .. math::
+
+        f_H\,(E_H - E_k) \le \sum_{j>k} f_j\,\Delta E_j \le f_{k+1}\,(E_H - E_k),\qquad
+        P_H F_k \le \sum_{j>k} f_j P_j \le P_k F_k,\quad F_k = \sum_{j=k+1}^{H} f_j,
+
+    with :math:`E_H, P_H` evaluated once at the horizon. When both gaps are
+    below :data:`_TAIL_TOLERANCE` of the sums for every customer the midpoints
+    are added (error at most half the gap), so a horizon of :math:`10^5` or
+    :math:`10^{15}` periods costs a few hundred periods at :math:`d = 0.1`.
+    With :math:`d = 0` the discounted purchases telescope to :math:`E_H`; a
+    loop that cannot stop early (:math:`d \le 0` with the cost charged while
+    alive, or :math:`d < 0`) is refused beyond :data:`MAX_LOOP_PERIODS` periods.
+    """
+    if d <= 0.0 and h > MAX_LOOP_PERIODS and (alive_cost or d < 0.0):
+        raise InvalidParameterError(
+            f"'n_periods' must be <= {MAX_LOOP_PERIODS:,} with discount_rate {d!r} <= 0 "
+            f"(every period is evaluated; with a positive discount rate the tail of a longer "
+            f"horizon is bounded and summed in closed form); got {h:,}."
+        )
+    annuity = float(h) if d == 0.0 else float(-np.expm1(-h * np.log1p(d)) / d)
+    if d == 0.0 and not alive_cost:
+        cum_h, _ = evaluate(h * step)
+        _check_increment(cum_h, cum_h, h)
+        return cum_h, cum_h, np.zeros(m), annuity
+    cum_h, alive_h = evaluate(h * step) if d > 0.0 else (np.zeros(m), None)
+    disc_purchases = np.zeros(m)
+    disc_alive = np.zeros(m)
+    previous = np.zeros(m)
+    alive_k = np.ones(m)
+    log_q = -float(np.log1p(d))
+    for k in range(1, h + 1):
+        factor = float(np.exp(k * log_q))
+        cum, alive = evaluate(k * step)
+        increment = cum - previous
+        _check_increment(increment, cum, k)
+        disc_purchases += factor * increment
+        previous = cum
+        if alive is not None:
+            disc_alive += factor * alive
+            alive_k = alive
+        if d > 0.0 and k < h and k % _TAIL_CHECK_EVERY == 0:
+            f_next = float(np.exp((k + 1) * log_q))
+            f_last = float(np.exp(h * log_q))
+            rest = -float(np.expm1((h - k) * log_q)) * f_next / -float(np.expm1(log_q))
+            grow = np.maximum(cum_h - cum, 0.0)
+            p_lo, p_hi = f_last * grow, f_next * grow
+            a_lo = rest * (alive_h if alive_h is not None else np.zeros(m))
+            a_hi = rest * alive_k if alive_cost else a_lo
+            tight = (p_hi - p_lo <= _TAIL_TOLERANCE * (disc_purchases + p_lo)) & (
+                a_hi - a_lo <= _TAIL_TOLERANCE * (disc_alive + a_lo)
+            )
+            if tight.all():
+                _check_increment(cum_h - cum, cum_h, h)
+                disc_purchases += 0.5 * (p_lo + p_hi)
+                disc_alive += 0.5 * (a_lo + a_hi)
+                return disc_purchases, cum_h, disc_alive, annuity
+    return disc_purchases, previous, disc_alive, annuity
+
+
 def _reference_sums(
     model: TransactionModel,
     xu: Any,
@@ -370,34 +470,25 @@ def _reference_sums(
 ) -> PeriodSums:
     """Discounted purchases, cumulative purchases, discounted P(alive), annuity (any model)."""
     m = xu.shape[0]
-    disc_purchases = np.zeros(m)
-    disc_alive = np.zeros(m)
-    previous = np.zeros(m)
-    factor = 1.0
-    annuity = 0.0
-    for k in range(1, h + 1):
-        factor /= 1.0 + d
-        annuity += factor
-        t_k = k * step
+
+    def evaluate(t_k: float) -> tuple[FloatArray, FloatArray | None]:
         cum = _model_output(
             model.expected_purchases(t=t_k, frequency=xu, recency=txu, T=ageu),
             "expected_purchases",
             m,
         )
-        increment = cum - previous
-        _check_increment(increment, cum, k)
-        disc_purchases += factor * increment
-        previous = cum
-        if alive_cost:
-            assert isinstance(model, SurvivalModel)
-            alive = _model_output(
-                model.probability_alive_at(t=t_k, frequency=xu, recency=txu, T=ageu),
-                "probability_alive_at",
-                m,
-            )
-            _check_alive(alive)
-            disc_alive += factor * alive
-    return disc_purchases, previous, disc_alive, annuity
+        if not alive_cost:
+            return cum, None
+        assert isinstance(model, SurvivalModel)
+        alive = _model_output(
+            model.probability_alive_at(t=t_k, frequency=xu, recency=txu, T=ageu),
+            "probability_alive_at",
+            m,
+        )
+        _check_alive(alive)
+        return cum, alive
+
+    return _discounted_sums(evaluate, m, h=h, step=step, d=d, alive_cost=alive_cost)
 
 
 def _factored_sums(
@@ -423,34 +514,45 @@ def _factored_sums(
     _check_alive(now)
     (xk, ak), _, pair = collapse_rows(xu, ageu, return_inverse=True)
     mk = xk.shape[0]
-    disc_kernel = np.zeros(mk)
-    disc_survival = np.zeros(mk)
-    previous = np.zeros(mk)
-    factor = 1.0
-    annuity = 0.0
-    for k in range(1, h + 1):
-        factor /= 1.0 + d
-        annuity += factor
-        t_k = k * step
+
+    def evaluate(t_k: float) -> tuple[FloatArray, FloatArray | None]:
         cum = _model_output(
             model._purchase_kernel(t=t_k, frequency=xk, T=ak), "expected_purchases", mk
         )
-        increment = cum - previous
-        _check_increment(increment, cum, k)
-        disc_kernel += factor * increment
-        previous = cum
-        if alive_cost:
-            later = _model_output(
-                model._survival_kernel(t=t_k, frequency=xk, T=ak), "probability_alive_at", mk
-            )
-            _check_alive(later)
-            disc_survival += factor * later
+        if not alive_cost:
+            return cum, None
+        later = _model_output(
+            model._survival_kernel(t=t_k, frequency=xk, T=ak), "probability_alive_at", mk
+        )
+        _check_alive(later)
+        return cum, later
+
+    disc_kernel, previous, disc_survival, annuity = _discounted_sums(
+        evaluate, mk, h=h, step=step, d=d, alive_cost=alive_cost
+    )
     return (
         now * disc_kernel[pair],
         now * previous[pair],
         now * disc_survival[pair] if alive_cost else np.zeros(m),
         annuity,
     )
+
+
+def _check_model(model: Any, *methods: str) -> None:
+    """Refuse a ``model`` that lacks the methods the calculation calls."""
+    missing = [m for m in methods if not callable(getattr(model, m, None))]
+    if missing:
+        raise InvalidParameterError(
+            f"'model' must be a repeat-buying model with {', '.join(missing)}(...) (e.g. a "
+            f"fitted kamcore.clp.BetaGeo); got {type(model).__name__}."
+        )
+
+
+def _check_model_history(model: Any, x: Any, tx: Any, age: Any, ids: Any = None) -> None:
+    """Let a built-in model refuse impossible histories in the caller's row order."""
+    check = getattr(model, "_check_history", None)
+    if callable(check):
+        check(frequency=x, recency=tx, T=age, ids=ids)
 
 
 # ----------------------------------------------------------------- the calculator
@@ -545,6 +647,7 @@ def customer_lifetime_profit(
     >>> res.ids.tolist()
     ['0', '1']
     """
+    _check_model(model, "expected_purchases")
     frequency, recency, T, average_spend, key = _histories(
         data,
         frequency=frequency,
@@ -595,7 +698,9 @@ def _profit_parts(
     """Validate and compute the columns of :class:`CustomerProfit` (everything but the ids)."""
     x = as_float_array(frequency, "frequency", ndim=1, allow_empty=False)
     tx = as_float_array(recency, "recency", ndim=1, allow_empty=False)
-    age = as_float_array(T, "T", ndim=1) if np.ndim(T) else as_float_array(T, "T")
+    age = as_float_array(T, "T")
+    if age.ndim:
+        age = as_float_array(age, "T", ndim=1)
     n = same_length({"frequency": x, "recency": tx} | ({"T": age} if age.ndim else {}))
     margin = _per_customer(margin_rate, "margin_rate", n, MARGIN_RATE)
     cost = _per_customer(cost_per_period, "cost_per_period", n, NONNEGATIVE)
@@ -613,6 +718,7 @@ def _profit_parts(
         )
     xi = x.astype(np.int64) if np.all(x == np.round(x)) else x
     age_n = np.broadcast_to(age, (n,))
+    _check_model_history(model, x, tx, age_n)
     if collapse:
         # the model sees each distinct history once; customers share its results
         (xu, txu, ageu), _, inverse = collapse_rows(xi, tx, age_n, return_inverse=True)
@@ -754,6 +860,7 @@ def customer_lifetime_profit_interval(
     >>> bool(np.all((lo < clp) & (clp < hi)))
     True
     """
+    _check_model(model, "expected_purchases")
     frequency, recency, T, average_spend, key = _histories(
         data,
         frequency=frequency,
@@ -861,6 +968,20 @@ def portfolio_lifetime_profit(
     >>> bool(res.clp[0] > res.clp[1] > 0)
     True
     """
+    from kamcore._portfolio import Portfolio
+
+    if not isinstance(portfolio, Portfolio):
+        raise InvalidParameterError(
+            f"'portfolio' must be a kamcore.Portfolio; got {type(portfolio).__name__}."
+        )
+    _check_model(model, "expected_purchases")
+    _check_model_history(
+        model,
+        portfolio.column(frequency),
+        portfolio.column(recency),
+        portfolio.column(T),
+        ids=portfolio.ids,
+    )
 
     def col(value: Any) -> Any:
         return portfolio.column(value) if isinstance(value, str) else value

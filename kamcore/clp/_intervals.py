@@ -38,7 +38,16 @@ from numpy.typing import NDArray
 from scipy import special  # type: ignore[import-untyped]
 
 from kamcore._columns import CustomerColumns
-from kamcore._params import UNIT_OPEN, FloatArray, as_float_scalar, check_in, readonly
+from kamcore._params import (
+    NONNEGATIVE,
+    UNIT_OPEN,
+    FloatArray,
+    as_float_scalar,
+    as_id_array,
+    check_in,
+    frozen_floats,
+    readonly,
+)
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
 
 __all__ = ["LINKS", "PredictionInterval", "delta_interval", "delta_variance"]
@@ -49,12 +58,28 @@ LINKS: Final[tuple[str, ...]] = ("identity", "log", "logit")
 _STEP: Final = 1e-5
 
 
-def _frozen(value: Any) -> FloatArray:
-    return readonly(np.array(value, dtype=np.float64))
-
-
 def _frozen_ids(value: Any) -> NDArray[np.str_] | None:
-    return None if value is None else readonly(np.array(value, dtype=str))
+    return None if value is None else readonly(as_id_array(value, "ids"))
+
+
+def _conv_estimate(value: Any) -> FloatArray:
+    return frozen_floats(value, "estimate")
+
+
+def _conv_lower(value: Any) -> FloatArray:
+    return frozen_floats(value, "lower")
+
+
+def _conv_upper(value: Any) -> FloatArray:
+    return frozen_floats(value, "upper")
+
+
+def _conv_standard_error(value: Any) -> FloatArray:
+    return frozen_floats(value, "standard_error", domain=NONNEGATIVE)
+
+
+def _conv_level(value: Any) -> float:
+    return as_float_scalar(value, "level", domain=UNIT_OPEN)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -91,14 +116,21 @@ class PredictionInterval(CustomerColumns):
     True
     """
 
-    estimate: FloatArray = attrs.field(converter=_frozen)
-    lower: FloatArray = attrs.field(converter=_frozen)
-    upper: FloatArray = attrs.field(converter=_frozen)
-    standard_error: FloatArray = attrs.field(converter=_frozen)
-    level: float = attrs.field(converter=float)
+    estimate: FloatArray = attrs.field(converter=_conv_estimate)
+    lower: FloatArray = attrs.field(converter=_conv_lower)
+    upper: FloatArray = attrs.field(converter=_conv_upper)
+    standard_error: FloatArray = attrs.field(converter=_conv_standard_error)
+    level: float = attrs.field(converter=_conv_level)
     ids: NDArray[np.str_] | None = attrs.field(default=None, kw_only=True, converter=_frozen_ids)
 
     def __attrs_post_init__(self) -> None:
+        shapes = {f: getattr(self, f).shape for f in ("estimate", "lower", "upper")}
+        shapes["standard_error"] = self.standard_error.shape
+        if len(set(shapes.values())) > 1:
+            raise ShapeMismatchError(
+                f"'estimate', 'lower', 'upper' and 'standard_error' must have one shape; got "
+                f"{shapes}."
+            )
         if self.ids is not None and self.ids.shape != self.estimate.shape:
             raise ShapeMismatchError(
                 f"'ids' must have one id per estimate ({self.estimate.shape}); "

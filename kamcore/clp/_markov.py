@@ -278,10 +278,13 @@ class MarkovChain(FrozenArrays):
             v = np.linalg.solve(np.eye(self.size) - self.transition / (1.0 + d), self.rewards)
             return readonly(v)
         h = int(as_int_array(n_periods, "n_periods", ndim=0, domain=NONNEGATIVE))
-        pd = self.transition / (1.0 + d)
+        # rows summing to 1 exactly (they do within ROW_SUM_TOLERANCE), so that the
+        # doubling can hold every row of P^k to its exact sum over 10**15 periods
+        p = self.transition / self.transition.sum(axis=1, keepdims=True)
+        pd = p / (1.0 + d)
         # S_{T+1} R in O(log T) matrix products (binary doubling), never a loop over T
         with np.errstate(over="ignore", invalid="ignore"):
-            v = _matrix_geometric_sum(pd, h + 1) @ self.rewards
+            v = _matrix_geometric_sum(pd, h + 1, stochastic_discount=d) @ self.rewards
         _finite_result(v, "value")
         return readonly(v)
 
@@ -380,6 +383,36 @@ class TransitionEstimate(FrozenArrays):
     transition: FloatArray = attrs.field(eq=attrs.cmp_using(eq=_transition_eq), hash=False)
     policy: str
     unobserved: tuple[str, ...]
+
+    def __attrs_post_init__(self) -> None:
+        counts = as_int_array(self.counts, "counts", domain=NONNEGATIVE, ndim=2)
+        _square(counts, "counts")
+        size = counts.shape[0]
+        names = _state_names(self.states, size, "states")
+        transition = as_float_array(self.transition, "transition", ndim=2)
+        _square(transition, "transition")
+        if transition.shape != counts.shape:
+            raise ShapeMismatchError(
+                f"'transition' must have the shape of 'counts' {counts.shape}; got "
+                f"{transition.shape}."
+            )
+        _check_stochastic(transition, "transition")
+        check_in(self.policy, "policy", EMPTY_ROW_POLICIES)
+        given: Any = self.unobserved
+        if not isinstance(given, (tuple, list)):
+            raise InvalidParameterError(
+                f"'unobserved' must be a sequence of state names; got {type(given).__name__}."
+            )
+        unknown = [u for u in given if str(u) not in names]
+        if unknown:
+            raise InvalidParameterError(
+                f"'unobserved' must name states of 'states'; got {len(unknown)} unknown "
+                f"(first: {unknown[0]!r})."
+            )
+        object.__setattr__(self, "states", names)
+        object.__setattr__(self, "counts", readonly(np.array(counts)))
+        object.__setattr__(self, "transition", readonly(np.array(transition)))
+        object.__setattr__(self, "unobserved", tuple(str(u) for u in given))
 
     def to_chain(self, rewards: ArrayLike, discount_rate: float) -> MarkovChain:
         """Return a :class:`MarkovChain` with this transition matrix and the given rewards."""

@@ -182,7 +182,7 @@ def text_ids(value: Any) -> NDArray[np.str_]:
     """Return ids as a read-only text array; one that is read-only text already is kept."""
     if isinstance(value, np.ndarray) and value.dtype.kind == "U" and not value.flags.writeable:
         return value
-    return readonly(np.array(value, dtype=str))
+    return readonly(as_id_array(value, "ids"))
 
 
 def _check_model(_instance: Any, _attribute: Any, value: Any) -> None:

@@ -96,6 +96,10 @@ def _real_retention(value: Any) -> float:
     return _real(value, "retention")
 
 
+def _real_redevelopment(value: Any) -> float:
+    return as_float_scalar(value, "redevelopment", domain=PROBABILITY)
+
+
 @attrs.frozen
 class StageParameters:
     """Per-stage parameters of the stage-shaped profit model.
@@ -183,7 +187,7 @@ class StageProfile:
     formation: StageParameters
     stability: StageParameters
     decline: StageParameters
-    redevelopment: float = attrs.field(default=0.0, converter=float)
+    redevelopment: float = attrs.field(default=0.0, converter=_real_redevelopment)
 
     def __attrs_post_init__(self) -> None:
         for stage in LIVE_STAGES:
@@ -213,8 +217,18 @@ class StageProfile:
         InvalidParameterError
             Invalid parameter values.
         """
+        if not isinstance(table, Mapping):
+            raise InvalidParameterError(
+                f"'table' must be a mapping of stage to StageParameters or to a mapping of "
+                f"duration, margin and retention; got {type(table).__name__}."
+            )
         profile = attrs.evolve(DEFAULT_STAGE_PROFILE, redevelopment=redevelopment)
         for key, params in table.items():
+            if not isinstance(params, (StageParameters, Mapping)):
+                raise InvalidParameterError(
+                    f"'table'[{key!r}] must be a StageParameters or a mapping of duration, "
+                    f"margin and retention; got {type(params).__name__}."
+                )
             stage = _stage_key(key)
             if isinstance(params, StageParameters):
                 profile = profile._replace(stage, params)

@@ -18,6 +18,7 @@ from kamcore._fitting import (
     FitReport,
     FitSummary,
     LinearConstraints,
+    check_fit_report,
     maximize_likelihood,
     model_repr,
     prepare_fit_data,
@@ -194,7 +195,7 @@ class RetentionModel:
         default=(0.0, 1.0), kw_only=True, converter=_range_converter, validator=_check_range
     )
     fit_report: FitReport | None = attrs.field(
-        default=None, eq=False, hash=False, repr=False, kw_only=True
+        default=None, eq=False, hash=False, repr=False, kw_only=True, validator=check_fit_report
     )
 
     def __attrs_post_init__(self) -> None:

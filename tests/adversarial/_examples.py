@@ -333,6 +333,185 @@ INSTANCES: dict[type, Callable[[], Any]] = {
 }
 
 
+# ====================================================================== clp block
+# Examples for the kamcore.clp result classes, calculators and protocols (kept in
+# one block, merged into OVERRIDES and INSTANCES below).
+
+
+@functools.cache
+def _clp_fitted_bg() -> Any:
+    x, tx, T = _rfm()
+    return clp.BetaGeo.fit(frequency=x, recency=tx, T=T)
+
+
+def _clp_bg() -> Any:
+    return clp.BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
+
+
+def _clp_gg() -> Any:
+    return clp.GammaGamma(p=6.25, q=3.74, gamma=15.44)
+
+
+def _clp_report() -> Any:
+    return _clp_fitted_bg().fit_report
+
+
+def _clp_profit() -> Any:
+    return clp.customer_lifetime_profit(
+        _clp_bg(),
+        frequency=[2, 0, 5],
+        recency=[30.0, 0.0, 35.0],
+        T=38.0,
+        spend=50.0,
+        margin_rate=0.3,
+        discount_rate=0.1,
+        n_periods=10,
+    )
+
+
+@functools.cache
+def _clp_portfolio() -> Portfolio:
+    return Portfolio.from_columns(
+        ["a", "b", "c"],
+        {"frequency": [2, 0, 5], "recency": [30.0, 0.0, 35.0], "T": [38.0, 38.0, 38.0]},
+    )
+
+
+def _clp_stage(duration: float, margin: float, retention: float) -> Any:
+    return clp.StageParameters(duration=duration, margin=margin, retention=retention)
+
+
+_CLP_HISTORY = {
+    "frequency": lambda: [2, 0, 5],
+    "recency": lambda: [30.0, 0.0, 35.0],
+    "T": lambda: [38.0, 38.0, 38.0],
+}
+_CLP_VALUE = {
+    "margin_rate": _const(0.3),
+    "discount_rate": _const(0.1),
+    "n_periods": _const(10),
+    "spend": _const(50.0),
+}
+
+_CLP_OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
+    "kamcore.clp.CustomerEquity": {"total": _const(300.0), "count": _const(3)},
+    "kamcore.clp.CustomerProfit": {
+        "clp": lambda: [10.0, -1.0, 30.0],
+        "discounted_margin": lambda: [12.0, 0.0, 33.0],
+        "discounted_cost": lambda: [2.0, 1.0, 3.0],
+        "discounted_revenue": lambda: [40.0, 0.0, 110.0],
+        "purchases": lambda: [0.8, 0.0, 2.2],
+        "spend": lambda: [50.0, 50.0, 50.0],
+    },
+    "kamcore.clp.FitReport": {
+        "log_likelihood": _const(-10.0),
+        "n": _const(5.0),
+        "n_rows": _const(3),
+        "standard_errors": lambda: {"r": 0.1},
+        "correlation": lambda: [[1.0]],
+        "estimates": lambda: {"r": 2.0},
+        "converged": _const(True),
+        "iterations": _const(7),
+        "message": _const("ok"),
+        "method": _const("BFGS"),
+    },
+    "kamcore.clp.StageParameters": {
+        "duration": _const(5.0),
+        "margin": _const(1.0),
+        "retention": _const(0.92),
+    },
+    "kamcore.clp.StageProfile": {
+        "exploration": lambda: _clp_stage(1.0, 0.2, 0.6),
+        "formation": lambda: _clp_stage(2.0, 0.6, 0.85),
+        "stability": lambda: _clp_stage(5.0, 1.0, 0.92),
+        "decline": lambda: _clp_stage(2.0, 0.5, 0.7),
+    },
+    "kamcore.clp.StageProfile.from_mapping": {
+        "table": lambda: {
+            "exploration": {"duration": 1.0, "margin": 0.2, "retention": 0.6},
+            "formation": {"duration": 2.0, "margin": 0.6, "retention": 0.85},
+            "stability": {"duration": 5.0, "margin": 1.0, "retention": 0.92},
+            "decline": {"duration": 2.0, "margin": 0.5, "retention": 0.7},
+        },
+    },
+    "kamcore.clp.TransitionEstimate": {
+        "states": lambda: ("A", "B"),
+        "counts": lambda: [[5, 1], [0, 3]],
+        "transition": lambda: [[5 / 6, 1 / 6], [0.0, 1.0]],
+        "policy": _const("raise"),
+        "unobserved": lambda: (),
+    },
+    "kamcore.clp.curve_lifetime_profit": {
+        "level": lambda: [100.0, 50.0, 0.0],
+        "curve": lambda: [1.0, 0.9, 0.8],
+        "retention": _const(0.8),
+    },
+    "kamcore.clp.customer_lifetime_profit": {"model": _clp_bg, **_CLP_HISTORY, **_CLP_VALUE},
+    "kamcore.clp.customer_lifetime_profit_interval": {
+        "model": _clp_fitted_bg,
+        **_CLP_HISTORY,
+        **_CLP_VALUE,
+    },
+    "kamcore.clp.portfolio_lifetime_profit": {
+        "portfolio": _clp_portfolio,
+        "model": _clp_bg,
+        **_CLP_VALUE,
+    },
+    "kamcore.clp.FitSummary": {
+        "model": _const("BetaGeo"),
+        "parameters": lambda: ["r", "alpha"],
+        "estimates": lambda: [0.243, 4.414],
+        "standard_errors": lambda: [0.01, 0.2],
+        "lower": lambda: [0.223, 4.02],
+        "upper": lambda: [0.263, 4.81],
+        "fitted": _const(True),
+        "log_likelihood": _const(-9582.4),
+        "aic": _const(19172.8),
+        "bic": _const(19195.2),
+        "n": _const(2357.0),
+    },
+    "kamcore.clp.FitSummary.from_report": {
+        "model": _const("BetaGeo"),
+        "params": lambda: dict(_clp_fitted_bg().params),
+        "report": _clp_report,
+    },
+    "kamcore.clp.FrequencyRecencyMatrix": {
+        "values": lambda: [[1.0, 1.0], [0.2, 0.8]],
+        "frequency": lambda: [0, 1],
+        "recency": lambda: [0.0, 38.0],
+        "quantity": _const("probability_alive"),
+        "T": _const(38.0),
+    },
+    "kamcore.clp.PredictionInterval": {
+        "estimate": lambda: [1.0, 2.0],
+        "lower": lambda: [0.5, 1.5],
+        "upper": lambda: [1.5, 2.5],
+        "standard_error": lambda: [0.3, 0.3],
+        "level": _const(0.9),
+    },
+    "kamcore.clp.frequency_recency_matrix": {
+        "model": _clp_bg,
+        "T": _const(38.0),
+        "max_frequency": _const(5),
+    },
+}
+
+_CLP_INSTANCES: dict[type, Callable[[], Any]] = {
+    clp.CustomerEquity: lambda: clp.customer_equity([100.0, 200.0], segments=["a", "b"]),
+    clp.CustomerProfit: _clp_profit,
+    clp.FitReport: _clp_report,
+    clp.FitSummary: lambda: _clp_fitted_bg().summary(),
+    clp.SpendModel: _clp_gg,
+    clp.SurvivalModel: _clp_bg,
+    clp.TransactionModel: _clp_bg,
+    clp.TransitionEstimate: lambda: clp.transition_from_counts([[5, 1], [0, 3]], states=["A", "B"]),
+}
+
+OVERRIDES.update(_CLP_OVERRIDES)
+INSTANCES.update(_CLP_INSTANCES)
+# ================================================================== end clp block
+
+
 # ======================================================================================
 # Non-CLP examples, one block per module (kamcore.Portfolio, access, allocation, domain,
 # io, lifecycle, loyalty, metrics, plotting, satisfaction, scoring, switching, testing,

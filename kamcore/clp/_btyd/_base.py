@@ -3,7 +3,8 @@ r"""Shared pieces of the buy-till-you-die (BTYD) models.
 * :func:`validate_rfm` checks a (frequency, recency, T) customer summary with
   :mod:`kamcore._params`, so that a bad value raises a
   :class:`~kamcore.errors.KamcoreError` naming the field, the rule and the first
-  offender.
+  offender; :func:`check_history` holds the rules an observable history obeys
+  (every model's history passes through it, BG/BB's discrete ones too).
 * :func:`to_float_parameter` / :func:`check_positive_parameter` are the attrs
   converter and validator of the models' (strictly positive) parameters.
 * :class:`ParametricModel` derives ``params`` from ``PARAMETER_NAMES``.
@@ -14,11 +15,12 @@ the other fitted models of kamcore and live in :mod:`kamcore._fitting`.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from kamcore._fitting import FitSummary, collapse_rows, model_repr
 from kamcore._params import (
@@ -39,13 +41,75 @@ from kamcore.errors import InvalidParameterError, ShapeMismatchError
 from kamcore.transactions import CalibrationHoldout
 
 __all__ = [
+    "MAX_SIMULATED_CUSTOMERS",
+    "MAX_SIMULATED_PURCHASES",
     "ParametricModel",
     "PredictionIntervals",
     "SpendPredictions",
+    "check_history",
+    "check_n_customers",
     "check_positive_parameter",
+    "poisson_counts",
     "to_float_parameter",
     "validate_rfm",
 ]
+
+
+MAX_SIMULATED_CUSTOMERS: Final = 10**7
+"""Most customers one ``simulate`` call draws (each costs a few float64 values)."""
+
+MAX_SIMULATED_PURCHASES: Final = 1e12
+r"""Largest expected number of purchases per simulated customer (:math:`E[\lambda] T`).
+
+numpy's Poisson sampler refuses means above about :math:`9 \times 10^{18}`; the
+limit leaves a margin of :math:`10^6` for the spread of the drawn rates.
+"""
+
+
+def check_n_customers(n_customers: Any, *, minimum: int = 1) -> int:
+    """Return ``n_customers`` as an int in ``[minimum, MAX_SIMULATED_CUSTOMERS]``.
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a whole number, below ``minimum``, or above
+        :data:`MAX_SIMULATED_CUSTOMERS` (simulate in batches for more).
+    """
+    if isinstance(n_customers, (bool, np.bool_)) or not isinstance(n_customers, (int, np.integer)):
+        raise InvalidParameterError(
+            f"'n_customers' must be a whole number >= {minimum}; got {n_customers!r}."
+        )
+    size = int(n_customers)
+    if size < minimum:
+        raise InvalidParameterError(
+            f"'n_customers' must be a whole number >= {minimum}; got {size}."
+        )
+    if size > MAX_SIMULATED_CUSTOMERS:
+        raise InvalidParameterError(
+            f"'n_customers' must be <= {MAX_SIMULATED_CUSTOMERS:,} per call (simulate "
+            f"larger populations in batches); got {size:,}."
+        )
+    return size
+
+
+def poisson_counts(mean: FloatArray, rng: np.random.Generator) -> IntArray:
+    """Draw Poisson counts with the given means, refusing means numpy cannot sample.
+
+    Raises
+    ------
+    InvalidParameterError
+        A drawn mean above :data:`MAX_SIMULATED_PURCHASES` times :math:`10^6`
+        (names ``T``, the only input that scales it).
+    """
+    limit = MAX_SIMULATED_PURCHASES * 1e6
+    fail_where(
+        mean > limit,
+        mean,
+        "T",
+        f"keep each simulated customer's expected purchase count below {limit:g} (numpy's "
+        "Poisson sampler limit)",
+    )
+    return np.asarray(rng.poisson(mean), dtype=np.int64)
 
 
 def to_float_parameter(value: Any) -> Any:
@@ -79,13 +143,15 @@ def validate_rfm(
     T: ArrayLike,
     *,
     for_fit: bool = False,
+    ids: Sequence[Any] | NDArray[Any] | None = None,
 ) -> tuple[IntArray, FloatArray, FloatArray]:
     r"""Check a (frequency, recency, T) customer summary and return numpy arrays.
 
     Rules: ``frequency`` (repeat purchases :math:`x`) whole numbers :math:`\ge 0`;
     ``recency`` (:math:`t_x`, time of the last repeat purchase) :math:`\ge 0` and
-    :math:`\le T`; ``T`` (age of the customer) :math:`> 0`; a customer with no
-    repeat purchase has recency 0. Time is in any one unit (days, weeks).
+    :math:`\le T`; ``T`` (age of the customer) :math:`> 0`; and the history rules
+    of :func:`check_history` (recency 0 exactly when there is no repeat
+    purchase). Time is in any one unit (days, weeks).
 
     Parameters
     ----------
@@ -95,6 +161,8 @@ def validate_rfm(
         and may be scalars.
     for_fit
         Apply the fitting shape rules.
+    ids
+        Optional customer ids (1-D histories), named in the message of a refused history.
 
     Returns
     -------
@@ -116,9 +184,88 @@ def validate_rfm(
         same_length({"frequency": x, "recency": tx, "T": age})
     else:
         x, tx, age = broadcast({"frequency": x, "recency": tx, "T": age})
-    fail_where(tx > age, tx, "recency", "be <= T (the customer's age)")
-    fail_where((x == 0) & (tx != 0), tx, "recency", "be 0 when frequency is 0")
+    check_history(x, tx, age, ids=ids)
     return x, tx, age
+
+
+def check_history(
+    x: NDArray[Any],
+    tx: NDArray[Any],
+    age: NDArray[Any],
+    *,
+    discrete: bool = False,
+    ids: Sequence[Any] | NDArray[Any] | None = None,
+) -> None:
+    r"""Refuse impossible repeat-buying histories: the one set of rules of every BTYD model.
+
+    A history is ``frequency`` :math:`x` (repeat purchases), ``recency``
+    :math:`t_x` (time of the last one) and ``T`` (age), already converted and
+    broadcast to one shape, each within its own domain. The rules:
+
+    * :math:`t_x \le T` -- the last purchase lies in the observed window;
+    * :math:`t_x = 0` when :math:`x = 0` -- no repeat purchase, no recency;
+    * :math:`t_x > 0` when :math:`x > 0` -- a repeat purchase comes after the first;
+    * discrete opportunities (BG/BB): :math:`x \le t_x` -- at most one
+      transaction per opportunity, the last at opportunity :math:`t_x`.
+
+    Parameters
+    ----------
+    x, tx, age
+        The history arrays, one common shape.
+    discrete
+        Apply the discrete-opportunity rule.
+    ids
+        Customer ids in the order of the (1-D) history, named in the message.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the field, the rule and the first offender (index, value and,
+        when ``ids`` are given, the customer id).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_history(np.array([0, 2]), np.array([0.0, 0.0]), np.array([5.0, 5.0]), ids=["a", "b"])
+    Traceback (most recent call last):
+    ...
+    kamcore.errors.InvalidParameterError: 'recency' must be > 0 when frequency is > 0 ...
+    """
+    span = "opportunities observed" if discrete else "customer's age"
+    rules: list[tuple[NDArray[np.bool_], NDArray[Any], str, str]] = [
+        (tx > age, tx, "recency", f"be <= T (the {span})"),
+        ((x == 0) & (tx != 0), tx, "recency", "be 0 when frequency is 0"),
+        (
+            (x > 0) & (tx == 0),
+            tx,
+            "recency",
+            "be > 0 when frequency is > 0 (a repeat purchase comes after the first purchase)",
+        ),
+    ]
+    if discrete:
+        rules.append(
+            (
+                x > tx,
+                x,
+                "frequency",
+                "be <= recency (one transaction per opportunity at most, the last at recency)",
+            )
+        )
+    for bad, values, name, rule in rules:
+        if ids is None or not bad.any():
+            fail_where(bad, values, name, rule)
+            continue
+        first = int(np.flatnonzero(bad.ravel())[0])
+        try:
+            fail_where(bad, values, name, rule)
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(
+                f"{str(exc).rstrip('.')}; customer id {_shown_id(ids, first)}."
+            ) from None
+
+
+def _shown_id(ids: Sequence[Any] | NDArray[Any], index: int) -> str:
+    return repr(str(ids[index])) if 0 <= index < len(ids) else "unknown"
 
 
 class ParametricModel:
@@ -141,6 +288,17 @@ class ParametricModel:
 
     def _report(self) -> Any:
         return getattr(self, "fit_report", None)
+
+    def _check_history(
+        self,
+        *,
+        frequency: ArrayLike,
+        recency: ArrayLike,
+        T: ArrayLike,
+        ids: Sequence[Any] | NDArray[Any] | None = None,
+    ) -> None:
+        """Refuse impossible histories in the caller's row order (before any collapsing)."""
+        validate_rfm(frequency, recency, T, ids=ids)
 
     def __repr__(self) -> str:
         """Return rounded parameters and what the fit did (models declare ``repr=False``)."""

@@ -56,6 +56,7 @@ from scipy import special  # type: ignore[import-untyped]
 from kamcore._fitting import (
     FIT_METHODS,
     FitReport,
+    check_fit_report,
     maximize_likelihood,
     prepare_fit_data,
     validate_weights,
@@ -75,9 +76,12 @@ from kamcore._params import (
     fail_where,
 )
 from kamcore.clp._btyd._base import (
+    MAX_SIMULATED_PURCHASES,
     ParametricModel,
     PredictionIntervals,
+    check_n_customers,
     check_positive_parameter,
+    poisson_counts,
     to_float_parameter,
     validate_rfm,
 )
@@ -110,7 +114,7 @@ def _beta_count_direct(
 ) -> FloatArray:
     B_, R_, D_, t_ = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (B, R, D, t)))
     z = t_ / (D_ + t_)
-    log1mz = np.log1p(-z)
+    log1mz = -np.log1p(t_ / D_)  # ln(1 - z), exact also where z rounds to 1
     # Where c = a + B - 1 is small the Euler form loses its footing (c -> 0); one step
     # of E_{a,B}[g] = B/(a+B) E_{a,B+1}[g] + E_{a,B}[p g] moves B up by one, with
     # E_{a,B}[p g] = 1 - (1-z)^a 2F1(a+B-R, a; a+B; z).
@@ -118,13 +122,108 @@ def _beta_count_direct(
     Bk = np.where(low, B_ + 1.0, B_)
     c = a + Bk - 1.0
     eps = a - 1.0
-    hyp = special.hyp2f1(c - R_, eps, c, z)
-    out = c / eps * -np.expm1(eps * log1mz + np.log(hyp))
+    rest = power_hyp2f1(c - R_, np.full_like(c, eps), c, z, log1mz, eps, "t")
+    out = c / eps * (1.0 - rest)
     if low.any():
-        h = special.hyp2f1(a + B_[low] - R_[low], a, a + B_[low], z[low])
-        extra = -np.expm1(a * log1mz[low] + np.log(h))
+        al = np.full_like(B_[low], a)
+        extra = 1.0 - power_hyp2f1(
+            a + B_[low] - R_[low], al, a + B_[low], z[low], log1mz[low], a, "t"
+        )
         out = np.array(out, dtype=np.float64)
         out[low] = B_[low] / (a + B_[low]) * out[low] + extra
+    return np.asarray(out, dtype=np.float64)
+
+
+_NEAR_ONE: Final = 0.05
+"""Use the expansion at z = 1 where its series ratio |coefficient| (1 - z) is below this
+(or where 1 - z < 1e-13, beyond scipy's reach); each series then gains 1.3 digits a term."""
+_SERIES_TERMS: Final = 60
+
+
+def power_hyp2f1(  # noqa: PLR0917
+    A: FloatArray,
+    B: FloatArray,
+    C: FloatArray,
+    z: FloatArray,
+    log1mz: FloatArray,
+    expo: float,
+    name: str,
+) -> FloatArray:
+    r"""Return :math:`(1-z)^{e}\,{}_2F_1(A, B; C; z)` for :math:`0 \le z < 1`, any ``z`` near 1.
+
+    ``log1mz`` is :math:`w = \ln(1-z)`, computed by the caller without rounding ``z``
+    (for :math:`t \to \infty`, :math:`z = t/(D+t)` rounds to 1 long before
+    :math:`\ln(1-z) = -\ln(1 + t/D)` stops being exact). Near :math:`z = 1` the
+    connection formula (Abramowitz & Stegun 15.3.6) is used,
+
+    .. math::
+
+        (1-z)^{e}\,{}_2F_1 = (1-z)^{e}\,G_1\,F(A, B; A+B-C+1; 1-z)
+          + (1-z)^{e + C - A - B}\,G_2\,F(C-A, C-B; C-A-B+1; 1-z),
+
+    :math:`G_1 = \frac{\Gamma(C)\Gamma(C-A-B)}{\Gamma(C-A)\Gamma(C-B)}`,
+    :math:`G_2 = \frac{\Gamma(C)\Gamma(A+B-C)}{\Gamma(A)\Gamma(B)}`, each
+    :math:`F` summed as its Gauss series in :math:`1-z`: where
+    :math:`1 - z < 10^{-13}` (beyond what ``z`` itself can carry) or where
+    :math:`1 - z < 10^{-3}` and the series ratio :math:`|ab/c|\,(1-z)` of both is
+    below 0.05; elsewhere
+    :func:`scipy.special.hyp2f1`. The series stop at 60 terms (or once the last
+    term is below :math:`10^{-17}` of the sum). ``name`` is the argument blamed
+    when the value is not finite, or when :math:`C - A - B` lies within
+    :math:`10^{-6}` of an integer and :math:`1 - z < 10^{-13}` (the connection
+    coefficients are then poles that cancel, and scipy cannot take over).
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming ``name``: the value overflows or cannot be evaluated accurately.
+    """
+    w = np.exp(log1mz)  # 1 - z, exact
+    with np.errstate(all="ignore"):
+        gap = C - A - B
+        k1 = np.abs(A * B / (A + B - C + 1.0))
+        k2 = np.abs((C - A) * (C - B) / (gap + 1.0))
+        pole = np.abs(gap - np.round(gap)) < 1e-6
+        forced = log1mz < -30.0
+        fail_where(
+            forced & pole,
+            np.exp(-log1mz),
+            name,
+            "be small enough for an accurate evaluation at these parameters (a "
+            "hypergeometric connection coefficient is singular; ratio 1/(1-z) shown)",
+        )
+        near = forced | ((w < 1e-3) & (np.maximum(k1, k2) * w < _NEAR_ONE) & ~pole)
+        out = np.exp(expo * log1mz) * special.hyp2f1(A, B, C, np.where(near, 0.0, z))
+        if near.any():
+            An, Bn, Cn, ln, wn, gn = A[near], B[near], C[near], log1mz[near], w[near], gap[near]
+            sg = special.gammasgn
+            gl = special.gammaln
+            s1 = _gauss_series(An, Bn, An + Bn - Cn + 1.0, wn)
+            s2 = _gauss_series(Cn - An, Cn - Bn, gn + 1.0, wn)
+            first = (
+                sg(Cn)
+                * sg(gn)
+                * sg(Cn - An)
+                * sg(Cn - Bn)
+                * np.exp(gl(Cn) + gl(gn) - gl(Cn - An) - gl(Cn - Bn) + expo * ln)
+                * s1
+            )
+            second = (
+                sg(Cn)
+                * sg(-gn)
+                * sg(An)
+                * sg(Bn)
+                * np.exp(gl(Cn) + gl(-gn) - gl(An) - gl(Bn) + (expo + gn) * ln)
+                * s2
+            )
+            out = np.array(out, dtype=np.float64)
+            out[near] = first + second
+    fail_where(
+        ~np.isfinite(out),
+        np.exp(-log1mz),
+        name,
+        "keep the hypergeometric function finite (it overflowed; ratio 1/(1-z) shown)",
+    )
     return np.asarray(out, dtype=np.float64)
 
 
@@ -132,16 +231,33 @@ def _as_t(t: ArrayLike) -> FloatArray:
     return as_float_array(t, "t", domain=NONNEGATIVE)
 
 
+def _gauss_series(a: FloatArray, b: FloatArray, c: FloatArray, w: FloatArray) -> FloatArray:
+    """Sum the Gauss series of 2F1(a, b; c; w) for small |w| (see power_hyp2f1)."""
+    term = np.ones_like(w)
+    total = np.ones_like(w)
+    for k in range(_SERIES_TERMS):
+        term = term * (a + k) * (b + k) / ((c + k) * (k + 1.0)) * w
+        total = total + term
+        if not np.any(np.abs(term) > 1e-17 * np.abs(total)):
+            break
+    return total
+
+
 def pfaff_survival(a: float, b_minus: float, c: ArrayLike, u: FloatArray) -> FloatArray:
     r"""Return :math:`{}_2F_1(c - b', a; c; -u)` for ``u >= 0`` in Pfaff form.
 
     This is :math:`E_p[(1 + u p)^{-(c - b')}]` for :math:`p \sim B(a, c - a)`.
     Computes :math:`(1+u)^{-a}\,{}_2F_1(a, b'; c; u/(1+u))` with ``b' = b_minus``; the
-    argument :math:`u/(1+u)` lies in [0, 1), where the Gauss series is stable.
-    Shared by the BG/NBD and MBG/NBD survival probabilities.
+    argument :math:`u/(1+u)` lies in [0, 1), where the Gauss series is stable, and
+    :func:`power_hyp2f1` takes over where it rounds to 1 (``u`` beyond about
+    :math:`10^{13}`). Shared by the BG/NBD and MBG/NBD survival probabilities.
     """
-    z = u / (1.0 + u)
-    return np.asarray(np.exp(-a * np.log1p(u)) * special.hyp2f1(a, b_minus, c, z), np.float64)
+    u_ = np.asarray(u, dtype=np.float64)
+    c_, u_ = np.broadcast_arrays(np.asarray(c, dtype=np.float64), u_)
+    z = u_ / (1.0 + u_)
+    log1mz = -np.log1p(u_)
+    full = np.full_like(c_, 1.0)
+    return power_hyp2f1(a * full, b_minus * full, c_, z, log1mz, a, "t")
 
 
 def _bgnbd_log_parts(
@@ -331,7 +447,7 @@ class BetaGeo(ParametricModel, PredictionIntervals):
     a: float = attrs.field(converter=to_float_parameter, validator=check_positive_parameter)
     b: float = attrs.field(converter=to_float_parameter, validator=check_positive_parameter)
     fit_report: FitReport | None = attrs.field(
-        default=None, eq=False, hash=False, repr=False, kw_only=True
+        default=None, eq=False, hash=False, repr=False, kw_only=True, validator=check_fit_report
     )
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
@@ -610,9 +726,10 @@ class BetaGeo(ParametricModel, PredictionIntervals):
         Parameters
         ----------
         n_customers
-            Number of customers (>= 1).
+            Number of customers (>= 1, at most ``10**7`` per call).
         T
-            Observation length per customer: scalar or shape ``(n_customers,)``, > 0.
+            Observation length per customer: scalar or shape ``(n_customers,)``, > 0,
+            with at most :math:`10^{12}` expected purchases :math:`rT/\\alpha` per customer.
         rng
             Random generator (no global state is used).
 
@@ -664,17 +781,23 @@ def _draw_population(
     params: tuple[float, float, float, float], n: Any, T: ArrayLike, rng: Any
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     r, alpha, a, b = params
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise InvalidParameterError(f"'n_customers' must be a whole number >= 1; got {n!r}.")
+    size = check_n_customers(n)
     if not isinstance(rng, np.random.Generator):
         raise InvalidParameterError(
             f"'rng' must be a numpy.random.Generator; got {type(rng).__name__}."
         )
     age = as_float_array(T, "T", domain=POSITIVE)
     if age.ndim == 0:
-        age = np.full(int(n), float(age))
-    elif age.shape != (int(n),):
+        age = np.full(size, float(age))
+    elif age.shape != (size,):
         raise InvalidParameterError(f"'T' must be a scalar or have shape ({n},); got {age.shape}.")
+    fail_where(
+        r * age / alpha > MAX_SIMULATED_PURCHASES,
+        age,
+        "T",
+        f"keep the expected purchases r*T/alpha <= {MAX_SIMULATED_PURCHASES:g} per customer "
+        "(the simulation limit)",
+    )
     lam = rng.gamma(r, 1.0 / alpha, size=int(n))
     p = rng.beta(a, b, size=int(n))
     return lam, p, age
@@ -684,7 +807,7 @@ def _observe(
     lam: FloatArray, k: IntArray, age: FloatArray, rng: Any
 ) -> tuple[IntArray, FloatArray, FloatArray]:
     """Observed (x, t_x, T) when the customer stops after its k-th repeat purchase."""
-    total = rng.poisson(lam * age)
+    total = poisson_counts(lam * age, rng)
     x = np.minimum(k, total).astype(np.int64)
     rec = np.zeros(age.shape)
     has = x > 0

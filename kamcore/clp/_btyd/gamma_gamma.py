@@ -75,6 +75,7 @@ from scipy import special  # type: ignore[import-untyped]
 
 from kamcore._fitting import (
     FitReport,
+    check_fit_report,
     maximize_likelihood,
     prepare_fit_data,
     validate_weights,
@@ -208,7 +209,7 @@ class GammaGamma(ParametricModel, SpendPredictions):
     q: float = attrs.field(converter=to_float_parameter, validator=check_positive_parameter)
     gamma: float = attrs.field(converter=to_float_parameter, validator=check_positive_parameter)
     fit_report: FitReport | None = attrs.field(
-        default=None, eq=False, hash=False, repr=False, kw_only=True
+        default=None, eq=False, hash=False, repr=False, kw_only=True, validator=check_fit_report
     )
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("p", "q", "gamma")

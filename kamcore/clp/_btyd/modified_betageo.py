@@ -37,6 +37,7 @@ from scipy import special  # type: ignore[import-untyped]
 from kamcore._fitting import (
     FIT_METHODS,
     FitReport,
+    check_fit_report,
     maximize_likelihood,
     prepare_fit_data,
     validate_weights,
@@ -167,7 +168,7 @@ class ModifiedBetaGeo(ParametricModel, PredictionIntervals):
     a: float = attrs.field(converter=to_float_parameter, validator=check_positive_parameter)
     b: float = attrs.field(converter=to_float_parameter, validator=check_positive_parameter)
     fit_report: FitReport | None = attrs.field(
-        default=None, eq=False, hash=False, repr=False, kw_only=True
+        default=None, eq=False, hash=False, repr=False, kw_only=True, validator=check_fit_report
     )
 
     PARAMETER_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")

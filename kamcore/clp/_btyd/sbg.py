@@ -66,7 +66,7 @@ array([0.627, 0.756, 0.88 ])
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
@@ -75,6 +75,7 @@ from scipy import special  # type: ignore[import-untyped]
 
 from kamcore._fitting import (
     FitReport,
+    check_fit_report,
     maximize_likelihood,
     prepare_fit_data,
     validate_weights,
@@ -92,6 +93,7 @@ from kamcore._params import (
 )
 from kamcore.clp._btyd._base import (
     ParametricModel,
+    check_n_customers,
     check_positive_parameter,
     to_float_parameter,
 )
@@ -100,6 +102,9 @@ from kamcore.errors import ConvergenceError, InvalidParameterError
 __all__ = ["ShiftedBetaGeometric"]
 
 _AT_LEAST_ONE = Interval(1.0)
+MAX_SURVIVOR_PERIODS: Final = 10**7
+"""Most periods :meth:`ShiftedBetaGeometric.simulate_survivors` returns counts for."""
+_SURVIVOR_PERIODS = Interval(1.0, float(MAX_SURVIVOR_PERIODS))
 _DISCOUNT = Interval(0.0, low_closed=False)
 
 
@@ -188,7 +193,7 @@ class ShiftedBetaGeometric(ParametricModel):
     alpha: float = attrs.field(converter=to_float_parameter, validator=check_positive_parameter)
     beta: float = attrs.field(converter=to_float_parameter, validator=check_positive_parameter)
     fit_report: FitReport | None = attrs.field(
-        default=None, eq=False, hash=False, repr=False, kw_only=True
+        default=None, eq=False, hash=False, repr=False, kw_only=True, validator=check_fit_report
     )
 
     # ------------------------------------------------------------ distribution
@@ -484,7 +489,7 @@ class ShiftedBetaGeometric(ParametricModel):
         Parameters
         ----------
         n_customers
-            Number of customers, >= 0.
+            Number of customers, >= 0 and at most ``10**7`` per call.
         rng
             Source of randomness.
         n_periods
@@ -497,7 +502,9 @@ class ShiftedBetaGeometric(ParametricModel):
         censored : numpy.ndarray of bool, shape (n_customers,)
         """
         gen = _check_rng(rng)
-        size = int(as_int_array(n_customers, "n_customers", domain=NONNEGATIVE, ndim=0))
+        size = check_n_customers(
+            int(as_int_array(n_customers, "n_customers", domain=NONNEGATIVE, ndim=0)), minimum=0
+        )
         theta = gen.beta(self.alpha, self.beta, size)
         # a churn probability that underflows to 0 means "never churns"
         never = theta <= 0.0
@@ -517,8 +524,12 @@ class ShiftedBetaGeometric(ParametricModel):
     def simulate_survivors(
         self, *, n_customers: int, n_periods: int, rng: np.random.Generator
     ) -> IntArray:
-        """Simulate a cohort's survivor counts, shape ``(n_periods + 1,)``, from n_customers."""
-        k = int(as_int_array(n_periods, "n_periods", domain=_AT_LEAST_ONE, ndim=0))
+        """Simulate a cohort's survivor counts, shape ``(n_periods + 1,)``, from n_customers.
+
+        ``n_periods`` is at most ``10**7`` (:data:`MAX_SURVIVOR_PERIODS`: the result
+        holds one count per period); ``n_customers`` at most ``10**7`` per call.
+        """
+        k = int(as_int_array(n_periods, "n_periods", domain=_SURVIVOR_PERIODS, ndim=0))
         durations, censored = self.simulate(n_customers=n_customers, rng=rng, n_periods=k)
         churned_in = np.bincount(durations[~censored], minlength=k + 1)[1:]
         size = durations.shape[0]
