@@ -215,6 +215,10 @@ def test_grades_classes_and_pyramid_equal_the_scorers(report, data):
 
 def test_lifecycle_counts_and_focus(report, data):
     from kamcore.domain import MANAGEMENT_FOCUS, LifecycleStage
+    from kamcore.report._wording import FOCUS
+
+    # the report words the domain's focus for a manager: one entry per stage, no API names
+    assert set(FOCUS) == {s.value for s in MANAGEMENT_FOCUS}
 
     t = _table(report, "lifecycle", "lifecycle_stages")
     stage = data.accounts["stage"]
@@ -222,7 +226,8 @@ def test_lifecycle_counts_and_focus(report, data):
         t.columns["stage"], t.columns["accounts"], t.columns["focus"], strict=True
     ):
         assert n == int((stage == s).sum())
-        assert focus == MANAGEMENT_FOCUS[LifecycleStage(s)]
+        assert focus == FOCUS[LifecycleStage(s).value]
+        assert not re.search(r"[A-Z][a-z]+[A-Z]|_|\.[a-z]", focus)  # no CamelCase, snake_case
 
 
 def test_repeat_buying_and_clp_equal_the_models_called_directly(report, data):
@@ -346,8 +351,22 @@ def test_top_and_bottom_accounts_with_next_actions(report):
     assert top.columns["clp"].min() >= bottom.columns["clp"].max()
     assert all(a for a in top.columns["next_action"].tolist())
     acc = report.accounts.columns
-    high = (acc["churn_risk_level"] == "high") & (acc["stage"] != "ended")
+    # high risk asks for a retention visit where the grade is worth it (A-C, not in decline)
+    high = (
+        (acc["churn_risk_level"] == "high")
+        & np.isin(acc["stage"], ["exploration", "formation", "stability"])
+        & np.isin(acc["grade"], ["A", "B", "C"])
+    )
+    assert high.any()
     assert all(a.startswith("retention visit now (") for a in acc["next_action"][high].tolist())
+    # ... and never contradicts the grade: no D account is told to grow or to make a visit
+    d = acc["grade"] == "D"
+    for action in acc["next_action"][d].tolist():
+        assert "grow" not in action
+        assert "retention visit" not in action
+        assert "no dedicated key-account effort" in action or action.startswith(
+            ("lost:", "standard service", "secure satisfaction with standard service")
+        )
 
 
 def test_summaries_in_blocks_of_whole_customers_equal_the_whole_log(report, data, monkeypatch):
@@ -491,7 +510,8 @@ def test_a_first_order_on_the_as_of_day_is_not_valued_and_said_so(data):
     }
     r = build_report(ReportInput(accounts=acc, transactions=tx))
     assert any(
-        "first order is on the as-of date are not valued" in s for s in r.section("clp").lines
+        "1 account whose first order is on the as-of date is not valued" in s
+        for s in r.section("clp").lines
     )
     i = acc["id"].tolist().index(newcomer)
     assert r.accounts.columns["clp"][i] == 0

@@ -300,7 +300,7 @@ def test_bad_accounts_input_exits_2_with_one_line(tmp_path, capsys, accounts, ra
         (
             "tx.csv",
             "customer_id,date,amount\nA1,2024-01-01,1\nZZ,2024-01-02,1\n",
-            "names 1 row(s) of customers that are not in the accounts table (first at row 2: 'ZZ')",
+            "names 1 row of customers that are not in the accounts table (first at row 2: 'ZZ')",
         ),
         (
             "tx.csv",

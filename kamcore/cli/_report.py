@@ -54,7 +54,9 @@ class Progress:
 
     def rows(self, what: str) -> Any:
         """Return a callback showing the rows read of ``what``."""
-        return lambda n: self._show(f"reading {what}: {n:,} rows")
+        from kamcore.report._wording import plural
+
+        return lambda n: self._show(f"reading {what}: {plural(n, 'row')}")
 
     def clear(self) -> None:
         """Erase the progress line."""

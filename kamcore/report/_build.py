@@ -22,6 +22,7 @@ from kamcore._params import fail_where
 from kamcore._portfolio import Portfolio
 from kamcore.errors import ConvergenceError, InvalidParameterError, UnknownNameError
 from kamcore.report._model import Chart, Report, Section, Table
+from kamcore.report._wording import FOCUS, label_words, next_actions, plural, signal_words
 
 __all__ = ["ReportInput", "build_report"]
 
@@ -48,6 +49,7 @@ DISCOUNT_RATE: Final = 0.10
 HORIZON_MONTHS: Final = 36
 _WEEKS_PER_MONTH: Final = 365.25 / 12 / 7
 _TOP: Final = 10
+_NO_CLP: Final = "CLP needs a transaction log (--transactions), or a stage and a profit column."
 
 
 def _table_or_none(value: Mapping[str, Any] | None) -> Mapping[str, NDArray[Any]] | None:
@@ -149,8 +151,9 @@ def _codes(ids: NDArray[np.str_], keys: NDArray[np.str_], table: str) -> NDArray
         i = int(np.argmin(found))
         n_bad = int((~found).sum())
         raise UnknownNameError(
-            f"the {table} table names {n_bad} row(s) of customers that are not in the accounts "
-            f"table (first at row {i + 1}: {str(keys[i])!r}); give their accounts or remove them."
+            f"the {table} table names {plural(n_bad, 'row')} of customers that are not in the "
+            f"accounts table (first at row {i + 1}: {str(keys[i])!r}); give their accounts or "
+            "remove them."
         )
     out: NDArray[np.intp] = order[pos]
     return out
@@ -265,8 +268,8 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
             i = int(np.argmax(bad))
             raise InvalidParameterError(
                 f"'stage' must be one of {', '.join(known)}; got {str(stage[i])!r} for account "
-                f"{str(ids[i])!r} ({int(bad.sum())} rows in all). Map your CRM's stages to these "
-                "first."
+                f"{str(ids[i])!r} ({plural(int(bad.sum()), 'row')} in all). Map your CRM's "
+                "stages to these first."
             )
     live = stage != "ended" if stage is not None else np.ones(n, dtype=bool)
     name = np.asarray(a["name"], dtype=str) if "name" in a else ids
@@ -289,7 +292,7 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
     step("overview")
     from kamcore.metrics import gini, lorenz_curve, top_share
 
-    lines = [f"{n:,} accounts, {int(live.sum()):,} active and {int((~live).sum()):,} lost."]
+    lines = [f"{plural(n, 'account')}: {int(live.sum()):,} active and {int((~live).sum()):,} lost."]
     figures: dict[str, Any] = {
         "accounts": n,
         "active_accounts": int(live.sum()),
@@ -459,7 +462,9 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
         )
         lines.append(
             "Five classes: "
-            + ", ".join(f"{c} {k}" for c, k in zip(c_levels, c_counts.tolist(), strict=True))
+            + ", ".join(
+                f"{label_words(c)} {k}" for c, k in zip(c_levels, c_counts.tolist(), strict=True)
+            )
             + "."
         )
     pyramid = get_scorer("pyramid").score(portfolio)
@@ -489,18 +494,18 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
 
     # ---- lifecycle
     step("lifecycle")
-    from kamcore.domain import MANAGEMENT_FOCUS, LifecycleStage
+    from kamcore.domain import LifecycleStage
 
     if stage is not None:
         stages = [s.value for s in LifecycleStage]
         s_counts = _counts(stage, tuple(stages))
-        focus = np.array([MANAGEMENT_FOCUS.get(s, "") for s in LifecycleStage])
+        focus = np.array([FOCUS[s.value] for s in LifecycleStage])
         biggest = stages[int(np.argmax(s_counts))]
         sections.append(
             Section(
                 "lifecycle",
                 "Lifecycle stages and the management focus",
-                (f"Most accounts are in {biggest} ({int(s_counts.max())}).",),
+                (f"The largest stage is {biggest}: {plural(int(s_counts.max()), 'account')}.",),
                 {"stages": dict(zip(stages, s_counts.tolist(), strict=True))},
                 (
                     Table(
@@ -531,40 +536,50 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
     from kamcore.plotting import ClpDistributionDisplay
 
     seg_name = "grade" if "grade" in per else f"abc_by_{basis}"
+    seg_title = "grade" if "grade" in per else f"ABC class (by {basis})"
     eq = customer_equity(clp_values, segments=per[seg_name])
     assert eq.segments is not None
     assert eq.segment_totals is not None
     assert eq.segment_counts is not None
     clp_lines = (
         *clp_section[0],
-        f"Customer equity (sum of CLP) {_money(eq.total, cur)} over {eq.count:,} accounts.",
+        f"Customer equity (sum of CLP) {_money(eq.total, cur)} over {plural(eq.count, 'account')}.",
     )
-    sections.append(
-        Section(
-            "clp",
-            "Customer lifetime profit and customer equity",
-            clp_lines,
-            {**clp_section[1], "customer_equity": eq.total},
-            (
-                Table(
-                    "equity_by_segment",
-                    f"Customer equity by {seg_name.replace('_', ' ')}",
-                    {
-                        seg_name: eq.segments.astype(str),
-                        "accounts": eq.segment_counts,
-                        "clp_total": eq.segment_totals,
-                    },
-                ),
-            ),
-            (
-                Chart(
-                    "clp_distribution",
-                    "Distribution of CLP per account",
-                    ClpDistributionDisplay.from_values(clp_values, label="CLP"),
-                ),
-            ),
+    if clp_section[0] == (_NO_CLP,):  # nothing to value with: say why rather than show zeros
+        sections.append(
+            Section(
+                "clp",
+                "Customer lifetime profit and customer equity",
+                skipped=_NO_CLP,
+            )
         )
-    )
+    else:
+        sections.append(
+            Section(
+                "clp",
+                "Customer lifetime profit and customer equity",
+                clp_lines,
+                {**clp_section[1], "customer_equity": eq.total},
+                (
+                    Table(
+                        "equity_by_segment",
+                        f"Customer equity by {seg_title}",
+                        {
+                            seg_name: eq.segments.astype(str),
+                            "accounts": eq.segment_counts,
+                            "clp_total": eq.segment_totals,
+                        },
+                    ),
+                ),
+                (
+                    Chart(
+                        "clp_distribution",
+                        "Distribution of CLP per account",
+                        ClpDistributionDisplay.from_values(clp_values, label="CLP"),
+                    ),
+                ),
+            )
+        )
 
     # ---- satisfaction
     step("satisfaction")
@@ -590,8 +605,9 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
                 "Satisfaction gaps (SERVQUAL: perceived minus expected)",
                 (
                     (
-                        f"{responses.perception.shape[0]:,} respondents at {int(surveyed.sum()):,} "
-                        f"accounts; overall gap {result.overall:+.2f}."
+                        f"{plural(responses.perception.shape[0], 'respondent')} at "
+                        f"{plural(int(surveyed.sum()), 'account')}; "
+                        f"overall gap {result.overall:+.2f}."
                     ),
                     f"Weakest dimension: {worst_dim} ({float(result.dimension.min()):+.2f}).",
                 ),
@@ -655,19 +671,26 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
         tables = [
             Table(
                 "barriers_by_facet",
-                "Switching-cost facets: how many accounts, how strong",
+                "Switching-cost facets: components recorded and mean strength",
                 {"facet": facets, "components": f_counts, "mean_strength": f_mean},
             )
         ]
         lines = [
-            f"Median barrier index {float(np.median(barrier[live])):.2f} (0 none .. 1 locked in)."
+            (
+                f"Median switching-barrier index {float(np.median(barrier[live])):.2f} "
+                "(0 = no barrier, 1 = locked in)."
+            )
         ]
         if "grade" in per:
             exposed = np.flatnonzero(live & (per["grade"] == "A") & (barrier < 0.5))
             exposed = exposed[np.argsort(-sales[exposed])][:_TOP]
             lines.append(
-                f"{int((live & (per['grade'] == 'A') & (barrier < 0.5)).sum())} grade-A accounts "
-                "have a barrier index below 0.5: easy for a competitor to take."
+                plural(
+                    int((live & (per["grade"] == "A") & (barrier < 0.5)).sum()),
+                    "grade-A account has",
+                    "grade-A accounts have",
+                )
+                + " a switching-barrier index below 0.5: easy for a competitor to take."
             )
             tables.append(
                 Table(
@@ -692,7 +715,11 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
         )
     else:
         sections.append(
-            Section("switching", "Switching barriers", skipped="no switching-cost file was given.")
+            Section(
+                "switching",
+                "Switching barriers",
+                skipped="no switching-cost file was given (--switching).",
+            )
         )
 
     # ---- churn risk
@@ -729,7 +756,7 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
         names_s = np.asarray(risk.extras["signal_names"], dtype=str)
         level = risk.classes
         assert level is not None
-        reasons = np.array([", ".join(names_s[row].tolist()) for row in fired])
+        reasons = np.array([signal_words(names_s[row].tolist()) for row in fired])
         per["churn_risk"] = rho
         per["churn_risk_level"] = level
         per["churn_signals"] = reasons
@@ -741,9 +768,9 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
                 "churn_risk",
                 "Churn risk: the accounts to act on",
                 (
-                    f"Signals used: {', '.join(used)}.",
+                    f"Signals used: {signal_words(used)}.",
                     (
-                        f"Active accounts at high risk {int(lv_counts[2])}, medium "
+                        f"Active accounts by churn risk: high {int(lv_counts[2])}, medium "
                         f"{int(lv_counts[1])}, low {int(lv_counts[0])}."
                     ),
                 ),
@@ -851,28 +878,41 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
     step("next actions")
     action = _next_actions(per, stage, live, no_dm, n)
     per["next_action"] = action
+    valued = clp_section[0] != (_NO_CLP,)
+    rank, rank_col, rank_name = (
+        (clp_values, "clp", "CLP") if valued else (sales, "sales_last_year", "sales last year")
+    )
     alive_idx = np.flatnonzero(live)
-    by_clp = alive_idx[np.argsort(-clp_values[alive_idx], kind="stable")]
-    top, bottom = by_clp[:_TOP], by_clp[::-1][:_TOP]
+    by_rank = alive_idx[np.argsort(-rank[alive_idx], kind="stable")]
+    top, bottom = by_rank[:_TOP], by_rank[::-1][:_TOP]
 
     def pick(idx: NDArray[np.intp]) -> dict[str, NDArray[Any]]:
         cols = {"customer_id": ids[idx], "name": name[idx]}
         for key, label in (("grade", "grade"), ("stage", "stage"), ("churn_risk_level", "risk")):
             if key in per:
                 cols[label] = per[key][idx]
-        cols["clp"] = clp_values[idx]
+        cols[rank_col] = rank[idx]
         cols["next_action"] = action[idx]
         return cols
+
+    def heading(end: str, k: int) -> str:
+        return f"{end} account by {rank_name}" if k == 1 else f"{end} {k} accounts by {rank_name}"
 
     sections.append(
         Section(
             "actions",
             "Top and bottom accounts: what to do next",
-            ("Ranked by customer lifetime profit among active accounts.",),
+            (
+                (
+                    "Ranked by customer lifetime profit among active accounts."
+                    if valued
+                    else "Ranked by sales last year among active accounts (no CLP)."
+                ),
+            ),
             {},
             (
-                Table("top_accounts", "Top 10 accounts by CLP", pick(top)),
-                Table("bottom_accounts", "Bottom 10 accounts by CLP", pick(bottom)),
+                Table("top_accounts", heading("Top", top.shape[0]), pick(top)),
+                Table("bottom_accounts", heading("Bottom", bottom.shape[0]), pick(bottom)),
             ),
         )
     )
@@ -888,15 +928,6 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
     )
 
 
-_STAGE_ACTION: Final = {
-    "exploration": "win the first order: map the buying centre, define the offer",
-    "formation": "secure satisfaction: fix service gaps, manage expectations",
-    "stability": "grow: share of wallet and cross-selling",
-    "decline": "stop the decline: find the cause, retention plan",
-    "ended": "lost: analyse the churn cause; win back if worth it",
-}
-
-
 def _next_actions(
     per: Mapping[str, NDArray[Any]],
     stage: NDArray[np.str_] | None,
@@ -904,24 +935,15 @@ def _next_actions(
     no_dm: NDArray[np.bool_],
     n: int,
 ) -> NDArray[np.str_]:
-    """Return one next step per account from its stage, risk, grade and contacts."""
-    from kamcore.domain import retention_plan
-
-    base = (
-        np.array([_STAGE_ACTION.get(s, "") for s in stage.tolist()])
-        if stage is not None
-        else np.full(n, "review the account")
+    """Return one next step per account (the rules: ``_wording.NEXT_ACTION_RULES``)."""
+    blank = np.full(n, "")
+    return next_actions(
+        stage if stage is not None else np.where(live, "", "ended"),
+        np.asarray(per["grade"], dtype=str) if "grade" in per else blank,
+        np.asarray(per["churn_risk_level"], dtype=str) if "churn_risk_level" in per else blank,
+        np.asarray(per["churn_signals"], dtype=str) if "churn_signals" in per else blank,
+        no_dm,
     )
-    out = base.astype(object)
-    if "churn_risk_level" in per:
-        high = live & (per["churn_risk_level"] == "high")
-        sig = per["churn_signals"]
-        out = np.where(high, "retention visit now (" + sig.astype(object) + ")", out)
-    if "grade" in per:
-        effort = np.array([retention_plan(str(g)).value for g in per["grade"].tolist()])
-        out = np.where(live, out + "; retention effort: " + effort.astype(object), out)
-    out = np.where(live & no_dm, out + "; no decision-maker contact yet", out)
-    return out.astype(str)
 
 
 def _repeat_buying_and_clp(  # noqa: PLR0917
@@ -947,7 +969,7 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
         margin = np.clip(np.where(np.isfinite(rate), rate, overall), -1.0, 1.0)
     if log is None:
         clp, lines = _stage_clp(stage, profit, n)
-        method = "stage_profile" if lines[0].startswith("CLP") else None
+        method = None if lines == (_NO_CLP,) else "stage_profile"
         why = "no transaction log was given (--transactions)."
         return clp, (lines, {"method": method}), Section("repeat_buying", title, skipped=why)
     from kamcore.clp import BetaGeo, GammaGamma, customer_lifetime_profit
@@ -1003,7 +1025,7 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
         title,
         (
             (
-                f"{len(log['date']):,} orders of {summary.ids.shape[0]:,} accounts "
+                f"{plural(len(log['date']), 'order')} of {plural(summary.ids.shape[0], 'account')} "
                 f"from {first} to {last}; time unit: weeks."
             ),
             (
@@ -1015,8 +1037,10 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
             *(
                 (
                     (
-                        f"{n_first_at_end:,} accounts whose first order is on the calibration end "
-                        "day are left out of the check (no calibration time)."
+                        plural(n_first_at_end, "account", "accounts")
+                        + " whose first order is on the calibration end day "
+                        + ("is" if n_first_at_end == 1 else "are")
+                        + " left out of the check (no calibration time)."
                     ),
                 )
                 if n_first_at_end
@@ -1088,11 +1112,18 @@ def _repeat_buying_and_clp(  # noqa: PLR0917
     ]
     no_orders = n - summary.ids.shape[0]
     if no_orders:
-        clp_lines.append(f"{no_orders:,} accounts have no order in the log: their CLP is 0.")
+        clp_lines.append(
+            plural(no_orders, "account has", "accounts have")
+            + " no order in the log: "
+            + ("its CLP is 0." if no_orders == 1 else "their CLP is 0.")
+        )
     brand_new = int((~aged).sum())
     if brand_new:
         clp_lines.append(
-            f"{brand_new:,} accounts whose first order is on the as-of date are not valued yet "
+            plural(brand_new, "account")
+            + " whose first order is on the as-of date "
+            + ("is" if brand_new == 1 else "are")
+            + " not valued yet "
             "(CLP 0, no P(alive))."
         )
     return clp, (tuple(clp_lines), {"method": "bgnbd_gamma_gamma"}), rb
@@ -1108,7 +1139,7 @@ def _stage_clp(
     from kamcore.clp import stage_lifetime_profit
 
     if stage is None or profit is None:
-        return np.zeros(n), ("No CLP: it needs a transaction log, or a stage and a profit column.",)
+        return np.zeros(n), (_NO_CLP,)
     clp = stage_lifetime_profit(stage, DISCOUNT_RATE, scale=profit)
     return clp, (
         (

@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import pathlib
+import textwrap
 from typing import Any, Final
 
 from kamcore._optional import require
@@ -13,6 +14,7 @@ from kamcore._version import __version__
 from kamcore.errors import InvalidParameterError
 from kamcore.report._model import Report, Table, check_report, check_rows
 from kamcore.report._render import _cell, _numeric
+from kamcore.report._wording import SHORT_TITLES, plural
 
 __all__ = ["chart_svg", "neutralise", "render_html", "write_tables"]
 
@@ -21,7 +23,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;c
 background:#f5f7fa}
 header{background:#1f3a5f;color:#fff;padding:24px 40px}header h1{margin:0 0 6px;font-size:26px}
 header p{margin:2px 0;opacity:.85}nav{padding:10px 40px;background:#e6ebf2;font-size:14px}
-nav a{margin-right:14px;color:#1f3a5f;text-decoration:none}
+nav a{margin-right:14px;white-space:nowrap;color:#1f3a5f;text-decoration:none}
 main{max-width:1180px;margin:0 auto;padding:10px 40px 40px}
 section{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);
 margin:18px 0;padding:18px 24px}
@@ -41,12 +43,41 @@ footer{text-align:center;color:#7a8696;font-size:12px;padding:20px}
 """
 
 
-def chart_svg(display: Any, *, width: float = 6.0, height: float = 3.8) -> str:
-    """Draw a Display with matplotlib (no pyplot, no GUI) and return the ``<svg>`` element."""
+def _tidy(ax: Any, display: Any, currency: str | None) -> None:
+    """Write a chart's numbers as the tables do: separators, no 1e6 offsets, money with currency."""
+    ticker = require("matplotlib.ticker")
+    for axis in (ax.xaxis, ax.yaxis):
+        lo, hi = axis.get_view_interval()
+        if max(abs(lo), abs(hi)) >= 10_000:
+            axis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    unit = f" {currency}" if currency else ""
+    if all(hasattr(display, k) for k in ("total", "mean", "median", "label")):
+        ax.set_title(f"Distribution of {display.label} (total {display.total:,.0f}{unit})")
+        ax.set_xlabel(f"{display.label} per account{unit and f' ({currency})'}")
+        ax.set_ylabel("accounts")
+        lines = ax.get_lines()[:2]  # the mean and median lines, in that order
+        labels = [f"mean {display.mean:,.0f}{unit}", f"median {display.median:,.0f}{unit}"]
+        ax.legend(lines, labels)
+    for axis_label, most in ((ax.xaxis.label, 60), (ax.yaxis.label, 34)):
+        text = axis_label.get_text()
+        if len(text) > most:  # a long label would be cut at the figure's edge
+            axis_label.set_text(textwrap.fill(text, most - 4))
+
+
+def chart_svg(
+    display: Any, *, width: float = 6.0, height: float = 3.8, currency: str | None = None
+) -> str:
+    """Draw a Display with matplotlib (no pyplot, no GUI) and return the ``<svg>`` element.
+
+    Axis ticks of 10,000 and more get thousands separators (no "1e6" offset);
+    a distribution of money states its total, mean and median in whole
+    ``currency`` units; a y-axis label longer than 34 characters (x: 60) wraps.
+    """
     figure_mod = require("matplotlib.figure")
     fig = figure_mod.Figure(figsize=(width, height), layout="constrained")
     ax = fig.add_subplot()
     display.plot(ax=ax)
+    _tidy(ax, display, currency)
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
@@ -71,7 +102,8 @@ def _html_table(table: Table, limit: int) -> str:
         )
         body.append(f"<tr>{cells}</tr>")
     more = (
-        f'<p class="skipped">{table.n_rows - limit:,} more rows in the table files (--out).</p>'
+        f'<p class="skipped">{plural(table.n_rows - limit, "more row")} '
+        "in the table files (--out).</p>"
         if table.n_rows > limit
         else ""
     )
@@ -91,11 +123,11 @@ def _cards(report: Report) -> str:
     cur = f" {report.currency}" if report.currency else ""
     wanted = [
         ("overview.active_accounts", "active accounts", "{:,}"),
-        ("overview.sales_last_year", "sales last year" + cur, "{:,.0f}"),
-        ("overview.profit_last_year", "profit last year" + cur, "{:,.0f}"),
+        ("overview.sales_last_year", "sales last year", "{:,.0f}" + cur),
+        ("overview.profit_last_year", "profit last year", "{:,.0f}" + cur),
         ("concentration.top20_share_of_sales", "of sales from the top 20%", "{:.0%}"),
-        ("clp.customer_equity", "customer equity" + cur, "{:,.0f}"),
-        ("satisfaction.overall_gap", "SERVQUAL gap (P - E)", "{:+.2f}"),
+        ("clp.customer_equity", "customer equity (sum of CLP)", "{:,.0f}" + cur),
+        ("satisfaction.overall_gap", "satisfaction gap (perceived - expected)", "{:+.2f}"),
     ]
     cards = [
         f'<div class="card"><b>{html.escape(fmt.format(figs[key]))}</b>'
@@ -112,11 +144,9 @@ def _cards(report: Report) -> str:
     return f'<div class="cards">{"".join(cards)}</div>'
 
 
-def _short(title: str) -> str:
-    """Return a section title up to its first colon or parenthesis (for the navigation bar)."""
-    for mark in (":", " ("):
-        title = title.split(mark, 1)[0]
-    return title
+def _short(key: str, title: str) -> str:
+    """Return the short title of a section for the navigation bar."""
+    return SHORT_TITLES.get(key, title)
 
 
 def render_html(report: Report, *, rows: int = 20) -> str:
@@ -161,7 +191,9 @@ def render_html(report: Report, *, rows: int = 20) -> str:
     """
     check_report(report)
     check_rows(rows)
-    nav = "".join(f'<a href="#{s.key}">{html.escape(_short(s.title))}</a>' for s in report.sections)
+    nav = "".join(
+        f'<a href="#{s.key}">{html.escape(_short(s.key, s.title))}</a>' for s in report.sections
+    )
     parts = []
     for s in report.sections:
         inner = [f"<h2>{html.escape(s.title)}</h2>"]
@@ -174,7 +206,8 @@ def render_html(report: Report, *, rows: int = 20) -> str:
                 + "</ul>"
             )
             figs = [
-                f'<figure data-chart="{html.escape(c.key)}">{chart_svg(c.display)}'
+                f'<figure data-chart="{html.escape(c.key)}">'
+                f"{chart_svg(c.display, currency=report.currency)}"
                 f"<figcaption>{html.escape(c.title)}</figcaption></figure>"
                 for c in s.charts
             ]

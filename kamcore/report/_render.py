@@ -13,6 +13,7 @@ import numpy as np
 from kamcore._version import __version__
 from kamcore.errors import InvalidParameterError
 from kamcore.report._model import Report, Table, check_report, check_rows
+from kamcore.report._wording import plural
 
 __all__ = ["json_document", "json_schema", "render_json", "render_markdown", "render_terminal"]
 
@@ -22,6 +23,8 @@ _BOLD: Final = "\x1b[1m"
 _DIM: Final = "\x1b[2m"
 _CYAN: Final = "\x1b[36m"
 _RESET: Final = "\x1b[0m"
+#: a float column whose name holds one of these is money: whole units with separators
+_MONEY_COLUMNS: Final = ("clp", "sales", "profit", "equity")
 
 
 def _cell(value: Any, column: str) -> str:
@@ -34,9 +37,11 @@ def _cell(value: Any, column: str) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return "-"
+        if round(value, 2) == 0:
+            value = 0.0  # no "-0.00"
         if any(k in column for k in ("share", "risk", "gap", "strength", "barrier", "p_alive")):
             return f"{value:.2f}" if "share" not in column else f"{value:.1%}"
-        if abs(value) >= 1000 or column in ("clp", "clp_total"):
+        if abs(value) >= 1000 or any(k in column for k in _MONEY_COLUMNS):
             return f"{value:,.0f}"
         return f"{value:.2f}"
     return str(value)
@@ -88,7 +93,7 @@ def _text_table(table: Table, width: int, limit: int | None) -> list[str]:
         else:
             out.append(line(r))
     if limit is not None and table.n_rows > limit:
-        out.append(f"... {table.n_rows - limit:,} more rows")
+        out.append(f"... {plural(table.n_rows - limit, 'more row')}")
     return out
 
 
@@ -245,7 +250,7 @@ def render_markdown(report: Report, *, rows: int = 20) -> str:
                 cells = [esc(_cell(v, c)) for v, c in zip(r, names, strict=True)]
                 out.append("| " + " | ".join(cells) + " |")
             if table.n_rows > rows:
-                out.append(f"\n*... {table.n_rows - rows:,} more rows*")
+                out.append(f"\n*... {plural(table.n_rows - rows, 'more row')}*")
     return "\n".join(out) + "\n"
 
 
