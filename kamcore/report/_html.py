@@ -321,8 +321,8 @@ def write_tables(
     ...     header = paths[0].read_text(encoding="utf-8").splitlines()[0]
     >>> [p.name for p in paths][:3]
     ['accounts.csv', 'abc_classes.csv', 'pyramid.csv']
-    >>> header
-    'customer_id,name,sales_last_year,abc_by_sales,pyramid_tier,clp,next_action'
+    >>> header.split(",")[:3]
+    ['customer_id', 'name', 'sales_last_year']
     """
     check_report(report)
     if fmt not in ("csv", "parquet"):

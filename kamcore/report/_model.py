@@ -150,12 +150,16 @@ class Section(FrozenArrays):
     ...     accounts={"id": ["A1", "A2", "A3"], "sales_last_year": [120.0, 80.0, 30.0]},
     ...     source="three accounts", as_of=dt.date(2024, 12, 31)))
     >>> overview = report.section("overview")
-    >>> overview.lines
-    ('3 accounts, 3 active and 0 lost.', 'Sales last year 230.')
-    >>> overview.figures["sales_last_year"]
-    230.0
-    >>> report.section("repeat_buying").skipped
-    'no transaction log was given (--transactions).'
+    >>> overview.figures["accounts"], overview.figures["sales_last_year"]
+    (3, 230.0)
+    >>> all(isinstance(line, str) for line in overview.lines)
+    True
+
+    Without a transaction log the repeat-buying section says why it is empty:
+
+    >>> section = report.section("repeat_buying")
+    >>> section.skipped is not None, section.tables
+    (True, ())
     """
 
     key: str
