@@ -1,6 +1,6 @@
 """The CDNOW notebook workflow end to end: kamcore vs lifetimes, per stage and whole process.
 
-The workflow is the one of ``docs/tutorial_cdnow.md`` on the full CDNOW log
+The workflow is the one of ``docs/tutorials/cdnow_full_log.md`` on the full CDNOW log
 (69,659 transactions, 23,570 customers):
 
 1. ``load``: read the transaction log;

@@ -1,4 +1,4 @@
-"""The CDNOW workflow end to end, as in docs/tutorial_cdnow.md.
+"""The CDNOW workflow end to end, as in docs/tutorials/cdnow_full_log.md.
 
 Load the full CDNOW transaction log (23,570 customers), split it at
 1997-09-30 into a calibration period and a holdout period to 1998-06-30

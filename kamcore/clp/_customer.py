@@ -828,12 +828,18 @@ def customer_lifetime_profit_interval(
     ----------
     model : TransactionModel
         A *fitted* transaction model (its fit report carries the covariance).
+    data : object, optional
+        A repeat-buying summary (as in :func:`customer_lifetime_profit`): its
+        histories (and spend) are used and its ids key the result. Exclusive
+        with ``frequency``/``recency``/``T`` and ``ids``.
     frequency, recency, T, margin_rate, discount_rate, n_periods
         As in :func:`customer_lifetime_profit`.
     spend, spend_model, average_spend, cost_per_period, cost_basis, period_length
         As in :func:`customer_lifetime_profit`.
     level : float
         Coverage of the interval, in (0, 1); default 0.9.
+    ids : array_like, optional
+        Customer ids (str or int, unique), shape ``(n,)``; not with ``data``.
 
     Returns
     -------

@@ -118,6 +118,17 @@ def history_table(
     pandas.DataFrame
         The history columns plus ``weight`` (float64), sorted by the history.
 
+    Raises
+    ------
+    InvalidParameterError
+        ``frame`` is not a Dask DataFrame, ``columns`` are not distinct column names,
+        or ``decimals`` is not an int or None.
+    UnknownNameError, SchemaError
+        A history or weights column missing from the frame or not numeric
+        (checked on ``meta``, before anything is computed).
+    MissingOptionalDependencyError
+        dask (or pandas) is not installed (``pip install 'kamcore[dask]'``).
+
     Examples
     --------
     >>> import dask.dataframe as dd, pandas as pd
@@ -304,6 +315,18 @@ def predict(
     dask.dataframe.DataFrame
         Columns ``id_column`` and ``name`` (float64).
 
+    Raises
+    ------
+    InvalidParameterError
+        ``frame`` is not a Dask DataFrame, ``method`` is not a public method of
+        ``model`` (or ``model`` is a class), or ``name`` clashes with the id
+        column; on compute, whatever the method raises for a partition's rows.
+    UnknownNameError, SchemaError
+        The id column or a column the method reads missing from the frame or
+        of the wrong dtype (checked on ``meta``, before anything is computed).
+    MissingOptionalDependencyError
+        dask (or pandas) is not installed (``pip install 'kamcore[dask]'``).
+
     Examples
     --------
     >>> import dask.dataframe as dd, pandas as pd
@@ -441,6 +464,20 @@ def lifetime_profit(
         ``id_column``, then the fields of :class:`~kamcore.clp.CustomerProfit`:
         ``clp``, ``discounted_margin``, ``discounted_cost``,
         ``discounted_revenue``, ``purchases``, ``spend``.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``frame`` is not a Dask DataFrame, ``columns`` maps names other than the
+        history columns, or an argument
+        :func:`~kamcore.clp.customer_lifetime_profit` refuses (checked once on
+        the client before any partition is read).
+    UnknownNameError, SchemaError
+        The id column, a history column or a column named by ``margin_rate``,
+        ``spend`` or ``cost_per_period`` missing from the frame or of the
+        wrong dtype (checked on ``meta``).
+    MissingOptionalDependencyError
+        dask (or pandas) is not installed (``pip install 'kamcore[dask]'``).
 
     Examples
     --------

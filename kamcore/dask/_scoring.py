@@ -131,6 +131,18 @@ def freeze(
     scorer
         The frozen scorer (e.g. ``ParetoScorer(thresholds=...)``).
 
+    Raises
+    ------
+    InvalidParameterError
+        ``frame`` is not a Dask DataFrame or ``scorer`` is not a kamcore scorer;
+        whatever the scorer's ``freeze`` or
+        :func:`kamcore.io.frames.from_frame` raises for the rows.
+    UnknownNameError, SchemaError
+        The id column or a column the scorer reads missing from the frame or
+        of the wrong dtype (checked on ``meta``, before anything is computed).
+    MissingOptionalDependencyError
+        dask (or pandas) is not installed (``pip install 'kamcore[dask]'``).
+
     Examples
     --------
     >>> import dask.dataframe as dd, pandas as pd
@@ -277,6 +289,29 @@ def to_parquet(frame: Any, path: Any, *, id_column: str = "customer_id", **optio
         The customer id column.
     **options
         Passed to ``DataFrame.to_parquet`` (``compression``, ``overwrite``...).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``frame`` is not a Dask DataFrame or ``write_index`` is given in
+        ``options``.
+    UnknownNameError, SchemaError
+        The id column missing from the frame or not an id column (checked on
+        ``meta``, before anything is written).
+    MissingOptionalDependencyError
+        dask (or pandas) is not installed (``pip install 'kamcore[dask]'``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> s = pd.DataFrame({"customer_id": ["a", "b", "c"], "clp": [71.9, 1.6, 12.0]})
+    >>> folder = tempfile.mkdtemp()
+    >>> frame = dd.from_pandas(s, npartitions=2)
+    >>> to_parquet(frame, folder, compute_kwargs={"scheduler": "synchronous"})
+    >>> back = pd.read_parquet(folder)
+    >>> back.sort_values("customer_id").to_numpy().tolist()
+    [['a', 71.9], ['b', 1.6], ['c', 12.0]]
     """
     caller = "kamcore.dask.to_parquet"
     check_frame(frame)

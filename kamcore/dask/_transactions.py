@@ -198,7 +198,7 @@ def summarize_transactions(
     margin, main_business : str, optional
         Columns of margins (numbers) and main-business flags (booleans).
     date_format : str, optional
-        strptime format of text (or ``YYYYMMDD`` integer) dates.
+        The ``strptime`` format of text (or ``YYYYMMDD`` integer) dates.
     observation_end : date, optional
         End of the observation window. Default: the latest date, found by a
         first pass over the date column.

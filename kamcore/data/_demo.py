@@ -174,7 +174,9 @@ def _cents(values: NDArray[Any]) -> NDArray[np.float64]:
 class DemoData(FrozenArrays):
     """The generated demo data set: plain column tables keyed by customer id.
 
-    Attributes
+    Made by :func:`demo`; ``kamcore report`` without input files reports on it.
+
+    Parameters
     ----------
     seed : int
         The generator's seed.
@@ -184,6 +186,17 @@ class DemoData(FrozenArrays):
         ``stage_history``), each a mapping of column name to a read-only
         1-D array. Use :meth:`tables` for copies, :meth:`frames` for data
         frames and the properties for kamcore objects.
+
+    Examples
+    --------
+    >>> from kamcore.data import demo
+    >>> d = demo()
+    >>> d.seed, sorted(d.columns)[:4]
+    (20240601, ['accounts', 'complaints', 'contacts', 'grade_history'])
+    >>> list(d.columns["accounts"])[:3]
+    ['id', 'name', 'industry']
+    >>> len(d.accounts), d.digest() == demo().digest()
+    (300, True)
     """
 
     seed: int

@@ -71,6 +71,26 @@ class ColumnSpec:
     ``type`` is ``"id"`` or ``"text"`` (strings), ``"number"`` (float64),
     ``"level"`` (a rubric level code 1..4, int8) or ``"date"`` (datetime64[D]).
     ``nullable`` columns may hold empty cells (NaN / NaT / "").
+    :data:`TABLE_SCHEMAS` lists the specs of each kind of table.
+
+    Parameters
+    ----------
+    name : str
+        The library's name of the column (what a mapping maps from).
+    type : {"id", "text", "number", "level", "date"}
+        How its cells are parsed.
+    required : bool
+        The table is refused without this column.
+    nullable : bool
+        Empty cells are allowed (else the first one is refused, naming its row).
+
+    Examples
+    --------
+    >>> from kamcore.io.tables import TABLE_SCHEMAS
+    >>> [s.name for s in TABLE_SCHEMAS["transactions"] if s.required]
+    ['customer_id', 'date', 'amount']
+    >>> TABLE_SCHEMAS["accounts"][0]
+    ColumnSpec(name='id', type='id', required=True, nullable=False)
     """
 
     name: str
@@ -164,14 +184,32 @@ def parse_mapping(items: Iterable[str]) -> dict[str, str]:
 
     The key is the library's column name, optionally prefixed by the table
     kind (``transactions.customer_id=AccountId``); the value is the file's.
+    This is how the ``--map`` option of ``kamcore report`` is read.
+
+    Parameters
+    ----------
+    items : iterable of str, or str
+        ``name=Column`` pairs, several to a string when separated by commas;
+        spaces around names are dropped, empty pairs skipped.
+
+    Returns
+    -------
+    dict of str to str
+        The library's column name (possibly ``kind.name``) to the file's, in
+        the order given.
 
     Raises
     ------
     InvalidParameterError
-        A pair without ``=``, an empty side, or a key given twice.
+        ``items`` is not text, a pair without ``=``, an empty side, or a key
+        given twice.
+    UnknownNameError
+        A key that is not a column of any input table, or a prefix that is not
+        a table kind (the closest names are suggested).
 
     Examples
     --------
+    >>> from kamcore.io.tables import parse_mapping
     >>> parse_mapping(["id=AccountId,date=OrderDate", "amount=Net Amount"])
     {'id': 'AccountId', 'date': 'OrderDate', 'amount': 'Net Amount'}
     """
@@ -204,16 +242,45 @@ def parse_mapping(items: Iterable[str]) -> dict[str, str]:
 
 
 def read_mapping_file(path: str | pathlib.Path) -> dict[str, str]:
-    """Read a column mapping from a TOML file.
+    r"""Read a column mapping from a TOML file.
 
     Top-level keys map the library's names to the file's (``id =
     "AccountId"``); a table per kind (``[transactions]``) applies to that
-    kind only.
+    kind only. This is how the ``--map-file`` option of ``kamcore report`` is
+    read.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A UTF-8 TOML file (a byte-order mark is allowed).
+
+    Returns
+    -------
+    dict of str to str
+        The library's column name to the file's; a key of a kind's table is
+        qualified as ``kind.name``. Pass it as ``mapping=`` to
+        :func:`read_table`.
 
     Raises
     ------
     SchemaError
-        Not valid TOML, or a value that is not a string.
+        Not valid TOML or not UTF-8 text, or a value that is not a non-empty
+        string.
+    UnknownNameError
+        A key that is not a column of any input table, or a table that is not
+        a kind (the closest names are suggested).
+    OSError
+        The file cannot be read.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kamcore.io.tables import read_mapping_file
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "mapping.toml"
+    >>> _ = f.write_text(
+    ...     'id = "AccountId"\n[transactions]\ncustomer_id = "AccountId"\n', encoding="utf-8")
+    >>> read_mapping_file(f)
+    {'id': 'AccountId', 'transactions.customer_id': 'AccountId'}
     """
     p = pathlib.Path(path)
     try:

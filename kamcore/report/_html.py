@@ -153,7 +153,41 @@ def render_html(report: Report, *, rows: int = 20) -> str:
     """Return the report as one self-contained HTML page (inline CSS and SVG; no scripts).
 
     Every section is a ``<section id="KEY">``; every chart a
-    ``<figure data-chart="KEY">`` holding an inline ``<svg>``.
+    ``<figure data-chart="KEY">`` holding an inline ``<svg>`` drawn with
+    matplotlib (without pyplot). Text from the input is HTML-escaped.
+
+    Parameters
+    ----------
+    report : Report
+        The report, from :func:`build_report`.
+    rows : int
+        Rows shown per table (at least 1); longer tables end with a line
+        counting the rows left out (every row is in :func:`write_tables`).
+
+    Returns
+    -------
+    str
+        The page, ``<!DOCTYPE html>`` first.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``report`` is not a :class:`Report` or ``rows`` is not an integer >= 1.
+    MissingOptionalDependencyError
+        The report has a chart and matplotlib is not installed.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from kamcore.report import ReportInput, build_report, render_html
+    >>> report = build_report(ReportInput(
+    ...     accounts={"id": ["A1", "A2", "A3"], "sales_last_year": [120.0, 80.0, 30.0]},
+    ...     source="three accounts", as_of=dt.date(2024, 12, 31)))
+    >>> page = render_html(report)
+    >>> page.startswith("<!DOCTYPE html>"), '<section id="concentration">' in page
+    (True, True)
+    >>> '<figure data-chart="lorenz_sales">' in page, "<script" in page
+    (True, False)
     """
     check_report(report)
     check_rows(rows)
@@ -206,9 +240,27 @@ def neutralise(value: Any) -> Any:
 
     Text beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return is
     prefixed with ``'``; numbers and other text are returned unchanged.
+    :func:`write_tables` applies it to every CSV cell unless ``safe=False``.
+
+    Parameters
+    ----------
+    value : object
+        A table cell.
+
+    Returns
+    -------
+    object
+        ``value``, or ``"'" + value`` for text a spreadsheet would run as a
+        formula.
+
+    Raises
+    ------
+    None
+        Any value is accepted.
 
     Examples
     --------
+    >>> from kamcore.report import neutralise
     >>> neutralise("=HYPERLINK(1)"), neutralise("-5"), neutralise(-5.0), neutralise("Acme")
     ("'=HYPERLINK(1)", "'-5", -5.0, 'Acme')
     """
@@ -224,13 +276,53 @@ def write_tables(
 
     ``accounts`` holds one row per account, keyed by ``customer_id``; the
     section tables follow. CSV text cells that a spreadsheet would run as a
-    formula are neutralised unless ``safe=False``; Parquet keeps the column
-    types.
+    formula are neutralised unless ``safe=False`` (see :func:`neutralise`);
+    Parquet keeps the column types. Existing files of the same names are
+    replaced.
+
+    Parameters
+    ----------
+    report : Report
+        The report, from :func:`build_report`.
+    directory : str or pathlib.Path
+        Folder for the files; created (with its parents) when missing.
+    fmt : {"csv", "parquet"}
+        File format: UTF-8 CSV with a header row, or Parquet (needs pyarrow).
+    safe : bool
+        Prefix CSV text cells that start like a spreadsheet formula with an
+        apostrophe.
 
     Returns
     -------
     list of pathlib.Path
-        The files written.
+        The files written: ``accounts`` first, then each section's tables in
+        reading order.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``report`` is not a :class:`Report` or ``fmt`` is neither ``"csv"``
+        nor ``"parquet"``.
+    MissingOptionalDependencyError
+        ``fmt="parquet"`` and pyarrow is not installed.
+    OSError
+        The folder cannot be created or a file cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import datetime as dt
+    >>> from kamcore.report import ReportInput, build_report, write_tables
+    >>> report = build_report(ReportInput(
+    ...     accounts={"id": ["A1", "A2", "A3"], "sales_last_year": [120.0, 80.0, 30.0]},
+    ...     source="three accounts", as_of=dt.date(2024, 12, 31)))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths = write_tables(report, folder)
+    ...     header = paths[0].read_text(encoding="utf-8").splitlines()[0]
+    >>> [p.name for p in paths][:3]
+    ['accounts.csv', 'abc_classes.csv', 'pyramid.csv']
+    >>> header.split(",")[:3]
+    ['customer_id', 'name', 'sales_last_year']
     """
     check_report(report)
     if fmt not in ("csv", "parquet"):

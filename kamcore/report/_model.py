@@ -32,16 +32,27 @@ def _frozen_columns(value: Mapping[str, Any]) -> Mapping[str, NDArray[Any]]:
 class Table(FrozenArrays):
     """A table of a report section: named columns of one length.
 
-    Attributes
+    Parameters
     ----------
     key : str
         Stable key (JSON key, file name under ``--out``).
     title : str
         Heading shown to readers.
-    columns : mapping of str to ndarray
-        Read-only columns (a read-only mapping); a per-customer table starts with ``customer_id``.
+    columns : mapping of str to array_like
+        The columns in display order; each is copied into a read-only array
+        (held in a read-only mapping). A per-customer table starts with
+        ``customer_id``.
     note : str
         One line shown under the table (may be empty).
+
+    Examples
+    --------
+    >>> from kamcore.report import Table
+    >>> t = Table("top", "Top accounts", {"customer_id": ["A1", "A2"], "clp": [950.0, 410.5]})
+    >>> t.n_rows, t.per_customer
+    (2, True)
+    >>> t.rows()
+    [['A1', 950.0], ['A2', 410.5]]
     """
 
     key: str
@@ -83,7 +94,31 @@ def _plain(arr: NDArray[Any]) -> list[Any]:
 
 @attrs.frozen(eq=False, repr=False)
 class Chart(FrozenArrays):
-    """A chart of a report section: a Display object of :mod:`kamcore.plotting`."""
+    """A chart of a report section: a Display object of :mod:`kamcore.plotting`.
+
+    The HTML renderer draws it as inline SVG; the text renderers name it.
+
+    Parameters
+    ----------
+    key : str
+        Stable key (``data-chart`` attribute of its HTML figure).
+    title : str
+        Caption shown to readers.
+    display : object
+        The Display object of :mod:`kamcore.plotting` that draws the chart
+        (for example a :class:`~kamcore.plotting.LorenzCurveDisplay`).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from kamcore.report import ReportInput, build_report
+    >>> report = build_report(ReportInput(
+    ...     accounts={"id": ["A1", "A2", "A3"], "sales_last_year": [120.0, 80.0, 30.0]},
+    ...     as_of=dt.date(2024, 12, 31)))
+    >>> chart = report.section("concentration").charts[0]
+    >>> chart.key, chart.title
+    ('lorenz_sales', 'Lorenz curve of sales')
+    """
 
     key: str
     title: str
@@ -94,7 +129,7 @@ class Chart(FrozenArrays):
 class Section(FrozenArrays):
     """One section of the report.
 
-    Attributes
+    Parameters
     ----------
     key, title : str
         Stable key and heading.
@@ -106,6 +141,25 @@ class Section(FrozenArrays):
         :class:`Table` and :class:`Chart` objects.
     skipped : str or None
         Why the section could not be computed (then it holds no tables).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from kamcore.report import ReportInput, build_report
+    >>> report = build_report(ReportInput(
+    ...     accounts={"id": ["A1", "A2", "A3"], "sales_last_year": [120.0, 80.0, 30.0]},
+    ...     source="three accounts", as_of=dt.date(2024, 12, 31)))
+    >>> overview = report.section("overview")
+    >>> overview.figures["accounts"], overview.figures["sales_last_year"]
+    (3, 230.0)
+    >>> all(isinstance(line, str) for line in overview.lines)
+    True
+
+    Without a transaction log the repeat-buying section says why it is empty:
+
+    >>> section = report.section("repeat_buying")
+    >>> section.skipped is not None, section.tables
+    (True, ())
     """
 
     key: str
@@ -121,7 +175,11 @@ class Section(FrozenArrays):
 class Report(FrozenArrays):
     """A key-account report: every number computed once, ready for any renderer.
 
-    Attributes
+    Made by :func:`build_report`; rendered by :func:`render_terminal`,
+    :func:`render_markdown`, :func:`render_json`, :func:`render_html` and
+    :func:`write_tables`.
+
+    Parameters
     ----------
     title : str
         The report's heading.
@@ -137,6 +195,22 @@ class Report(FrozenArrays):
         In reading order.
     accounts : Table
         One row per account (``customer_id`` first): every per-account result.
+    schema_version : str
+        Version of the JSON document (:data:`SCHEMA_VERSION`).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from kamcore.report import ReportInput, build_report
+    >>> report = build_report(ReportInput(
+    ...     accounts={"id": ["A1", "A2", "A3"], "sales_last_year": [120.0, 80.0, 30.0]},
+    ...     source="three accounts", as_of=dt.date(2024, 12, 31)))
+    >>> report.n_accounts, report.as_of
+    (3, '2024-12-31')
+    >>> [s.key for s in report.sections][:3]
+    ['overview', 'concentration', 'grades']
+    >>> report.accounts.columns["customer_id"].tolist()
+    ['A1', 'A2', 'A3']
     """
 
     title: str

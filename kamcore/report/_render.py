@@ -103,7 +103,45 @@ def render_terminal(
     """Return the report as plain text for a terminal (``color``: ANSI bold headings).
 
     Lines are at most ``width`` characters: a table's last text column wraps onto
-    continuation lines, other long text cells are cut with "…".
+    continuation lines, other long text cells are cut with "…". A skipped
+    section shows why; a chart is named (it is drawn in the HTML report).
+
+    Parameters
+    ----------
+    report : Report
+        The report, from :func:`build_report`.
+    color : bool
+        Bold and coloured headings with ANSI escape codes (for a terminal that
+        shows them).
+    width : int
+        Maximum line length in characters (at least 40).
+    rows : int
+        Rows shown per table (at least 1); longer tables end with a line
+        counting the rows left out (every row is in :func:`write_tables`).
+
+    Returns
+    -------
+    str
+        The text, ending with a newline.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``report`` is not a :class:`Report`, ``rows`` is not an integer >= 1
+        or ``width`` is not an integer >= 40.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from kamcore.report import ReportInput, build_report, render_terminal
+    >>> report = build_report(ReportInput(
+    ...     accounts={"id": ["A1", "A2", "A3"], "sales_last_year": [120.0, 80.0, 30.0]},
+    ...     source="three accounts", as_of=dt.date(2024, 12, 31)))
+    >>> text = render_terminal(report, width=60)
+    >>> text.splitlines()[0].startswith(report.title)
+    True
+    >>> max(len(line) for line in text.splitlines()) <= 60
+    True
     """
     check_report(report)
     check_rows(rows)
@@ -145,7 +183,42 @@ def render_terminal(
 
 
 def render_markdown(report: Report, *, rows: int = 20) -> str:
-    """Return the report as GitHub-flavoured Markdown (tables as pipe tables)."""
+    """Return the report as GitHub-flavoured Markdown (tables as pipe tables).
+
+    One ``##`` heading per section; findings as a list; each table under its
+    bold title; a skipped section says why in italics.
+
+    Parameters
+    ----------
+    report : Report
+        The report, from :func:`build_report`.
+    rows : int
+        Rows shown per table (at least 1); longer tables end with a line
+        counting the rows left out (every row is in :func:`write_tables`).
+
+    Returns
+    -------
+    str
+        The Markdown text, ending with a newline.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``report`` is not a :class:`Report` or ``rows`` is not an integer >= 1.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from kamcore.report import ReportInput, build_report, render_markdown
+    >>> report = build_report(ReportInput(
+    ...     accounts={"id": ["A1", "A2", "A3"], "sales_last_year": [120.0, 80.0, 30.0]},
+    ...     source="three accounts", as_of=dt.date(2024, 12, 31)))
+    >>> text = render_markdown(report)
+    >>> text.splitlines()[0] == "# " + report.title
+    True
+    >>> f"## {report.sections[0].title}" in text
+    True
+    """
     check_report(report)
     check_rows(rows)
 
@@ -194,7 +267,44 @@ def _jsonable(value: Any) -> Any:
 
 
 def json_document(report: Report) -> dict[str, Any]:
-    """Return the report as a JSON-ready dict (see :func:`json_schema`)."""
+    """Return the report as a JSON-ready dict (see :func:`json_schema`).
+
+    Plain Python values only (str, int, float, bool, None, list, dict): every
+    table row in full, non-finite numbers as None, dates as ISO strings.
+    :func:`render_json` is this dict as text.
+
+    Parameters
+    ----------
+    report : Report
+        The report, from :func:`build_report`.
+
+    Returns
+    -------
+    dict
+        The document: ``schema`` (``"kamcore.report"``), ``schema_version``,
+        ``kamcore_version``, ``title``, ``source``, ``as_of``, ``currency``,
+        ``n_accounts`` and ``sections`` (each with its ``key``, ``title``,
+        ``skipped``, ``lines``, ``figures``, ``tables`` and ``charts``).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``report`` is not a :class:`Report`.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from kamcore.report import ReportInput, build_report, json_document
+    >>> report = build_report(ReportInput(
+    ...     accounts={"id": ["A1", "A2", "A3"], "sales_last_year": [120.0, 80.0, 30.0]},
+    ...     source="three accounts", as_of=dt.date(2024, 12, 31)))
+    >>> doc = json_document(report)
+    >>> doc["schema"], doc["schema_version"], doc["n_accounts"]
+    ('kamcore.report', '1.0', 3)
+    >>> table = doc["sections"][1]["tables"][0]
+    >>> table["columns"], table["rows"][0]
+    (['abc_class', 'accounts', 'sales_share'], ['ABC-A', 2, 0.8695652173913043])
+    """
     check_report(report)
     sections = [
         {
@@ -231,12 +341,61 @@ def json_document(report: Report) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    """Return the report as a JSON document (stable keys; schema :func:`json_schema`)."""
+    """Return the report as a JSON document (stable keys; schema :func:`json_schema`).
+
+    The text of :func:`json_document`, indented by two spaces, UTF-8 characters
+    kept as they are.
+
+    Parameters
+    ----------
+    report : Report
+        The report, from :func:`build_report`.
+
+    Returns
+    -------
+    str
+        The JSON text, ending with a newline.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``report`` is not a :class:`Report`.
+
+    Examples
+    --------
+    >>> import json
+    >>> import datetime as dt
+    >>> from kamcore.report import ReportInput, build_report, render_json
+    >>> report = build_report(ReportInput(
+    ...     accounts={"id": ["A1", "A2", "A3"], "sales_last_year": [120.0, 80.0, 30.0]},
+    ...     source="three accounts", as_of=dt.date(2024, 12, 31)))
+    >>> doc = json.loads(render_json(report))
+    >>> doc["source"], doc["as_of"], doc["currency"]
+    ('three accounts', '2024-12-31', None)
+    """
     return json.dumps(json_document(report), indent=2, ensure_ascii=False) + "\n"
 
 
 def json_schema() -> dict[str, Any]:
-    """Return the JSON Schema (draft 2020-12) of :func:`render_json` documents."""
+    """Return the JSON Schema (draft 2020-12) of :func:`render_json` documents.
+
+    A validator such as ``jsonschema`` checks a stored report against it; the
+    schema's version follows :data:`SCHEMA_VERSION`.
+
+    Returns
+    -------
+    dict
+        The schema, a fresh dict on each call.
+
+    Examples
+    --------
+    >>> from kamcore.report import json_schema
+    >>> schema = json_schema()
+    >>> schema["$schema"]
+    'https://json-schema.org/draft/2020-12/schema'
+    >>> "sections" in schema["required"]
+    True
+    """
     text = resources.files("kamcore.report").joinpath("report.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
