@@ -1,7 +1,8 @@
 """The adversarial harness: enumerate the public API, feed it bad values, classify outcomes.
 
 Every public callable (functions, class constructors, public methods and
-classmethods of every module in ``PUBLIC_MODULES``) gets a *baseline* call built
+classmethods of every module in ``PUBLIC_MODULES``, including the methods a
+class inherits from kamcore mixins and base classes) gets a *baseline* call built
 from :data:`EXAMPLES` (valid example values by parameter name) and
 :data:`INSTANCES` (example objects for methods). Each parameter in turn is then
 replaced by every value of a catalogue of bad and extreme values while the
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import enum
 import importlib
+import importlib.util
 import inspect
 import math
 import signal
@@ -66,6 +68,25 @@ def _is_error(obj: Any) -> bool:
     return inspect.isclass(obj) and issubclass(obj, (BaseException, Warning))
 
 
+def _public_members(cls: type) -> Iterator[tuple[str, Any]]:
+    """The public attributes of ``cls``: its own and those inherited from kamcore bases.
+
+    A mixin's or base class's method (``predict`` of a model base, the
+    ``*_interval`` methods of a mixin, ``to_frame`` of ``CustomerColumns``) is
+    covered once per concrete public class, under that class's name; the
+    nearest definition in the method resolution order wins, as in Python.
+    """
+    seen: set[str] = set()
+    for klass in cls.__mro__:
+        if klass is not cls and not klass.__module__.startswith("kamcore"):
+            continue
+        for attr, raw in vars(klass).items():
+            if attr.startswith("_") or attr in seen:
+                continue
+            seen.add(attr)
+            yield attr, raw
+
+
 def enumerate_api() -> list[Entry]:
     """Every public function, constructor and public method, each once, sorted by name."""
     entries: dict[str, Entry] = {}
@@ -82,9 +103,7 @@ def enumerate_api() -> list[Entry]:
                     continue  # errors are raised, never called with user data
                 base = f"{mod_name}.{name}"
                 entries[base] = Entry(base, obj, obj, "constructor")
-                for attr, raw in vars(obj).items():
-                    if attr.startswith("_"):
-                        continue
+                for attr, raw in _public_members(obj):
                     if isinstance(raw, classmethod):
                         kind = "classmethod"
                     elif isinstance(raw, staticmethod):
