@@ -143,6 +143,47 @@ def _parse_with_format(
     return parsed[inverse]
 
 
+#: The one rule for every date kamcore reads (logs, bounds, complaints, plots,
+#: the report's tables): ISO 8601 calendar dates, datetime64 or date objects,
+#: or strings in an explicit ``date_format``; years 1 to 9999.
+DATE_RULE = (
+    "be dates (ISO 8601 calendar dates 'YYYY-MM-DD', optionally with a time "
+    "'YYYY-MM-DDTHH:MM'; datetime64 or datetime.date objects; or strings in the "
+    "format given as date_format=)"
+)
+YEAR_RULE = "be dates in the years 1 to 9999"
+_FIRST_DAY = np.datetime64("0001-01-01", "D")
+_LAST_DAY = np.datetime64("9999-12-31", "D")
+_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9]
+_MISSING_TEXT = ("NaT", "nat", "")  # read as NaT: a missing date, with its own message
+
+
+def iso_calendar_text(text: NDArray[Any]) -> NDArray[np.bool_]:
+    """Whether each string starts with ``YYYY-MM-DD`` and then ends or gives a time.
+
+    Vectorised over the strings' code points (no per-row Python): four
+    digits, ``-``, two digits, ``-``, two digits, then the end, ``T`` or a
+    space. What follows (a time) and whether the day exists are left to the
+    parser. Compact forms (``20240131``) and bare numbers (``"1"``, which
+    numpy reads as the year 1) fail.
+
+    >>> iso_calendar_text(np.array(["2024-01-31", "2024-01-31T10:15", "20240131", "1"]))
+    array([ True,  True, False, False])
+    """
+    arr = np.ascontiguousarray(text, dtype=str)
+    width = arr.dtype.itemsize // 4
+    if width < 10 or arr.size == 0:
+        return np.zeros(arr.shape, dtype=bool)
+    codes = arr.reshape(-1).view(np.uint32).reshape(arr.size, width)
+    digits = codes[:, _DIGITS]
+    ok = ((digits >= 48) & (digits <= 57)).all(axis=1)
+    ok &= (codes[:, 4] == 45) & (codes[:, 7] == 45)
+    if width > 10:
+        after = codes[:, 10]
+        ok &= (after == 0) | (after == 84) | (after == 32)
+    return ok.reshape(arr.shape)
+
+
 def check_dates(
     values: ArrayLike,
     name: str = "dates",
@@ -150,18 +191,22 @@ def check_dates(
     date_format: str | None = None,
     ids: NDArray[np.str_] | None = None,
     column: str | None = None,
+    allow_missing: bool = False,
 ) -> NDArray[np.datetime64]:
     """Validate dates and return them as a private 1-D ``datetime64[D]`` array.
 
-    Accepted: ``datetime64`` of any unit (a time of day is dropped: the day is
-    kept), timezone-naive ``datetime.date``/``datetime.datetime`` objects, ISO 8601 strings
-    (``"2024-01-31"``, ``"2024-01-31T10:15"``) and, with ``date_format``,
+    The one date rule of kamcore. Accepted: ``datetime64`` of any unit (a
+    time of day is dropped: the day is kept), timezone-naive
+    ``datetime.date``/``datetime.datetime`` objects, ISO 8601 calendar dates
+    (``"2024-01-31"``, ``"2024-01-31T10:15"``; compact ``"20240131"`` and bare
+    numbers such as ``"1"`` are refused) and, with ``date_format``,
     strings in that :func:`~datetime.datetime.strptime` format (``"%Y%m%d"``
     for ``"19970101"``; each distinct string is parsed once; integers such as
     ``19970101``, as ``pandas.read_csv`` reads them, are taken as their text). A pandas or
     polars ``Series`` works as an array: a pandas index is ignored. Numbers
     are refused (``20240131`` is not a date; integer period numbers go in the
-    ``periods`` column), and so are NaT and missing values.
+    ``periods`` column), and so are NaT and missing values (unless
+    ``allow_missing``). Every date must fall in the years 1 to 9999.
 
     Parameters
     ----------
@@ -174,14 +219,17 @@ def check_dates(
         Customer ids of the rows, to name the customer of the first bad date.
     column : str, optional, keyword-only
         The frame column the dates came from, named in messages.
+    allow_missing : bool, optional, keyword-only
+        Keep NaT and ``None`` as NaT ("no date yet", e.g. an open complaint).
 
     Raises
     ------
     ShapeMismatchError
         ``values`` is not 1-D.
     InvalidParameterError
-        Numbers, unparseable strings, NaT or missing dates; the message names
-        the first bad row, its value and, when known, its customer.
+        Numbers, strings that are not ISO 8601 calendar dates, years outside
+        1..9999, NaT or missing dates; the message names the first bad row,
+        its value and, when known, its customer.
     """
     if date_format is not None and not isinstance(date_format, str):
         raise InvalidParameterError(
@@ -218,6 +266,24 @@ def check_dates(
             ids,
             column=column,
         )
+    if raw.dtype.kind == "S" and date_format is None:
+        fail_rows(np.ones(raw.shape, dtype=bool), raw, name, DATE_RULE, ids, column=column)
+    if raw.dtype.kind == "O":
+        is_str = np.fromiter((isinstance(v, str) for v in raw), dtype=bool, count=raw.size)
+        known = np.fromiter(
+            (v is None or isinstance(v, (str, dt.date, np.datetime64)) for v in raw),
+            dtype=bool,
+            count=raw.size,
+        )
+        fail_rows(~known, raw, name, DATE_RULE, ids, column=column)
+        if date_format is None and is_str.any():
+            text_ok = np.ones(raw.shape, dtype=bool)
+            text = raw[is_str].astype(str)
+            text_ok[is_str] = iso_calendar_text(text) | np.isin(text, _MISSING_TEXT)
+            fail_rows(~text_ok, raw, name, DATE_RULE, ids, column=column)
+    elif raw.dtype.kind == "U" and date_format is None:
+        text_ok = iso_calendar_text(raw) | np.isin(raw, _MISSING_TEXT)
+        fail_rows(~text_ok, raw, name, DATE_RULE, ids, column=column)
     if date_format is not None:
         arr = _parse_with_format(raw, name, date_format, ids, column=column)
     else:
@@ -243,7 +309,18 @@ def check_dates(
             raise InvalidParameterError(  # pragma: no cover - numpy refused the array as a whole
                 f"{name!r} must be dates (datetime64, datetime.date or ISO 8601 strings)."
             ) from None
-    fail_rows(np.isnat(arr), raw, name, "be a date (no NaT or missing dates)", ids, column=column)
+    missing = np.isnat(arr)
+    if not allow_missing:
+        fail_rows(missing, raw, name, "be a date (no NaT or missing dates)", ids, column=column)
+    # numpy reads years far outside the calendar ("20240101" as the year 20,240,101)
+    fail_rows(
+        ~missing & ((arr < _FIRST_DAY) | (arr > _LAST_DAY)),
+        raw,
+        name,
+        YEAR_RULE,
+        ids,
+        column=column,
+    )
     return _owned(arr, values)
 
 
