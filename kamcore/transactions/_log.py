@@ -181,7 +181,8 @@ def iso_calendar_text(text: NDArray[Any]) -> NDArray[np.bool_]:
     if width > 10:
         after = codes[:, 10]
         ok &= (after == 0) | (after == 84) | (after == 32)
-    return ok.reshape(arr.shape)
+    result: NDArray[np.bool_] = ok.reshape(arr.shape)
+    return result
 
 
 def check_dates(
