@@ -18,7 +18,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import FrozenArrays, html_table
-from kamcore._params import FloatArray, IntArray, as_float_array, as_id_array, as_int_array
+from kamcore._params import (
+    FloatArray,
+    IntArray,
+    as_array,
+    as_float_array,
+    as_id_array,
+    as_int_array,
+)
 from kamcore._params import readonly as _freeze
 from kamcore._params import same_length as _same_length
 from kamcore.domain._coerce import coerce_items
@@ -332,16 +339,8 @@ def check_date(value: Any, name: str) -> np.datetime64:
     return check_dates(np.array([value]), name)[0]  # type: ignore[no-any-return]
 
 
-def _as_array(values: ArrayLike, name: str) -> NDArray[Any]:
-    """``np.asarray`` that names the field when numpy refuses (ragged rows and the like)."""
-    try:
-        return np.asarray(values)
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(f"{name!r} must be a 1-D array; {exc}") from None
-
-
 def _check_flags(values: ArrayLike, name: str) -> NDArray[np.bool_]:
-    arr = _as_array(values, name)
+    arr = as_array(values, name)
     if arr.dtype != np.bool_:
         raise InvalidParameterError(f"{name!r} must be booleans; got dtype {arr.dtype}.")
     if arr.ndim != 1:
@@ -352,7 +351,7 @@ def _check_flags(values: ArrayLike, name: str) -> NDArray[np.bool_]:
 def _check_numbers(
     values: ArrayLike, name: str, ids: NDArray[np.str_] | None = None, column: str | None = None
 ) -> FloatArray:
-    raw = _as_array(values, name)
+    raw = as_array(values, name)
     if raw.ndim == 1 and raw.dtype.kind == "f":
         fail_rows(~np.isfinite(raw), raw, name, "be finite (no NaN or inf)", ids, column=column)
     return _owned(as_float_array(values, name, ndim=1), values)
@@ -961,7 +960,7 @@ def as_log(
         raise InvalidParameterError(
             f"{caller} needs a TransactionLog (or customer ids with their 'dates'); got no dates."
         )
-    numeric = periods_ok and date_format is None and _as_array(dates, "dates").dtype.kind in "biuf"
+    numeric = periods_ok and date_format is None and as_array(dates, "dates").dtype.kind in "biuf"
     return TransactionLog(
         log,
         None if numeric else dates,
