@@ -1,9 +1,9 @@
 """Known failures, case id -> reason: the adversarial suite's explicit backlog.
 
 A case id is ``<callable>[<parameter>=<catalogue value>]``. Each entry is a real
-defect waiting for its fix (the repeat-buying models and the JSON layer, whose
-modules were outside this round of fixes), except the cases at the end:
-documented outcomes the catalogue cannot know are valid. The suite fails when a
+defect waiting for its fix (the repeat-buying models, whose modules were outside
+this round of fixes); outcomes a callable documents are not defects and are
+listed in ``_documented.py`` instead. The suite fails when a
 listed case starts passing (except a hang, which depends on the machine's
 speed), so the list only shrinks: remove an entry together with its fix.
 """
@@ -31,12 +31,4 @@ EXPECTED_FAILURES: dict[str, str] = {
     "kamcore.clp.ShiftedBetaGeometric[fit_report=nan]": "silent (NaN accepted and returned)",
     # ---- elsewhere
     "kamcore.loyalty.RetentionModel[fit_report=nan]": "silent (NaN accepted and returned)",
-    # ---- documented outcomes the catalogue calls defects (kept listed, not defects)
-    "kamcore.testing.check_scorer[scorer=None]": "documented: a checker; a non-scorer fails the protocol property with AssertionError, like every failed property",
-    "kamcore.testing.check_scorer[scorer=str]": "documented: a checker; a non-scorer fails the protocol property with AssertionError, like every failed property",
-    "kamcore.testing.check_scorer[scorer=nan]": "documented: a checker; a non-scorer fails the protocol property with AssertionError, like every failed property",
-    "kamcore.testing.check_scorer[scorer=int]": "documented: a checker; a non-scorer fails the protocol property with AssertionError, like every failed property",
-    "kamcore.testing.check_scorer[scorer=empty_list]": "documented: a checker; a non-scorer fails the protocol property with AssertionError, like every failed property",
-    "kamcore.testing.check_scorer[scorer=object]": "documented: a checker; a non-scorer fails the protocol property with AssertionError, like every failed property",
-    "kamcore.scoring.ScoreResult[scores=-inf_array]": "documented: -inf ranks an account last (its value was not recorded); the catalogue counts -inf as invalid",
 }
