@@ -33,7 +33,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import HTML_ROWS, html_table
-from kamcore._params import as_array, as_id_array, fail_where, readonly, unknown_column
+from kamcore._params import (
+    YEAR_RULE,
+    as_array,
+    as_id_array,
+    fail_where,
+    outside_calendar,
+    readonly,
+    unknown_column,
+)
 from kamcore.domain import MONEY_FIELDS, check_currency
 from kamcore.domain._coerce import coerce_items
 from kamcore.errors import (
@@ -116,6 +124,7 @@ def _column(name: str, values: ArrayLike, n: int, nullable: bool) -> NDArray[Any
             arr = arr.astype("datetime64[D]")
         if not nullable:
             fail_where(np.isnat(arr), arr, name, "be a date (no NaT; declare it nullable)")
+        fail_where(outside_calendar(arr), arr, name, YEAR_RULE)
         return readonly(arr)
     if kind == "U":
         return readonly(arr)

@@ -104,3 +104,16 @@ def test_plot_dates_follow_the_rule(text: str) -> None:
         ProbabilityAliveHistoryDisplay.from_model(model, dates=text)
     with pytest.raises(InvalidParameterError, match=f"'end' must be dates.*{text!r}"):
         ProbabilityAliveHistoryDisplay.from_model(model, dates=["2024-01-05"], end=text)
+
+
+@pytest.mark.parametrize("unit", ["D", "s"])
+def test_portfolio_date_columns_fall_in_the_calendar(unit: str) -> None:
+    from kamcore import Portfolio
+
+    at = np.array(["2024-01-01", "10000-01-01"], f"datetime64[{unit}]")
+    with pytest.raises(InvalidParameterError, match=r"'at' must be dates in the years 1 to 9999"):
+        Portfolio.from_columns(["a", "b"], {"at": at})
+    edges = np.array(["0001-01-01", "9999-12-31"], f"datetime64[{unit}]")
+    assert Portfolio.from_columns(["a", "b"], {"at": edges}).column("at").tolist() == list(
+        edges.tolist()
+    )

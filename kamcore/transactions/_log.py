@@ -19,12 +19,14 @@ from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import FrozenArrays, html_table
 from kamcore._params import (
+    YEAR_RULE,
     FloatArray,
     IntArray,
     as_array,
     as_float_array,
     as_id_array,
     as_int_array,
+    outside_calendar,
 )
 from kamcore._params import readonly as _freeze
 from kamcore._params import same_length as _same_length
@@ -158,9 +160,6 @@ DATE_RULE = (
     "'YYYY-MM-DDTHH:MM'; datetime64 or datetime.date objects; or strings in the "
     "format given as date_format=)"
 )
-YEAR_RULE = "be dates in the years 1 to 9999"
-_FIRST_DAY = np.datetime64("0001-01-01", "D")
-_LAST_DAY = np.datetime64("9999-12-31", "D")
 _DIGITS = [0, 1, 2, 3, 5, 6, 8, 9]
 _MISSING_TEXT = ("NaT", "nat", "")  # read as NaT: a missing date, with its own message
 
@@ -321,14 +320,7 @@ def check_dates(
     if not allow_missing:
         fail_rows(missing, raw, name, "be a date (no NaT or missing dates)", ids, column=column)
     # numpy reads years far outside the calendar ("20240101" as the year 20,240,101)
-    fail_rows(
-        ~missing & ((arr < _FIRST_DAY) | (arr > _LAST_DAY)),
-        raw,
-        name,
-        YEAR_RULE,
-        ids,
-        column=column,
-    )
+    fail_rows(outside_calendar(arr), raw, name, YEAR_RULE, ids, column=column)
     return _owned(arr, values)
 
 
