@@ -460,7 +460,7 @@ def _convert(  # noqa: PLR0917
         days = parsed.to_numpy().astype("datetime64[D]")
         # the one date rule of kamcore: ISO 8601 calendar dates (pandas would also
         # read the compact 20240131 and a bare year)
-        iso = iso_calendar_text(text.to_numpy(dtype=str))
+        iso = iso_calendar_text(text.to_numpy(dtype=object).astype(str))
         bad = ((np.isnat(days) | ~iso) & ~empty.to_numpy()) | (
             empty.to_numpy() & (not spec.nullable)
         )
