@@ -508,6 +508,26 @@ def check_in(
         raise InvalidParameterError(f"{name!r} must be one of {opts}; got {value!r}.")
 
 
+#: The calendar every kamcore date falls in: the years 1 to 9999 (what
+#: ``datetime.date`` holds; numpy would also read ``"20240101"`` as a year).
+FIRST_DAY: Final = np.datetime64("0001-01-01", "D")
+LAST_DAY: Final = np.datetime64("9999-12-31", "D")
+YEAR_RULE: Final = "be dates in the years 1 to 9999"
+
+
+def outside_calendar(dates: NDArray[np.datetime64]) -> NDArray[np.bool_]:
+    """Where a ``datetime64`` array (any unit) holds a day outside the years 1 to 9999.
+
+    NaT is not outside (missing dates have their own rule).
+
+    >>> outside_calendar(np.array(["2024-01-31", "NaT", "10000-01-01"], "datetime64[D]"))
+    array([False, False,  True])
+    """
+    days = dates.astype("datetime64[D]")
+    bad: NDArray[np.bool_] = ~np.isnat(days) & ((days < FIRST_DAY) | (days > LAST_DAY))
+    return bad
+
+
 def readonly(array: NDArray[Any]) -> NDArray[Any]:
     """Freeze ``array`` and return a read-only view of it.
 

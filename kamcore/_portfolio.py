@@ -33,7 +33,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import HTML_ROWS, html_table
-from kamcore._params import as_id_array, fail_where, readonly, unknown_column
+from kamcore._params import (
+    YEAR_RULE,
+    as_array,
+    as_id_array,
+    fail_where,
+    outside_calendar,
+    readonly,
+    unknown_column,
+)
 from kamcore.domain import MONEY_FIELDS, check_currency
 from kamcore.domain._coerce import coerce_items
 from kamcore.errors import (
@@ -116,6 +124,7 @@ def _column(name: str, values: ArrayLike, n: int, nullable: bool) -> NDArray[Any
             arr = arr.astype("datetime64[D]")
         if not nullable:
             fail_where(np.isnat(arr), arr, name, "be a date (no NaT; declare it nullable)")
+        fail_where(outside_calendar(arr), arr, name, YEAR_RULE)
         return readonly(arr)
     if kind == "U":
         return readonly(arr)
@@ -163,14 +172,6 @@ def _names(value: Any, field: str) -> frozenset[str]:
             f"{field!r} must hold column names (str); got {len(bad)} others (first: {bad[0]})."
         )
     return names
-
-
-def _array(values: ArrayLike, name: str) -> NDArray[Any]:
-    """``np.asarray`` that names the field when numpy refuses (ragged rows and the like)."""
-    try:
-        return np.asarray(values)
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(f"{name!r} must be a 1-D array; {exc}") from None
 
 
 def _check_ids(ids: ArrayLike) -> NDArray[np.str_]:
@@ -539,7 +540,7 @@ class Portfolio:
         InvalidParameterError
             Indices out of range, not integers, or repeated (ids must stay unique).
         """
-        idx = _array(indices, "indices")
+        idx = as_array(indices, "indices")
         if idx.size == 0:
             idx = idx.astype(np.int64)
         if idx.ndim != 1 or idx.dtype.kind not in "iu":
@@ -562,7 +563,7 @@ class Portfolio:
         ShapeMismatchError
             If ``mask`` is not a boolean array of shape (N,).
         """
-        m = _array(mask, "mask")
+        m = as_array(mask, "mask")
         if m.dtype != np.bool_ or m.shape != (len(self),):
             raise ShapeMismatchError(
                 f"'mask' must be a boolean array of shape ({len(self)},); "

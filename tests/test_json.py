@@ -463,3 +463,43 @@ def test_dumps_refuses_nan_instead_of_writing_invalid_json() -> None:
     register(Weird, name="TestWeird")
     with pytest.raises(SchemaError, match="cannot write"):
         dumps(Weird(float("nan")))
+
+
+@pytest.mark.parametrize("items", [None, float("nan"), 1, object(), "ab", {"a": 1}])
+def test_collection_refuses_items_that_are_not_a_sequence(items: Any) -> None:
+    with pytest.raises(InvalidParameterError, match="'items' must be a sequence"):
+        kjson.Collection(items)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", float("nan"), "'name' must be a short type name"),
+        ("name", 3, "'name' must be a short type name"),
+        ("cls", float("nan"), "'cls' must be a class"),
+        ("cls", "Money", "'cls' must be a class"),
+        ("bare", float("nan"), "'bare' must be a callable"),
+        ("aliases", float("nan"), "'aliases' must be a tuple of names"),
+        ("aliases", "old.Name", "'aliases' must be a tuple of names"),
+        ("upgrades", None, "'upgrades' must be a mapping"),
+        ("upgrades", "x", "'upgrades' must be a mapping"),
+        ("upgrades", 1, "'upgrades' must be a mapping"),
+        ("upgrades", {1: "not callable"}, "'upgrades' must map each version to a callable"),
+    ],
+)
+def test_json_type_refuses_bad_fields(field: str, value: Any, message: str) -> None:
+    good: dict[str, Any] = {"name": "TestEntry", "cls": Money, "version": 2}
+    with pytest.raises(InvalidParameterError, match=message):
+        kjson.JsonType(**{**good, field: value})
+
+
+def test_json_type_keeps_aliases_as_a_tuple() -> None:
+    entry = kjson.JsonType("TestEntry", Money, aliases=["old.Money"])
+    assert entry.aliases == ("old.Money",)
+
+
+@pytest.mark.parametrize("cls", ["x", float("nan"), 1, [], object()])
+def test_loads_refuses_a_cls_that_is_not_a_class(cls: Any) -> None:
+    text = dumps(Money.of("1", "EUR"))
+    with pytest.raises(InvalidParameterError, match="'cls' must be the expected class"):
+        loads(text, cls)

@@ -382,3 +382,10 @@ def test_the_prescan_measures_depth_and_string_length_exactly(value: Any) -> Non
         assert f"it reaches {depth:,} levels" in _outcome(text, max_depth=depth - 1)
     if longest > 1:
         assert "(max_string_length)" in _outcome(text, max_string_length=longest - 1)
+
+
+def test_a_max_string_length_beyond_the_regex_repeat_limit_is_read_as_no_limit() -> None:
+    from kamcore.domain import Money
+
+    text = kjson.dumps(Money.of("1", "EUR"))
+    assert kjson.loads(text, Money, max_string_length=10**15) == Money.of("1", "EUR")

@@ -307,6 +307,16 @@ def test_bad_accounts_input_exits_2_with_one_line(tmp_path, capsys, accounts, ra
             "customer_id,date,amount\nA1,01/02/2024,1\n",
             "line 2: column 'date' must be a date like 2024-03-31; got '01/02/2024'",
         ),
+        (
+            "tx.csv",
+            "customer_id,date,amount\nA1,2024-01-01,1\nA1,20240101,1\n",
+            "line 3: column 'date' must be a date like 2024-03-31; got '20240101'",
+        ),
+        (
+            "tx.csv",
+            "customer_id,date,amount\nA1,1,1\n",
+            "line 2: column 'date' must be a date like 2024-03-31; got '1'",
+        ),
         ("tx.xlsx", "whatever", "unknown file type '.xlsx'"),
         ("tx.parquet", "not parquet at all", "not a readable Parquet file"),
         (
@@ -315,7 +325,16 @@ def test_bad_accounts_input_exits_2_with_one_line(tmp_path, capsys, accounts, ra
             "not a readable JSONL file",
         ),
     ],
-    ids=["misspelt", "unknown-customer", "us-date", "xlsx", "bad-parquet", "bad-jsonl"],
+    ids=[
+        "misspelt",
+        "unknown-customer",
+        "us-date",
+        "compact-date",
+        "bare-year",
+        "xlsx",
+        "bad-parquet",
+        "bad-jsonl",
+    ],
 )
 def test_bad_transactions_exit_2(tmp_path, capsys, name, content, message):
     acc = _csv(tmp_path, "acc.csv", ACC)

@@ -248,3 +248,30 @@ def test_refunds_are_rejected_or_excluded_explicitly():
         TransactionLog.from_transactions(
             [*log[:1], Transaction("b", dt.date(2024, 1, 1), Money.of("1", "USD"))]
         )
+
+
+def test_empty_log_gives_the_documented_dtypes():
+    """Every column of an empty summary has the dtype of a non-empty one (float
+    money even though no row was summed)."""
+    log = TransactionLog.from_columns(
+        np.array([], dtype=str),
+        np.array([], dtype="datetime64[D]"),
+        np.array([], dtype=float),
+        margins=np.array([], dtype=float),
+        main_business=np.array([], dtype=bool),
+    )
+    empty = summarize_transactions(log, observation_end="2024-01-01")
+    full = summarize_transactions(
+        TransactionLog.from_columns(
+            ["a"], ["2024-01-01"], [1.0], margins=[0.5], main_business=[True]
+        ),
+        observation_end="2024-01-01",
+    )
+    empty_cols, full_cols = empty.columns(), full.columns()
+    assert list(empty_cols) == list(full_cols)
+    for name, column in empty_cols.items():
+        assert column.shape == (0,)
+        assert column.dtype == full_cols[name].dtype, name
+    assert empty.total_revenue.dtype == np.float64
+    assert empty.main_business_revenue is not None
+    assert empty.main_business_revenue.dtype == np.float64

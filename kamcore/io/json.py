@@ -53,7 +53,7 @@ import math
 import re
 import threading
 import typing
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from decimal import Decimal
 from typing import Any, Final, TypeVar
 
@@ -675,7 +675,25 @@ Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def _as_dict(upgrades: Mapping[int, Upgrade]) -> dict[int, Upgrade]:
+    if not isinstance(upgrades, Mapping):
+        raise InvalidParameterError(
+            "'upgrades' must be a mapping of type versions to upgrade functions; "
+            f"got {type(upgrades).__name__} {upgrades!r}."
+        )
+    for k, f in upgrades.items():
+        if not callable(f):
+            raise InvalidParameterError(
+                f"'upgrades' must map each version to a callable; got {f!r} for version {k!r}."
+            )
     return dict(upgrades)
+
+
+def _as_items(items: Any) -> tuple[Any, ...]:
+    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Iterable):
+        raise InvalidParameterError(
+            f"'items' must be a sequence of storable objects; got {type(items).__name__} {items!r}."
+        )
+    return tuple(items)
 
 
 @attrs.frozen
@@ -720,6 +738,23 @@ class JsonType:
     bare: Callable[[dict[str, Any]], Any] | None = None
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            # its spelling is checked when the entry joins the registry
+            raise InvalidParameterError(
+                f"'name' must be a short type name (a string); got {self.name!r}."
+            )
+        if not isinstance(self.cls, type):
+            raise InvalidParameterError(f"'cls' must be a class; got {self.cls!r}.")
+        if self.bare is not None and not callable(self.bare):
+            raise InvalidParameterError(
+                f"'bare' must be a callable reading the old form, or None; got {self.bare!r}."
+            )
+        if not isinstance(self.aliases, (tuple, list)):
+            raise InvalidParameterError(
+                f"'aliases' must be a tuple of names; got {type(self.aliases).__name__} "
+                f"{self.aliases!r}."
+            )
+        object.__setattr__(self, "aliases", tuple(self.aliases))
         if isinstance(self.version, bool) or not isinstance(self.version, int) or self.version < 1:
             raise InvalidParameterError(f"'version' must be an integer >= 1; got {self.version!r}.")
         for alias in self.aliases:
@@ -761,8 +796,8 @@ class Collection:
     Raises
     ------
     InvalidParameterError
-        Items of mixed or unregistered types, or an empty collection without
-        ``item_type``.
+        ``items`` not a sequence, items of mixed or unregistered types, or an
+        empty collection without ``item_type``.
 
     Examples
     --------
@@ -774,7 +809,7 @@ class Collection:
     True
     """
 
-    items: tuple[Any, ...] = attrs.field(converter=tuple)
+    items: tuple[Any, ...] = attrs.field(converter=_as_items)
     item_type: str = attrs.field(default="", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
@@ -1285,7 +1320,10 @@ def _prescan(text: str, max_depth: int, max_string_length: int) -> None:
     -1 for ``]``/``}``); the running maximum is the depth.
     """
     plain = _ESCAPE.sub("_", text)
-    no_strings = re.sub(f'"[^"]{{0,{max_string_length}}}"', "", plain)
+    # no string is longer than the text: the cap keeps the pattern's repeat
+    # count within what the regular-expression engine accepts
+    longest = min(max_string_length, len(plain))
+    no_strings = re.sub(f'"[^"]{{0,{longest}}}"', "", plain)
     del plain
     if '"' in no_strings:
         if no_strings.count('"') % 2:
@@ -1489,7 +1527,7 @@ def loads(
         type, invalid value) -- all listed with their paths in one message. A
         domain validation error is kept as ``__cause__``.
     InvalidParameterError
-        If a limit is not a positive integer.
+        If a limit is not a positive integer, or ``cls`` is not a class.
 
     Examples
     --------
@@ -1502,6 +1540,10 @@ def loads(
     ...
     kamcore.errors.SchemaError: the document must nest ... at most 2 levels deep (max_depth); ...
     """
+    if cls is not None and not isinstance(cls, type):
+        raise InvalidParameterError(
+            f"'cls' must be the expected class (or None); got {type(cls).__name__} {cls!r}."
+        )
     text = _as_text(text, _limit("max_bytes", max_bytes))
     _prescan(text, _limit("max_depth", max_depth), _limit("max_string_length", max_string_length))
     doc = _parse(text)

@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 from kamcore._optional import require
 from kamcore._params import unknown_column
 from kamcore.errors import InvalidParameterError, SchemaError
+from kamcore.transactions._log import iso_calendar_text
 
 __all__ = [
     "FORMATS",
@@ -524,7 +525,12 @@ def _convert(  # noqa: PLR0917
         empty = (text == "") | text.isin(["NaT", "None", "nan"])
         parsed = pd.to_datetime(text.where(~empty, None), format="ISO8601", errors="coerce")
         days = parsed.to_numpy().astype("datetime64[D]")
-        bad = (np.isnat(days) & ~empty.to_numpy()) | (empty.to_numpy() & (not spec.nullable))
+        # the one date rule of kamcore: ISO 8601 calendar dates (pandas would also
+        # read the compact 20240131 and a bare year)
+        iso = iso_calendar_text(text.to_numpy(dtype=object).astype(str))
+        bad = ((np.isnat(days) | ~iso) & ~empty.to_numpy()) | (
+            empty.to_numpy() & (not spec.nullable)
+        )
     if np.any(bad):
         i = int(np.argmax(bad))
         raise InvalidParameterError(

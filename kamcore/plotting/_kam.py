@@ -25,6 +25,7 @@ from kamcore.plotting._base import (
     placed,
 )
 from kamcore.scoring import GradeHistory, Grading, MigrationMatrix, ScoreResult
+from kamcore.transactions._log import check_date
 
 __all__ = [
     "ClpDistributionDisplay",
@@ -37,17 +38,10 @@ __all__ = [
 
 
 def _day(value: Any, name: str) -> np.datetime64:
+    """Return a date, ISO string or datetime64 as ``datetime64[D]``."""
     if isinstance(value, dt.datetime):
         raise InvalidParameterError(f"{name!r} must be a date, not a datetime; got {value!r}.")
-    try:
-        day = np.datetime64(value, "D")
-    except (TypeError, ValueError):
-        raise InvalidParameterError(
-            f"{name!r} must be a date (datetime.date, ISO string or datetime64); got {value!r}."
-        ) from None
-    if np.isnat(day):
-        raise InvalidParameterError(f"{name!r} must be a date; got NaT.")
-    return day
+    return check_date(value, name)  # the one date rule (ISO 8601, years 1 to 9999)
 
 
 # ----------------------------------------------------------------- Lorenz curve

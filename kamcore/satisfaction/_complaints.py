@@ -46,11 +46,18 @@ from kamcore._params import (
 from kamcore.domain import Complaint
 from kamcore.domain._coerce import coerce_items
 from kamcore.errors import InvalidParameterError, ShapeMismatchError
+from kamcore.transactions._log import check_dates
 
 __all__ = ["ComplaintKpis", "complaint_arrays", "complaint_kpis"]
 
 
-def _dates(values: ArrayLike, name: str, *, allow_missing: bool) -> NDArray[np.datetime64]:
+def _dates(
+    values: ArrayLike,
+    name: str,
+    *,
+    allow_missing: bool,
+    ids: NDArray[np.str_] | None = None,
+) -> NDArray[np.datetime64]:
     raw = as_array(values, name)
     if raw.ndim != 1:
         raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {raw.shape}.")
@@ -59,17 +66,9 @@ def _dates(values: ArrayLike, name: str, *, allow_missing: bool) -> NDArray[np.d
             f"{name!r} must be dates (datetime64, datetime.date or ISO 8601 strings), not "
             f"numbers; got dtype {raw.dtype}."
         )
-    try:
-        arr = np.asarray(values, dtype="datetime64[D]")
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(
-            f"{name!r} must be dates (datetime64, datetime.date or ISO 8601 strings); {exc}."
-        ) from None
-    if arr.ndim != 1:
-        raise ShapeMismatchError(f"{name!r} must be 1-D; got shape {arr.shape}.")
-    if not allow_missing:
-        fail_where(np.isnat(arr), arr, name, "be a date (no NaT or missing dates)")
-    return arr
+    # the one date rule: ISO 8601 calendar dates or date objects, years 1 to 9999
+    who = ids if ids is not None and ids.shape == raw.shape else None
+    return check_dates(raw, name, ids=who, allow_missing=allow_missing)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -195,7 +194,7 @@ def complaint_kpis(
     ([2, 1, 0], [1])
     """
     ids = as_id_array(customer_ids, "customer_ids")
-    got = _dates(received, "received", allow_missing=False)
+    got = _dates(received, "received", allow_missing=False, ids=ids)
     raw = as_array(resolved, "resolved")
     if raw.ndim != 1:
         raise ShapeMismatchError(f"'resolved' must be 1-D; got shape {raw.shape}.")
@@ -205,6 +204,7 @@ def complaint_kpis(
         else raw,
         "resolved",
         allow_missing=True,
+        ids=ids,
     )
     same_length({"customer_ids": ids, "received": got, "resolved": done})
     is_done = ~np.isnat(done)

@@ -50,19 +50,20 @@ def example_portfolio(n: int = 64, *, rng: np.random.Generator | None = None) ->
     Parameters
     ----------
     n : int
-        Number of accounts.
+        Number of accounts, in [0, 10,000,000].
     rng : numpy.random.Generator, optional
         Source of randomness; a fixed seed when None (deterministic).
 
     Returns
     -------
     Portfolio
-        ``n`` accounts with ids ``"a0"``, ``"a1"``, ...
+        ``n`` accounts with ids ``"acct-00000"``, ``"acct-00001"``, ...
 
     Raises
     ------
-    ValueError, TypeError
-        From numpy, for a negative or non-integer ``n``.
+    InvalidParameterError
+        ``n`` is not an integer in [0, 10,000,000] (a bool is refused), or
+        ``rng`` is not a ``numpy.random.Generator``.
 
     Examples
     --------

@@ -18,7 +18,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kamcore._columns import FrozenArrays, html_table
-from kamcore._params import FloatArray, IntArray, as_float_array, as_id_array, as_int_array
+from kamcore._params import (
+    YEAR_RULE,
+    FloatArray,
+    IntArray,
+    as_array,
+    as_float_array,
+    as_id_array,
+    as_int_array,
+    outside_calendar,
+)
 from kamcore._params import readonly as _freeze
 from kamcore._params import same_length as _same_length
 from kamcore.domain._coerce import coerce_items
@@ -143,6 +152,45 @@ def _parse_with_format(
     return parsed[inverse]
 
 
+#: The one rule for every date kamcore reads (logs, bounds, complaints, plots,
+#: the report's tables): ISO 8601 calendar dates, datetime64 or date objects,
+#: or strings in an explicit ``date_format``; years 1 to 9999.
+DATE_RULE = (
+    "be dates (ISO 8601 calendar dates 'YYYY-MM-DD', optionally with a time "
+    "'YYYY-MM-DDTHH:MM'; datetime64 or datetime.date objects; or strings in the "
+    "format given as date_format=)"
+)
+_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9]
+_MISSING_TEXT = ("NaT", "nat", "")  # read as NaT: a missing date, with its own message
+
+
+def iso_calendar_text(text: NDArray[Any]) -> NDArray[np.bool_]:
+    """Whether each string starts with ``YYYY-MM-DD`` and then ends or gives a time.
+
+    Vectorised over the strings' code points (no per-row Python): four
+    digits, ``-``, two digits, ``-``, two digits, then the end, ``T`` or a
+    space. What follows (a time) and whether the day exists are left to the
+    parser. Compact forms (``20240131``) and bare numbers (``"1"``, which
+    numpy reads as the year 1) fail.
+
+    >>> iso_calendar_text(np.array(["2024-01-31", "2024-01-31T10:15", "20240131", "1"]))
+    array([ True,  True, False, False])
+    """
+    arr = np.ascontiguousarray(text, dtype=str)
+    width = arr.dtype.itemsize // 4
+    if width < 10 or arr.size == 0:
+        return np.zeros(arr.shape, dtype=bool)
+    codes = arr.reshape(-1).view(np.uint32).reshape(arr.size, width)
+    digits = codes[:, _DIGITS]
+    ok = ((digits >= 48) & (digits <= 57)).all(axis=1)
+    ok &= (codes[:, 4] == 45) & (codes[:, 7] == 45)
+    if width > 10:
+        after = codes[:, 10]
+        ok &= (after == 0) | (after == 84) | (after == 32)
+    result: NDArray[np.bool_] = ok.reshape(arr.shape)
+    return result
+
+
 def check_dates(
     values: ArrayLike,
     name: str = "dates",
@@ -150,18 +198,22 @@ def check_dates(
     date_format: str | None = None,
     ids: NDArray[np.str_] | None = None,
     column: str | None = None,
+    allow_missing: bool = False,
 ) -> NDArray[np.datetime64]:
     """Validate dates and return them as a private 1-D ``datetime64[D]`` array.
 
-    Accepted: ``datetime64`` of any unit (a time of day is dropped: the day is
-    kept), timezone-naive ``datetime.date``/``datetime.datetime`` objects, ISO 8601 strings
-    (``"2024-01-31"``, ``"2024-01-31T10:15"``) and, with ``date_format``,
+    The one date rule of kamcore. Accepted: ``datetime64`` of any unit (a
+    time of day is dropped: the day is kept), timezone-naive
+    ``datetime.date``/``datetime.datetime`` objects, ISO 8601 calendar dates
+    (``"2024-01-31"``, ``"2024-01-31T10:15"``; compact ``"20240131"`` and bare
+    numbers such as ``"1"`` are refused) and, with ``date_format``,
     strings in that :func:`~datetime.datetime.strptime` format (``"%Y%m%d"``
     for ``"19970101"``; each distinct string is parsed once; integers such as
     ``19970101``, as ``pandas.read_csv`` reads them, are taken as their text). A pandas or
     polars ``Series`` works as an array: a pandas index is ignored. Numbers
     are refused (``20240131`` is not a date; integer period numbers go in the
-    ``periods`` column), and so are NaT and missing values.
+    ``periods`` column), and so are NaT and missing values (unless
+    ``allow_missing``). Every date must fall in the years 1 to 9999.
 
     Parameters
     ----------
@@ -174,14 +226,17 @@ def check_dates(
         Customer ids of the rows, to name the customer of the first bad date.
     column : str, optional, keyword-only
         The frame column the dates came from, named in messages.
+    allow_missing : bool, optional, keyword-only
+        Keep NaT and ``None`` as NaT ("no date yet", e.g. an open complaint).
 
     Raises
     ------
     ShapeMismatchError
         ``values`` is not 1-D.
     InvalidParameterError
-        Numbers, unparseable strings, NaT or missing dates; the message names
-        the first bad row, its value and, when known, its customer.
+        Numbers, strings that are not ISO 8601 calendar dates, years outside
+        1..9999, NaT or missing dates; the message names the first bad row,
+        its value and, when known, its customer.
     """
     if date_format is not None and not isinstance(date_format, str):
         raise InvalidParameterError(
@@ -218,6 +273,24 @@ def check_dates(
             ids,
             column=column,
         )
+    if raw.dtype.kind == "S" and date_format is None:
+        fail_rows(np.ones(raw.shape, dtype=bool), raw, name, DATE_RULE, ids, column=column)
+    if raw.dtype.kind == "O":
+        is_str = np.fromiter((isinstance(v, str) for v in raw), dtype=bool, count=raw.size)
+        known = np.fromiter(
+            (v is None or isinstance(v, (str, dt.date, np.datetime64)) for v in raw),
+            dtype=bool,
+            count=raw.size,
+        )
+        fail_rows(~known, raw, name, DATE_RULE, ids, column=column)
+        if date_format is None and is_str.any():
+            text_ok = np.ones(raw.shape, dtype=bool)
+            text = raw[is_str].astype(str)
+            text_ok[is_str] = iso_calendar_text(text) | np.isin(text, _MISSING_TEXT)
+            fail_rows(~text_ok, raw, name, DATE_RULE, ids, column=column)
+    elif raw.dtype.kind == "U" and date_format is None:
+        text_ok = iso_calendar_text(raw) | np.isin(raw, _MISSING_TEXT)
+        fail_rows(~text_ok, raw, name, DATE_RULE, ids, column=column)
     if date_format is not None:
         arr = _parse_with_format(raw, name, date_format, ids, column=column)
     else:
@@ -243,7 +316,11 @@ def check_dates(
             raise InvalidParameterError(  # pragma: no cover - numpy refused the array as a whole
                 f"{name!r} must be dates (datetime64, datetime.date or ISO 8601 strings)."
             ) from None
-    fail_rows(np.isnat(arr), raw, name, "be a date (no NaT or missing dates)", ids, column=column)
+    missing = np.isnat(arr)
+    if not allow_missing:
+        fail_rows(missing, raw, name, "be a date (no NaT or missing dates)", ids, column=column)
+    # numpy reads years far outside the calendar ("20240101" as the year 20,240,101)
+    fail_rows(outside_calendar(arr), raw, name, YEAR_RULE, ids, column=column)
     return _owned(arr, values)
 
 
@@ -254,16 +331,8 @@ def check_date(value: Any, name: str) -> np.datetime64:
     return check_dates(np.array([value]), name)[0]  # type: ignore[no-any-return]
 
 
-def _as_array(values: ArrayLike, name: str) -> NDArray[Any]:
-    """``np.asarray`` that names the field when numpy refuses (ragged rows and the like)."""
-    try:
-        return np.asarray(values)
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(f"{name!r} must be a 1-D array; {exc}") from None
-
-
 def _check_flags(values: ArrayLike, name: str) -> NDArray[np.bool_]:
-    arr = _as_array(values, name)
+    arr = as_array(values, name)
     if arr.dtype != np.bool_:
         raise InvalidParameterError(f"{name!r} must be booleans; got dtype {arr.dtype}.")
     if arr.ndim != 1:
@@ -274,7 +343,7 @@ def _check_flags(values: ArrayLike, name: str) -> NDArray[np.bool_]:
 def _check_numbers(
     values: ArrayLike, name: str, ids: NDArray[np.str_] | None = None, column: str | None = None
 ) -> FloatArray:
-    raw = _as_array(values, name)
+    raw = as_array(values, name)
     if raw.ndim == 1 and raw.dtype.kind == "f":
         fail_rows(~np.isfinite(raw), raw, name, "be finite (no NaN or inf)", ids, column=column)
     return _owned(as_float_array(values, name, ndim=1), values)
@@ -883,7 +952,7 @@ def as_log(
         raise InvalidParameterError(
             f"{caller} needs a TransactionLog (or customer ids with their 'dates'); got no dates."
         )
-    numeric = periods_ok and date_format is None and _as_array(dates, "dates").dtype.kind in "biuf"
+    numeric = periods_ok and date_format is None and as_array(dates, "dates").dtype.kind in "biuf"
     return TransactionLog(
         log,
         None if numeric else dates,

@@ -300,7 +300,7 @@ def summarize_transactions(
         np.bincount(codes, weights=mar, minlength=n).astype(np.float64) if mar is not None else None
     )
     main_rev = (
-        np.bincount(codes, weights=np.where(main, amt, 0.0), minlength=n)
+        np.bincount(codes, weights=np.where(main, amt, 0.0), minlength=n).astype(np.float64)
         if main is not None
         else None
     )
@@ -314,7 +314,8 @@ def summarize_transactions(
         first_purchase=readonly(first_day.astype("datetime64[D]")),
         last_purchase=readonly(last_day.astype("datetime64[D]")),
         n_transactions=readonly(np.bincount(codes, minlength=n).astype(np.int64)),
-        total_revenue=readonly(np.bincount(codes, weights=amt, minlength=n)),
+        # astype: bincount of no rows gives int64 whatever the weights
+        total_revenue=readonly(np.bincount(codes, weights=amt, minlength=n).astype(np.float64)),
         total_margin=readonly(total_margin) if total_margin is not None else None,
         main_business_revenue=readonly(main_rev) if main_rev is not None else None,
         observation_end=end_date,

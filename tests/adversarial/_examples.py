@@ -1566,3 +1566,54 @@ def _report_instances() -> dict[type, Callable[[], Any]]:
 
 
 INSTANCES.update(_report_instances())
+
+
+# ---------------------------------------------------------------- inherited methods
+# (predict of the repeat-buying bases, from_level of the Level enums, to_frame and
+# columns of CustomerColumns): the harness covers them under each concrete class
+
+
+def _fitted(cls: Any, T: float) -> Any:
+    example = INSTANCES[cls]()
+    frequency, recency, periods = example.simulate(
+        n_customers=400, T=T, rng=np.random.default_rng(0)
+    )
+    return cls.fit(frequency=frequency, recency=recency, T=periods)
+
+
+def _inherited() -> None:
+    from kamcore import domain, loyalty, metrics
+    from kamcore import satisfaction as s
+
+    for model in ("BetaGeo", "BetaGeoBetaBinom", "GammaGamma", "ModifiedBetaGeo", "ParetoNBD"):
+        # a CalibrationHoldout supplies the horizon (its holdout length)
+        OVERRIDES[f"kamcore.clp.{model}.predict"] = {"data": _split}
+    for name in domain.__all__:
+        obj = getattr(domain, name)
+        if isinstance(obj, type) and hasattr(obj, "from_level"):
+            OVERRIDES[f"kamcore.domain.{name}.from_level"] = {"level": _const(2)}
+    for cls, T in (
+        (clp.BetaGeo, 38.0),
+        (clp.BetaGeoBetaBinom, 6),
+        (clp.ModifiedBetaGeo, 38.0),
+        (clp.ParetoNBD, 38.0),
+    ):
+        # the interval methods need a fitted model (its covariance): fit to a
+        # draw from the example model
+        fitted = _once(functools.partial(_fitted, cls, T))
+        for method in ("expected_purchases_interval", "probability_alive_interval"):
+            INSTANCES[f"kamcore.clp.{cls.__name__}.{method}"] = fitted
+    INSTANCES.update(
+        {
+            loyalty.CrossSell: _once(lambda: loyalty.cross_sell(_business_log())),
+            metrics.OrderCycles: _once(
+                lambda: metrics.order_cycles(
+                    TransactionLog(["a"] * 4 + ["b"] * 2, periods=[0, 10, 30, 60, 5, 12])
+                )
+            ),
+            s.NpsByCustomer: _once(lambda: s.nps([10, 0, 9, 7], ["b", "a", "b", "a"]).by_customer),
+        }
+    )
+
+
+_inherited()

@@ -10,8 +10,11 @@ runs every value (``tests/adversarial/test_adversarial.py::test_full``)::
 
     KAMCORE_ADVERSARIAL=full python -m pytest tests/adversarial -m adversarial_full
 
-Counts (cases, ok, refused, bare, silent, hang) are printed at the end of the
-run and written to ``tests/adversarial/last_counts.txt`` (not committed).
+Counts (cases, ok, ok-documented, refused, bare, silent, hang) are printed at
+the end of the run and written to ``tests/adversarial/last_counts.txt`` (not
+committed). ``_expected.py`` lists the known defects (strict: a fixed one must be
+removed); ``_documented.py`` the outcomes a callable's documentation gives
+(counted as ok-documented, and checked to stay as documented).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import os
 
 import pytest
 
+from tests.adversarial._documented import DOCUMENTED
 from tests.adversarial._examples import EXAMPLES, INSTANCES, OVERRIDES
 from tests.adversarial._expected import EXPECTED_FAILURES
 from tests.adversarial._harness import (
@@ -63,6 +67,11 @@ def test_every_public_callable_is_covered_or_skipped_with_a_reason():
     assert all(reason.strip() for reason in SKIPPED.values())
     unknown = sorted({case.split("[", 1)[0] for case in EXPECTED_FAILURES} - names)
     assert not unknown, f"_expected.py names callables that are not public: {unknown}"
+    unknown = sorted({case.split("[", 1)[0] for case in DOCUMENTED} - names)
+    assert not unknown, f"_documented.py names callables that are not public: {unknown}"
+    both = sorted(set(DOCUMENTED) & set(EXPECTED_FAILURES))
+    assert not both, f"a documented outcome is not a defect (remove from _expected.py): {both}"
+    assert all(reason.startswith("documented: ") for _, reason in DOCUMENTED.values())
 
 
 def _check(entry: Entry, per_parameter: int | None) -> None:
@@ -73,10 +82,18 @@ def _check(entry: Entry, per_parameter: int | None) -> None:
     assert outcome == "ok", f"the baseline call of {entry.qualname} must succeed: {result!r}"
     failures: dict[str, str] = {}
     ran: set[str] = set()
-    for case, outcome, detail in run_cases(entry, recipe, per_parameter):
+    changed: dict[str, str] = {}
+    for case, outcome, detail in run_cases(entry, recipe, per_parameter, DOCUMENTED):
         ran.add(case)
         if outcome in ("bare", "silent", "hang"):
             failures[case] = f"{outcome} {detail}".strip()
+        if case in DOCUMENTED and outcome != "documented":
+            changed[case] = f"{outcome} {detail}".strip()
+    assert not changed, "documented outcomes no longer as documented (update _documented.py):\n" + (
+        "\n".join(
+            f"{c}: expected {DOCUMENTED[c][0]!r}, got {d}" for c, d in sorted(changed.items())
+        )
+    )
     unexpected = {c: d for c, d in failures.items() if c not in EXPECTED_FAILURES}
     # a listed hang may finish in time on a fast machine: only other kinds must persist
     fixed = sorted(

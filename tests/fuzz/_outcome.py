@@ -10,11 +10,8 @@ from kamcore.errors import KamcoreError
 
 #: Known defects the targets have found, each (exception type, message pattern);
 #: each has a strict xfail test reproducing it, so a fix is noticed and the
-#: entry removed. Dates that numpy reads as years outside 1..9999 ("20240101",
-#: "0") are taken by the transaction log, and the summary then fails.
-KNOWN_DEFECTS: tuple[tuple[type[BaseException], str], ...] = (
-    (ValueError, r"^(year -?\d+ is out of range|Invalid isoformat string: '-?\d{5,})"),
-)
+#: entry removed. Empty: every finding so far is fixed.
+KNOWN_DEFECTS: tuple[tuple[type[BaseException], str], ...] = ()
 
 
 def result_or_refusal(call: Callable[[], Any], *, known: bool = False) -> Any:
