@@ -101,12 +101,61 @@ def beta_count_kernel(
     Broadcasts ``B``, ``R``, ``D`` (all > 0) and ``t`` (>= 0); ``a`` > 0 is a scalar.
     Kernels trust their inputs.
     """
+    if a >= _SERIES_MIN_A:
+        B_, R_, D_, t_ = np.broadcast_arrays(
+            *(np.asarray(v, dtype=np.float64) for v in (B, R, D, t))
+        )
+        room = (a - 1.0) * _SERIES_SHARE
+        use = (room >= B_) & (room >= R_)
+        if use.all():
+            return _beta_count_series(a, B_, R_, D_, t_)
+        out = np.empty(B_.shape, dtype=np.float64)
+        out[use] = _beta_count_series(a, B_[use], R_[use], D_[use], t_[use])
+        out[~use] = _beta_count_direct(a, B_[~use], R_[~use], D_[~use], t_[~use])
+        return out
     if abs(a - 1.0) < _A_ONE_GAP:
         lo = _beta_count_direct(1.0 - _A_ONE_GAP, B, R, D, t)
         hi = _beta_count_direct(1.0 + _A_ONE_GAP, B, R, D, t)
         frac = (a - (1.0 - _A_ONE_GAP)) / (2.0 * _A_ONE_GAP)
         return lo + frac * (hi - lo)
     return _beta_count_direct(a, B, R, D, t)
+
+
+_SERIES_MIN_A: Final = 20.0
+_SERIES_SHARE: Final = 0.25
+_SERIES_MAX_TERMS: Final = 400
+
+
+def _beta_count_series(
+    a: float, B: FloatArray, R: FloatArray, D: FloatArray, t: FloatArray
+) -> FloatArray:
+    r"""Return the kernel for large ``a`` (``B, R <= (a-1)/4``) from FHL's own form.
+
+    With :math:`c = a+B-1`, :math:`K = \frac{c}{a-1}\,[1 - (1-z)^R\,{}_2F_1(R, B; c; z)]`;
+    the hypergeometric's numerator parameters stay small however large ``a``
+    is (where Euler's form has two parameters near ``a`` and loses its
+    footing). Writing :math:`{}_2F_1 = 1 + S`, the bracket is
+    :math:`-\mathrm{expm1}(R\ln(1-z)) - (1-z)^R S`: both parts are positive and
+    the second is at most about :math:`B/c \le 1/4` of the first, so no digit is
+    lost however small ``t`` is. :math:`S` is summed as its Gauss series in log
+    space (each term times :math:`(1-z)^R`, so nothing overflows); its terms
+    fall at least like :math:`k^{-(a-1)/2}` (and like :math:`(B/c)^k` at first).
+    """
+    c = a + B - 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log1mz = -np.log1p(t / D)
+        logz = np.log(t) - np.log(D + t)
+        head = -np.expm1(R * log1mz)
+        log_term = R * log1mz
+        tail = np.zeros_like(head)
+        for k in range(_SERIES_MAX_TERMS):
+            log_ratio = np.log((R + k) * (B + k) / ((c + k) * (k + 1.0))) + logz
+            log_term = log_term + log_ratio
+            term = np.exp(log_term)
+            tail = tail + term
+            if k > 2 and not np.any((term > 1e-18 * (head - tail)) | (log_ratio > 0.0)):
+                break
+    return np.asarray(np.where(t > 0.0, c / (a - 1.0) * (head - tail), 0.0), dtype=np.float64)
 
 
 def _beta_count_direct(
