@@ -49,6 +49,7 @@ __all__ = [
     "check_history",
     "check_n_customers",
     "check_positive_parameter",
+    "log_gamma_step",
     "poisson_counts",
     "to_float_parameter",
     "validate_rfm",
@@ -510,3 +511,100 @@ class SpendPredictions:
         return CustomerPredictions(
             ids=summary.ids, values={"expected_spend": spend}, model=type(self).__name__
         )
+
+
+# ----------------------------------------------------------------- log-gamma ratios
+_STIRLING_MIN: Final = 20.0
+"""Stirling's series (five terms) is used from here on: its truncation error is below 1e-17."""
+_STIRLING: Final = (1.0 / 12.0, -1.0 / 360.0, 1.0 / 1260.0, -1.0 / 1680.0, 1.0 / 1188.0)
+_DIRECT_STEPS: Final = 20
+
+
+def _ylog1pmx_change(u0: FloatArray, u1: FloatArray, m: FloatArray) -> FloatArray:
+    r"""Return :math:`y_1\,\ell(e/y_1) - y_0\,\ell(e/y_0)`, :math:`\ell(u) = \ln(1+u) - u`.
+
+    ``u0 = e/y0``, ``u1 = e/y1``, ``m = y1 - y0``, :math:`|u| < 0.1`. From
+    :math:`y\,\ell(e/y) = \sum_{k\ge2} (-1)^{k+1} e^k / (k\,y^{k-1})`, the
+    difference is :math:`m \sum_{k\ge2} (-1)^k h_k / k` with
+    :math:`h_k = \sum_{i=0}^{k-2} u_0^{i+1} u_1^{k-1-i}` (no subtraction of
+    nearly equal terms however small ``m`` is against ``y``).
+    """
+    h = u0 * u1
+    power = u0 * u0  # u0^k for the next step
+    total = h / 2.0
+    for k in range(3, 20):
+        h = u1 * h + power * u1
+        power = power * u0
+        total = total + (-1.0) ** k * h / k
+    return np.asarray(m * total, dtype=np.float64)
+
+
+def _stirling_change(y: FloatArray, e: FloatArray) -> FloatArray:
+    r"""Return s(y + e) - s(y), s(z) = ln Gamma(z) - [(z - 1/2) ln z - z + ln(2 pi)/2], y >= 20.
+
+    Each term :math:`c_k((y+e)^{1-2k} - y^{1-2k})` is formed without subtracting
+    (the first as :math:`-e/(12\,y(y+e))`, the others through ``expm1``).
+    """
+    out = -e / (12.0 * y * (y + e))
+    log_ratio = np.log1p(e / y)
+    for k, coef in enumerate(_STIRLING[1:], start=2):
+        # (y+e)^(1-2k) - y^(1-2k), relative to y^(1-2k), without subtracting
+        out = out + coef * y ** (1 - 2 * k) * np.expm1((1 - 2 * k) * log_ratio)
+    return np.asarray(out, dtype=np.float64)
+
+
+def log_gamma_step(x: ArrayLike, m: ArrayLike, e: ArrayLike) -> FloatArray:
+    r"""Return :math:`\sum_{j=0}^{m-1} \ln(1 + e/(x+j))` for whole ``m >= 0``, to a few ulps.
+
+    This is :math:`\ln\frac{\Gamma(x+m+e)\,\Gamma(x)}{\Gamma(x+m)\,\Gamma(x+e)}`, the
+    change of the log-gamma ratio :math:`\ln\Gamma(x+e) - \ln\Gamma(x)` over ``m``
+    steps of ``x``; as a difference of four ``gammaln`` values it loses all its
+    digits where they are large (near :math:`10^7` at :math:`x = 10^6`) and it is small.
+    Summed term by term for ``m <= 20``; beyond, after shifting ``x`` past 20 by
+    20 terms, from Stirling's series written so that nothing cancels:
+
+    .. math::
+
+        \ln\frac{\Gamma(y+e)}{\Gamma(y)} = y\,\ell(e/y) - \tfrac12\ln(1+e/y) + e\ln(y+e)
+          + s(y+e) - s(y),\qquad \ell(u) = \ln(1+u) - u,
+
+    (:math:`s` the Stirling correction), whose difference over ``y = x`` and
+    ``y = x + m`` has the exact middle term :math:`e\ln(1 + m/(x+e))`.
+    Broadcasts; needs ``x > 0`` and ``x + e > 0``.
+    """
+    x_, m_, e_ = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (x, m, e)))
+    out = np.zeros(x_.shape, dtype=np.float64)
+    direct = m_ <= _DIRECT_STEPS
+    steps = int(min(np.max(m_, initial=0.0), _DIRECT_STEPS))
+    for j in range(steps):
+        out += np.where(direct & (m_ > j), np.log1p(e_ / (x_ + j)), 0.0)
+    far = ~direct
+    if far.any():
+        xf, mf, ef = x_[far], m_[far], e_[far]
+        shift = np.where(xf < _STIRLING_MIN, float(_DIRECT_STEPS), 0.0)
+        head = np.zeros_like(xf)
+        for j in range(_DIRECT_STEPS):
+            head = head + np.where(shift > 0.0, np.log1p(ef / (xf + j)), 0.0)
+        y0 = xf + shift
+        y1 = y0 + (mf - shift)
+
+        small = np.abs(ef / y0) < 0.1
+        u0, u1 = ef / y0, ef / y1
+        mm = y1 - y0
+        # ln((1 + u1) / (1 + u0)), formed without subtracting
+        log_q = np.log1p(-ef * mm / (y1 * (y0 + ef)))
+        # y ln(1 + e/y) - e at y1 minus at y0 (the -e cancels exactly): for small
+        # e/y as y (ln(1+u) - u), else as m ln(1 + u1) + y0 ln((1 + u1) / (1 + u0))
+        y_log = np.where(
+            small,
+            _ylog1pmx_change(np.where(small, u0, 0.0), np.where(small, u1, 0.0), mm),
+            mm * np.log1p(u1) + y0 * log_q,
+        )
+        body = (
+            y_log
+            - 0.5 * log_q
+            + ef * np.log1p(mm / (y0 + ef))
+            + (_stirling_change(y1, ef) - _stirling_change(y0, ef))
+        )
+        out[far] = head + body
+    return out
