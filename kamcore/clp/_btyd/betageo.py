@@ -81,6 +81,8 @@ from kamcore.clp._btyd._base import (
     PredictionIntervals,
     check_n_customers,
     check_positive_parameter,
+    log_beta_ratio,
+    log_gamma_ratio,
     poisson_counts,
     to_float_parameter,
     validate_rfm,
@@ -316,18 +318,48 @@ def _bgnbd_log_parts(
     r, alpha, a, b = params
     xf = x.astype(np.float64)
     log_aT = np.log(alpha + T)
+    # r ln(alpha) - (r + x) ln(alpha + T), without the two large terms for large r
     A = (
-        special.gammaln(r + xf)
-        - special.gammaln(r)
-        + r * np.log(alpha)
-        + special.betaln(a, b + xf)
-        - special.betaln(a, b)
-        - (r + xf) * log_aT
+        log_gamma_ratio(r, xf)
+        + log_beta_ratio(a, b, 0.0, xf)
+        - r * np.log1p(T / alpha)
+        - xf * log_aT
     )
     pos = x > 0
     bx1 = np.where(pos, b + xf - 1.0, 1.0)
-    D = np.where(pos, np.log(a) - np.log(bx1) + (r + xf) * (log_aT - np.log(alpha + tx)), -np.inf)
+    D = np.where(
+        pos, np.log(a) - np.log(bx1) + (r + xf) * np.log1p((T - tx) / (alpha + tx)), -np.inf
+    )
     return A, D
+
+
+def _bgnbd_loglik(
+    params: tuple[float, float, float, float], x: IntArray, tx: FloatArray, T: FloatArray
+) -> FloatArray:
+    r"""Return ln L per customer as the log-sum of its two terms (FHL eq. 6).
+
+    Alive at ``T``: :math:`\ln\frac{\Gamma(r+x)}{\Gamma(r)} + \ln\frac{B(a, b+x)}{B(a, b)}
+    - r\ln(1 + T/\alpha) - x\ln(\alpha+T)`; dropped out after :math:`t_x` (``x > 0``):
+    the same with :math:`B(a+1, b+x-1)` and :math:`t_x`. Each term keeps its own digits
+    (:math:`A + \mathrm{softplus}(D)` would add and cancel :math:`r\ln(1 + T/\alpha)`,
+    about :math:`10^6` times too large at :math:`r = 10^6`).
+    """
+    r, alpha, a, b = params
+    xf = x.astype(np.float64)
+    common = log_gamma_ratio(r, xf)
+    alive = (
+        common + log_beta_ratio(a, b, 0.0, xf) - r * np.log1p(T / alpha) - xf * np.log(alpha + T)
+    )
+    pos = x > 0
+    dead = np.where(
+        pos,
+        common
+        + log_beta_ratio(a, b, 1.0, np.maximum(xf - 1.0, 0.0))
+        - r * np.log1p(tx / alpha)
+        - xf * np.log(alpha + tx),
+        -np.inf,
+    )
+    return np.asarray(np.logaddexp(alive, dead), dtype=np.float64)
 
 
 @attrs.frozen
@@ -594,8 +626,7 @@ class BetaGeo(ParametricModel, PredictionIntervals):
     ) -> FloatArray:
         """Log-likelihood of each customer's (frequency, recency, T); shape = broadcast shape."""
         x, tx, age = validate_rfm(frequency, recency, T)
-        A, D = _bgnbd_log_parts(self._tuple, x, tx, age)
-        return np.asarray(A + np.logaddexp(0.0, D), dtype=np.float64)
+        return _bgnbd_loglik(self._tuple, x, tx, age)
 
     def probability_alive(
         self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike

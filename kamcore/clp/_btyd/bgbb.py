@@ -106,6 +106,7 @@ from kamcore.clp._btyd._base import (
     check_history,
     check_n_customers,
     check_positive_parameter,
+    log_beta_ratio,
     log_gamma_step,
     to_float_parameter,
 )
@@ -238,11 +239,9 @@ def _loglik(
     """
     a, b, g, d = params
     xf, tf, nf = (v.astype(np.float64) for v in (x, tx, n))
-    lb_ab = special.betaln(a, b)
-    lb_gd = special.betaln(g, d)
     psi = special.digamma
     # term "alive through n"
-    log_m = special.betaln(a + xf, b + nf - xf) - lb_ab + special.betaln(g, d + nf) - lb_gd
+    log_m = log_beta_ratio(a, b, xf, nf - xf) + log_beta_ratio(g, d, 0.0, nf)
     s = np.ones_like(log_m)
     gr: FloatArray | None = None
     if grad:
@@ -264,12 +263,7 @@ def _loglik(
         valid = span > i
         rows = np.flatnonzero(valid) if not valid.all() else slice(None)
         ti = tf[rows] + i
-        li = (
-            special.betaln(a + xf[rows], b + ti - xf[rows])
-            - lb_ab
-            + special.betaln(g + 1.0, d + ti)
-            - lb_gd
-        )
+        li = log_beta_ratio(a, b, xf[rows], ti - xf[rows]) + log_beta_ratio(g, d, 1.0, ti)
         m_old = log_m[rows]
         m_new = np.maximum(m_old, li)
         scale = np.exp(m_old - m_new)
@@ -293,7 +287,7 @@ def _loglik(
         xr = xf[long_rows][:, None]
 
         def term(k: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray | None]:
-            lf = special.betaln(a + xr, b + k - xr) - lb_ab + special.betaln(g + 1.0, d + k) - lb_gd
+            lf = log_beta_ratio(a, b, xr, k - xr) + log_beta_ratio(g, d, 1.0, k)
             psi_abk = psi(a + b + k)
             psi_gdk = psi(g + d + k + 1.0)
             dlf = psi(b + k - xr) - psi_abk + psi(d + k) - psi_gdk
@@ -555,12 +549,7 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
         a, b, g, d = self._tuple
         xf, nf, kf = x.astype(float), n.astype(float), k.astype(float)
         ll = _loglik(self._tuple, x.ravel(), tx.ravel(), n.ravel(), grad=False)[0].reshape(x.shape)
-        log_num = (
-            special.betaln(a + xf, b + nf - xf)
-            - special.betaln(a, b)
-            + special.betaln(g, d + nf + kf)
-            - special.betaln(g, d)
-        )
+        log_num = log_beta_ratio(a, b, xf, nf - xf) + log_beta_ratio(g, d, 0.0, nf + kf)
         return np.asarray(np.minimum(np.exp(log_num - ll), 1.0), dtype=np.float64)
 
     def expected_purchases(
@@ -592,7 +581,7 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
         ll = _loglik(self._tuple, x.ravel(), tx.ravel(), n.ravel(), grad=False)[0].reshape(x.shape)
         pos = tf > 0
         log_a = _log_alive_sum(g, d, nf, np.where(pos, tf, 1.0))
-        log_e = special.betaln(a + xf + 1.0, b + nf - xf) - special.betaln(a, b) + log_a - ll
+        log_e = log_beta_ratio(a, b, xf + 1.0, nf - xf) + log_a - ll
         return np.asarray(np.where(pos, np.exp(log_e), 0.0), dtype=np.float64)
 
     # ------------------------------------------------------------- new customer

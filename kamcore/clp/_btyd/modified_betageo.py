@@ -50,6 +50,8 @@ from kamcore.clp._btyd._base import (
     ParametricModel,
     PredictionIntervals,
     check_positive_parameter,
+    log_beta_ratio,
+    log_gamma_ratio,
     to_float_parameter,
     validate_rfm,
 )
@@ -75,16 +77,38 @@ def _mbg_log_parts(
     r, alpha, a, b = params
     xf = x.astype(np.float64)
     log_aT = np.log(alpha + T)
+    # r ln(alpha) - (r + x) ln(alpha + T), without the two large terms for large r
     A = (
-        special.gammaln(r + xf)
-        - special.gammaln(r)
-        + r * np.log(alpha)
-        + special.betaln(a, b + xf + 1.0)
-        - special.betaln(a, b)
-        - (r + xf) * log_aT
+        log_gamma_ratio(r, xf)
+        + log_beta_ratio(a, b, 0.0, xf + 1.0)
+        - r * np.log1p(T / alpha)
+        - xf * log_aT
     )
-    D = np.log(a) - np.log(b + xf) + (r + xf) * (log_aT - np.log(alpha + tx))
+    D = np.log(a) - np.log(b + xf) + (r + xf) * np.log1p((T - tx) / (alpha + tx))
     return A, D
+
+
+def _mbg_loglik(
+    params: tuple[float, float, float, float], x: IntArray, tx: FloatArray, T: FloatArray
+) -> FloatArray:
+    """Return ln L per customer as the log-sum of its alive and dropped-out terms.
+
+    As :func:`~kamcore.clp._btyd.betageo._bgnbd_loglik`, with :math:`B(a, b+x+1)` and
+    :math:`B(a+1, b+x)` (the drop-out term is there for every ``x``).
+    """
+    r, alpha, a, b = params
+    xf = x.astype(np.float64)
+    common = log_gamma_ratio(r, xf)
+    alive = (
+        common
+        + log_beta_ratio(a, b, 0.0, xf + 1.0)
+        - r * np.log1p(T / alpha)
+        - xf * np.log(alpha + T)
+    )
+    dead = (
+        common + log_beta_ratio(a, b, 1.0, xf) - r * np.log1p(tx / alpha) - xf * np.log(alpha + tx)
+    )
+    return np.asarray(np.logaddexp(alive, dead), dtype=np.float64)
 
 
 def _mbg_nll(
@@ -243,8 +267,7 @@ class ModifiedBetaGeo(ParametricModel, PredictionIntervals):
     ) -> FloatArray:
         """Log-likelihood of each customer's (frequency, recency, T); broadcast shape."""
         x, tx, age = validate_rfm(frequency, recency, T)
-        A, D = _mbg_log_parts(self._tuple, x, tx, age)
-        return np.asarray(A + np.logaddexp(0.0, D), dtype=np.float64)
+        return _mbg_loglik(self._tuple, x, tx, age)
 
     def probability_alive(
         self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
