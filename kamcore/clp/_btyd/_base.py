@@ -587,16 +587,24 @@ def log_gamma_step(x: ArrayLike, m: ArrayLike, e: ArrayLike) -> FloatArray:
     x_, m_, e_ = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (x, m, e)))
     out = np.zeros(x_.shape, dtype=np.float64)
     direct = m_ <= _DIRECT_STEPS
-    steps = int(min(np.max(m_, initial=0.0), _DIRECT_STEPS))
-    for j in range(steps):
-        out += np.where(direct & (m_ > j), np.log1p(e_ / (x_ + j)), 0.0)
+    if direct.any():
+        xd, md, ed = x_[direct], m_[direct], e_[direct]
+        acc = np.zeros_like(xd)
+        for j in range(int(np.max(md))):
+            acc += np.where(md > j, np.log1p(ed / (xd + j)), 0.0)
+        out[direct] = acc
     far = ~direct
     if far.any():
         xf, mf, ef = x_[far], m_[far], e_[far]
-        shift = np.where(xf < _STIRLING_MIN, float(_DIRECT_STEPS), 0.0)
+        low = xf < _STIRLING_MIN
+        shift = np.where(low, float(_DIRECT_STEPS), 0.0)
         head = np.zeros_like(xf)
-        for j in range(_DIRECT_STEPS):
-            head = head + np.where(shift > 0.0, np.log1p(ef / (xf + j)), 0.0)
+        if low.any():
+            xl, el = xf[low], ef[low]
+            acc = np.zeros_like(xl)
+            for j in range(_DIRECT_STEPS):
+                acc += np.log1p(el / (xl + j))
+            head[low] = acc
         y0 = xf + shift
         y1 = y0 + (mf - shift)
 
