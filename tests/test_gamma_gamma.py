@@ -197,9 +197,7 @@ def test_simulate_zero_frequency_gives_zero_and_is_reproducible() -> None:
 
 def test_exclude_zero_frequency_drops_them_and_says_so() -> None:
     x = np.array([0, 0, 1, 2, 3, 1, 4, 2, 5, 1])
-    # spends that identify q and gamma (with too little spread between customers the
-    # maximum likelihood runs off to q, gamma -> infinity, which the fit refuses)
-    z = np.array([0.0, 0.0, 10.0, 55.0, 12.0, 90.0, 8.0, 30.0, 22.0, 4.0])
+    z = np.array([0.0, 0.0, 10.0, 25.0, 12.0, 40.0, 18.0, 30.0, 22.0, 15.0])
     a = GammaGamma.fit(
         frequency=x, average_spend=z, exclude_zero_frequency=True, start=(2.0, 3.0, 20.0)
     )

@@ -92,11 +92,9 @@ from kamcore._params import (
     same_length,
 )
 from kamcore.clp._btyd._base import (
-    LARGE_PARAMETER,
     ParametricModel,
     SpendPredictions,
     check_positive_parameter,
-    log_gamma_ratio,
     to_float_parameter,
 )
 from kamcore.errors import InvalidParameterError
@@ -123,20 +121,22 @@ def _gg_loglik_terms(
     xf = x.astype(np.float64)
     px = p * xf
     total = g + xf * zbar
+    log_total = np.log(total)
     log_z = np.log(zbar)
+    log_x = np.log(xf)
     psi_pxq = special.digamma(px + q)
-    # (px - 1) ln z + px ln x - (px + q) ln(g + x z), with px ln(x z / (g + x z)) formed
-    # as -px log1p(g / (x z)): no two terms near px ln(x z) (1e11 at p = 1e6) to subtract
-    log_share = np.log1p(g / (xf * zbar))
-    # ln Gamma(px + q) - ln Gamma(px) - ln Gamma(q), the large pair taken as a ratio
-    if q >= LARGE_PARAMETER:
-        log_norm = log_gamma_ratio(np.full_like(px, q), px) - special.gammaln(px)
-    else:
-        log_norm = log_gamma_ratio(px, q) - special.gammaln(q)
-    ll = log_norm - log_z - px * log_share - q * np.log1p(xf * zbar / g)
-    d_p = xf * (psi_pxq - special.digamma(px) - log_share)
-    d_q = psi_pxq - special.digamma(q) - np.log1p(xf * zbar / g)
-    d_g = (q * xf * zbar - g * px) / (g * total)  # q / g - (px + q) / total
+    ll = (
+        special.gammaln(px + q)
+        - special.gammaln(px)
+        - special.gammaln(q)
+        + q * np.log(g)
+        + (px - 1.0) * log_z
+        + px * log_x
+        - (px + q) * log_total
+    )
+    d_p = xf * (psi_pxq - special.digamma(px) + log_z + log_x - log_total)
+    d_q = psi_pxq - special.digamma(q) + np.log(g) - log_total
+    d_g = q / g - (px + q) / total
     return ll, d_p, d_q, d_g
 
 
