@@ -585,3 +585,38 @@ def test_references_reproduce_published_figures() -> None:
     a = bgbb_alive(_mp(BGBB), 3, 5, 6)
     alive, dead = _bgbb_parts(_mp(BGBB), 3, 5, 6)
     assert abs(a - alive / (alive + dead)) < mpmath.mpf(10) ** -50
+
+
+# ---------------------------------------------------------------- the log-gamma sums
+@pytest.mark.parametrize("x", [1e-6, 2.783, 19.9, 20.0, 1e4 + 3.7, 1e6, 1e9])
+@pytest.mark.parametrize("e", [-0.999999, -1e-6, 0.5, 1e6 - 1.0])
+def test_log_gamma_step_against_loggamma(x: float, e: float) -> None:
+    """sum_{j<m} ln(1 + e/(x+j)) to 1e-14 relative, term by term (m <= 20) and by Stirling."""
+    from kamcore.clp._btyd._base import log_gamma_step
+
+    if x + e <= 0:
+        pytest.skip("outside the domain (x + e > 0)")
+    m = np.array([1.0, 5.0, 20.0, 21.0, 50.0, 1e3, 1e6])
+    got = log_gamma_step(x, m, e)
+    X, E = _f(x), _f(e)
+    for value, mm in zip(got, m, strict=True):
+        M_ = _f(mm)
+        ref = (
+            mpmath.loggamma(X + M_ + E)
+            - mpmath.loggamma(X + M_)
+            - mpmath.loggamma(X + E)
+            + mpmath.loggamma(X)
+        )
+        assert abs(_f(float(value)) - ref) <= 1e-14 * abs(ref)
+
+
+@pytest.mark.parametrize(("a", "b"), [(1e6, 0.75), (1.204, 1e6), (1e3, 1e-6), (2.5e3, 4e3)])
+def test_log_beta_ratio_against_beta(a: float, b: float) -> None:
+    from kamcore.clp._btyd._base import log_beta_ratio
+
+    x = np.array([0.0, 1.0, 3.0, 21.0, 9_990.0, 1e4])
+    y = np.array([1.0, 0.0, 133.5, 20.0, 5.0, 1e4])
+    got = log_beta_ratio(a, b, x, y)
+    for value, xx, yy in zip(got, x, y, strict=True):
+        ref = mpmath.log(mpmath.beta(_f(a + xx), _f(b) + _f(yy)) / mpmath.beta(_f(a), _f(b)))
+        assert abs(_f(float(value)) - ref) <= 1e-13 * max(mpmath.mpf(1), abs(ref))
