@@ -620,3 +620,16 @@ def test_log_beta_ratio_against_beta(a: float, b: float) -> None:
     for value, xx, yy in zip(got, x, y, strict=True):
         ref = mpmath.log(mpmath.beta(_f(a + xx), _f(b) + _f(yy)) / mpmath.beta(_f(a), _f(b)))
         assert abs(_f(float(value)) - ref) <= 1e-13 * max(mpmath.mpf(1), abs(ref))
+
+
+@pytest.mark.parametrize("a", [25.0, 1e3, 1e6])
+@pytest.mark.parametrize("history", [(0, 0.0, 38.86), (2, 30.43, 38.86), (50, 1.0, 1e4)])
+def test_bgnbd_probability_alive_at_with_large_a(a: float, history: Any) -> None:
+    """P(alive at T+t) = P(alive at T) 2F1(r+x, a; a+b+x; -t/(alpha+T)); it refused a = 1e6."""
+    x, tx, T = history
+    r, alpha, _, b = BG
+    model = BetaGeo(r, alpha, a, b)
+    now = bgnbd_alive(_mp((r, alpha, a, b)), x, _f(tx), _f(T))
+    ref = now * mpmath.hyp2f1(_f(r) + x, _f(a), _f(a) + _f(b) + x, -_f(52.0) / (_f(alpha) + _f(T)))
+    got = model.probability_alive_at(t=52.0, frequency=x, recency=tx, T=T)
+    assert abs(_f(float(got)) - ref) <= 1e-10 * ref

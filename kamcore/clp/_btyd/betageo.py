@@ -352,7 +352,40 @@ def pfaff_survival(a: float, b_minus: float, c: ArrayLike, u: FloatArray) -> Flo
     z = u_ / (1.0 + u_)
     log1mz = -np.log1p(u_)
     full = np.full_like(c_, 1.0)
+    if a >= _SERIES_MIN_A:
+        # large a: the other Pfaff form (1+u)^-R 2F1(R, B; c; z), R = c - b', B = c - a,
+        # whose numerator parameters stay small (the form above has a near 1e6 in two)
+        R, B = c_ - b_minus, c_ - a
+        room = (a - 1.0) * _SERIES_SHARE
+        use = (room >= B) & (room >= R)
+        if use.any():
+            out = np.empty(c_.shape, dtype=np.float64)
+            out[use] = _power_gauss_series(R[use], B[use], c_[use], z[use], log1mz[use])
+            rest = ~use
+            if rest.any():
+                out[rest] = power_hyp2f1(
+                    a * full[rest], b_minus * full[rest], c_[rest], z[rest], log1mz[rest], a, "t"
+                )
+            return out
     return power_hyp2f1(a * full, b_minus * full, c_, z, log1mz, a, "t")
+
+
+def _power_gauss_series(
+    R: FloatArray, B: FloatArray, c: FloatArray, z: FloatArray, log1mz: FloatArray
+) -> FloatArray:
+    """Return (1-z)^R 2F1(R, B; c; z) as its Gauss series in log space, for c >> B, R."""
+    with np.errstate(divide="ignore"):
+        logz = np.log(z)
+    log_term = R * log1mz
+    total = np.exp(log_term)
+    for k in range(_SERIES_MAX_TERMS):
+        log_ratio = np.log((R + k) * (B + k) / ((c + k) * (k + 1.0))) + logz
+        log_term = log_term + log_ratio
+        term = np.exp(log_term)
+        total = total + term
+        if k > 2 and not np.any((term > 1e-18 * total) | (log_ratio > 0.0)):
+            break
+    return np.asarray(total, dtype=np.float64)
 
 
 def _bgnbd_log_parts(
