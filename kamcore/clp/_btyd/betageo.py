@@ -19,9 +19,12 @@ Likelihood of one customer, with :math:`\delta = [x > 0]`:
         \Bigl[1 + \delta \frac{a}{b+x-1}
         \Bigl(\frac{\alpha+T}{\alpha+t_x}\Bigr)^{r+x}\Bigr],
 
-evaluated in log space as :math:`\ln L = A + \delta\,\mathrm{softplus}(D)` with
-:math:`D = \ln\frac{a}{b+x-1} + (r+x)\ln\frac{\alpha+T}{\alpha+t_x}`, which
-never overflows, however large :math:`x` is. ``P(alive) = 1 / (1 + e^{D})``.
+evaluated in log space as the log-sum of its two terms (alive at :math:`T`, and
+dropped out after :math:`t_x`), each from sums of logarithms where a parameter is
+large (see :func:`_bgnbd_loglik`), which never overflows, however large :math:`x`
+is. ``P(alive) = 1 / (1 + e^{D})`` with
+:math:`D = \ln\frac{a}{b+x-1} + (r+x)\ln\frac{\alpha+T}{\alpha+t_x}`; the fit's
+objective writes :math:`\ln L = A + \delta\,\mathrm{softplus}(D)`.
 
 Expected purchases in the next ``t`` are written through the kernel
 
@@ -388,26 +391,17 @@ def _power_gauss_series(
     return np.asarray(total, dtype=np.float64)
 
 
-def _bgnbd_log_parts(
+def _bgnbd_log_odds(
     params: tuple[float, float, float, float], x: IntArray, tx: FloatArray, T: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """Return (A, D) per customer: ln L = A + [x > 0] softplus(D); D = -inf when x = 0."""
+) -> FloatArray:
+    """Return D per customer, the log-odds of having dropped out: P(alive) = 1 / (1 + e^D)."""
     r, alpha, a, b = params
     xf = x.astype(np.float64)
-    log_aT = np.log(alpha + T)
-    # r ln(alpha) - (r + x) ln(alpha + T), without the two large terms for large r
-    A = (
-        log_gamma_ratio(r, xf)
-        + log_beta_ratio(a, b, 0.0, xf)
-        - r * np.log1p(T / alpha)
-        - xf * log_aT
-    )
     pos = x > 0
     bx1 = np.where(pos, b + xf - 1.0, 1.0)
-    D = np.where(
+    return np.where(
         pos, np.log(a) - np.log(bx1) + (r + xf) * np.log1p((T - tx) / (alpha + tx)), -np.inf
     )
-    return A, D
 
 
 def _bgnbd_loglik(
@@ -714,7 +708,7 @@ class BetaGeo(ParametricModel, PredictionIntervals):
         1 for customers without repeat purchases. Values lie in [0, 1].
         """
         x, tx, age = validate_rfm(frequency, recency, T)
-        _, D = _bgnbd_log_parts(self._tuple, x, tx, age)
+        D = _bgnbd_log_odds(self._tuple, x, tx, age)
         return np.asarray(special.expit(-D), dtype=np.float64)
 
     def probability_alive_at(
@@ -768,7 +762,7 @@ class BetaGeo(ParametricModel, PredictionIntervals):
         tt = _as_t(t)
         x, tx, age = validate_rfm(frequency, recency, T)
         tt, x, tx, age = broadcast({"t": tt, "frequency": x, "recency": tx, "T": age})
-        _, D = _bgnbd_log_parts(self._tuple, x, tx, age)
+        D = _bgnbd_log_odds(self._tuple, x, tx, age)
         xf = x.astype(np.float64)
         k = beta_count_kernel(self.a, self.b + xf, self.r + xf, self.alpha + age, tt)
         return np.asarray(special.expit(-D) * k, dtype=np.float64)
@@ -859,7 +853,7 @@ class BetaGeo(ParametricModel, PredictionIntervals):
         tt = _as_t(t)
         x, tx, age = validate_rfm(frequency, recency, T)
         nn, tt, x, tx, age = broadcast({"n": nn, "t": tt, "frequency": x, "recency": tx, "T": age})
-        _, D = _bgnbd_log_parts(self._tuple, x, tx, age)
+        D = _bgnbd_log_odds(self._tuple, x, tx, age)
         xf = x.astype(np.float64)
         post = (self.r + xf, self.alpha + age, self.a, self.b + xf)
         fresh = _bg_pmf(post, nn, tt, modified=False)  # type: ignore[arg-type]

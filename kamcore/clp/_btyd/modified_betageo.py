@@ -11,7 +11,7 @@ the likelihood of one customer is
     L = \frac{B(a, b+x+1)}{B(a, b)} \frac{\Gamma(r+x)\,\alpha^r}{\Gamma(r)(\alpha+T)^{r+x}}
         \Bigl[1 + \frac{a}{b+x}\Bigl(\frac{\alpha+T}{\alpha+t_x}\Bigr)^{r+x}\Bigr],
 
-evaluated in log space as :math:`A + \mathrm{softplus}(D)`,
+evaluated in log space as the log-sum of its two terms (:func:`_mbg_loglik`),
 :math:`D = \ln\frac{a}{b+x} + (r+x)\ln\frac{\alpha+T}{\alpha+t_x}`;
 :math:`P(\text{alive}) = 1/(1 + e^{D})`. With the kernel
 :math:`K(a, B, R, D, t)` of :mod:`kamcore.clp.betageo`,
@@ -70,22 +70,15 @@ from kamcore.clp._btyd.betageo import (
 __all__ = ["ModifiedBetaGeo"]
 
 
-def _mbg_log_parts(
+def _mbg_log_odds(
     params: tuple[float, float, float, float], x: IntArray, tx: FloatArray, T: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """Return (A, D) per customer: ln L = A + softplus(D)."""
+) -> FloatArray:
+    """Return D per customer, the log-odds of having dropped out: P(alive) = 1 / (1 + e^D)."""
     r, alpha, a, b = params
     xf = x.astype(np.float64)
-    log_aT = np.log(alpha + T)
-    # r ln(alpha) - (r + x) ln(alpha + T), without the two large terms for large r
-    A = (
-        log_gamma_ratio(r, xf)
-        + log_beta_ratio(a, b, 0.0, xf + 1.0)
-        - r * np.log1p(T / alpha)
-        - xf * log_aT
+    return np.asarray(
+        np.log(a) - np.log(b + xf) + (r + xf) * np.log1p((T - tx) / (alpha + tx)), dtype=np.float64
     )
-    D = np.log(a) - np.log(b + xf) + (r + xf) * np.log1p((T - tx) / (alpha + tx))
-    return A, D
 
 
 def _mbg_loglik(
@@ -274,7 +267,7 @@ class ModifiedBetaGeo(ParametricModel, PredictionIntervals):
     ) -> FloatArray:
         r"""Probability of being alive at ``T``: :math:`1/(1 + \frac{a}{b+x}(\frac{\alpha+T}{\alpha+t_x})^{r+x})`."""  # noqa: E501
         x, tx, age = validate_rfm(frequency, recency, T)
-        _, D = _mbg_log_parts(self._tuple, x, tx, age)
+        D = _mbg_log_odds(self._tuple, x, tx, age)
         return np.asarray(special.expit(-D), dtype=np.float64)
 
     def probability_alive_at(
@@ -310,7 +303,7 @@ class ModifiedBetaGeo(ParametricModel, PredictionIntervals):
         tt = _as_t(t)
         x, tx, age = validate_rfm(frequency, recency, T)
         tt, x, tx, age = broadcast({"t": tt, "frequency": x, "recency": tx, "T": age})
-        _, D = _mbg_log_parts(self._tuple, x, tx, age)
+        D = _mbg_log_odds(self._tuple, x, tx, age)
         xf = x.astype(np.float64)
         k = beta_count_kernel(self.a, self.b + xf + 1.0, self.r + xf, self.alpha + age, tt)
         return np.asarray(special.expit(-D) * k, dtype=np.float64)
@@ -360,7 +353,7 @@ class ModifiedBetaGeo(ParametricModel, PredictionIntervals):
         tt = _as_t(t)
         x, tx, age = validate_rfm(frequency, recency, T)
         nn, tt, x, tx, age = broadcast({"n": nn, "t": tt, "frequency": x, "recency": tx, "T": age})
-        _, D = _mbg_log_parts(self._tuple, x, tx, age)
+        D = _mbg_log_odds(self._tuple, x, tx, age)
         xf = x.astype(np.float64)
         post = (self.r + xf, self.alpha + age, self.a, self.b + xf + 1.0)
         fresh = _bg_pmf(post, nn, tt, modified=False)  # type: ignore[arg-type]
