@@ -456,3 +456,13 @@ def test_stage_and_closed_form_horizons_up_to_1e15():
 def test_more_refusals_name_the_field(call, field):
     with pytest.raises(KamcoreError, match=field):
         call()
+
+
+def test_clp_distribution_display_caps_bins() -> None:
+    """A huge bin count is refused by name, never a MemoryError from numpy."""
+    from kamcore.plotting import ClpDistributionDisplay
+
+    for bins in (10**9, 10**12, 2**63):
+        with pytest.raises(InvalidParameterError, match="'bins'"):
+            ClpDistributionDisplay.from_values([1.0, 2.0, 3.0], bins=bins)
+    assert ClpDistributionDisplay.from_values([1.0, 2.0, 3.0], bins=10_000).counts.sum() == 3

@@ -61,6 +61,21 @@ def _beta(a: M, b: M) -> M:
     return mpmath.beta(a, b)
 
 
+def _hyp2f1(a: M, b: M, c: M, z: M) -> M:
+    """2F1, as its defining Gauss series where c is huge (mpmath's transformations crawl)."""
+    if c < 1000:
+        return mpmath.hyp2f1(a, b, c, z)
+    total = term = mpmath.mpf(1)
+    k = 0
+    while abs(term) > mpmath.mpf(10) ** -70 * abs(total) or (a + k) * (b + k) * z > (c + k) * (
+        k + 1
+    ):
+        term *= (a + k) * (b + k) / ((c + k) * (k + 1)) * z
+        total += term
+        k += 1
+    return total
+
+
 # ---------------------------------------------------------------- BG/NBD (FHL 2005)
 def bgnbd_terms(r: M, alpha: M, a: M, b: M, x: int, tx: M, T: M) -> tuple[M, M]:
     """The two terms of eq. (6): the customer alive at T, and dropped out after t_x."""
@@ -86,7 +101,7 @@ def bgnbd_alive(p: tuple[M, ...], x: int, tx: M, T: M) -> M:
 def bgnbd_expected(p: tuple[M, ...], t: M, x: int, tx: M, T: M) -> M:
     r, alpha, a, b = p
     z = t / (alpha + T + t)
-    bracket = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * mpmath.hyp2f1(
+    bracket = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * _hyp2f1(
         r + x, b + x, a + b + x - 1, z
     )
     return (a + b + x - 1) / (a - 1) * bracket * bgnbd_alive(p, x, tx, T)
@@ -109,7 +124,7 @@ def mbgnbd_alive(p: tuple[M, ...], x: int, tx: M, T: M) -> M:
 def mbgnbd_expected(p: tuple[M, ...], t: M, x: int, tx: M, T: M) -> M:
     r, alpha, a, b = p
     z = t / (alpha + T + t)
-    bracket = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * mpmath.hyp2f1(
+    bracket = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * _hyp2f1(
         r + x, b + x + 1, a + b + x, z
     )
     return (a + b + x) / (a - 1) * bracket * mbgnbd_alive(p, x, tx, T)
@@ -243,118 +258,52 @@ def _xfail(error: str) -> Any:
     return pytest.mark.xfail(strict=True, reason=f"measured error {error} (finding)")
 
 
-# Measured when this file was written (relative error of the first value off;
-# 'inf' = kamcore returned -inf or NaN). Each is a finding, see the report in
-# docs/reliability.md; a fix turns its case into an XPASS, which fails the run.
+# Measured (relative error of the first value off), each with its cause: the cases
+# float64 does not reach with the current formulas. See docs/reliability.md; a fix
+# turns its case into an XPASS, which fails the run.
+_SMALL_R = (
+    "; r = 1e-6 and no repeat purchase: at t = 52 and 1e4 (u = t/(alpha+T) > 1) the kernel "
+    "takes Euler's form c/(a-1) [1 - (1-z)^(a-1) 2F1(...)], whose bracket is O(r) = 1e-6, so "
+    "the 1e-16 relative rounding of scipy's 2F1 becomes 1e-10 to 1e-8 of the result"
+)
+_LARGE_S = (
+    "; s = 1e6: ln L is assembled from s ln(beta) (near 2.5e6) and terms holding "
+    "-s ln(beta + y) (y = T, or the variable of the drop-out integral) whose sum is near 10, "
+    "so float64 rounding of those parts (2.5e6 x 1.1e-16 = 3e-10) is the error; forming "
+    "-s log1p(y/beta) inside the integral would remove it"
+)
+_LARGE_P = (
+    "; p = 1e6: the Gamma-Gamma density is evaluated as gammaln(px+q) - gammaln(px) and "
+    "px ln(x zbar) - (px+q) ln(gamma + x zbar), differences of terms near 1e7 to 1e11 whose "
+    "rounding is 1e-10 of ln L; the cancellation-free forms (a log-gamma ratio, "
+    "-px log1p(gamma/(x zbar))) also move where fits on data with no finite maximum "
+    "(q, gamma -> infinity) stop, so they wait for a change of those fits"
+)
 KNOWN_ERRORS: dict[str, str] = {
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 0.657, 1000000.0)-(0, 0, 6)]": "0.00464",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 0.657, 1000000.0)-(1, 1, 10000)]": "0.00371",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 0.657, 1000000.0)-(10000, 10000, 10000)]": "0.00371",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 0.657, 1000000.0)-(3, 5, 6)]": "0.00464",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 0.657, 1000000.0)-(50, 9900, 10000)]": "0.00371",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 0.657, 1000000.0)-(9990, 9995, 10000)]": "0.00371",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 0.657, 1e-06)-(1, 1, 10000)]": "9.4e-07",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 0.657, 1e-06)-(10000, 10000, 10000)]": "9.4e-07",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 0.657, 1e-06)-(50, 9900, 10000)]": "9.4e-07",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 0.657, 1e-06)-(9990, 9995, 10000)]": "9.4e-07",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 0.657, 2.783)-(1, 1, 10000)]": "4.67e-07",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 0.657, 2.783)-(10000, 10000, 10000)]": "4.67e-07",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 0.657, 2.783)-(50, 9900, 10000)]": "4.67e-07",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 0.657, 2.783)-(9990, 9995, 10000)]": "4.67e-07",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 1000000.0, 2.783)-(0, 0, 6)]": "1.15e-09",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 1000000.0, 2.783)-(10000, 10000, 10000)]": "5.29e-10",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 1000000.0, 2.783)-(3, 5, 6)]": "1.07e-10",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 1000000.0, 2.783)-(50, 9900, 10000)]": "2.33e-09",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 1000000.0, 2.783)-(9990, 9995, 10000)]": "2.16e-10",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 1e-06, 2.783)-(1, 1, 10000)]": "7.12e-08",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 1e-06, 2.783)-(10000, 10000, 10000)]": "7.12e-08",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 1e-06, 2.783)-(50, 9900, 10000)]": "7.12e-08",
-    "test_bgbb_conditional_expected_purchases[(1.204, 0.75, 1e-06, 2.783)-(9990, 9995, 10000)]": "7.12e-08",
-    "test_bgbb_conditional_expected_purchases[(1.204, 1000000.0, 0.657, 2.783)-(0, 0, 6)]": "1.9e-10",
-    "test_bgbb_conditional_expected_purchases[(1.204, 1000000.0, 0.657, 2.783)-(1, 1, 10000)]": "4.68e-07",
-    "test_bgbb_conditional_expected_purchases[(1.204, 1000000.0, 0.657, 2.783)-(10000, 10000, 10000)]": "4.68e-07",
-    "test_bgbb_conditional_expected_purchases[(1.204, 1000000.0, 0.657, 2.783)-(3, 5, 6)]": "7.61e-10",
-    "test_bgbb_conditional_expected_purchases[(1.204, 1000000.0, 0.657, 2.783)-(50, 9900, 10000)]": "4.69e-07",
-    "test_bgbb_conditional_expected_purchases[(1.204, 1000000.0, 0.657, 2.783)-(9990, 9995, 10000)]": "4.68e-07",
-    "test_bgbb_conditional_expected_purchases[(1.204, 1e-06, 0.657, 2.783)-(1, 1, 10000)]": "4.67e-07",
-    "test_bgbb_conditional_expected_purchases[(1.204, 1e-06, 0.657, 2.783)-(10000, 10000, 10000)]": "4.67e-07",
-    "test_bgbb_conditional_expected_purchases[(1.204, 1e-06, 0.657, 2.783)-(50, 9900, 10000)]": "4.67e-07",
-    "test_bgbb_conditional_expected_purchases[(1.204, 1e-06, 0.657, 2.783)-(9990, 9995, 10000)]": "4.67e-07",
-    "test_bgbb_conditional_expected_purchases[(1000000.0, 0.75, 0.657, 2.783)-(0, 0, 6)]": "4.95e-10",
-    "test_bgbb_conditional_expected_purchases[(1000000.0, 0.75, 0.657, 2.783)-(10000, 10000, 10000)]": "4.67e-07",
-    "test_bgbb_conditional_expected_purchases[(1000000.0, 0.75, 0.657, 2.783)-(3, 5, 6)]": "1.45e-09",
-    "test_bgbb_conditional_expected_purchases[(1000000.0, 0.75, 0.657, 2.783)-(50, 9900, 10000)]": "4.65e-07",
-    "test_bgbb_conditional_expected_purchases[(1000000.0, 0.75, 0.657, 2.783)-(9990, 9995, 10000)]": "4.65e-07",
-    "test_bgbb_conditional_expected_purchases[(1e-06, 0.75, 0.657, 2.783)-(1, 1, 10000)]": "4.67e-07",
-    "test_bgbb_conditional_expected_purchases[(1e-06, 0.75, 0.657, 2.783)-(10000, 10000, 10000)]": "4.67e-07",
-    "test_bgbb_conditional_expected_purchases[(1e-06, 0.75, 0.657, 2.783)-(50, 9900, 10000)]": "4.67e-07",
-    "test_bgbb_conditional_expected_purchases[(1e-06, 0.75, 0.657, 2.783)-(9990, 9995, 10000)]": "4.67e-07",
-    "test_bgbb_log_likelihood_and_p_alive[(1.204, 0.75, 0.657, 1000000.0)-(0, 0, 6)]": "7.88e-10",
-    "test_bgbb_log_likelihood_and_p_alive[(1.204, 0.75, 0.657, 1000000.0)-(1, 1, 10000)]": "1.31e-10",
-    "test_bgbb_log_likelihood_and_p_alive[(1.204, 0.75, 0.657, 1000000.0)-(10000, 10000, 10000)]": "2.93e-10",
-    "test_bgbb_log_likelihood_and_p_alive[(1.204, 0.75, 0.657, 1000000.0)-(3, 5, 6)]": "3.98e-10",
-    "test_bgbb_log_likelihood_and_p_alive[(1.204, 0.75, 0.657, 1000000.0)-(9990, 9995, 10000)]": "2.16e-10",
-    "test_bgbb_log_likelihood_and_p_alive[(1.204, 0.75, 1000000.0, 2.783)-(0, 0, 6)]": "2.04e-10",
-    "test_bgbb_log_likelihood_and_p_alive[(1.204, 0.75, 1000000.0, 2.783)-(1, 1, 10000)]": "1.87e-10",
-    "test_bgbb_log_likelihood_and_p_alive[(1.204, 0.75, 1000000.0, 2.783)-(50, 9900, 10000)]": "2.84e-09",
-    "test_bgbb_log_likelihood_and_p_alive[(1.204, 0.75, 1000000.0, 2.783)-(9990, 9995, 10000)]": "3.17e-10",
-    "test_bgbb_log_likelihood_and_p_alive[(1.204, 1000000.0, 0.657, 2.783)-(0, 0, 6)]": "1.25e-09",
-    "test_bgbb_log_likelihood_and_p_alive[(1.204, 1000000.0, 0.657, 2.783)-(1, 1, 10000)]": "1.87e-10",
-    "test_bgbb_log_likelihood_and_p_alive[(1.204, 1e-06, 0.657, 2.783)-(10000, 10000, 10000)]": "6.25e-08",
-    "test_bgbb_log_likelihood_and_p_alive[(1000000.0, 0.75, 0.657, 2.783)-(0, 0, 6)]": "7.44e-10",
-    "test_bgbb_log_likelihood_and_p_alive[(1000000.0, 0.75, 0.657, 2.783)-(1, 1, 10000)]": "3.24e-10",
-    "test_bgbb_log_likelihood_and_p_alive[(1000000.0, 0.75, 0.657, 2.783)-(10000, 10000, 10000)]": "1.32e-10",
-    "test_bgbb_log_likelihood_and_p_alive[(1000000.0, 0.75, 0.657, 2.783)-(50, 9900, 10000)]": "2.37e-09",
-    "test_bgbb_log_likelihood_and_p_alive[(1000000.0, 0.75, 0.657, 2.783)-(9990, 9995, 10000)]": "1.48e-09",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 1000000.0, 0.793, 2.426)-(0, 0.0, 38.86)]": "3.29e-09",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 1000000.0, 0.793, 2.426)-(1, 1e-06, 10000.0)]": "7.48e-10",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 1000000.0, 0.793, 2.426)-(10000, 5000.0, 10000.0)]": "1.3e-10",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 1000000.0, 0.793, 2.426)-(10000, 9999.0, 10000.0)]": "1.25e-10",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 1000000.0, 0.793, 2.426)-(2, 30.43, 38.86)]": "1.51e-10",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 1000000.0, 0.793, 2.426)-(50, 1.0, 10000.0)]": "2.49e-10",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 4.414, 0.793, 1000000.0)-(0, 0.0, 38.86)]": "4.73e-08",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 4.414, 0.793, 1000000.0)-(1, 1e-06, 10000.0)]": "9.39e-07",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 4.414, 0.793, 1000000.0)-(2, 30.43, 38.86)]": "1.32e-08",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 4.414, 0.793, 1000000.0)-(50, 1.0, 10000.0)]": "9.06e-08",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 4.414, 1000000.0, 2.426)-(0, 0.0, 38.86)]": "inf",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 4.414, 1000000.0, 2.426)-(1, 1e-06, 10000.0)]": "1.54e-07",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 4.414, 1000000.0, 2.426)-(10000, 5000.0, 10000.0)]": "inf",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 4.414, 1000000.0, 2.426)-(10000, 9999.0, 10000.0)]": "inf",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 4.414, 1000000.0, 2.426)-(2, 30.43, 38.86)]": "inf",
-    "test_bgnbd_conditional_expected_purchases[(0.243, 4.414, 1000000.0, 2.426)-(50, 1.0, 10000.0)]": "3.8e-09",
-    "test_bgnbd_conditional_expected_purchases[(1e-06, 4.414, 0.793, 2.426)-(0, 0.0, 38.86)]": "2.89e-08",
-    "test_bgnbd_log_likelihood_and_p_alive[(0.243, 4.414, 1000000.0, 2.426)-(1, 1e-06, 10000.0)]": "2.33e-10",
-    "test_bgnbd_log_likelihood_and_p_alive[(1000000.0, 4.414, 0.793, 2.426)-(10000, 9999.0, 10000.0)]": "9.13e-10",
-    "test_gamma_gamma_log_likelihood_and_conditional_spend[(1000000.0, 3.74, 15.44)-(10000, 40.0)]": "1.6e-10",
-    "test_gamma_gamma_log_likelihood_and_conditional_spend[(1000000.0, 3.74, 15.44)-(2, 1000000.0)]": "2.46e-10",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 1000000.0, 0.891, 1.614)-(0, 0.0, 38.86)]": "1.38e-09",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 1000000.0, 0.891, 1.614)-(1, 1e-06, 10000.0)]": "6.27e-10",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 1000000.0, 0.891, 1.614)-(10000, 5000.0, 10000.0)]": "3.1e-10",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 1000000.0, 0.891, 1.614)-(10000, 9999.0, 10000.0)]": "3.04e-10",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 1000000.0, 0.891, 1.614)-(2, 30.43, 38.86)]": "4.68e-10",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 1000000.0, 0.891, 1.614)-(50, 1.0, 10000.0)]": "2e-10",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 6.183, 0.891, 1000000.0)-(0, 0.0, 38.86)]": "2.38e-08",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 6.183, 0.891, 1000000.0)-(1, 1e-06, 10000.0)]": "1.51e-06",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 6.183, 0.891, 1000000.0)-(10000, 9999.0, 10000.0)]": "7.41e-10",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 6.183, 0.891, 1000000.0)-(2, 30.43, 38.86)]": "2.5e-09",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 6.183, 0.891, 1000000.0)-(50, 1.0, 10000.0)]": "2.41e-08",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 6.183, 1000000.0, 1.614)-(0, 0.0, 38.86)]": "inf",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 6.183, 1000000.0, 1.614)-(1, 1e-06, 10000.0)]": "6.96e-08",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 6.183, 1000000.0, 1.614)-(10000, 5000.0, 10000.0)]": "inf",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 6.183, 1000000.0, 1.614)-(10000, 9999.0, 10000.0)]": "inf",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 6.183, 1000000.0, 1.614)-(2, 30.43, 38.86)]": "inf",
-    "test_mbgnbd_conditional_expected_purchases[(0.525, 6.183, 1000000.0, 1.614)-(50, 1.0, 10000.0)]": "2.1e-09",
-    "test_mbgnbd_conditional_expected_purchases[(1e-06, 6.183, 0.891, 1.614)-(0, 0.0, 38.86)]": "8.86e-08",
-    "test_mbgnbd_log_likelihood_and_p_alive[(0.525, 6.183, 0.891, 1000000.0)-(0, 0.0, 38.86)]": "1.8e-09",
-    "test_mbgnbd_log_likelihood_and_p_alive[(0.525, 6.183, 0.891, 1000000.0)-(1, 1e-06, 10000.0)]": "1.37e-10",
-    "test_mbgnbd_log_likelihood_and_p_alive[(0.525, 6.183, 0.891, 1000000.0)-(2, 30.43, 38.86)]": "2.11e-10",
-    "test_mbgnbd_log_likelihood_and_p_alive[(0.525, 6.183, 1000000.0, 1.614)-(0, 0.0, 38.86)]": "1.74e-09",
-    "test_mbgnbd_log_likelihood_and_p_alive[(1000000.0, 6.183, 0.891, 1.614)-(1, 1e-06, 10000.0)]": "1.37e-10",
-    "test_mbgnbd_log_likelihood_and_p_alive[(1000000.0, 6.183, 0.891, 1.614)-(10000, 9999.0, 10000.0)]": "1.63e-09",
-    "test_pareto_conditional_expected_purchases[(0.553, 10.578, 1000000.0, 11.669)-(10000, 9999.0, 10000.0)]": "5.61e-10",
-    "test_pareto_log_likelihood_and_p_alive[(0.553, 10.578, 1000000.0, 11.669)-(0, 0.0, 38.86)]": "9.12e-10",
-    "test_pareto_log_likelihood_and_p_alive[(0.553, 10.578, 1000000.0, 11.669)-(1, 1e-06, 10000.0)]": "1.13e-10",
-    "test_pareto_log_likelihood_and_p_alive[(0.553, 10.578, 1000000.0, 11.669)-(10000, 9999.0, 10000.0)]": "5.61e-10",
+    "test_gamma_gamma_log_likelihood_and_conditional_spend[(1000000.0, 3.74, 15.44)-(2, 1000000.0)]": (
+        "2.46e-10" + _LARGE_P
+    ),
+    "test_gamma_gamma_log_likelihood_and_conditional_spend[(1000000.0, 3.74, 15.44)-(10000, 40.0)]": (
+        "1.6e-10" + _LARGE_P
+    ),
+    "test_bgnbd_conditional_expected_purchases[(1e-06, 4.414, 0.793, 2.426)-(0, 0.0, 38.86)]": (
+        "2.14e-10" + _SMALL_R
+    ),
+    "test_mbgnbd_conditional_expected_purchases[(1e-06, 6.183, 0.891, 1.614)-(0, 0.0, 38.86)]": (
+        "7.18e-09" + _SMALL_R
+    ),
+    "test_pareto_log_likelihood_and_p_alive[(0.553, 10.578, 1000000.0, 11.669)-(0, 0.0, 38.86)]": (
+        "9.12e-10" + _LARGE_S
+    ),
+    "test_pareto_log_likelihood_and_p_alive[(0.553, 10.578, 1000000.0, 11.669)-(1, 1e-06, 10000.0)]": (
+        "1.13e-10" + _LARGE_S
+    ),
+    "test_pareto_log_likelihood_and_p_alive[(0.553, 10.578, 1000000.0, 11.669)-(10000, 9999.0, 10000.0)]": (
+        "5.61e-10" + _LARGE_S
+    ),
+    "test_pareto_conditional_expected_purchases[(0.553, 10.578, 1000000.0, 11.669)-(10000, 9999.0, 10000.0)]": (
+        "5.61e-10, through P(alive)" + _LARGE_S
+    ),
 }
 
 
@@ -443,6 +392,59 @@ def test_bgnbd_conditional_expected_purchases(params: Any, history: Any) -> None
             model.expected_purchases(t=t, frequency=x, recency=tx, T=T),
             bgnbd_expected(_mp(params), _f(t), x, _f(tx), _f(T)),
         )
+
+
+# a new customer's expected purchases, FHL eq. (9) and Batislam et al. eq. (4); the
+# kernel switches to FHL's own series at a >= 20, so both sides of the switch are here
+NEW_CUSTOMER_A = (0.793, 1.5, 19.99, 20.0, 1e3, 1e6)
+
+
+def bgnbd_expected_new(p: tuple[M, ...], t: M) -> M:
+    r, alpha, a, b = p
+    z = t / (alpha + t)
+    h = _hyp2f1(r, b, a + b - 1, z)
+    return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * h)
+
+
+def mbgnbd_expected_new(p: tuple[M, ...], t: M) -> M:
+    r, alpha, a, b = p
+    z = t / (alpha + t)
+    return b / (a - 1) * (1 - (alpha / (alpha + t)) ** r * _hyp2f1(r, b + 1, a + b, z))
+
+
+@pytest.mark.parametrize("a", NEW_CUSTOMER_A)
+@pytest.mark.parametrize("t", [1e-3, 1.0, 52.0, 1e4])
+def test_new_customer_expected_purchases(a: float, t: float) -> None:
+    bg = (BG[0], BG[1], a, BG[3])
+    _check(BetaGeo(*bg).expected_purchases_new(t), bgnbd_expected_new(_mp(bg), _f(t)))
+    mbg = (MBG[0], MBG[1], a, MBG[3])
+    _check(ModifiedBetaGeo(*mbg).expected_purchases_new(t), mbgnbd_expected_new(_mp(mbg), _f(t)))
+
+
+def test_huge_a_expected_purchases_are_small_and_positive() -> None:
+    """a = 1e6: almost every customer drops out at its next repeat purchase.
+
+    With g(p) = (1 - (1 + p u)^-(r+x)) / p, u = t / (alpha+T), decreasing in p,
+    E[Y(t)] / P(alive) = E[g(p)] lies between g(1) (the limit p -> 1: one more
+    purchase, then gone) and E[1/p] g(1) = (a+b+x-1)/(a-1) g(1): finite, positive,
+    below 1 (the kernel once returned -inf or NaN here).
+    """
+    r, alpha, _, b = BG
+    a = 1e6
+    x, tx, T = np.array([0, 2, 10_000]), np.array([0.0, 30.43, 9_999.0]), np.full(3, 1e4)
+    model = BetaGeo(r, alpha, a, b)
+    got = model.expected_purchases(t=52.0, frequency=x, recency=tx, T=T)
+    alive = model.probability_alive(frequency=x, recency=tx, T=T)
+    g1 = -np.expm1(-(r + x) * np.log1p(52.0 / (alpha + T)))
+    assert np.all(np.isfinite(got))
+    assert np.all(got > 0)
+    assert np.all(got < 1)
+    assert np.all(got >= alive * g1 * (1 - 1e-12))
+    assert np.all(got <= alive * g1 * (a + b + x - 1) / (a - 1) * (1 + 1e-12))
+    new = model.expected_purchases_new([1.0, 52.0, 1e9])
+    assert np.all(np.isfinite(new))
+    assert np.all(new > 0)
+    assert np.all(np.diff(new) > 0)
 
 
 # ---------------------------------------------------------------- MBG/NBD
@@ -583,3 +585,51 @@ def test_references_reproduce_published_figures() -> None:
     a = bgbb_alive(_mp(BGBB), 3, 5, 6)
     alive, dead = _bgbb_parts(_mp(BGBB), 3, 5, 6)
     assert abs(a - alive / (alive + dead)) < mpmath.mpf(10) ** -50
+
+
+# ---------------------------------------------------------------- the log-gamma sums
+@pytest.mark.parametrize("x", [1e-6, 2.783, 19.9, 20.0, 1e4 + 3.7, 1e6, 1e9])
+@pytest.mark.parametrize("e", [-0.999999, -1e-6, 0.5, 1e6 - 1.0])
+def test_log_gamma_step_against_loggamma(x: float, e: float) -> None:
+    """sum_{j<m} ln(1 + e/(x+j)) to 1e-14 relative, term by term (m <= 20) and by Stirling."""
+    from kamcore.clp._btyd._base import log_gamma_step
+
+    if x + e <= 0:
+        pytest.skip("outside the domain (x + e > 0)")
+    m = np.array([1.0, 5.0, 20.0, 21.0, 50.0, 1e3, 1e6])
+    got = log_gamma_step(x, m, e)
+    X, E = _f(x), _f(e)
+    for value, mm in zip(got, m, strict=True):
+        M_ = _f(mm)
+        ref = (
+            mpmath.loggamma(X + M_ + E)
+            - mpmath.loggamma(X + M_)
+            - mpmath.loggamma(X + E)
+            + mpmath.loggamma(X)
+        )
+        assert abs(_f(float(value)) - ref) <= 1e-14 * abs(ref)
+
+
+@pytest.mark.parametrize(("a", "b"), [(1e6, 0.75), (1.204, 1e6), (1e3, 1e-6), (2.5e3, 4e3)])
+def test_log_beta_ratio_against_beta(a: float, b: float) -> None:
+    from kamcore.clp._btyd._base import log_beta_ratio
+
+    x = np.array([0.0, 1.0, 3.0, 21.0, 9_990.0, 1e4])
+    y = np.array([1.0, 0.0, 133.5, 20.0, 5.0, 1e4])
+    got = log_beta_ratio(a, b, x, y)
+    for value, xx, yy in zip(got, x, y, strict=True):
+        ref = mpmath.log(mpmath.beta(_f(a + xx), _f(b) + _f(yy)) / mpmath.beta(_f(a), _f(b)))
+        assert abs(_f(float(value)) - ref) <= 1e-13 * max(mpmath.mpf(1), abs(ref))
+
+
+@pytest.mark.parametrize("a", [25.0, 1e3, 1e6])
+@pytest.mark.parametrize("history", [(0, 0.0, 38.86), (2, 30.43, 38.86), (50, 1.0, 1e4)])
+def test_bgnbd_probability_alive_at_with_large_a(a: float, history: Any) -> None:
+    """P(alive at T+t) = P(alive at T) 2F1(r+x, a; a+b+x; -t/(alpha+T)); it refused a = 1e6."""
+    x, tx, T = history
+    r, alpha, _, b = BG
+    model = BetaGeo(r, alpha, a, b)
+    now = bgnbd_alive(_mp((r, alpha, a, b)), x, _f(tx), _f(T))
+    ref = now * mpmath.hyp2f1(_f(r) + x, _f(a), _f(a) + _f(b) + x, -_f(52.0) / (_f(alpha) + _f(T)))
+    got = model.probability_alive_at(t=52.0, frequency=x, recency=tx, T=T)
+    assert abs(_f(float(got)) - ref) <= 1e-10 * ref

@@ -19,9 +19,12 @@ Likelihood of one customer, with :math:`\delta = [x > 0]`:
         \Bigl[1 + \delta \frac{a}{b+x-1}
         \Bigl(\frac{\alpha+T}{\alpha+t_x}\Bigr)^{r+x}\Bigr],
 
-evaluated in log space as :math:`\ln L = A + \delta\,\mathrm{softplus}(D)` with
-:math:`D = \ln\frac{a}{b+x-1} + (r+x)\ln\frac{\alpha+T}{\alpha+t_x}`, which
-never overflows, however large :math:`x` is. ``P(alive) = 1 / (1 + e^{D})``.
+evaluated in log space as the log-sum of its two terms (alive at :math:`T`, and
+dropped out after :math:`t_x`), each from sums of logarithms where a parameter is
+large (see :func:`_bgnbd_loglik`), which never overflows, however large :math:`x`
+is. ``P(alive) = 1 / (1 + e^{D})`` with
+:math:`D = \ln\frac{a}{b+x-1} + (r+x)\ln\frac{\alpha+T}{\alpha+t_x}`; the fit's
+objective writes :math:`\ln L = A + \delta\,\mathrm{softplus}(D)`.
 
 Expected purchases in the next ``t`` are written through the kernel
 
@@ -81,6 +84,8 @@ from kamcore.clp._btyd._base import (
     PredictionIntervals,
     check_n_customers,
     check_positive_parameter,
+    log_beta_ratio,
+    log_gamma_ratio,
     poisson_counts,
     to_float_parameter,
     validate_rfm,
@@ -101,12 +106,105 @@ def beta_count_kernel(
     Broadcasts ``B``, ``R``, ``D`` (all > 0) and ``t`` (>= 0); ``a`` > 0 is a scalar.
     Kernels trust their inputs.
     """
+    B_, R_, D_, t_ = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (B, R, D, t)))
+    u = t_ / D_
+    c = a + B_ - 1.0
+    # the series in u converges fast: its term ratio stays below 1/2 over 64 terms
+    paths = [
+        (u * (R_ + 1.0) * (a + 1.0) <= 0.25 * (c + 1.0))
+        & (u * (R_ + 64.0) * (a + 64.0) <= 0.5 * 65.0 * (c + 64.0)),
+        np.zeros(B_.shape, dtype=bool),
+    ]
+    if a >= _SERIES_MIN_A:
+        room = (a - 1.0) * _SERIES_SHARE
+        paths[1] = (room >= B_) & (room >= R_) & ~paths[0]
+    rest = ~(paths[0] | paths[1])
+    if not rest.any() and not paths[1].any():
+        return _beta_count_small_p(a, B_, R_, u)
+    out = np.empty(B_.shape, dtype=np.float64)
+    out[paths[0]] = _beta_count_small_p(a, B_[paths[0]], R_[paths[0]], u[paths[0]])
+    out[paths[1]] = _beta_count_series(a, B_[paths[1]], R_[paths[1]], D_[paths[1]], t_[paths[1]])
+    if rest.any():
+        out[rest] = _beta_count_euler(a, B_[rest], R_[rest], D_[rest], t_[rest])
+    return out
+
+
+def _beta_count_euler(
+    a: float, B: FloatArray, R: FloatArray, D: FloatArray, t: FloatArray
+) -> FloatArray:
+    """Return the kernel from Euler's form (a = 1 bridged), see the module docs."""
     if abs(a - 1.0) < _A_ONE_GAP:
         lo = _beta_count_direct(1.0 - _A_ONE_GAP, B, R, D, t)
         hi = _beta_count_direct(1.0 + _A_ONE_GAP, B, R, D, t)
         frac = (a - (1.0 - _A_ONE_GAP)) / (2.0 * _A_ONE_GAP)
         return lo + frac * (hi - lo)
     return _beta_count_direct(a, B, R, D, t)
+
+
+def _beta_count_small_p(a: float, B: FloatArray, R: FloatArray, u: FloatArray) -> FloatArray:
+    r"""Return the kernel as its series in :math:`u = t/D` (where that converges fast).
+
+    Expanding :math:`(1 + pu)^{-R}` and taking :math:`E[p^{k-1}] =
+    (a)_{k-1}/(a+B)_{k-1}` term by term,
+
+    .. math::
+
+        K = \sum_{k \ge 1} (-1)^{k+1} \frac{(R)_k\,(a)_{k-1}}{(a+B)_{k-1}\,k!}\,u^k,
+        \qquad \frac{\text{term}_{k+1}}{\text{term}_k}
+          = -\frac{(R+k)(a+k-1)\,u}{(a+B-1+k)(k+1)},
+
+    used where that ratio stays below 1/2 over the first 64 terms (a short
+    horizon, a large ``D`` or ``B``): no :math:`1/(a-1)` and no difference of
+    nearly equal numbers, so it holds its digits where the closed forms lose
+    them (``b`` or ``alpha`` near :math:`10^6`, ``r`` near :math:`10^{-6}`) and at
+    :math:`a = 1` alike.
+    """
+    c = a + B - 1.0
+    term = R * u
+    total = term.copy()
+    for k in range(1, _SERIES_MAX_TERMS):
+        term = term * (-(R + k) * (a + k - 1.0) * u / ((c + k) * (k + 1.0)))
+        total = total + term
+        if not np.any(np.abs(term) > 1e-17 * np.abs(total)):
+            break
+    return np.asarray(total, dtype=np.float64)
+
+
+_SERIES_MIN_A: Final = 20.0
+_SERIES_SHARE: Final = 0.25
+_SERIES_MAX_TERMS: Final = 400
+
+
+def _beta_count_series(
+    a: float, B: FloatArray, R: FloatArray, D: FloatArray, t: FloatArray
+) -> FloatArray:
+    r"""Return the kernel for large ``a`` (``B, R <= (a-1)/4``) from FHL's own form.
+
+    With :math:`c = a+B-1`, :math:`K = \frac{c}{a-1}\,[1 - (1-z)^R\,{}_2F_1(R, B; c; z)]`;
+    the hypergeometric's numerator parameters stay small however large ``a``
+    is (where Euler's form has two parameters near ``a`` and loses its
+    footing). Writing :math:`{}_2F_1 = 1 + S`, the bracket is
+    :math:`-\mathrm{expm1}(R\ln(1-z)) - (1-z)^R S`: both parts are positive and
+    the second is at most about :math:`B/c \le 1/4` of the first, so no digit is
+    lost however small ``t`` is. :math:`S` is summed as its Gauss series in log
+    space (each term times :math:`(1-z)^R`, so nothing overflows); its terms
+    fall at least like :math:`k^{-(a-1)/2}` (and like :math:`(B/c)^k` at first).
+    """
+    c = a + B - 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log1mz = -np.log1p(t / D)
+        logz = np.log(t) - np.log(D + t)
+        head = -np.expm1(R * log1mz)
+        log_term = R * log1mz
+        tail = np.zeros_like(head)
+        for k in range(_SERIES_MAX_TERMS):
+            log_ratio = np.log((R + k) * (B + k) / ((c + k) * (k + 1.0))) + logz
+            log_term = log_term + log_ratio
+            term = np.exp(log_term)
+            tail = tail + term
+            if k > 2 and not np.any((term > 1e-18 * (head - tail)) | (log_ratio > 0.0)):
+                break
+    return np.asarray(np.where(t > 0.0, c / (a - 1.0) * (head - tail), 0.0), dtype=np.float64)
 
 
 def _beta_count_direct(
@@ -257,28 +355,82 @@ def pfaff_survival(a: float, b_minus: float, c: ArrayLike, u: FloatArray) -> Flo
     z = u_ / (1.0 + u_)
     log1mz = -np.log1p(u_)
     full = np.full_like(c_, 1.0)
+    if a >= _SERIES_MIN_A:
+        # large a: the other Pfaff form (1+u)^-R 2F1(R, B; c; z), R = c - b', B = c - a,
+        # whose numerator parameters stay small (the form above has a near 1e6 in two)
+        R, B = c_ - b_minus, c_ - a
+        room = (a - 1.0) * _SERIES_SHARE
+        use = (room >= B) & (room >= R)
+        if use.any():
+            out = np.empty(c_.shape, dtype=np.float64)
+            out[use] = _power_gauss_series(R[use], B[use], c_[use], z[use], log1mz[use])
+            rest = ~use
+            if rest.any():
+                out[rest] = power_hyp2f1(
+                    a * full[rest], b_minus * full[rest], c_[rest], z[rest], log1mz[rest], a, "t"
+                )
+            return out
     return power_hyp2f1(a * full, b_minus * full, c_, z, log1mz, a, "t")
 
 
-def _bgnbd_log_parts(
+def _power_gauss_series(
+    R: FloatArray, B: FloatArray, c: FloatArray, z: FloatArray, log1mz: FloatArray
+) -> FloatArray:
+    """Return (1-z)^R 2F1(R, B; c; z) as its Gauss series in log space, for c >> B, R."""
+    with np.errstate(divide="ignore"):
+        logz = np.log(z)
+    log_term = R * log1mz
+    total = np.exp(log_term)
+    for k in range(_SERIES_MAX_TERMS):
+        log_ratio = np.log((R + k) * (B + k) / ((c + k) * (k + 1.0))) + logz
+        log_term = log_term + log_ratio
+        term = np.exp(log_term)
+        total = total + term
+        if k > 2 and not np.any((term > 1e-18 * total) | (log_ratio > 0.0)):
+            break
+    return np.asarray(total, dtype=np.float64)
+
+
+def _bgnbd_log_odds(
     params: tuple[float, float, float, float], x: IntArray, tx: FloatArray, T: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """Return (A, D) per customer: ln L = A + [x > 0] softplus(D); D = -inf when x = 0."""
+) -> FloatArray:
+    """Return D per customer, the log-odds of having dropped out: P(alive) = 1 / (1 + e^D)."""
     r, alpha, a, b = params
     xf = x.astype(np.float64)
-    log_aT = np.log(alpha + T)
-    A = (
-        special.gammaln(r + xf)
-        - special.gammaln(r)
-        + r * np.log(alpha)
-        + special.betaln(a, b + xf)
-        - special.betaln(a, b)
-        - (r + xf) * log_aT
-    )
     pos = x > 0
     bx1 = np.where(pos, b + xf - 1.0, 1.0)
-    D = np.where(pos, np.log(a) - np.log(bx1) + (r + xf) * (log_aT - np.log(alpha + tx)), -np.inf)
-    return A, D
+    return np.where(
+        pos, np.log(a) - np.log(bx1) + (r + xf) * np.log1p((T - tx) / (alpha + tx)), -np.inf
+    )
+
+
+def _bgnbd_loglik(
+    params: tuple[float, float, float, float], x: IntArray, tx: FloatArray, T: FloatArray
+) -> FloatArray:
+    r"""Return ln L per customer as the log-sum of its two terms (FHL eq. 6).
+
+    Alive at ``T``: :math:`\ln\frac{\Gamma(r+x)}{\Gamma(r)} + \ln\frac{B(a, b+x)}{B(a, b)}
+    - r\ln(1 + T/\alpha) - x\ln(\alpha+T)`; dropped out after :math:`t_x` (``x > 0``):
+    the same with :math:`B(a+1, b+x-1)` and :math:`t_x`. Each term keeps its own digits
+    (:math:`A + \mathrm{softplus}(D)` would add and cancel :math:`r\ln(1 + T/\alpha)`,
+    about :math:`10^6` times too large at :math:`r = 10^6`).
+    """
+    r, alpha, a, b = params
+    xf = x.astype(np.float64)
+    common = log_gamma_ratio(r, xf)
+    alive = (
+        common + log_beta_ratio(a, b, 0.0, xf) - r * np.log1p(T / alpha) - xf * np.log(alpha + T)
+    )
+    pos = x > 0
+    dead = np.where(
+        pos,
+        common
+        + log_beta_ratio(a, b, 1.0, np.maximum(xf - 1.0, 0.0))
+        - r * np.log1p(tx / alpha)
+        - xf * np.log(alpha + tx),
+        -np.inf,
+    )
+    return np.asarray(np.logaddexp(alive, dead), dtype=np.float64)
 
 
 @attrs.frozen
@@ -545,8 +697,7 @@ class BetaGeo(ParametricModel, PredictionIntervals):
     ) -> FloatArray:
         """Log-likelihood of each customer's (frequency, recency, T); shape = broadcast shape."""
         x, tx, age = validate_rfm(frequency, recency, T)
-        A, D = _bgnbd_log_parts(self._tuple, x, tx, age)
-        return np.asarray(A + np.logaddexp(0.0, D), dtype=np.float64)
+        return _bgnbd_loglik(self._tuple, x, tx, age)
 
     def probability_alive(
         self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
@@ -557,7 +708,7 @@ class BetaGeo(ParametricModel, PredictionIntervals):
         1 for customers without repeat purchases. Values lie in [0, 1].
         """
         x, tx, age = validate_rfm(frequency, recency, T)
-        _, D = _bgnbd_log_parts(self._tuple, x, tx, age)
+        D = _bgnbd_log_odds(self._tuple, x, tx, age)
         return np.asarray(special.expit(-D), dtype=np.float64)
 
     def probability_alive_at(
@@ -611,7 +762,7 @@ class BetaGeo(ParametricModel, PredictionIntervals):
         tt = _as_t(t)
         x, tx, age = validate_rfm(frequency, recency, T)
         tt, x, tx, age = broadcast({"t": tt, "frequency": x, "recency": tx, "T": age})
-        _, D = _bgnbd_log_parts(self._tuple, x, tx, age)
+        D = _bgnbd_log_odds(self._tuple, x, tx, age)
         xf = x.astype(np.float64)
         k = beta_count_kernel(self.a, self.b + xf, self.r + xf, self.alpha + age, tt)
         return np.asarray(special.expit(-D) * k, dtype=np.float64)
@@ -702,7 +853,7 @@ class BetaGeo(ParametricModel, PredictionIntervals):
         tt = _as_t(t)
         x, tx, age = validate_rfm(frequency, recency, T)
         nn, tt, x, tx, age = broadcast({"n": nn, "t": tt, "frequency": x, "recency": tx, "T": age})
-        _, D = _bgnbd_log_parts(self._tuple, x, tx, age)
+        D = _bgnbd_log_odds(self._tuple, x, tx, age)
         xf = x.astype(np.float64)
         post = (self.r + xf, self.alpha + age, self.a, self.b + xf)
         fresh = _bg_pmf(post, nn, tt, modified=False)  # type: ignore[arg-type]

@@ -45,7 +45,8 @@ customer alive at :math:`n_0` is still alive:
         \Bigl[\frac{\Gamma(\delta+n_0+1)}{\Gamma(\gamma+\delta+n_0)}
              - \frac{\Gamma(\delta+n_0+m+1)}{\Gamma(\gamma+\delta+n_0+m)}\Bigr]
 
-(a telescoping sum; near :math:`\gamma = 1` it is a Taylor series in :math:`\gamma - 1`).
+(a telescoping sum, evaluated with its gamma-function ratios as sums of logarithms so
+that no digit is lost to the subtraction, see :func:`_log_alive_sum`).
 
 * new customer: :math:`E[X(n)] = \frac{\alpha}{\alpha+\beta} A(0, n)`, and
   :math:`P(X(n) = x) = \binom{n}{x}\frac{B(\alpha+x,\beta+n-x)}{B(\alpha,\beta)}
@@ -105,6 +106,8 @@ from kamcore.clp._btyd._base import (
     check_history,
     check_n_customers,
     check_positive_parameter,
+    log_beta_ratio,
+    log_gamma_step,
     to_float_parameter,
 )
 from kamcore.errors import InvalidParameterError
@@ -114,9 +117,6 @@ __all__ = ["BetaGeoBetaBinom"]
 _AT_LEAST_ONE: Final = Interval(1.0)
 _SIMULATED_PERIODS: Final = Interval(1.0, 2.0**53)
 """Opportunities a simulated customer may be observed for (exact in float64)."""
-_GAMMA_SERIES_RADIUS: Final = 0.05
-"""Below this |gamma - 1| the alive-sum uses its Taylor series in gamma - 1."""
-_GAMMA_SERIES_TERMS: Final = 14
 
 Params = tuple[float, float, float, float]
 
@@ -239,11 +239,9 @@ def _loglik(
     """
     a, b, g, d = params
     xf, tf, nf = (v.astype(np.float64) for v in (x, tx, n))
-    lb_ab = special.betaln(a, b)
-    lb_gd = special.betaln(g, d)
     psi = special.digamma
     # term "alive through n"
-    log_m = special.betaln(a + xf, b + nf - xf) - lb_ab + special.betaln(g, d + nf) - lb_gd
+    log_m = log_beta_ratio(a, b, xf, nf - xf) + log_beta_ratio(g, d, 0.0, nf)
     s = np.ones_like(log_m)
     gr: FloatArray | None = None
     if grad:
@@ -265,12 +263,7 @@ def _loglik(
         valid = span > i
         rows = np.flatnonzero(valid) if not valid.all() else slice(None)
         ti = tf[rows] + i
-        li = (
-            special.betaln(a + xf[rows], b + ti - xf[rows])
-            - lb_ab
-            + special.betaln(g + 1.0, d + ti)
-            - lb_gd
-        )
+        li = log_beta_ratio(a, b, xf[rows], ti - xf[rows]) + log_beta_ratio(g, d, 1.0, ti)
         m_old = log_m[rows]
         m_new = np.maximum(m_old, li)
         scale = np.exp(m_old - m_new)
@@ -294,7 +287,7 @@ def _loglik(
         xr = xf[long_rows][:, None]
 
         def term(k: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray | None]:
-            lf = special.betaln(a + xr, b + k - xr) - lb_ab + special.betaln(g + 1.0, d + k) - lb_gd
+            lf = log_beta_ratio(a, b, xr, k - xr) + log_beta_ratio(g, d, 1.0, k)
             psi_abk = psi(a + b + k)
             psi_gdk = psi(g + d + k + 1.0)
             dlf = psi(b + k - xr) - psi_abk + psi(d + k) - psi_gdk
@@ -336,33 +329,33 @@ def _log_alive_sum(g: float, d: float, n0: FloatArray, m: FloatArray) -> FloatAr
     r"""Log of :math:`A(n_0, m) = \sum_{t=n_0+1}^{n_0+m} B(\gamma, \delta+t)/B(\gamma, \delta)`.
 
     ``m >= 1`` everywhere (callers handle ``m = 0``); ``n0 >= 0``. With
-    :math:`c = \delta + n_0 + 1` and :math:`\varepsilon = \gamma - 1`,
+    :math:`c = \delta + n_0 + 1`, :math:`\varepsilon = \gamma - 1` and
+    :math:`S(x, m) = \sum_{j<m} \ln(1 + \varepsilon/(x+j))`
+    (:func:`~kamcore.clp._btyd._base.log_gamma_step`, accurate to a few ulps),
 
     .. math::
 
-        A = \frac{\Gamma(\gamma+\delta)\,\Gamma(c)}{\Gamma(\delta)\,\Gamma(c+\varepsilon)}
-            \cdot \frac{1 - e^{f}}{\varepsilon},\qquad
-        f = \ln\frac{\Gamma(c+m)\,\Gamma(c+\varepsilon)}{\Gamma(c)\,\Gamma(c+m+\varepsilon)}.
+        A = \delta\,e^{-S(\delta+1,\, n_0)}\;
+            \frac{1 - e^{-S(c,\, m)}}{\varepsilon}
+          = \delta\,e^{-S(\delta+1,\, n_0)}\;\frac{S(c, m)}{\varepsilon}\,
+            \mathrm{exprel}(-S(c, m)),
 
-    The ratio :math:`(1-e^f)/\varepsilon` is 0/0 at :math:`\gamma = 1` and loses
-    digits near it, so for :math:`|\varepsilon| <` ``_GAMMA_SERIES_RADIUS`` ``f/ε``
-    is summed as its Taylor series
-    :math:`\sum_k \varepsilon^{k-1}/k!\,[\psi^{(k-1)}(c) - \psi^{(k-1)}(c+m)]`
-    and :math:`(1-e^f)/\varepsilon = -(f/\varepsilon)\,\mathrm{exprel}(f)`.
+    the telescoped sum with its gamma-function ratios written as sums of
+    logarithms. A difference of ``gammaln`` values would lose all digits where
+    they are large and their difference small (:math:`\delta = 10^6`, or
+    :math:`n_0 = 10^4` with a short horizon). :math:`S/\varepsilon` is accurate
+    however small :math:`\varepsilon` is (every part of :math:`S` is
+    proportional to it); at :math:`\gamma = 1` exactly its limit
+    :math:`\sum_j 1/(c+j)` is taken as :math:`S/\varepsilon` at
+    :math:`\varepsilon = 10^{-100}`, where :math:`S` is linear in :math:`\varepsilon`.
     """
-    gl = special.gammaln
-    c = d + n0 + 1.0
     eps = g - 1.0
-    log_prefix = gl(g + d) - gl(d) + gl(c) - gl(c + eps)
-    if abs(eps) < _GAMMA_SERIES_RADIUS:
-        q = np.zeros(np.broadcast(c, m).shape)
-        for k in range(_GAMMA_SERIES_TERMS, 0, -1):  # Horner in eps
-            diff = special.polygamma(k - 1, c) - special.polygamma(k - 1, c + m)
-            q = diff / math.factorial(k) + eps * q
-        ratio = -q * special.exprel(eps * q)
-    else:
-        big_d = gl(c + m) - gl(c + m + eps) - gl(c) + gl(c + eps)
-        ratio = -np.expm1(big_d) / eps
+    c = d + n0 + 1.0
+    log_prefix = math.log(d) - log_gamma_step(d + 1.0, n0, eps)
+    step_eps = eps if eps != 0.0 else 1e-100
+    per_eps = log_gamma_step(c, m, step_eps) / step_eps
+    with np.errstate(over="ignore"):
+        ratio = per_eps * special.exprel(-per_eps * eps)
     return np.asarray(log_prefix + np.log(ratio), dtype=np.float64)
 
 
@@ -556,12 +549,7 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
         a, b, g, d = self._tuple
         xf, nf, kf = x.astype(float), n.astype(float), k.astype(float)
         ll = _loglik(self._tuple, x.ravel(), tx.ravel(), n.ravel(), grad=False)[0].reshape(x.shape)
-        log_num = (
-            special.betaln(a + xf, b + nf - xf)
-            - special.betaln(a, b)
-            + special.betaln(g, d + nf + kf)
-            - special.betaln(g, d)
-        )
+        log_num = log_beta_ratio(a, b, xf, nf - xf) + log_beta_ratio(g, d, 0.0, nf + kf)
         return np.asarray(np.minimum(np.exp(log_num - ll), 1.0), dtype=np.float64)
 
     def expected_purchases(
@@ -593,7 +581,7 @@ class BetaGeoBetaBinom(ParametricModel, PredictionIntervals):
         ll = _loglik(self._tuple, x.ravel(), tx.ravel(), n.ravel(), grad=False)[0].reshape(x.shape)
         pos = tf > 0
         log_a = _log_alive_sum(g, d, nf, np.where(pos, tf, 1.0))
-        log_e = special.betaln(a + xf + 1.0, b + nf - xf) - special.betaln(a, b) + log_a - ll
+        log_e = log_beta_ratio(a, b, xf + 1.0, nf - xf) + log_a - ll
         return np.asarray(np.where(pos, np.exp(log_e), 0.0), dtype=np.float64)
 
     # ------------------------------------------------------------- new customer

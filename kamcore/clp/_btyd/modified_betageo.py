@@ -11,7 +11,7 @@ the likelihood of one customer is
     L = \frac{B(a, b+x+1)}{B(a, b)} \frac{\Gamma(r+x)\,\alpha^r}{\Gamma(r)(\alpha+T)^{r+x}}
         \Bigl[1 + \frac{a}{b+x}\Bigl(\frac{\alpha+T}{\alpha+t_x}\Bigr)^{r+x}\Bigr],
 
-evaluated in log space as :math:`A + \mathrm{softplus}(D)`,
+evaluated in log space as the log-sum of its two terms (:func:`_mbg_loglik`),
 :math:`D = \ln\frac{a}{b+x} + (r+x)\ln\frac{\alpha+T}{\alpha+t_x}`;
 :math:`P(\text{alive}) = 1/(1 + e^{D})`. With the kernel
 :math:`K(a, B, R, D, t)` of :mod:`kamcore.clp.betageo`,
@@ -50,6 +50,8 @@ from kamcore.clp._btyd._base import (
     ParametricModel,
     PredictionIntervals,
     check_positive_parameter,
+    log_beta_ratio,
+    log_gamma_ratio,
     to_float_parameter,
     validate_rfm,
 )
@@ -68,23 +70,38 @@ from kamcore.clp._btyd.betageo import (
 __all__ = ["ModifiedBetaGeo"]
 
 
-def _mbg_log_parts(
+def _mbg_log_odds(
     params: tuple[float, float, float, float], x: IntArray, tx: FloatArray, T: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """Return (A, D) per customer: ln L = A + softplus(D)."""
+) -> FloatArray:
+    """Return D per customer, the log-odds of having dropped out: P(alive) = 1 / (1 + e^D)."""
     r, alpha, a, b = params
     xf = x.astype(np.float64)
-    log_aT = np.log(alpha + T)
-    A = (
-        special.gammaln(r + xf)
-        - special.gammaln(r)
-        + r * np.log(alpha)
-        + special.betaln(a, b + xf + 1.0)
-        - special.betaln(a, b)
-        - (r + xf) * log_aT
+    return np.asarray(
+        np.log(a) - np.log(b + xf) + (r + xf) * np.log1p((T - tx) / (alpha + tx)), dtype=np.float64
     )
-    D = np.log(a) - np.log(b + xf) + (r + xf) * (log_aT - np.log(alpha + tx))
-    return A, D
+
+
+def _mbg_loglik(
+    params: tuple[float, float, float, float], x: IntArray, tx: FloatArray, T: FloatArray
+) -> FloatArray:
+    """Return ln L per customer as the log-sum of its alive and dropped-out terms.
+
+    As :func:`~kamcore.clp._btyd.betageo._bgnbd_loglik`, with :math:`B(a, b+x+1)` and
+    :math:`B(a+1, b+x)` (the drop-out term is there for every ``x``).
+    """
+    r, alpha, a, b = params
+    xf = x.astype(np.float64)
+    common = log_gamma_ratio(r, xf)
+    alive = (
+        common
+        + log_beta_ratio(a, b, 0.0, xf + 1.0)
+        - r * np.log1p(T / alpha)
+        - xf * np.log(alpha + T)
+    )
+    dead = (
+        common + log_beta_ratio(a, b, 1.0, xf) - r * np.log1p(tx / alpha) - xf * np.log(alpha + tx)
+    )
+    return np.asarray(np.logaddexp(alive, dead), dtype=np.float64)
 
 
 def _mbg_nll(
@@ -243,15 +260,14 @@ class ModifiedBetaGeo(ParametricModel, PredictionIntervals):
     ) -> FloatArray:
         """Log-likelihood of each customer's (frequency, recency, T); broadcast shape."""
         x, tx, age = validate_rfm(frequency, recency, T)
-        A, D = _mbg_log_parts(self._tuple, x, tx, age)
-        return np.asarray(A + np.logaddexp(0.0, D), dtype=np.float64)
+        return _mbg_loglik(self._tuple, x, tx, age)
 
     def probability_alive(
         self, *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
         r"""Probability of being alive at ``T``: :math:`1/(1 + \frac{a}{b+x}(\frac{\alpha+T}{\alpha+t_x})^{r+x})`."""  # noqa: E501
         x, tx, age = validate_rfm(frequency, recency, T)
-        _, D = _mbg_log_parts(self._tuple, x, tx, age)
+        D = _mbg_log_odds(self._tuple, x, tx, age)
         return np.asarray(special.expit(-D), dtype=np.float64)
 
     def probability_alive_at(
@@ -287,7 +303,7 @@ class ModifiedBetaGeo(ParametricModel, PredictionIntervals):
         tt = _as_t(t)
         x, tx, age = validate_rfm(frequency, recency, T)
         tt, x, tx, age = broadcast({"t": tt, "frequency": x, "recency": tx, "T": age})
-        _, D = _mbg_log_parts(self._tuple, x, tx, age)
+        D = _mbg_log_odds(self._tuple, x, tx, age)
         xf = x.astype(np.float64)
         k = beta_count_kernel(self.a, self.b + xf + 1.0, self.r + xf, self.alpha + age, tt)
         return np.asarray(special.expit(-D) * k, dtype=np.float64)
@@ -337,7 +353,7 @@ class ModifiedBetaGeo(ParametricModel, PredictionIntervals):
         tt = _as_t(t)
         x, tx, age = validate_rfm(frequency, recency, T)
         nn, tt, x, tx, age = broadcast({"n": nn, "t": tt, "frequency": x, "recency": tx, "T": age})
-        _, D = _mbg_log_parts(self._tuple, x, tx, age)
+        D = _mbg_log_odds(self._tuple, x, tx, age)
         xf = x.astype(np.float64)
         post = (self.r + xf, self.alpha + age, self.a, self.b + xf + 1.0)
         fresh = _bg_pmf(post, nn, tt, modified=False)  # type: ignore[arg-type]
