@@ -163,6 +163,14 @@ def _counts(labels: NDArray[Any], levels: tuple[str, ...]) -> NDArray[np.int64]:
     return np.array([int(np.count_nonzero(labels == lv)) for lv in levels], dtype=np.int64)
 
 
+def _class_counts(result: Any) -> tuple[NDArray[Any], tuple[str, ...], NDArray[np.int64]]:
+    """Return a class-labelling scorer result's labels, its levels in order and the counts."""
+    labels = result.classes
+    assert labels is not None  # pareto, classes and pyramid always label
+    levels = tuple(result.class_levels or ())
+    return labels, levels, _counts(labels, levels)
+
+
 def _pct(x: float) -> str:
     return f"{x:.0%}"
 
@@ -357,12 +365,9 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
             "ABC classes by sales instead."
         )
     abc = get_scorer("pareto", column=abc_col).score(portfolio)
-    abc_classes = abc.classes
-    assert abc_classes is not None  # the pareto scorer always labels
+    abc_classes, levels, abc_counts = _class_counts(abc)
     basis = "profit" if abc_col == "profit_last_year" else "sales"
     per[f"abc_by_{basis}"] = abc_classes
-    levels = tuple(abc.class_levels or ())
-    abc_counts = _counts(abc_classes, levels)
     value = portfolio[abc_col]
     abc_value = np.array([value[abc_classes == lv].sum() for lv in levels])
     total = value.sum()
@@ -447,11 +452,8 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
         lines.append(f"Rubric grades need the 13 rubric columns; missing: {', '.join(missing)}.")
     if "expected_sales" in a:
         classes = get_scorer("classes").score(portfolio)
-        c_labels = classes.classes
-        assert c_labels is not None
+        c_labels, c_levels, c_counts = _class_counts(classes)
         per["value_class"] = c_labels
-        c_levels = tuple(classes.class_levels or ())
-        c_counts = _counts(c_labels, c_levels)
         figures["value_classes"] = dict(zip(c_levels, c_counts.tolist(), strict=True))
         tables.append(
             Table(
@@ -468,11 +470,8 @@ def build_report(inputs: ReportInput, *, progress: Progress | None = None) -> Re
             + "."
         )
     pyramid = get_scorer("pyramid").score(portfolio)
-    p_labels = pyramid.classes
-    assert p_labels is not None
+    p_labels, p_levels, p_counts = _class_counts(pyramid)
     per["pyramid_tier"] = p_labels
-    p_levels = tuple(pyramid.class_levels or ())
-    p_counts = _counts(p_labels, p_levels)
     figures["pyramid"] = dict(zip(p_levels, p_counts.tolist(), strict=True))
     tables.append(
         Table(
